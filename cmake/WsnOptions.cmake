@@ -1,0 +1,21 @@
+# Warning and sanitizer flags shared by every project target (not by third-party code).
+add_library(wsn_build_flags INTERFACE)
+target_compile_options(wsn_build_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+                       -Wnon-virtual-dtor -Wno-missing-field-initializers)
+if(WSN_WERROR)
+  target_compile_options(wsn_build_flags INTERFACE -Werror)
+endif()
+if(WSN_SANITIZE)
+  target_compile_options(wsn_build_flags INTERFACE -fsanitize=address,undefined
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(wsn_build_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
+# wsn_add_module(name SOURCES ... PUBLIC_DEPS ... PRIVATE_DEPS ...)
+# One static library per pipeline stage; headers are included as "stage/file.h" from src/.
+function(wsn_add_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${M_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${M_PUBLIC_DEPS} PRIVATE wsn_build_flags ${M_PRIVATE_DEPS})
+endfunction()

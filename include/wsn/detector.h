@@ -1,0 +1,66 @@
+// The detection stage's extension point. Each rule kind (EQL, Sigma, Wasm) compiles its rules
+// into an immutable CompiledRules object; a RuleSet snapshot bundles them with their metadata
+// and is swapped atomically on reload, so matching never pauses. Mutable evaluation state
+// (pending sequences, scratch buffers) lives in a Matcher owned by the detection thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wsn/event.h"
+#include "wsn/rule.h"
+
+namespace wsn {
+
+// Receives detections. `events` are valid only during the call (one for single-event rules,
+// every matched event in order for sequences).
+class MatchSink {
+ public:
+  virtual ~MatchSink() = default;
+  virtual void on_match(uint32_t rule_index, std::span<const Event* const> events) = 0;
+};
+
+struct MatcherStats {
+  uint64_t evaluations = 0;       // rule evaluations performed
+  uint64_t pending_sequences = 0; // partial sequence matches held now
+  uint64_t evicted_sequences = 0; // partial matches dropped by a state bound
+  uint64_t expired_sequences = 0; // partial matches expired by maxspan / until
+  uint64_t errors = 0;            // evaluation errors (e.g. a Wasm trap)
+};
+
+// Mutable per-thread evaluation state of one CompiledRules. Not thread safe.
+class Matcher {
+ public:
+  virtual ~Matcher() = default;
+  // Evaluates every enabled rule that may match `e` (events arrive in stream order).
+  virtual void process(const Event& e, MatchSink& sink) = 0;
+  // Called at end of input: flushes anything that completes at end of stream.
+  virtual void finish(MatchSink& /*sink*/) {}
+  virtual MatcherStats stats() const = 0;
+  // Per-rule counters, indexed like RuleSet::rules (zero for rules of other kinds).
+  virtual void add_rule_counters(std::span<uint64_t> evaluations,
+                                 std::span<uint64_t> matches) const {
+    (void)evaluations;
+    (void)matches;
+  }
+};
+
+// Immutable compiled rules of one kind; shared by snapshots, safe to use from any thread.
+class CompiledRules {
+ public:
+  virtual ~CompiledRules() = default;
+  virtual std::unique_ptr<Matcher> make_matcher() const = 0;
+};
+
+// One immutable snapshot of everything loaded. rule_index values passed to MatchSink index
+// `rules`.
+struct RuleSet {
+  std::vector<RuleMeta> rules;
+  std::vector<std::shared_ptr<const CompiledRules>> compiled;
+  uint64_t generation = 0;
+};
+
+}  // namespace wsn

@@ -1,0 +1,108 @@
+// Event: one typed record (a process exec, a file write, a connection ...).
+//
+// Values live in a flat slot array keyed by FieldId, strings in one byte arena owned by the
+// event. clear() keeps every buffer's capacity, so an Event that is reused (the bus recycles
+// them) performs no heap allocation per field once warmed up. Built-in fields (ids below
+// kIndexedFields) are found through a direct index; others by a short linear scan.
+//
+// Not thread safe; an Event is owned by one stage at a time.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wsn/schema.h"
+
+namespace wsn {
+
+// IPv4 addresses are stored as IPv4-mapped IPv6 (::ffff:a.b.c.d) with is_v4 set.
+struct IpAddress {
+  std::array<uint8_t, 16> bytes{};
+  bool is_v4 = false;
+
+  static bool parse(std::string_view text, IpAddress& out);
+  std::string to_string() const;
+  bool operator==(const IpAddress&) const = default;
+};
+
+// Read-only view of one field value; string views point into the owning Event.
+struct FieldView {
+  FieldType type = FieldType::kString;
+  int64_t i = 0;        // kInt, kTimestamp (ns since the Unix epoch), kBool (0/1)
+  uint64_t u = 0;       // kUInt
+  std::string_view s;   // kString
+  const IpAddress* ip = nullptr;  // kIp
+  // kStringList: count items, fetched with Event::list_item(view, k)
+  uint32_t list_begin = 0;
+  uint32_t list_count = 0;
+};
+
+class Event {
+ public:
+  static constexpr FieldId kIndexedFields = 128;
+  static constexpr size_t kMaxFields = 4096;  // readers reject events with more fields
+
+  Event();
+
+  void clear();
+  bool empty() const { return slots_.empty(); }
+  size_t field_count() const { return slots_.size(); }
+
+  // Category of the event (from event.category[0] or the reader's configured field).
+  CategoryId category() const { return category_; }
+  void set_category(CategoryId c) { category_ = c; }
+  // Event time in ns since the Unix epoch (the @timestamp field; 0 when absent).
+  int64_t time_ns() const;
+
+  // Setters replace an existing value of the same field.
+  void set_string(FieldId id, std::string_view v);
+  void set_int(FieldId id, int64_t v);
+  void set_uint(FieldId id, uint64_t v);
+  void set_bool(FieldId id, bool v);
+  void set_ip(FieldId id, const IpAddress& v);
+  void set_timestamp(FieldId id, int64_t ns);
+  void set_string_list(FieldId id, std::span<const std::string_view> items);
+
+  bool has(FieldId id) const { return find_slot(id) >= 0; }
+  // Returns false when the field is absent.
+  bool get(FieldId id, FieldView& out) const;
+  std::string_view list_item(const FieldView& v, uint32_t k) const;
+
+  // Iteration in insertion order (serialization, the Wasm record builder).
+  FieldId field_at(size_t k) const { return slots_[k].id; }
+  FieldView view_at(size_t k) const;
+
+ private:
+  struct StrRef {
+    uint32_t off;
+    uint32_t len;
+  };
+  struct Slot {
+    FieldId id;
+    FieldType type;
+    union {
+      int64_t i;
+      uint64_t u;
+      StrRef str;   // kString
+      StrRef list;  // kStringList: off = first item in list_items_, len = count
+      uint32_t ip;  // index into ips_
+    };
+  };
+
+  int find_slot(FieldId id) const;
+  Slot& slot_for(FieldId id, FieldType type);
+  StrRef store(std::string_view v);
+
+  std::vector<Slot> slots_;
+  std::string bytes_;
+  std::vector<StrRef> list_items_;
+  std::vector<IpAddress> ips_;
+  std::array<uint16_t, kIndexedFields> index_{};  // slot index + 1, 0 = absent
+  CategoryId category_ = categories::kUnknown;
+};
+
+}  // namespace wsn

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 (bookworm) package WasmSentinel needs to build, test and run.
+# Idempotent: packages already present are left alone. Run as root.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang lld llvm libclang-rt-14-dev
+  clang-format clang-tidy git
+  # libraries
+  libsimdjson-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
+  libre2-dev libsqlite3-dev libcpp-httplib-dev libzstd-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # eBPF
+  libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
+  # WebAssembly
+  wabt
+  # test-only: TOML reader for the EQL conformance suite
+  libcpptoml-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: run this script as root (or install them with apt-get)" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
