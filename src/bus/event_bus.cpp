@@ -1,0 +1,105 @@
+#include "bus/event_bus.h"
+
+namespace wsn {
+
+EventBus::EventBus(size_t capacity_batches, size_t batch_size, Policy policy)
+    : capacity_(capacity_batches == 0 ? 1 : capacity_batches),
+      batch_size_(batch_size == 0 ? 1 : batch_size),
+      policy_(policy) {}
+
+std::unique_ptr<EventBatch> EventBus::acquire() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto b = std::move(pool_.back());
+      pool_.pop_back();
+      b->size = 0;
+      return b;
+    }
+  }
+  auto b = std::make_unique<EventBatch>();
+  b->events.resize(batch_size_);
+  return b;
+}
+
+void EventBus::recycle(std::unique_ptr<EventBatch> batch) {
+  batch->size = 0;
+  std::lock_guard lock(pool_mu_);
+  // The pool never needs more than every batch that can be in flight.
+  if (pool_.size() < capacity_ + 4) pool_.push_back(std::move(batch));
+}
+
+bool EventBus::publish(std::unique_ptr<EventBatch> batch) {
+  if (!batch || batch->size == 0) {
+    if (batch) recycle(std::move(batch));
+    return true;
+  }
+  const uint64_t n = batch->size;
+  received_.fetch_add(n, std::memory_order_relaxed);
+  std::unique_lock lock(mu_);
+  if (policy_ == Policy::kBlock) {
+    not_full_.wait(lock, [&] { return queue_.size() < capacity_ || closed_; });
+  }
+  if (closed_ || queue_.size() >= capacity_) {
+    lock.unlock();
+    dropped_.fetch_add(n, std::memory_order_relaxed);
+    recycle(std::move(batch));
+    return false;
+  }
+  queue_.push_back(std::move(batch));
+  lock.unlock();
+  not_empty_.notify_one();
+  return true;
+}
+
+std::unique_ptr<EventBatch> EventBus::pop() {
+  std::unique_lock lock(mu_);
+  not_empty_.wait(lock, [&] { return !queue_.empty() || closed_; });
+  if (queue_.empty()) return nullptr;
+  auto b = std::move(queue_.front());
+  queue_.pop_front();
+  lock.unlock();
+  not_full_.notify_one();
+  return b;
+}
+
+void EventBus::release(std::unique_ptr<EventBatch> batch) {
+  processed_.fetch_add(batch->size, std::memory_order_relaxed);
+  recycle(std::move(batch));
+}
+
+void EventBus::close() {
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
+  not_empty_.notify_all();
+  not_full_.notify_all();
+}
+
+BusCounters EventBus::counters() const {
+  return {received_.load(std::memory_order_relaxed), processed_.load(std::memory_order_relaxed),
+          dropped_.load(std::memory_order_relaxed), malformed_.load(std::memory_order_relaxed)};
+}
+
+size_t EventBus::depth() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+Event& BatchWriter::next() {
+  if (!batch_) batch_ = bus_.acquire();
+  Event& e = batch_->events[batch_->size];
+  e.clear();
+  return e;
+}
+
+void BatchWriter::commit() {
+  if (++batch_->size == batch_->events.size()) bus_.publish(std::move(batch_));
+}
+
+void BatchWriter::flush() {
+  if (batch_ && batch_->size > 0) bus_.publish(std::move(batch_));
+}
+
+}  // namespace wsn

@@ -1,0 +1,70 @@
+// The detection stage: runs every event of a batch through the matchers of the current rule-set
+// snapshot. A new snapshot (hot reload) is picked up between batches without pausing: the
+// stage rebuilds its matchers from it (pending sequence state of the old snapshot is dropped
+// and counted).
+//
+// Thread safety: RuleSetHolder may be published from any thread; DetectionStage is used by one
+// thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "wsn/detector.h"
+
+namespace wsn {
+
+struct EventBatch;
+
+class RuleSetHolder {
+ public:
+  void publish(std::shared_ptr<const RuleSet> set) { current_.store(std::move(set)); }
+  std::shared_ptr<const RuleSet> current() const { return current_.load(); }
+
+ private:
+  std::atomic<std::shared_ptr<const RuleSet>> current_;
+};
+
+// Called for each detection; `events` are valid only during the call.
+using DetectionCallback =
+    std::function<void(const RuleSet& set, uint32_t rule_index, std::span<const Event* const>)>;
+
+struct DetectionStats {
+  uint64_t events = 0;
+  uint64_t matches = 0;
+  uint64_t reloads = 0;
+  uint64_t suppressed_disabled = 0;  // matches of rules disabled at run time
+  MatcherStats matcher;             // summed over the current matchers
+};
+
+class DetectionStage {
+ public:
+  DetectionStage(const RuleSetHolder& holder, DetectionCallback on_detection);
+  ~DetectionStage();
+
+  void process(const EventBatch& batch);
+  void process(const Event& e);
+  // End of input: lets matchers flush what completes at end of stream.
+  void finish();
+
+  DetectionStats stats() const;
+  // Per-rule counters of the current snapshot, indexed like RuleSet::rules.
+  std::vector<uint64_t> rule_matches() const { return rule_matches_; }
+
+ private:
+  class Sink;
+  void refresh();
+
+  const RuleSetHolder& holder_;
+  DetectionCallback on_detection_;
+  std::shared_ptr<const RuleSet> set_;
+  std::vector<std::unique_ptr<Matcher>> matchers_;
+  std::unique_ptr<Sink> sink_;
+  std::vector<uint64_t> rule_matches_;
+  DetectionStats stats_;
+};
+
+}  // namespace wsn

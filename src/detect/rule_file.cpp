@@ -1,0 +1,285 @@
+#include "detect/rule_file.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace wsn {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FileContext {
+  std::shared_ptr<SourceText> text;
+  RuleLoadResult& out;
+  std::set<std::string>* seen_ids;
+
+  // Byte offset of a yaml-cpp mark (0-based line/column) in the file text.
+  uint32_t offset_of(const YAML::Mark& m) const {
+    if (m.pos >= 0) return static_cast<uint32_t>(m.pos);
+    return 0;
+  }
+  void error(const std::string& code, const std::string& msg, const YAML::Mark& m,
+             uint32_t len = 1) {
+    Diagnostic d;
+    d.code = code;
+    d.message = msg;
+    d.range = {offset_of(m), offset_of(m) + len};
+    out.errors.push_back(render_diagnostic(d, *text));
+  }
+};
+
+bool is_id_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+}
+
+// "attack.t1059.004" → "T1059.004"; empty when the tag names no technique.
+std::string technique_from_tag(const std::string& tag) {
+  if (tag.size() < 9 || tag.compare(0, 8, "attack.t") != 0) return {};
+  std::string id = "T" + tag.substr(8);
+  for (size_t k = 1; k < id.size(); ++k) {
+    if (!std::isdigit(static_cast<unsigned char>(id[k])) && id[k] != '.') return {};
+  }
+  return id;
+}
+
+bool valid_technique(const std::string& t) {
+  // T1234 or T1234.567
+  if (t.size() != 5 && t.size() != 9) return false;
+  if (t[0] != 'T') return false;
+  for (size_t k = 1; k < 5; ++k) {
+    if (!std::isdigit(static_cast<unsigned char>(t[k]))) return false;
+  }
+  if (t.size() == 9) {
+    if (t[5] != '.') return false;
+    for (size_t k = 6; k < 9; ++k) {
+      if (!std::isdigit(static_cast<unsigned char>(t[k]))) return false;
+    }
+  }
+  return true;
+}
+
+// Where the text of a scalar node begins in the file, and the indentation of its later
+// lines, so that diagnostics inside it land on the right file line/column.
+void position_body(const YAML::Node& node, const SourceText& file, SourceText& body) {
+  const YAML::Mark m = node.Mark();
+  const std::string& t = file.text();
+  size_t pos = m.pos >= 0 ? static_cast<size_t>(m.pos) : 0;
+  const uint32_t line = static_cast<uint32_t>(m.line + 1);
+  const uint32_t col = static_cast<uint32_t>(m.column + 1);
+  if (pos < t.size() && (t[pos] == '|' || t[pos] == '>')) {
+    // Block scalar: content starts on the next line, indented.
+    size_t nl = t.find('\n', pos);
+    if (nl == std::string::npos) {
+      body.set_origin(line, col, 0);
+      return;
+    }
+    size_t p = nl + 1;
+    uint32_t indent = 0;
+    while (p < t.size() && t[p] == ' ') {
+      ++p;
+      ++indent;
+    }
+    body.set_origin(line + 1, indent + 1, indent);
+    return;
+  }
+  if (pos < t.size() && (t[pos] == '"' || t[pos] == '\'')) {
+    body.set_origin(line, col + 1, static_cast<uint32_t>(m.column));
+    return;
+  }
+  body.set_origin(line, col, static_cast<uint32_t>(m.column));
+}
+
+std::vector<std::string> string_list(FileContext& ctx, const YAML::Node& n, const char* key) {
+  std::vector<std::string> out;
+  if (!n) return out;
+  if (n.IsScalar()) {
+    out.push_back(n.as<std::string>());
+    return out;
+  }
+  if (!n.IsSequence()) {
+    ctx.error("RULE006", std::string("'") + key + "' must be a list of strings", n.Mark());
+    return out;
+  }
+  for (const auto& item : n) {
+    if (!item.IsScalar()) {
+      ctx.error("RULE006", std::string("'") + key + "' must be a list of strings", item.Mark());
+      continue;
+    }
+    out.push_back(item.as<std::string>());
+  }
+  return out;
+}
+
+void load_document(FileContext& ctx, const YAML::Node& doc) {
+  if (doc.IsNull()) return;  // empty document (e.g. trailing ---)
+  if (!doc.IsMap()) {
+    ctx.error("RULE001", "a rule document must be a mapping of keys to values", doc.Mark());
+    return;
+  }
+  static const std::set<std::string> kKnown = {"id",   "name",  "description", "severity",
+                                               "tags", "mitre", "type",        "query",
+                                               "actions", "enabled", "module", "detection",
+                                               "config", "author", "references", "version"};
+  const size_t errors_before = ctx.out.errors.size();
+  for (const auto& kv : doc) {
+    const std::string key = kv.first.as<std::string>();
+    if (!kKnown.count(key)) {
+      ctx.error("RULE002", "unknown key '" + key + "'", kv.first.Mark(),
+                static_cast<uint32_t>(key.size()));
+    }
+  }
+  RuleSource r;
+  auto required = [&](const char* key) -> std::string {
+    const YAML::Node n = doc[key];
+    if (!n) {
+      ctx.error("RULE003", std::string("missing required key '") + key + "'", doc.Mark());
+      return {};
+    }
+    if (!n.IsScalar() || n.as<std::string>().empty()) {
+      ctx.error("RULE004", std::string("'") + key + "' must be a non-empty string", n.Mark());
+      return {};
+    }
+    return n.as<std::string>();
+  };
+  r.meta.id = required("id");
+  r.meta.name = required("name");
+  r.type = required("type");
+  if (doc["description"] && doc["description"].IsScalar()) {
+    r.meta.description = doc["description"].as<std::string>();
+  }
+  if (!r.meta.id.empty()) {
+    if (!std::all_of(r.meta.id.begin(), r.meta.id.end(), is_id_char)) {
+      ctx.error("RULE005", "rule id '" + r.meta.id + "' may only use letters, digits, '.', '_', '-'",
+                doc["id"].Mark(), static_cast<uint32_t>(r.meta.id.size()));
+    } else if (!ctx.seen_ids->insert(r.meta.id).second) {
+      ctx.error("RULE007", "duplicate rule id '" + r.meta.id + "'", doc["id"].Mark(),
+                static_cast<uint32_t>(r.meta.id.size()));
+    }
+  }
+  if (const YAML::Node s = doc["severity"]) {
+    const std::string v = s.IsScalar() ? s.as<std::string>() : "";
+    if (!parse_severity(v, r.meta.severity)) {
+      ctx.error("RULE008", "severity must be one of low, medium, high, critical", s.Mark());
+    }
+  }
+  r.meta.tags = string_list(ctx, doc["tags"], "tags");
+  r.meta.mitre = string_list(ctx, doc["mitre"], "mitre");
+  for (const auto& t : r.meta.mitre) {
+    if (!valid_technique(t)) {
+      ctx.error("RULE009", "'" + t + "' is not an ATT&CK technique id (T1234 or T1234.001)",
+                doc["mitre"].Mark());
+    }
+  }
+  for (const auto& tag : r.meta.tags) {
+    std::string t = technique_from_tag(tag);
+    std::transform(t.begin(), t.end(), t.begin(), [](char c) { return std::toupper(c); });
+    if (!t.empty() && std::find(r.meta.mitre.begin(), r.meta.mitre.end(), t) == r.meta.mitre.end())
+      r.meta.mitre.push_back(t);
+  }
+  r.meta.actions = string_list(ctx, doc["actions"], "actions");
+  for (const auto& a : r.meta.actions) {
+    if (a != "kill") ctx.error("RULE010", "unknown action '" + a + "' (known: kill)", doc["actions"].Mark());
+  }
+  if (const YAML::Node e = doc["enabled"]) {
+    bool v = true;
+    if (!e.IsScalar() || !YAML::convert<bool>::decode(e, v)) {
+      ctx.error("RULE011", "'enabled' must be true or false", e.Mark());
+    }
+    r.meta.enabled = v;
+  }
+  r.meta.source = ctx.text->name();
+  const char* body_key = r.type == "wasm" ? "module" : r.type == "sigma" ? "detection" : "query";
+  if (r.type == "eql") r.meta.kind = RuleKind::kEql;
+  else if (r.type == "sigma") r.meta.kind = RuleKind::kSigma;
+  else if (r.type == "wasm") r.meta.kind = RuleKind::kWasm;
+  else if (!r.type.empty()) {
+    ctx.error("RULE012", "unknown rule type '" + r.type + "' (known: eql, sigma, wasm)",
+              doc["type"].Mark(), static_cast<uint32_t>(r.type.size()));
+  }
+  const YAML::Node body = doc[body_key];
+  if (!body) {
+    ctx.error("RULE003", std::string("missing required key '") + body_key + "' for a rule of type '" +
+                             r.type + "'", doc.Mark());
+  } else if (body.IsScalar()) {
+    r.body = std::make_shared<SourceText>(ctx.text->name(), body.as<std::string>());
+    position_body(body, *ctx.text, *r.body);
+  } else {
+    // Structured bodies (Sigma detection maps) are re-emitted as YAML for their compiler.
+    YAML::Emitter em;
+    em << body;
+    r.body = std::make_shared<SourceText>(ctx.text->name(), em.c_str());
+    r.body->set_origin(static_cast<uint32_t>(body.Mark().line + 1),
+                       static_cast<uint32_t>(body.Mark().column + 1),
+                       static_cast<uint32_t>(body.Mark().column));
+  }
+  if (ctx.out.errors.size() == errors_before) ctx.out.rules.push_back(std::move(r));
+}
+
+void load_text(const std::string& name, const std::string& text, RuleLoadResult& out,
+               std::set<std::string>& seen) {
+  FileContext ctx{std::make_shared<SourceText>(name, text), out, &seen};
+  ++out.files;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    ctx.error("RULE000", "invalid YAML: " + e.msg, e.mark);
+    return;
+  }
+  for (const auto& doc : docs) {
+    try {
+      load_document(ctx, doc);
+    } catch (const YAML::Exception& e) {
+      ctx.error("RULE000", "invalid rule: " + e.msg, e.mark);
+    }
+  }
+}
+
+}  // namespace
+
+void load_rule_text(const std::string& file_name, const std::string& text, RuleLoadResult& out) {
+  std::set<std::string> seen;
+  for (const auto& r : out.rules) seen.insert(r.meta.id);
+  load_text(file_name, text, out, seen);
+}
+
+RuleLoadResult load_rule_files(const std::vector<std::string>& paths) {
+  RuleLoadResult out;
+  std::set<std::string> seen;
+  std::vector<fs::path> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+           it.increment(ec)) {
+        const auto ext = it->path().extension();
+        if (it->is_regular_file() && (ext == ".yml" || ext == ".yaml")) files.push_back(it->path());
+      }
+      if (ec) out.errors.push_back(p + ": error: cannot read rules directory: " + ec.message() + "\n");
+    } else if (fs::exists(p, ec)) {
+      files.emplace_back(p);
+    } else {
+      out.errors.push_back(p + ": error: no such rule file or directory\n");
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      out.errors.push_back(f.string() + ": error: cannot open rule file\n");
+      continue;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    load_text(f.string(), ss.str(), out, seen);
+  }
+  return out;
+}
+
+}  // namespace wsn

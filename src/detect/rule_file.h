@@ -1,0 +1,48 @@
+// Rule files: YAML documents (one or more per file, separated by `---`) describing rules of any
+// kind. The loader checks metadata and hands each rule's body (an EQL query, a Sigma detection,
+// a Wasm module path) to the compiler of its kind, with the body's position in the file so
+// that compile errors point at the right line and column.
+//
+//   id: wsn.linux.reverse_shell_dev_tcp
+//   name: Reverse shell through /dev/tcp
+//   description: A shell redirected its standard streams to a TCP socket.
+//   severity: high                      # low | medium | high | critical
+//   tags: [linux, attack.execution]
+//   mitre: [T1059.004]                  # ATT&CK technique ids (also read from attack.tNNNN tags)
+//   type: eql
+//   query: |
+//     process where event.action == "exec" and process.command_line : "*/dev/tcp/*"
+//   actions: [kill]                     # optional response actions
+//   enabled: true
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wsn/diagnostics.h"
+#include "wsn/rule.h"
+
+namespace wsn {
+
+struct RuleSource {
+  RuleMeta meta;
+  std::string type;                   // "eql", "sigma", "wasm"
+  std::shared_ptr<SourceText> body;   // the query/detection text, positioned in its file
+};
+
+struct RuleLoadResult {
+  std::vector<RuleSource> rules;
+  std::vector<std::string> errors;  // rendered diagnostics (file:line:col: error: ...)
+  size_t files = 0;
+};
+
+// Loads every *.yml / *.yaml file under each path (a file or a directory, recursively, in
+// sorted order so loading is deterministic). Every problem of every file is reported; rules
+// with errors are left out. Duplicate rule ids are errors.
+RuleLoadResult load_rule_files(const std::vector<std::string>& paths);
+
+// Loads rules from one YAML text (tests, stdin).
+void load_rule_text(const std::string& file_name, const std::string& text, RuleLoadResult& out);
+
+}  // namespace wsn
