@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine (as root: root-only eBPF/XDP tests run,
+# elsewhere they skip with a message): install dependencies; build and run every test in the
+# release build and again under AddressSanitizer + UndefinedBehaviorSanitizer; build the
+# libFuzzer targets and run each for a bounded time.
+#   WSN_FUZZ_SECONDS  seconds per fuzzer (default 30; 0 skips fuzzing)
+#   WSN_SKIP_ASAN=1   skip the sanitizer build (local iteration only; CI runs it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== release build + tests"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs"
+
+if [ "${WSN_SKIP_ASAN:-0}" != 1 ]; then
+  echo "== ASan/UBSan build + tests"
+  cmake --preset debug-asan >/dev/null
+  cmake --build --preset debug-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --preset debug-asan -j "$jobs"
+fi
+
+fuzz_seconds=${WSN_FUZZ_SECONDS:-30}
+if [ "$fuzz_seconds" != 0 ] && [ -f fuzz/CMakeLists.txt ]; then
+  echo "== fuzzers (${fuzz_seconds}s each)"
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$jobs"
+  bash fuzz/run.sh build/fuzz "$fuzz_seconds"
+fi
+echo "== all tests passed"

@@ -1,0 +1,17 @@
+// Subcommands of the wasm-sentinel CLI. Each registers itself on the app; its callback stores
+// the process exit code in `exit_code`.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace wsn::cli {
+
+void register_run(CLI::App& app, int& exit_code);
+void register_replay(CLI::App& app, int& exit_code);
+void register_validate(CLI::App& app, int& exit_code);
+void register_list(CLI::App& app, int& exit_code);
+void register_version(CLI::App& app, int& exit_code);
+
+}  // namespace wsn::cli

@@ -1,0 +1,69 @@
+// Wiring of the data path: source → bus → detection → alert manager → sinks.
+//
+// An Engine owns the field registry, the current rule-set snapshot and the alert outputs. It
+// runs one source at a time: the source fills the bus from its own thread while the calling
+// thread runs detection, so a slow detector back-pressures replay (policy block) or causes
+// counted drops in live mode (policy drop).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alert/alert_manager.h"
+#include "bus/event_bus.h"
+#include "detect/detection_stage.h"
+#include "detect/rule_compiler.h"
+#include "wsn/result.h"
+#include "wsn/schema.h"
+#include "wsn/source.h"
+
+namespace wsn {
+
+struct EngineOptions {
+  std::vector<std::string> rule_paths;  // rule files or directories
+  size_t bus_batches = 64;              // queue capacity, in batches
+  size_t batch_size = 256;              // events per batch
+  EventBus::Policy policy = EventBus::Policy::kBlock;
+};
+
+struct RunStats {
+  BusCounters bus;
+  SourceStats source;
+  DetectionStats detection;
+  AlertStats alerts;
+  double seconds = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options);
+  ~Engine();
+
+  FieldRegistry& registry() { return registry_; }
+  AlertManager& alerts() { return alerts_; }
+
+  // Loads and compiles the configured rules into a new snapshot. Every problem of every rule
+  // is appended to `errors` (rendered diagnostics); valid rules are still loaded.
+  void load_rules(std::vector<std::string>& errors);
+  std::shared_ptr<const RuleSet> rules() const { return holder_.current(); }
+
+  // Runs `source` to completion (or until stop()). Errors come from the source failing to start.
+  Status run(EventSource& source, RunStats& stats);
+  // Asks a running source to stop (signal-safe to call from another thread).
+  void stop();
+
+ private:
+  EngineOptions options_;
+  FieldRegistry registry_;
+  RuleSetHolder holder_;
+  AlertManager alerts_;
+  std::vector<std::unique_ptr<RuleKindCompiler>> compilers_;
+  uint64_t generation_ = 0;
+  std::atomic<EventSource*> running_{nullptr};
+};
+
+// The rule-kind compilers this build provides (EQL, and later Sigma and Wasm).
+std::vector<std::unique_ptr<RuleKindCompiler>> make_rule_compilers();
+
+}  // namespace wsn
