@@ -10,7 +10,7 @@ void append_string_array(std::string& out, const std::vector<std::string>& items
   out += '[';
   for (size_t k = 0; k < items.size(); ++k) {
     if (k) out += ',';
-    append_json_string(out, items[k]);
+    append_json_string(items[k], out);
   }
   out += ']';
 }
@@ -19,20 +19,20 @@ void append_string_array(std::string& out, const std::vector<std::string>& items
 
 void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::string& out) {
   const RuleMeta& rule = *alert.rule;
-  out += "{\"@timestamp\":";
-  append_json_string(out, format_rfc3339(alert.time_ns));
-  out += ",\"event\":{\"kind\":\"alert\",\"severity\":";
+  out += "{\"@timestamp\":\"";
+  format_rfc3339(alert.time_ns, out);
+  out += "\",\"event\":{\"kind\":\"alert\",\"severity\":";
   out += std::to_string(severity_score(rule.severity));
   out += ",\"severity_label\":";
-  append_json_string(out, severity_label(rule.severity));
+  append_json_string(severity_label(rule.severity), out);
   out += "},\"rule\":{\"id\":";
-  append_json_string(out, rule.id);
+  append_json_string(rule.id, out);
   out += ",\"name\":";
-  append_json_string(out, rule.name);
+  append_json_string(rule.name, out);
   out += ",\"description\":";
-  append_json_string(out, rule.description);
+  append_json_string(rule.description, out);
   out += ",\"type\":";
-  append_json_string(out, rule_kind_name(rule.kind));
+  append_json_string(rule_kind_name(rule.kind), out);
   out += ",\"tags\":";
   append_string_array(out, rule.tags);
   out += '}';
@@ -48,10 +48,10 @@ void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::st
     const bool has_name = last.get(fields::kHostName, v);
     if (has_name) {
       out += ",\"host\":{\"name\":";
-      append_json_string(out, v.s);
+      append_json_string(v.s, out);
       if (last.get(fields::kHostId, v)) {
         out += ",\"id\":";
-        append_json_string(out, v.s);
+        append_json_string(v.s, out);
       }
       out += '}';
     }

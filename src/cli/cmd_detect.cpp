@@ -104,9 +104,9 @@ int replay_file(const std::string& path, const DetectOptions& o) {
   if (!prepare(engine, o, exit_code)) return exit_code;
   const std::string shown = path == "-" ? "<stdin>" : path;
   JsonlReplaySource source(path, engine.registry(), ReaderOptions{},
-                           [&shown](uint64_t line, std::string_view reason) {
-                             fmt::print(stderr, "{}:{}: malformed event: {}\n", shown, line,
-                                        reason);
+                           [&shown](const MalformedLine& m) {
+                             fmt::print(stderr, "{}:{}: malformed event: {}\n", shown, m.line,
+                                        m.reason);
                            });
   SignalWatcher signals(engine);
   RunStats stats;
