@@ -29,6 +29,7 @@ struct RuleMeta {
   std::vector<std::string> mitre;   // ATT&CK technique ids, e.g. "T1059.004"
   std::vector<std::string> actions; // response actions, e.g. "kill"
   bool enabled = true;
+  bool failed = false;  // loaded but did not compile (reported by validate/list)
   std::string source;  // file the rule came from ("" for built-in)
 };
 

@@ -62,8 +62,9 @@ class SignalWatcher {
 
 // Loads rules and opens the output; returns false (with exit_code set) on failure.
 bool prepare(Engine& engine, const DetectOptions& o, int& exit_code) {
-  std::vector<std::string> errors;
-  engine.load_rules(errors);
+  std::vector<std::string> errors, warnings;
+  engine.load_rules(errors, &warnings);
+  for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
   for (const auto& e : errors) std::fputs(e.c_str(), stderr);
   if (!errors.empty()) {
     fmt::print(stderr, "wasm-sentinel: {} rule error(s){}\n", errors.size(),

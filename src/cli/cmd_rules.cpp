@@ -37,19 +37,24 @@ void register_validate(CLI::App& app, int& exit_code) {
   add_rules_option(cmd, *o);
   cmd->callback([o, &exit_code] {
     Engine engine(EngineOptions{.rule_paths = rule_paths(*o)});
-    std::vector<std::string> errors;
-    engine.load_rules(errors);
+    std::vector<std::string> errors, warnings;
+    engine.load_rules(errors, &warnings);
+    for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
     for (const auto& e : errors) std::fputs(e.c_str(), stderr);
     const auto set = engine.rules();
-    size_t compiled = 0;
-    for (const auto& r : set->rules) compiled += r.enabled ? 1 : 0;
+    size_t valid = 0, enabled = 0;
+    for (const auto& r : set->rules) {
+      valid += r.failed ? 0 : 1;
+      enabled += (!r.failed && r.enabled) ? 1 : 0;
+    }
     if (!errors.empty()) {
-      fmt::print(stderr, "validate: {} error(s); {} rule(s) valid\n", errors.size(),
-                 set->rules.size());
+      fmt::print(stderr, "validate: {} error(s); {} of {} loaded rule(s) valid\n", errors.size(),
+                 valid, set->rules.size());
       exit_code = kExitInvalidRules;
       return;
     }
-    fmt::print("validate: {} rule(s) OK ({} enabled)\n", set->rules.size(), compiled);
+    fmt::print("validate: {} rule(s) OK ({} enabled), {} warning(s)\n", valid, enabled,
+               warnings.size());
   });
 }
 
@@ -60,17 +65,19 @@ void register_list(CLI::App& app, int& exit_code) {
   add_rules_option(cmd, *o);
   cmd->callback([o, &exit_code] {
     Engine engine(EngineOptions{.rule_paths = rule_paths(*o)});
-    std::vector<std::string> errors;
-    engine.load_rules(errors);
+    std::vector<std::string> errors, warnings;
+    engine.load_rules(errors, &warnings);
+    for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
     for (const auto& e : errors) std::fputs(e.c_str(), stderr);
     const auto set = engine.rules();
-    fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {}\n", "ID", "TYPE", "SEVERITY", "ENABLED",
+    fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {}\n", "ID", "TYPE", "SEVERITY", "STATUS",
                "ATT&CK", "NAME");
     for (const auto& r : set->rules) {
       std::string mitre;
       for (const auto& t : r.mitre) mitre += (mitre.empty() ? "" : ",") + t;
       fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {}\n", r.id, rule_kind_name(r.kind),
-                 severity_label(r.severity), r.enabled ? "yes" : "no", mitre, r.name);
+                 severity_label(r.severity), r.failed ? "error" : r.enabled ? "enabled" : "disabled",
+                 mitre, r.name);
     }
     if (!errors.empty()) exit_code = kExitInvalidRules;
   });

@@ -20,17 +20,21 @@ RuleSetBuild build_rule_set(const std::vector<RuleSource>& rules,
       }
     }
     if (mine.empty()) continue;
-    if (auto compiled = c->compile(mine, indices, registry, out.errors)) {
+    if (auto compiled = c->compile(mine, indices, registry, out.report)) {
       set->compiled.push_back(std::move(compiled));
     }
   }
-  for (const auto& r : rules) {
+  for (uint32_t k : out.report.failed) {
+    if (k < set->rules.size()) set->rules[k].failed = true;
+  }
+  for (auto& meta : set->rules) {
     bool supported = false;
-    for (RuleKindCompiler* c : compilers) supported |= c->kind() == r.meta.kind;
+    for (RuleKindCompiler* c : compilers) supported |= c->kind() == meta.kind;
     if (!supported) {
-      out.errors.push_back(r.meta.source + ": error: rule '" + r.meta.id + "' has type '" +
-                           std::string(rule_kind_name(r.meta.kind)) +
+      out.report.errors.push_back(meta.source + ": error: rule '" + meta.id + "' has type '" +
+                           std::string(rule_kind_name(meta.kind)) +
                            "', which this build cannot run yet\n");
+      meta.failed = true;
     }
   }
   out.rule_set = std::move(set);

@@ -14,21 +14,29 @@
 
 namespace wsn {
 
+// Rendered diagnostics of a rule load (file:line:col: error: … with source line and caret).
+struct RuleReport {
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+  std::vector<uint32_t> failed;  // rule indices that did not compile
+};
+
 class RuleKindCompiler {
  public:
   virtual ~RuleKindCompiler() = default;
   virtual RuleKind kind() const = 0;
   // Compiles `rules`; rule k must be reported to MatchSink as rule_index `indices[k]`. Appends
-  // a rendered diagnostic to `errors` for every rule that fails and leaves it out.
+  // rendered diagnostics to `report` and the index of every rule with errors to
+  // `report.failed`; those rules are left out.
   virtual std::shared_ptr<const CompiledRules> compile(std::span<const RuleSource* const> rules,
                                                        std::span<const uint32_t> indices,
                                                        FieldRegistry& registry,
-                                                       std::vector<std::string>& errors) = 0;
+                                                       RuleReport& report) = 0;
 };
 
 struct RuleSetBuild {
   std::shared_ptr<const RuleSet> rule_set;
-  std::vector<std::string> errors;
+  RuleReport report;
 };
 
 // Compiles every rule with the compiler of its kind. Rules of a kind with no compiler are

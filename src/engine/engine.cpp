@@ -12,13 +12,16 @@ Engine::Engine(EngineOptions options)
 
 Engine::~Engine() = default;
 
-void Engine::load_rules(std::vector<std::string>& errors) {
+void Engine::load_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings) {
   RuleLoadResult loaded = load_rule_files(options_.rule_paths);
   errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
   std::vector<RuleKindCompiler*> compilers;
   for (auto& c : compilers_) compilers.push_back(c.get());
   RuleSetBuild build = build_rule_set(loaded.rules, compilers, registry_, ++generation_);
-  errors.insert(errors.end(), build.errors.begin(), build.errors.end());
+  errors.insert(errors.end(), build.report.errors.begin(), build.report.errors.end());
+  if (warnings) {
+    warnings->insert(warnings->end(), build.report.warnings.begin(), build.report.warnings.end());
+  }
   holder_.publish(std::move(build.rule_set));
 }
 

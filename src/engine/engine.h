@@ -45,7 +45,7 @@ class Engine {
 
   // Loads and compiles the configured rules into a new snapshot. Every problem of every rule
   // is appended to `errors` (rendered diagnostics); valid rules are still loaded.
-  void load_rules(std::vector<std::string>& errors);
+  void load_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings = nullptr);
   std::shared_ptr<const RuleSet> rules() const { return holder_.current(); }
 
   // Runs `source` to completion (or until stop()). Errors come from the source failing to start.

@@ -46,12 +46,12 @@ class NameCompiler final : public RuleKindCompiler {
   std::shared_ptr<const CompiledRules> compile(std::span<const RuleSource* const> rules,
                                                std::span<const uint32_t> indices,
                                                FieldRegistry&,
-                                               std::vector<std::string>& errors) override {
+                                               RuleReport& report) override {
     std::vector<std::string> names;
     std::vector<uint32_t> idx;
     for (size_t k = 0; k < rules.size(); ++k) {
       if (rules[k]->body->text().empty()) {
-        errors.push_back("empty");
+        report.errors.push_back("empty");
         continue;
       }
       names.push_back(rules[k]->body->text());
@@ -86,7 +86,7 @@ TEST(DetectionStage, RoutesMatchesWithRuleIndexAndCounts) {
                                       "id: b\nname: B\ntype: eql\nenabled: false\nquery: sh\n---\n"
                                       "id: c\nname: C\ntype: eql\nquery: curl\n"),
                               cs, reg, 1);
-  ASSERT_TRUE(build.errors.empty());
+  ASSERT_TRUE(build.report.errors.empty());
   RuleSetHolder holder;
   holder.publish(build.rule_set);
   std::vector<std::string> seen;
@@ -127,8 +127,8 @@ TEST(DetectionStage, RulesOfAKindWithoutCompilerAreReported) {
   NameCompiler c;
   RuleKindCompiler* cs[] = {&c};
   auto build = build_rule_set(sources("id: w\nname: W\ntype: wasm\nmodule: x.wasm\n"), cs, reg, 1);
-  ASSERT_EQ(build.errors.size(), 1u);
-  EXPECT_NE(build.errors[0].find("rule 'w' has type 'wasm', which this build cannot run yet"),
+  ASSERT_EQ(build.report.errors.size(), 1u);
+  EXPECT_NE(build.report.errors[0].find("rule 'w' has type 'wasm', which this build cannot run yet"),
             std::string::npos);
 }
 
