@@ -1,0 +1,39 @@
+// Event → one line of JSON (the format read back by JsonEventReader; see docs/event-format.md).
+//
+// Output is deterministic, so replaying a log reproduces it byte for byte:
+// - dotted field names become nested objects ("process.name" → {"process":{"name":..}}),
+//   at most 16 deep (deeper segments stay one dotted key);
+// - keys are ordered by name, comparing segment by segment ("a.b" sorts with "a", before
+//   "a-b"), independent of insertion order and of registry ids;
+// - a name that is both a value and a prefix of others ("a" and "a.b") keeps its value under
+//   its key and its descendants follow as dotted keys at the same level: {"a":1,"a.b":2};
+// - @timestamp and other timestamps are RFC 3339 UTC with at least millisecond digits; ints are
+//   numbers, IPs strings, string lists arrays;
+// - strings are escaped per RFC 8259 and invalid UTF-8 bytes become U+FFFD, so the output is
+//   always valid JSON even for binary field contents.
+//
+// Thread safe (uses thread-local scratch space); allocation-free once `out` has grown.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "wsn/event.h"
+#include "wsn/schema.h"
+
+namespace wsn {
+
+// Appends `event` to `out` as a single-line JSON object (no trailing newline). Fields whose id
+// is not in `registry` are left out.
+void write_event_json(const Event& event, const FieldRegistry& registry, std::string& out);
+
+// Appends `s` as a quoted JSON string: '"' and '\\' escaped, control characters and DEL as
+// \n, \t ... or \u00XX, each byte of an invalid UTF-8 sequence replaced by U+FFFD.
+void append_json_string(std::string_view s, std::string& out);
+
+// Length (1-4) of the well-formed UTF-8 sequence at the start of `s`, or 0 when `s` is empty or
+// starts with an invalid, overlong, surrogate or truncated sequence.
+size_t utf8_sequence_length(std::string_view s);
+
+}  // namespace wsn
