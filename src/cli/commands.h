@@ -13,5 +13,6 @@ void register_replay(CLI::App& app, int& exit_code);
 void register_validate(CLI::App& app, int& exit_code);
 void register_list(CLI::App& app, int& exit_code);
 void register_version(CLI::App& app, int& exit_code);
+void register_query(CLI::App& app, int& exit_code);
 
 }  // namespace wsn::cli

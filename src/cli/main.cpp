@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   wsn::cli::register_replay(app, exit_code);
   wsn::cli::register_validate(app, exit_code);
   wsn::cli::register_list(app, exit_code);
+  wsn::cli::register_query(app, exit_code);
   wsn::cli::register_version(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -94,6 +94,7 @@ struct SequenceStep {
   std::vector<Expr*> by;  // per-step join keys
   bool missing = false;   // `![...]`: no such event may occur between its neighbours
   int64_t runs = 1;       // `with runs=N`
+  bool fork = false;      // Endgame `fork` / `fork=true` (a matched event may start new matches)
   SourceRange range;
 };
 

@@ -1,0 +1,116 @@
+// `query`: ad-hoc hunting — one EQL query (with pipes) over an event log, matches printed as
+// JSON lines.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "collect/replay/jsonl_replay_source.h"
+#include "eql/compile/compiler.h"
+#include "event/json_writer.h"
+#include "match/pipes.h"
+
+namespace wsn::cli {
+namespace {
+
+struct QueryOptions {
+  std::string query;
+  std::string events;
+  std::string dialect = "elastic";
+  bool case_sensitive = false;
+};
+
+// Collects every match of the single compiled query, in stream order.
+class Collector final : public MatchSink {
+ public:
+  void on_match(uint32_t, std::span<const Event* const> events) override {
+    match::PipeResult r;
+    for (const Event* e : events) r.events.push_back(std::make_shared<const Event>(*e));
+    results.push_back(std::move(r));
+  }
+  std::vector<match::PipeResult> results;
+};
+
+void print_result(const match::PipeResult& r, const FieldRegistry& reg, std::string& line) {
+  line.clear();
+  if (r.aggregate) {
+    line += "{\"key\":";
+    append_json_string(r.key, line);
+    line += fmt::format(",\"count\":{},\"percent\":{}", r.aggregate->count, r.aggregate->percent);
+    if (!r.events.empty()) {
+      line += ",\"event\":";
+      write_event_json(*r.events.front(), reg, line);
+    }
+    line += '}';
+  } else if (r.events.size() == 1) {
+    write_event_json(*r.events.front(), reg, line);
+  } else {
+    line += "{\"sequence\":[";
+    for (size_t k = 0; k < r.events.size(); ++k) {
+      if (k) line += ',';
+      write_event_json(*r.events[k], reg, line);
+    }
+    line += "]}";
+  }
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stdout);
+}
+
+int run_query(const QueryOptions& o) {
+  FieldRegistry reg;
+  eql::CompileOptions opt;
+  if (o.dialect == "endgame") {
+    opt.dialect = eql::Dialect::kEndgame;
+    opt.case_sensitive = o.case_sensitive;
+  }
+  SourceText src("<query>", o.query);
+  Diagnostics diags;
+  auto compiled = eql::compile_eql_query(src, reg, opt, diags);
+  std::fputs(diags.render(src).c_str(), stderr);
+  if (!compiled) return kExitInvalidRules;
+
+  auto events = read_jsonl_file(o.events, reg, ReaderOptions{}, [&](const MalformedLine& m) {
+    fmt::print(stderr, "{}:{}: malformed event: {}\n", o.events, m.line, m.reason);
+  });
+  if (!events.ok()) {
+    fmt::print(stderr, "wasm-sentinel: {}\n", events.error().message);
+    return kExitRuntimeError;
+  }
+  auto matcher = compiled->rules->make_matcher();
+  Collector collector;
+  for (const Event& e : events.value()) matcher->process(e, collector);
+  matcher->finish(collector);
+  const auto out = match::run_pipes(*compiled->pipes, std::move(collector.results));
+  std::string line;
+  for (const auto& r : out) print_result(r, reg, line);
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_query(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<QueryOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "query",
+      "Hunt: run one EQL query over an event log and print the matches as JSON lines (a\n"
+      "sequence match prints {\"sequence\":[...]}, count/unique_count print aggregates).\n"
+      "Pipes: head N, tail N, count [fields], unique fields, unique_count fields,\n"
+      "filter EXPR, sort fields.\n"
+      "Example: wasm-sentinel query 'process where process.name == \"curl\" | head 5' \\\n"
+      "           --events data/sample/linux-activity.jsonl");
+  cmd->add_option("QUERY", o->query, "The EQL query")->required();
+  cmd->add_option("-e,--events", o->events, "Event log (JSON lines; '-' for standard input)")
+      ->required();
+  cmd->add_option("--dialect", o->dialect,
+                  "elastic (default: == is case-sensitive) or endgame (== is case-insensitive "
+                  "and wildcard-aware)")
+      ->check(CLI::IsMember({"elastic", "endgame"}));
+  cmd->add_flag("--case-sensitive", o->case_sensitive,
+                "With --dialect endgame: compare strings case-sensitively.");
+  cmd->callback([o, &exit_code] { exit_code = run_query(*o); });
+}
+
+}  // namespace wsn::cli

@@ -1,0 +1,646 @@
+#include "eql/compile/binder.h"
+
+#include <re2/re2.h>
+
+#include "eql/compile/codes.h"
+#include "match/strings.h"
+
+namespace wsn::eql {
+
+using match::CaseMode;
+using match::NodeRef;
+using match::kNoNode;
+using match::StaticType;
+using match::Value;
+
+namespace {
+
+bool numeric(StaticType t) { return t == StaticType::kInt || t == StaticType::kFloat; }
+bool known(StaticType t) { return t != StaticType::kAny && t != StaticType::kNull; }
+bool stringish(StaticType t) { return t == StaticType::kString || t == StaticType::kStringList; }
+
+// Whether values of the two static types can be compared at all.
+bool comparable(StaticType a, StaticType b) {
+  if (!known(a) || !known(b)) return true;
+  if (numeric(a) && numeric(b)) return true;
+  if (stringish(a) && stringish(b)) return true;
+  if ((a == StaticType::kIp && (b == StaticType::kIp || stringish(b))) ||
+      (b == StaticType::kIp && stringish(a))) {
+    return true;
+  }
+  return a == b;
+}
+
+match::CmpOp cmp_of(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq: return match::CmpOp::kEq;
+    case CompareOp::kNe: return match::CmpOp::kNe;
+    case CompareOp::kLt: return match::CmpOp::kLt;
+    case CompareOp::kLe: return match::CmpOp::kLe;
+    case CompareOp::kGt: return match::CmpOp::kGt;
+    case CompareOp::kGe: return match::CmpOp::kGe;
+  }
+  return match::CmpOp::kEq;
+}
+
+match::ArithOp arith_of(ArithOp op) {
+  switch (op) {
+    case ArithOp::kAdd: return match::ArithOp::kAdd;
+    case ArithOp::kSub: return match::ArithOp::kSub;
+    case ArithOp::kMul: return match::ArithOp::kMul;
+    case ArithOp::kDiv: return match::ArithOp::kDiv;
+    case ArithOp::kMod: return match::ArithOp::kMod;
+  }
+  return match::ArithOp::kAdd;
+}
+
+}  // namespace
+
+LineageOptions LineageOptions::ecs() {
+  LineageOptions o;
+  o.pid_field = "process.entity_id";
+  o.ppid_field = "process.parent.entity_id";
+  o.op_field = "event.type";
+  o.create_names = {"start"};
+  o.terminate_names = {"end"};
+  return o;
+}
+
+LineageOptions LineageOptions::endgame() {
+  LineageOptions o;
+  o.pid_field = "pid";
+  o.ppid_field = "ppid";
+  o.op_field = "opcode";
+  o.create_codes = {1, 3, 9};
+  o.terminate_codes = {2, 4};
+  return o;
+}
+
+Binder::Binder(FieldRegistry& reg, const CompileOptions& opt, match::Program& prog,
+               Diagnostics& diags)
+    : reg_(reg), opt_(opt), prog_(prog), diags_(diags) {
+  default_mode_ = (opt.dialect == Dialect::kEndgame && !opt.case_sensitive)
+                      ? CaseMode::kInsensitive
+                      : CaseMode::kSensitive;
+}
+
+void Binder::error(const char* code, std::string message, SourceRange range) {
+  diags_.error(code, std::move(message), range);
+}
+
+CaseMode Binder::mode_for(bool tilde) const {
+  if (opt_.dialect == Dialect::kEndgame) return tilde ? CaseMode::kInsensitive : default_mode_;
+  return tilde ? CaseMode::kInsensitive : CaseMode::kSensitive;
+}
+
+bool Binder::type_problem(const Expr* at, NodeRef n, const std::string& message) {
+  if (strict() || prog_.is_const(n)) {
+    error(code::kTypeMismatch, message, at->range);
+    return false;
+  }
+  diags_.warning(code::kDynamicTypeMismatch, message + " (evaluates to null)", at->range);
+  return true;
+}
+
+NodeRef Binder::predicate(const Expr* e) {
+  const NodeRef x = expr(e);
+  if (x == kNoNode) return kNoNode;
+  const StaticType t = type(x);
+  if (t == StaticType::kBool || t == StaticType::kNull) return x;
+  if (strict() && t != StaticType::kAny) {
+    error(code::kNotBoolean,
+          "expected a boolean condition, found " + std::string(match::static_type_name(t)),
+          e->range);
+    return kNoNode;
+  }
+  return prog_.to_bool(x);
+}
+
+NodeRef Binder::expr(const Expr* e) {
+  if (e == nullptr) return kNoNode;
+  switch (e->kind) {
+    case ExprKind::kNull: return prog_.null_node();
+    case ExprKind::kBool: return prog_.bool_node(e->b);
+    case ExprKind::kInt: return prog_.int_node(e->i);
+    case ExprKind::kFloat: return prog_.float_node(e->f);
+    case ExprKind::kString: return prog_.string_node(e->s);
+    case ExprKind::kField: return field(e);
+    case ExprKind::kNot: {
+      const NodeRef x = predicate(e->lhs);
+      return x == kNoNode ? kNoNode : prog_.not_(x);
+    }
+    case ExprKind::kNegate: {
+      const NodeRef x = expr(e->lhs);
+      if (x == kNoNode) return kNoNode;
+      if (known(type(x)) && !numeric(type(x)) &&
+          !type_problem(e, x, "cannot negate a " + std::string(match::static_type_name(type(x))))) {
+        return kNoNode;
+      }
+      return prog_.neg(x);
+    }
+    case ExprKind::kAnd:
+    case ExprKind::kOr: {
+      std::vector<NodeRef> kids;
+      bool bad = false;
+      for (const Expr* a : e->args) {
+        const NodeRef k = predicate(a);
+        bad |= k == kNoNode;
+        kids.push_back(k);
+      }
+      if (bad) return kNoNode;
+      return e->kind == ExprKind::kAnd ? prog_.and_(kids) : prog_.or_(kids);
+    }
+    case ExprKind::kCompare: return compare(e);
+    case ExprKind::kArithmetic: return arith(e);
+    case ExprKind::kIn: return in(e);
+    case ExprKind::kStringMatch: return string_match(e);
+    case ExprKind::kCall: return call(e);
+    case ExprKind::kLineage: return lineage(e);
+  }
+  return kNoNode;
+}
+
+NodeRef Binder::field(const Expr* e) {
+  const auto& path = e->path;
+  if (path.empty()) {
+    error(code::kUnsupportedPath, "empty field path", e->range);
+    return kNoNode;
+  }
+  size_t at = 0;
+  uint16_t event_index = 0;
+  // A variable bound by arraySearch / arrayCount.
+  for (size_t v = scope_.size(); v-- > 0;) {
+    if (!path[0].name.empty() && path[0].name == scope_[v]) {
+      if (path.size() > 1) {
+        error(code::kUnsupportedPath,
+              "array elements are strings here; '" + scope_[v] + "' has no fields or items",
+              e->range);
+        return kNoNode;
+      }
+      return prog_.var(static_cast<uint32_t>(v), StaticType::kString);
+    }
+  }
+  if (aggregates_ && path.size() == 1 && (path[0].name == "count" || path[0].name == "percent")) {
+    return prog_.pipe_var(path[0].name == "count" ? match::PipeVar::kCount
+                                                  : match::PipeVar::kPercent);
+  }
+  if (multi_event_ && path.size() >= 3 && path[0].name == "events" && path[1].index >= 0 &&
+      !path[2].name.empty()) {
+    if (path[1].index > 0xFFFF) {
+      error(code::kUnsupportedPath, "event index out of range", path[1].range);
+      return kNoNode;
+    }
+    event_index = static_cast<uint16_t>(path[1].index);
+    at = 2;
+  }
+  std::string name;
+  size_t k = at;
+  for (; k < path.size() && !path[k].name.empty(); ++k) {
+    if (!name.empty()) name += '.';
+    name += path[k].name;
+  }
+  std::vector<int64_t> indexes;
+  for (; k < path.size(); ++k) {
+    if (!path[k].name.empty()) {
+      error(code::kUnsupportedPath,
+            "a field inside an array element ('" + path[k].name +
+                "' after an index) is not supported; events hold flat fields",
+            path[k].range);
+      return kNoNode;
+    }
+    indexes.push_back(path[k].index);
+  }
+  if (name.empty()) {
+    error(code::kUnsupportedPath, "a field path must start with a name", e->range);
+    return kNoNode;
+  }
+  FieldId id = reg_.find(name);
+  StaticType t = StaticType::kAny;
+  if (id == kInvalidField) {
+    id = reg_.intern(name, FieldType::kString);
+    if (id == kInvalidField) {
+      error(code::kTooManyFields, "cannot register field '" + name + "': the field table is full",
+            e->range);
+      return kNoNode;
+    }
+    if (!e->optional && opt_.warn_unknown_fields) {
+      diags_.warning(code::kUnknownField,
+                     "unknown field '" + name + "'; it is treated as a string that is null "
+                     "when absent (write '?" + name + "' to mark it optional)",
+                     e->range);
+    }
+    // Endgame fields are untyped; in Elastic an unknown field is a string.
+    t = opt_.dialect == Dialect::kEndgame ? StaticType::kAny : StaticType::kString;
+  } else {
+    t = match::static_type_of(reg_.type(id));
+  }
+  NodeRef r = prog_.field(id, t, event_index);
+  for (int64_t ix : indexes) {
+    if (ix < 0 || ix > 0xFFFFFFF) {
+      error(code::kUnsupportedPath, "array index out of range", e->range);
+      return kNoNode;
+    }
+    r = prog_.index(r, static_cast<uint32_t>(ix));
+  }
+  return r;
+}
+
+NodeRef Binder::compare(const Expr* e) {
+  NodeRef a = expr(e->lhs);
+  NodeRef b = expr(e->rhs);
+  if (a == kNoNode || b == kNoNode) return kNoNode;
+  const match::CmpOp op = cmp_of(e->cmp);
+  const CaseMode mode = mode_for(e->case_insensitive);
+  const bool eq_ne = op == match::CmpOp::kEq || op == match::CmpOp::kNe;
+  const bool a_null = e->lhs->kind == ExprKind::kNull;
+  const bool b_null = e->rhs->kind == ExprKind::kNull;
+  // `x == null` / `x != null` test presence and never yield null.
+  if (eq_ne && (a_null || b_null)) {
+    return prog_.is_null(a_null ? b : a, op == match::CmpOp::kNe);
+  }
+  auto string_const = [&](NodeRef n) {
+    return prog_.is_const(n) && prog_.const_value(n).kind == match::ValueKind::kString;
+  };
+  // Endgame: `field == "a*b"` is wildcard(field, "a*b").
+  if (eq_ne && opt_.dialect == Dialect::kEndgame) {
+    NodeRef subject = kNoNode;
+    NodeRef pattern = kNoNode;
+    if (string_const(b) && match::has_wildcard(prog_.const_value(b).s, false)) {
+      subject = a;
+      pattern = b;
+    } else if (string_const(a) && match::has_wildcard(prog_.const_value(a).s, false)) {
+      subject = b;
+      pattern = a;
+    }
+    if (subject != kNoNode) {
+      if (known(type(subject)) && !stringish(type(subject)) &&
+          !type_problem(e, subject, "wildcard patterns only match strings")) {
+        return kNoNode;
+      }
+      match::StringMatcherSpec spec;
+      spec.kind = match::StrMatchKind::kWildcard;
+      spec.patterns = {std::string(prog_.const_value(pattern).s)};
+      spec.mode = mode;
+      const NodeRef m = prog_.str_match(subject, match::StringMatcher::create(spec, nullptr));
+      return op == match::CmpOp::kEq ? m : prog_.not_(m);
+    }
+  }
+  const StaticType ta = type(a);
+  const StaticType tb = type(b);
+  if (!comparable(ta, tb) &&
+      !type_problem(e, !prog_.is_const(a) ? a : b,
+                    "cannot compare " + std::string(match::static_type_name(ta)) + " with " +
+                        std::string(match::static_type_name(tb)))) {
+    return kNoNode;
+  }
+  // Address fields compare with addresses: parse string literals once.
+  for (NodeRef* side : {&a, &b}) {
+    NodeRef other = side == &a ? b : a;
+    if (type(other) == StaticType::kIp && string_const(*side)) {
+      IpAddress ip;
+      if (!IpAddress::parse(prog_.const_value(*side).s, ip)) {
+        error(code::kTypeMismatch,
+              "'" + std::string(prog_.const_value(*side).s) + "' is not an IP address",
+              (side == &a ? e->lhs : e->rhs)->range);
+        return kNoNode;
+      }
+      *side = prog_.constant_node(Value::address(&ip));
+    }
+  }
+  // A string field against a string literal is an exact-match matcher (prefilterable).
+  if (eq_ne && (string_const(a) != string_const(b))) {
+    const NodeRef lit = string_const(a) ? a : b;
+    const NodeRef subject = lit == a ? b : a;
+    if (type(subject) == StaticType::kString || type(subject) == StaticType::kStringList ||
+        type(subject) == StaticType::kAny) {
+      match::StringMatcherSpec spec;
+      spec.kind = match::StrMatchKind::kExact;
+      spec.patterns = {std::string(prog_.const_value(lit).s)};
+      spec.mode = mode;
+      const NodeRef m = prog_.str_match(subject, match::StringMatcher::create(spec, nullptr));
+      return op == match::CmpOp::kEq ? m : prog_.not_(m);
+    }
+  }
+  return prog_.compare(op, mode, a, b);
+}
+
+NodeRef Binder::arith(const Expr* e) {
+  const NodeRef a = expr(e->lhs);
+  const NodeRef b = expr(e->rhs);
+  if (a == kNoNode || b == kNoNode) return kNoNode;
+  for (NodeRef n : {a, b}) {
+    if (known(type(n)) && !numeric(type(n)) &&
+        !type_problem(e, n,
+                      "arithmetic needs numbers, found " +
+                          std::string(match::static_type_name(type(n))))) {
+      return kNoNode;
+    }
+  }
+  return prog_.arith(arith_of(e->arith), a, b);
+}
+
+NodeRef Binder::in(const Expr* e) {
+  const NodeRef x = expr(e->lhs);
+  if (x == kNoNode) return kNoNode;
+  const CaseMode mode = mode_for(e->case_insensitive);
+  auto set = std::make_unique<match::ValueSet>(mode);
+  std::vector<NodeRef> parts;
+  bool bad = false;
+  for (const Expr* item : e->args) {
+    const NodeRef v = expr(item);
+    if (v == kNoNode) {
+      bad = true;
+      continue;
+    }
+    if (!comparable(type(x), type(v)) &&
+        !type_problem(item, !prog_.is_const(x) ? x : v,
+                      "cannot compare " + std::string(match::static_type_name(type(x))) +
+                          " with " + std::string(match::static_type_name(type(v))))) {
+      bad = true;
+      continue;
+    }
+    if (prog_.is_const(v)) {
+      if (!prog_.const_value(v).is_null()) set->add(prog_.const_value(v));
+    } else {
+      parts.push_back(prog_.compare(match::CmpOp::kEq, mode, x, v));
+    }
+  }
+  if (bad) return kNoNode;
+  if (set->size() > 0) parts.insert(parts.begin(), prog_.in_set(x, std::move(set)));
+  NodeRef r = parts.empty() ? prog_.bool_node(false) : prog_.or_(parts);
+  if (parts.empty() && prog_.is_const(x) && prog_.const_value(x).is_null()) r = prog_.null_node();
+  return e->negated ? prog_.not_(r) : r;
+}
+
+bool Binder::literal_strings(const Expr* call, size_t from, std::vector<std::string>& out) {
+  bool ok = true;
+  for (size_t k = from; k < call->args.size(); ++k) {
+    const Expr* a = call->args[k];
+    if (a->kind != ExprKind::kString) {
+      error(code::kNeedsLiteral, "expected a string literal (a pattern) here", a->range);
+      ok = false;
+      continue;
+    }
+    out.push_back(a->s);
+  }
+  return ok;
+}
+
+NodeRef Binder::string_match(const Expr* e) {
+  const NodeRef x = expr(e->lhs);
+  if (x == kNoNode) return kNoNode;
+  std::vector<std::string> pats;
+  if (!literal_strings(e, 0, pats)) return kNoNode;
+  if (known(type(x)) && !stringish(type(x)) && type(x) != StaticType::kIp &&
+      !type_problem(e, x,
+                    "pattern matching needs a string, found " +
+                        std::string(match::static_type_name(type(x))))) {
+    return kNoNode;
+  }
+  match::StringMatcherSpec spec;
+  spec.patterns = pats;
+  if (e->match == MatchOp::kRegex) {
+    spec.kind = match::StrMatchKind::kRegex;
+    spec.anchor = match::RegexAnchor::kFull;
+    spec.mode = e->case_insensitive ? CaseMode::kInsensitive : CaseMode::kSensitive;
+    for (size_t k = 0; k < pats.size(); ++k) {
+      RE2::Options o;
+      o.set_log_errors(false);
+      RE2 re(pats[k], o);
+      if (!re.ok()) {
+        error(code::kInvalidRegex, "invalid regular expression: " + re.error(), e->args[k]->range);
+        return kNoNode;
+      }
+    }
+  } else {
+    spec.kind = match::StrMatchKind::kWildcard;
+    spec.question_mark = true;
+    spec.mode = (e->match == MatchOp::kColon || e->case_insensitive) ? CaseMode::kInsensitive
+                                                                    : CaseMode::kSensitive;
+  }
+  std::string err;
+  auto m = match::StringMatcher::create(std::move(spec), &err);
+  if (!m) {
+    error(code::kInvalidRegex, "invalid regular expression: " + err, e->range);
+    return kNoNode;
+  }
+  return prog_.str_match(x, std::move(m));
+}
+
+bool Binder::check_arg(match::ArgType want, NodeRef n, const Expr* at, std::string_view fn,
+                       size_t pos) {
+  const StaticType t = type(n);
+  bool ok = true;
+  std::string need;
+  switch (want) {
+    case match::ArgType::kString:
+      ok = !known(t) || stringish(t) || t == StaticType::kIp;
+      need = "a string";
+      break;
+    case match::ArgType::kNumber:
+      ok = !known(t) || numeric(t);
+      need = "a number";
+      break;
+    case match::ArgType::kBool:
+      ok = !known(t) || t == StaticType::kBool;
+      need = "a boolean";
+      break;
+    case match::ArgType::kPrimitive:
+      ok = t != StaticType::kStringList;
+      need = "a single value";
+      break;
+    case match::ArgType::kArray:
+      ok = !known(t) || t == StaticType::kStringList;
+      need = "an array";
+      break;
+    case match::ArgType::kStringOrArray:
+      ok = !known(t) || stringish(t);
+      need = "a string or an array";
+      break;
+    case match::ArgType::kBoolLiteral:
+      if (!prog_.is_const(n) || (prog_.const_value(n).kind != match::ValueKind::kBool &&
+                                 !prog_.const_value(n).is_null())) {
+        error(code::kNeedsLiteral,
+              "argument " + std::to_string(pos + 1) + " of " + std::string(fn) +
+                  "() must be true or false",
+              at->range);
+        return false;
+      }
+      return true;
+    default: return true;
+  }
+  if (ok) return true;
+  const std::string msg = "argument " + std::to_string(pos + 1) + " of " + std::string(fn) +
+                          "() must be " + need + ", found " +
+                          std::string(match::static_type_name(t));
+  if (strict() || prog_.is_const(n)) {
+    error(code::kArgumentType, msg, at->range);
+    return false;
+  }
+  diags_.warning(code::kDynamicTypeMismatch, msg + " (evaluates to null)", at->range);
+  return true;
+}
+
+NodeRef Binder::pattern_call(const Expr* e, match::FunctionId id, CaseMode mode) {
+  const NodeRef x = expr(e->args[0]);
+  if (x == kNoNode) return kNoNode;
+  const std::string_view fn = match::function_sig(id).name;
+  if (id == match::FunctionId::kCidrMatch) {
+    auto set = std::make_unique<match::CidrSet>();
+    bool ok = true;
+    for (size_t k = 1; k < e->args.size(); ++k) {
+      const Expr* a = e->args[k];
+      if (a->kind != ExprKind::kString) {
+        error(code::kNeedsLiteral, "cidrMatch() takes CIDR blocks as string literals", a->range);
+        ok = false;
+      } else if (!set->add(a->s)) {
+        error(code::kInvalidCidr, "'" + a->s + "' is not a CIDR block (e.g. 10.0.0.0/8)",
+              a->range);
+        ok = false;
+      }
+    }
+    if (!ok) return kNoNode;
+    if (known(type(x)) && !stringish(type(x)) && type(x) != StaticType::kIp &&
+        !type_problem(e->args[0], x, "cidrMatch() needs an address")) {
+      return kNoNode;
+    }
+    return prog_.cidr(x, std::move(set));
+  }
+  if (!check_arg(match::ArgType::kString, x, e->args[0], fn, 0)) return kNoNode;
+  std::vector<std::string> pats;
+  if (!literal_strings(e, 1, pats)) return kNoNode;
+  match::StringMatcherSpec spec;
+  spec.patterns = pats;
+  spec.mode = mode;
+  if (id == match::FunctionId::kMatch) {
+    spec.kind = match::StrMatchKind::kRegex;
+    spec.anchor = match::RegexAnchor::kPrefix;  // Python re.match
+    for (size_t k = 0; k < pats.size(); ++k) {
+      RE2::Options o;
+      o.set_log_errors(false);
+      RE2 re(pats[k], o);
+      if (!re.ok()) {
+        error(code::kInvalidRegex, "invalid regular expression: " + re.error(),
+              e->args[k + 1]->range);
+        return kNoNode;
+      }
+    }
+  } else {
+    spec.kind = match::StrMatchKind::kWildcard;
+    spec.question_mark = false;
+  }
+  std::string err;
+  auto m = match::StringMatcher::create(std::move(spec), &err);
+  if (!m) {
+    error(code::kInvalidRegex, "invalid regular expression: " + err, e->range);
+    return kNoNode;
+  }
+  return prog_.str_match(x, std::move(m));
+}
+
+NodeRef Binder::array_loop(const Expr* e, match::LoopKind kind) {
+  const NodeRef arr = expr(e->args[0]);
+  if (arr == kNoNode) return kNoNode;
+  const std::string_view fn = kind == match::LoopKind::kSearch ? "arraySearch" : "arrayCount";
+  if (!check_arg(match::ArgType::kArray, arr, e->args[0], fn, 0)) return kNoNode;
+  const Expr* v = e->args[1];
+  if (v->kind != ExprKind::kField || v->path.size() != 1 || v->path[0].name.empty() ||
+      v->optional) {
+    error(code::kBadVariable,
+          "the second argument of " + std::string(fn) + "() must be a variable name", v->range);
+    return kNoNode;
+  }
+  if (scope_.size() >= match::kMaxVars) {
+    error(code::kTooComplex, "array functions are nested too deeply", e->range);
+    return kNoNode;
+  }
+  const auto slot = static_cast<uint32_t>(scope_.size());
+  scope_.push_back(v->path[0].name);
+  const NodeRef body = predicate(e->args[2]);
+  scope_.pop_back();
+  if (body == kNoNode) return kNoNode;
+  return prog_.array_loop(kind, arr, slot, body);
+}
+
+NodeRef Binder::call(const Expr* e) {
+  const match::FunctionSig* sig = match::find_function(e->s);
+  if (sig == nullptr) {
+    error(code::kUnknownFunction, "unknown function '" + e->s + "'", e->range);
+    return kNoNode;
+  }
+  const size_t n = e->args.size();
+  if (n < sig->min_args || (sig->max_args != match::kVariadic && n > sig->max_args)) {
+    std::string want = std::to_string(sig->min_args);
+    if (sig->max_args == match::kVariadic) {
+      want = "at least " + want;
+    } else if (sig->max_args != sig->min_args) {
+      want += " to " + std::to_string(sig->max_args);
+    }
+    error(code::kWrongArity,
+          std::string(sig->name) + "() takes " + want + " argument" +
+              (sig->min_args == 1 && sig->max_args == 1 ? "" : "s") + ", got " +
+              std::to_string(n),
+          e->range);
+    return kNoNode;
+  }
+  const CaseMode mode = mode_for(e->case_insensitive);
+  switch (sig->id) {
+    case match::FunctionId::kSafe: return expr(e->args[0]);
+    case match::FunctionId::kArraySearch: return array_loop(e, match::LoopKind::kSearch);
+    case match::FunctionId::kArrayCount: return array_loop(e, match::LoopKind::kCount);
+    case match::FunctionId::kWildcard:
+    case match::FunctionId::kMatch:
+    case match::FunctionId::kCidrMatch: return pattern_call(e, sig->id, mode);
+    default: break;
+  }
+  std::vector<NodeRef> args;
+  bool bad = false;
+  for (size_t k = 0; k < n; ++k) {
+    const NodeRef a = expr(e->args[k]);
+    if (a == kNoNode) {
+      bad = true;
+      continue;
+    }
+    const match::ArgType want = k < sig->typed ? sig->args[k] : sig->rest;
+    bad |= !check_arg(want, a, e->args[k], sig->name, k);
+    args.push_back(a);
+  }
+  if (bad) return kNoNode;
+  StaticType ret = sig->result;
+  switch (sig->id) {
+    case match::FunctionId::kAdd:
+    case match::FunctionId::kSubtract:
+    case match::FunctionId::kMultiply:
+    case match::FunctionId::kDivide:
+    case match::FunctionId::kModulo: {
+      const StaticType a = type(args[0]);
+      const StaticType b = type(args[1]);
+      if (a == StaticType::kInt && b == StaticType::kInt) {
+        ret = StaticType::kInt;
+      } else if (numeric(a) && numeric(b)) {
+        ret = StaticType::kFloat;
+      }
+      break;
+    }
+    default: break;
+  }
+  return prog_.call(sig->id, sig->case_aware ? mode : CaseMode::kSensitive, args, ret);
+}
+
+NodeRef Binder::lineage(const Expr* e) {
+  if (!lineage_hook_ || e->subquery == nullptr) {
+    error(code::kUnsupportedPath, "process lineage is not available here", e->range);
+    return kNoNode;
+  }
+  match::LineageKind kind = match::LineageKind::kChildOf;
+  switch (e->lineage) {
+    case LineageKind::kChildOf: kind = match::LineageKind::kChildOf; break;
+    case LineageKind::kDescendantOf: kind = match::LineageKind::kDescendantOf; break;
+    case LineageKind::kEventOf: kind = match::LineageKind::kEventOf; break;
+  }
+  const int64_t slot = lineage_hook_(kind, *e->subquery);
+  if (slot < 0) return kNoNode;
+  return prog_.lineage(kind, static_cast<uint32_t>(slot));
+}
+
+}  // namespace wsn::eql

@@ -1,0 +1,77 @@
+// Binder: turns EQL AST expressions into predicate-IR nodes of one match::Program.
+//
+// It resolves field paths to FieldIds once (unknown fields are interned as strings and are null
+// when absent), checks types and function arity against the function library, validates
+// regexes and CIDRs, folds constants and applies the dialect's case and wildcard rules.
+// Every problem is reported to Diagnostics with the exact AST range; a failed subtree yields
+// kNoNode and binding continues so that several errors are reported at once.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "eql/ast.h"
+#include "eql/compile/options.h"
+#include "match/ir.h"
+#include "wsn/diagnostics.h"
+#include "wsn/schema.h"
+
+namespace wsn::eql {
+
+class Binder {
+ public:
+  // Compiles `child of [q]` and friends: returns the lineage slot, or -1 after reporting.
+  using LineageHook = std::function<int64_t(match::LineageKind, const EventQuery&)>;
+
+  Binder(FieldRegistry& reg, const CompileOptions& opt, match::Program& prog, Diagnostics& diags);
+
+  void set_lineage_hook(LineageHook hook) { lineage_hook_ = std::move(hook); }
+  // Pipe context: `events[n].field` selects the n-th event of a sequence result, and (after
+  // count / unique_count) `count` and `percent` name the aggregates.
+  void set_pipe_context(bool multi_event, bool aggregates) {
+    multi_event_ = multi_event;
+    aggregates_ = aggregates;
+  }
+
+  match::NodeRef expr(const Expr* e);
+  // Boolean context (where, and/or/not operands): Endgame converts by truthiness, Elastic
+  // requires a boolean.
+  match::NodeRef predicate(const Expr* e);
+
+  match::CaseMode default_mode() const { return default_mode_; }
+  bool strict() const { return opt_.dialect == Dialect::kElastic; }
+
+ private:
+  match::NodeRef field(const Expr* e);
+  match::NodeRef compare(const Expr* e);
+  match::NodeRef in(const Expr* e);
+  match::NodeRef string_match(const Expr* e);
+  match::NodeRef arith(const Expr* e);
+  match::NodeRef call(const Expr* e);
+  match::NodeRef lineage(const Expr* e);
+  match::NodeRef pattern_call(const Expr* e, match::FunctionId id, match::CaseMode mode);
+  match::NodeRef array_loop(const Expr* e, match::LoopKind kind);
+
+  match::CaseMode mode_for(bool tilde) const;
+  match::StaticType type(match::NodeRef r) const { return prog_.node(r).type; }
+  // Reports a type problem: an error for literals or in the strict dialect, else a warning
+  // (the operation then evaluates to null at run time). Returns false for errors.
+  bool type_problem(const Expr* at, match::NodeRef n, const std::string& message);
+  bool check_arg(match::ArgType want, match::NodeRef n, const Expr* at, std::string_view fn,
+                 size_t pos);
+  bool literal_strings(const Expr* call, size_t from, std::vector<std::string>& out);
+  void error(const char* code, std::string message, SourceRange range);
+
+  FieldRegistry& reg_;
+  const CompileOptions& opt_;
+  match::Program& prog_;
+  Diagnostics& diags_;
+  match::CaseMode default_mode_;
+  LineageHook lineage_hook_;
+  std::vector<std::string> scope_;  // arraySearch variables, innermost last
+  bool multi_event_ = false;
+  bool aggregates_ = false;
+};
+
+}  // namespace wsn::eql

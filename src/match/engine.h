@@ -1,0 +1,31 @@
+// The matching engine: turns a RuleSetPlan into wsn::CompiledRules.
+//
+// Build time: every event predicate (a rule's where-clause, each sequence/join step, each
+// `until`) is indexed by category (`any` predicates join every category) and, when it has a
+// required literal (prefilter.h), registered in ONE Aho-Corasick automaton per (category, field).
+//
+// Per event (RuleMatcher::process): expire sequences by event time; scan the prefiltered
+// fields of the event's category once each; update process lineage; then run, in rule order,
+// only the rules that have an unconditional predicate for the category or a prefilter hit.
+// The single-event path performs no heap allocation once warmed up and never looks a field up
+// by name.
+#pragma once
+
+#include <memory>
+
+#include "match/plan.h"
+#include "wsn/detector.h"
+
+namespace wsn::match {
+
+std::shared_ptr<const CompiledRules> build_rules(RuleSetPlan plan);
+
+// Extra counters of a matcher built by build_rules (dynamic_cast a Matcher to read them).
+class RuleMatcherInfo {
+ public:
+  virtual ~RuleMatcherInfo() = default;
+  virtual uint64_t lineage_evictions() const = 0;
+  virtual uint64_t prefilter_skips() const = 0;  // predicates not evaluated thanks to literals
+};
+
+}  // namespace wsn::match

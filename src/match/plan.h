@@ -1,0 +1,78 @@
+// RuleSetPlan: what a compiler hands to the matching engine — per rule a Program plus the shape
+// of the rule (single event, sequence, join), and the process-lineage subqueries. The engine
+// (engine.h) indexes it by category and prefilter literals and runs it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "match/ir.h"
+#include "wsn/schema.h"
+
+namespace wsn::match {
+
+inline constexpr CategoryId kAnyCategory = 0xFFFF;
+
+// One event test: the event's category must equal `category` (or any), then `where` must hold.
+struct EventPredicate {
+  CategoryId category = kAnyCategory;
+  NodeRef where = kNoNode;
+};
+
+// One step of a sequence or join (`with runs=N` is expanded into N steps by the compiler).
+struct StepPlan {
+  EventPredicate pred;
+  std::vector<NodeRef> keys;  // sequence-level keys first, then the step's own
+  bool missing = false;       // `![...]`: no such event may occur at this position
+  bool fork = false;          // Endgame fork: a matched partial is copied, not moved, on advance
+};
+
+enum class RuleShape : uint8_t { kEvent, kSequence, kJoin };
+
+struct RulePlan {
+  uint32_t rule_index = 0;  // reported to MatchSink
+  RuleShape shape = RuleShape::kEvent;
+  Program program;
+  EventPredicate event;                 // kEvent
+  std::vector<StepPlan> steps;          // kSequence / kJoin
+  std::optional<StepPlan> until;
+  int64_t maxspan_ns = 0;               // 0: unbounded
+  std::vector<bool> key_nullable;       // per key position: a null value still joins
+  bool fold_key_case = false;           // string keys compare ignoring ASCII case
+};
+
+// `child of` / `descendant of` / `event of [subquery]`: slot = index in RuleSetPlan::lineages.
+struct LineagePlan {
+  uint32_t rule = 0;  // index in RuleSetPlan::rules whose program holds the subquery
+  LineageKind kind = LineageKind::kChildOf;
+  EventPredicate subquery;
+};
+
+// How process events feed lineage: which fields carry the process key and its parent's, and
+// which values of `op_field` mean creation / termination.
+struct LineageConfig {
+  FieldId pid = kInvalidField;
+  FieldId ppid = kInvalidField;
+  FieldId op_field = kInvalidField;
+  std::vector<int64_t> create_codes, terminate_codes;
+  std::vector<std::string> create_names, terminate_names;
+  CategoryId process_category = categories::kProcess;
+  size_t max_entries = 1 << 16;  // per lineage test; oldest evicted beyond it
+};
+
+struct SequenceLimits {
+  size_t max_pending_per_rule = 10000;
+  size_t max_pending_total = 200000;
+  size_t max_join_keys_per_rule = 10000;
+};
+
+struct RuleSetPlan {
+  std::vector<RulePlan> rules;
+  std::vector<LineagePlan> lineages;  // inner subqueries before the outer ones that use them
+  LineageConfig lineage;
+  SequenceLimits limits;
+};
+
+}  // namespace wsn::match

@@ -1,0 +1,245 @@
+#include "match/sequence.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace wsn::match {
+
+namespace {
+
+void put_u64(std::string& out, uint64_t v) {
+  char b[8];
+  std::memcpy(b, &v, 8);
+  out.append(b, 8);
+}
+
+void put_string(std::string& out, std::string_view s, bool fold) {
+  put_u64(out, s.size());
+  if (!fold) {
+    out.append(s);
+    return;
+  }
+  for (char c : s) out.push_back(fold_char(c));
+}
+
+}  // namespace
+
+bool encode_key(const Program& p, const std::vector<NodeRef>& keys, EvalContext& ctx,
+                const std::vector<bool>& nullable, bool fold, std::string& out) {
+  out.clear();
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Value v = evaluate(p, keys[k], ctx);
+    switch (v.kind) {
+      case ValueKind::kNull:
+        if (k >= nullable.size() || !nullable[k]) return false;
+        out.push_back('N');
+        break;
+      case ValueKind::kBool:
+        out.push_back('B');
+        out.push_back(v.b ? '1' : '0');
+        break;
+      case ValueKind::kInt:
+        out.push_back('I');
+        put_u64(out, static_cast<uint64_t>(v.i));
+        break;
+      case ValueKind::kFloat:
+        // Integral floats join with integers (1 == 1.0).
+        if (std::isfinite(v.f) && std::floor(v.f) == v.f && std::fabs(v.f) < 9.2e18) {
+          out.push_back('I');
+          put_u64(out, static_cast<uint64_t>(static_cast<int64_t>(v.f)));
+        } else {
+          out.push_back('F');
+          uint64_t bits;
+          std::memcpy(&bits, &v.f, 8);
+          put_u64(out, bits);
+        }
+        break;
+      case ValueKind::kString:
+        out.push_back('S');
+        put_string(out, v.s, fold);
+        break;
+      case ValueKind::kIp:
+        out.push_back('P');
+        out.append(reinterpret_cast<const char*>(v.ip->bytes.data()), v.ip->bytes.size());
+        break;
+      case ValueKind::kStringList:
+        out.push_back('L');
+        put_u64(out, v.list_count);
+        for (uint32_t i = 0; i < v.list_count; ++i) put_string(out, v.item(i), fold);
+        break;
+    }
+  }
+  return true;
+}
+
+SequenceStore::SequenceStore(const SequenceLimits& limits, size_t rule_count)
+    : limits_(limits), rules_(rule_count) {}
+
+void SequenceStore::configure(uint32_t rule, uint32_t stages, int64_t maxspan_ns) {
+  rules_[rule].stages.resize(stages);
+  rules_[rule].maxspan = maxspan_ns;
+}
+
+int64_t SequenceStore::find(uint32_t rule, uint32_t stage, std::string_view key) const {
+  const auto& m = rules_[rule].stages[stage];
+  if (m.empty()) return -1;
+  auto it = m.find(key);
+  return it == m.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+uint32_t SequenceStore::allocate() {
+  if (!free_.empty()) {
+    const uint32_t id = free_.back();
+    free_.pop_back();
+    return id;
+  }
+  slab_.emplace_back();
+  return static_cast<uint32_t>(slab_.size() - 1);
+}
+
+void SequenceStore::evict_oldest(std::deque<std::pair<uint32_t, uint64_t>>& fifo) {
+  while (!fifo.empty()) {
+    const auto [id, stamp] = fifo.front();
+    fifo.pop_front();
+    const Partial& p = slab_[id];
+    if (p.live && p.stamp == stamp) {
+      release(id);
+      ++evicted_;
+      return;
+    }
+  }
+}
+
+uint32_t SequenceStore::create(uint32_t rule, std::string_view key, int64_t start_ns) {
+  RuleState& rs = rules_[rule];
+  if (rs.count >= limits_.max_pending_per_rule) evict_oldest(rs.fifo);
+  if (live_count_ >= limits_.max_pending_total) evict_oldest(global_fifo_);
+  const uint32_t id = allocate();
+  Partial& p = slab_[id];
+  p.rule = rule;
+  p.stage = 0;
+  p.start_ns = start_ns;
+  p.stamp = next_stamp_++;
+  p.live = true;
+  p.placed = false;
+  p.key.assign(key);
+  p.events.clear();
+  ++rs.count;
+  ++live_count_;
+  auto compact = [this](std::deque<std::pair<uint32_t, uint64_t>>& fifo, size_t live) {
+    if (fifo.size() <= 2 * live + 64) return;
+    std::deque<std::pair<uint32_t, uint64_t>> keep;
+    for (const auto& e : fifo) {
+      if (slab_[e.first].live && slab_[e.first].stamp == e.second) keep.push_back(e);
+    }
+    fifo.swap(keep);
+  };
+  compact(rs.fifo, rs.count);
+  compact(global_fifo_, live_count_);
+  rs.fifo.emplace_back(id, p.stamp);
+  global_fifo_.emplace_back(id, p.stamp);
+  if (rs.maxspan > 0) heap_.push({start_ns + rs.maxspan, id, p.stamp});
+  return id;
+}
+
+uint32_t SequenceStore::clone(uint32_t id) {
+  const Partial src = slab_[id];  // copy first: create() may evict the source
+  const uint32_t c = create(src.rule, src.key, src.start_ns);
+  slab_[c].events = src.events;
+  return c;
+}
+
+void SequenceStore::place(uint32_t id, uint32_t stage) {
+  Partial& p = slab_[id];
+  if (p.placed) unplace(id);
+  p.stage = stage;
+  auto& m = rules_[p.rule].stages[stage];
+  auto [it, inserted] = m.try_emplace(p.key, id);
+  if (!inserted && it->second != id) {
+    const uint32_t old = it->second;
+    slab_[old].placed = false;  // its map slot is being reused
+    it->second = id;
+    release(old);
+  }
+  p.placed = true;
+}
+
+void SequenceStore::unplace(uint32_t id) {
+  Partial& p = slab_[id];
+  if (!p.placed) return;
+  auto& m = rules_[p.rule].stages[p.stage];
+  auto it = m.find(p.key);
+  if (it != m.end() && it->second == id) m.erase(it);
+  p.placed = false;
+}
+
+void SequenceStore::release(uint32_t id) {
+  Partial& p = slab_[id];
+  if (!p.live) return;
+  unplace(id);
+  p.live = false;
+  p.events.clear();
+  --rules_[p.rule].count;
+  --live_count_;
+  free_.push_back(id);
+}
+
+size_t SequenceStore::remove_key(uint32_t rule, std::string_view key, uint32_t first,
+                                 uint32_t last) {
+  size_t n = 0;
+  for (uint32_t s = first; s <= last && s < rules_[rule].stages.size(); ++s) {
+    const int64_t id = find(rule, s, key);
+    if (id >= 0) {
+      release(static_cast<uint32_t>(id));
+      ++n;
+    }
+  }
+  return n;
+}
+
+std::vector<uint32_t> SequenceStore::placed_in(uint32_t rule, uint32_t stage) const {
+  std::vector<uint32_t> ids;
+  for (const auto& [key, id] : rules_[rule].stages[stage]) ids.push_back(id);
+  std::sort(ids.begin(), ids.end(),
+            [this](uint32_t a, uint32_t b) { return slab_[a].stamp < slab_[b].stamp; });
+  return ids;
+}
+
+bool JoinStore::fill(std::string_view key, size_t position,
+                     const std::shared_ptr<const Event>& ev,
+                     std::vector<std::shared_ptr<const Event>>& out) {
+  auto it = map_.find(key);
+  if (it == map_.end()) {
+    while (map_.size() >= max_keys_ && !fifo_.empty()) {
+      auto [old, stamp] = fifo_.front();
+      fifo_.pop_front();
+      auto o = map_.find(old);
+      if (o != map_.end() && o->second.stamp == stamp) {
+        map_.erase(o);
+        ++evicted_;
+      }
+    }
+    Entry e;
+    e.slots.resize(positions_);
+    e.stamp = next_stamp_++;
+    fifo_.emplace_back(std::string(key), e.stamp);
+    it = map_.emplace(std::string(key), std::move(e)).first;
+  }
+  Entry& e = it->second;
+  if (e.slots[position]) return false;
+  e.slots[position] = ev;
+  if (++e.filled < positions_) return false;
+  out = std::move(e.slots);
+  map_.erase(it);
+  return true;
+}
+
+bool JoinStore::remove(std::string_view key) {
+  auto it = map_.find(key);
+  if (it == map_.end()) return false;
+  map_.erase(it);
+  return true;
+}
+
+}  // namespace wsn::match
