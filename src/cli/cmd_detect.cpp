@@ -34,23 +34,27 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
 }
 
 // Stops the engine on SIGINT/SIGTERM: the signals are blocked in every thread and taken by a
-// watcher thread with sigtimedwait, so no code runs in signal context.
+// watcher thread with sigtimedwait, so no code runs in signal context. SIGUSR1 (also blocked)
+// wakes the watcher when the run is over.
 class SignalWatcher {
  public:
   explicit SignalWatcher(Engine& engine) {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &set_, nullptr);
     thread_ = std::thread([this, &engine] {
-      const timespec tick{0, 200'000'000};
+      const timespec tick{1, 0};
       while (!done_.load()) {
-        if (sigtimedwait(&set_, nullptr, &tick) > 0) engine.stop();
+        const int sig = sigtimedwait(&set_, nullptr, &tick);
+        if (sig == SIGINT || sig == SIGTERM) engine.stop();
       }
     });
   }
   ~SignalWatcher() {
     done_.store(true);
+    pthread_kill(thread_.native_handle(), SIGUSR1);
     thread_.join();
   }
 

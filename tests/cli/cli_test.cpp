@@ -1,0 +1,161 @@
+// End-to-end tests of the wasm-sentinel binary: exit codes, what goes to stdout and stderr.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs the CLI with `args` (already shell-quoted), capturing stdout and stderr separately.
+Outcome run_cli(const std::string& args) {
+  const fs::path dir = fs::temp_directory_path();
+  const fs::path out = dir / "wsn_cli_test.out";
+  const fs::path err = dir / "wsn_cli_test.err";
+  const std::string cmd = std::string(WSN_CLI_PATH) + " " + args + " >" + out.string() + " 2>" +
+                          err.string() + " </dev/null";
+  const int status = std::system(cmd.c_str());
+  Outcome o;
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = slurp(out);
+  o.err = slurp(err);
+  return o;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("wsn_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "rules");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+  fs::path dir_;
+};
+
+TEST_F(CliTest, ReplayReportsEachMalformedLineAndProcessesTheRest) {
+  write("rules/r.yml",
+        "id: t.curl\nname: curl ran\ntype: eql\nquery: process where process.name == \"curl\"\n");
+  const fs::path log = write("log.jsonl",
+                             "{\"process\":{\"name\":\"curl\"},\"event\":{\"category\":[\"process\"]}}\n"
+                             "{not json\n"
+                             "{\"process\":{\"pid\":\"abc\"}}\n"
+                             "\n"
+                             "{\"process.name\":\"curl\",\"event.category\":\"process\"}\n");
+  const Outcome o = run_cli("replay " + log.string() + " --rules " + (dir_ / "rules").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.err.find(log.string() + ":2: malformed event: invalid JSON"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find(log.string() +
+                       ":3: malformed event: field 'process.pid': expected integer, got string "
+                       "\"abc\""),
+            std::string::npos)
+      << o.err;
+  EXPECT_EQ(o.err.find(":4:"), std::string::npos) << "blank lines are not malformed";
+  EXPECT_NE(o.err.find("2 events processed (2 malformed, 0 dropped)"), std::string::npos) << o.err;
+  // Two alerts on stdout, nothing else.
+  std::istringstream lines(o.out);
+  std::string line;
+  int alerts = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(line.rfind("{\"@timestamp\":", 0), 0u) << line;
+    EXPECT_NE(line.find("\"rule\":{\"id\":\"t.curl\""), std::string::npos);
+    ++alerts;
+  }
+  EXPECT_EQ(alerts, 2);
+}
+
+TEST_F(CliTest, UnreadableFileExitsNonZeroWithAClearMessage) {
+  const Outcome o = run_cli("replay " + (dir_ / "missing.jsonl").string() + " --rules " +
+                            (dir_ / "rules").string());
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.err.find("open " + (dir_ / "missing.jsonl").string() +
+                       ": No such file or directory"),
+            std::string::npos)
+      << o.err;
+  EXPECT_TRUE(o.out.empty());
+}
+
+TEST_F(CliTest, ValidateReportsEveryErrorWithCaretAndExits3) {
+  write("rules/a.yml",
+        "id: a\nname: A\ntype: eql\nquery: |\n  process where\n    process.name == = 1\n"
+        "---\nid: b\nname: B\ntype: eql\nquery: prcess wher true\n");
+  write("rules/b.yml", "id: c\nname: C\nseverity: urgent\ntype: eql\nquery: any where true\n");
+  const Outcome o = run_cli("validate --rules " + (dir_ / "rules").string());
+  EXPECT_EQ(o.exit_code, 3);
+  const std::string a = (dir_ / "rules" / "a.yml").string();
+  EXPECT_NE(o.err.find(a + ":6:21: error: expected an expression after '=='"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("    process.name == = 1\n                    ^"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find(a + ":11:"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find((dir_ / "rules" / "b.yml").string() + ":3:11: error: severity must be"),
+            std::string::npos)
+      << o.err;
+}
+
+TEST_F(CliTest, ValidateAcceptsGoodRules) {
+  write("rules/a.yml",
+        "id: a\nname: A\ntype: eql\nquery: |\n  process where process.name : \"x*\"\n");
+  const Outcome o = run_cli("validate --rules " + (dir_ / "rules").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("validate: 1 rule(s) OK"), std::string::npos) << o.out;
+}
+
+TEST_F(CliTest, UsageErrorsExit2) {
+  EXPECT_EQ(run_cli("replay").exit_code, 2);
+  EXPECT_EQ(run_cli("no-such-command").exit_code, 2);
+  const Outcome help = run_cli("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Exit codes"), std::string::npos);
+}
+
+TEST_F(CliTest, StdinReplayAndStrictMode) {
+  write("rules/bad.yml", "id: a\nname: A\ntype: eql\nquery: process where (\n");
+  const fs::path log = write("log.jsonl", "{\"process\":{\"name\":\"x\"}}\n");
+  const Outcome strict =
+      run_cli("replay --strict " + log.string() + " --rules " + (dir_ / "rules").string());
+  EXPECT_EQ(strict.exit_code, 3);
+  const Outcome lax = run_cli("replay - --rules " + (dir_ / "rules").string() + " < " +
+                              log.string());
+  EXPECT_EQ(lax.exit_code, 0) << lax.err;
+}
+
+TEST_F(CliTest, QueryPrintsMatchesAndPipes) {
+  const fs::path log = write("log.jsonl",
+                             "{\"event\":{\"category\":\"process\"},\"process\":{\"name\":\"a\",\"pid\":1}}\n"
+                             "{\"event\":{\"category\":\"process\"},\"process\":{\"name\":\"b\",\"pid\":2}}\n"
+                             "{\"event\":{\"category\":\"file\"},\"process\":{\"name\":\"a\",\"pid\":3}}\n");
+  const Outcome o = run_cli("query 'process where true | tail 1' --events " + log.string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("\"pid\":2"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("\"pid\":1"), std::string::npos) << o.out;
+  const Outcome bad = run_cli("query 'process where' --events " + log.string());
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find("<query>:1:14: error:"), std::string::npos) << bad.err;
+}
+
+}  // namespace
