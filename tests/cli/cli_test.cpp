@@ -158,4 +158,26 @@ TEST_F(CliTest, QueryPrintsMatchesAndPipes) {
   EXPECT_NE(bad.err.find("<query>:1:14: error:"), std::string::npos) << bad.err;
 }
 
+TEST_F(CliTest, ReplayIsDeterministicByteForByte) {
+  write("rules/r.yml",
+        "id: t.exec_tmp\nname: exec from /tmp\ntype: eql\nseverity: high\nmitre: [T1059]\n"
+        "query: |\n  process where event.action == \"exec\" and process.executable : \"/tmp/*\"\n"
+        "---\nid: t.fork_exec\nname: fork then exec\ntype: eql\nquery: |\n"
+        "  sequence by process.entity_id with maxspan=1s\n"
+        "    [process where event.action == \"fork\"]\n"
+        "    [process where event.action == \"exec\" and process.name == \"curl\"]\n");
+  const std::string sample = std::string(WSN_SOURCE_DIR) + "/data/sample/linux-activity.jsonl";
+  const fs::path a = dir_ / "a.jsonl";
+  const fs::path b = dir_ / "b.jsonl";
+  const std::string rules = " --rules " + (dir_ / "rules").string();
+  ASSERT_EQ(run_cli("replay " + sample + rules + " -o " + a.string()).exit_code, 0);
+  ASSERT_EQ(run_cli("replay " + sample + rules + " -o " + b.string()).exit_code, 0);
+  const std::string first = slurp(a);
+  EXPECT_NE(first.find("\"rule\":{\"id\":\"t.exec_tmp\""), std::string::npos);
+  EXPECT_NE(first.find("\"rule\":{\"id\":\"t.fork_exec\""), std::string::npos);
+  EXPECT_EQ(first, slurp(b));
+  EXPECT_EQ(fs::status(a).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
 }  // namespace
