@@ -2,6 +2,11 @@
 add_library(wsn_build_flags INTERFACE)
 target_compile_options(wsn_build_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
                        -Wnon-virtual-dtor -Wno-missing-field-initializers)
+# GCC 12 reports false -Wrestrict positives inside libstdc++'s std::string operator+ at -O3
+# (GCC bug 105329); the warning stays on for every other compiler.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(wsn_build_flags INTERFACE -Wno-restrict)
+endif()
 if(WSN_WERROR)
   target_compile_options(wsn_build_flags INTERFACE -Werror)
 endif()
