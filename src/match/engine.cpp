@@ -272,12 +272,17 @@ void RuleMatcher::scan(const Bucket& b, const Event& e) {
       }
     };
     switch (v.kind) {
-      case ValueKind::kString: fs.ac.scan(v.s, on_hit); break;
+      case ValueKind::kString:
+        fs.ac.scan(v.s, on_hit);
+        break;
       case ValueKind::kStringList:
         for (uint32_t k = 0; k < v.list_count; ++k) fs.ac.scan(v.item(k), on_hit);
         break;
-      case ValueKind::kIp: fs.ac.scan(v.ip->to_string(), on_hit); break;
-      default: break;
+      case ValueKind::kIp:
+        fs.ac.scan(v.ip->to_string(), on_hit);
+        break;
+      default:
+        break;
     }
   }
 }
@@ -312,8 +317,7 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   const RuleInfo& ri = eng_->info[r];
   const auto stages = static_cast<uint32_t>(ri.real.size());
   const int64_t now = e.time_ns();
-  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e) &&
-      key_of(r, *rp.until, e)) {
+  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e) && key_of(r, *rp.until, e)) {
     stats_.expired_sequences += seqs_.remove_key(r, key_, 1, stages);
   }
   for (uint32_t g = 0; g < ri.missing_at.size(); ++g) {
@@ -370,8 +374,7 @@ void RuleMatcher::run_join(uint32_t r, const Event& e, MatchSink& sink) {
   const RulePlan& rp = eng_->plan.rules[r];
   const RuleInfo& ri = eng_->info[r];
   JoinStore& js = *joins_[r];
-  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e) &&
-      key_of(r, *rp.until, e)) {
+  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e) && key_of(r, *rp.until, e)) {
     stats_.expired_sequences += js.remove(key_) ? 1 : 0;
   }
   for (uint32_t p = 0; p < rp.steps.size(); ++p) {
@@ -420,8 +423,12 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
           sink.on_match(rp.rule_index, one);
         }
         break;
-      case RuleShape::kSequence: run_sequence(r, e, sink); break;
-      case RuleShape::kJoin: run_join(r, e, sink); break;
+      case RuleShape::kSequence:
+        run_sequence(r, e, sink);
+        break;
+      case RuleShape::kJoin:
+        run_join(r, e, sink);
+        break;
     }
   }
 }

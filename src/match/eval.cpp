@@ -6,11 +6,16 @@ namespace {
 
 FunctionId arith_function(ArithOp op) {
   switch (op) {
-    case ArithOp::kAdd: return FunctionId::kAdd;
-    case ArithOp::kSub: return FunctionId::kSubtract;
-    case ArithOp::kMul: return FunctionId::kMultiply;
-    case ArithOp::kDiv: return FunctionId::kDivide;
-    case ArithOp::kMod: return FunctionId::kModulo;
+    case ArithOp::kAdd:
+      return FunctionId::kAdd;
+    case ArithOp::kSub:
+      return FunctionId::kSubtract;
+    case ArithOp::kMul:
+      return FunctionId::kMultiply;
+    case ArithOp::kDiv:
+      return FunctionId::kDivide;
+    case ArithOp::kMod:
+      return FunctionId::kModulo;
   }
   return FunctionId::kAdd;
 }
@@ -25,11 +30,16 @@ Value compare_scalars(CmpOp op, CaseMode mode, const Value& a, const Value& b) {
   const auto c = compare_values(a, b, mode);
   if (!c) return Value::null();
   switch (op) {
-    case CmpOp::kLt: return Value::boolean(*c < 0);
-    case CmpOp::kLe: return Value::boolean(*c <= 0);
-    case CmpOp::kGt: return Value::boolean(*c > 0);
-    case CmpOp::kGe: return Value::boolean(*c >= 0);
-    default: return Value::null();
+    case CmpOp::kLt:
+      return Value::boolean(*c < 0);
+    case CmpOp::kLe:
+      return Value::boolean(*c <= 0);
+    case CmpOp::kGt:
+      return Value::boolean(*c > 0);
+    case CmpOp::kGe:
+      return Value::boolean(*c >= 0);
+    default:
+      return Value::null();
   }
 }
 
@@ -59,14 +69,17 @@ Value compare(CmpOp op, CaseMode mode, const Value& a, const Value& b) {
 
 Value match_string(const StringMatcher& m, const Value& v) {
   switch (v.kind) {
-    case ValueKind::kString: return Value::boolean(m.matches(v.s));
+    case ValueKind::kString:
+      return Value::boolean(m.matches(v.s));
     case ValueKind::kStringList:
       for (uint32_t k = 0; k < v.list_count; ++k) {
         if (m.matches(v.item(k))) return Value::boolean(true);
       }
       return Value::boolean(false);
-    case ValueKind::kIp: return Value::boolean(m.matches(v.ip->to_string()));
-    default: return Value::null();
+    case ValueKind::kIp:
+      return Value::boolean(m.matches(v.ip->to_string()));
+    default:
+      return Value::null();
   }
 }
 
@@ -75,11 +88,13 @@ Value match_string(const StringMatcher& m, const Value& v) {
 Value evaluate(const Program& p, NodeRef r, EvalContext& ctx) {
   const Node& n = p.node(r);
   switch (n.op) {
-    case Op::kConst: return p.constant(n.aux);
+    case Op::kConst:
+      return p.constant(n.aux);
     case Op::kField:
       if (n.event_index >= ctx.event_count) return Value::null();
       return load_field(*ctx.events[n.event_index], n.field);
-    case Op::kVar: return ctx.vars[n.aux];
+    case Op::kVar:
+      return ctx.vars[n.aux];
     case Op::kIndex: {
       const Value v = evaluate(p, p.kid(r, 0), ctx);
       if (v.kind != ValueKind::kStringList || n.aux >= v.list_count) return Value::null();
@@ -87,9 +102,8 @@ Value evaluate(const Program& p, NodeRef r, EvalContext& ctx) {
     }
     case Op::kPipeVar:
       if (!ctx.aggregate) return Value::null();
-      return static_cast<PipeVar>(n.sub) == PipeVar::kCount
-                 ? Value::integer(ctx.aggregate->count)
-                 : Value::number(ctx.aggregate->percent);
+      return static_cast<PipeVar>(n.sub) == PipeVar::kCount ? Value::integer(ctx.aggregate->count)
+                                                            : Value::number(ctx.aggregate->percent);
     case Op::kNot: {
       const Value v = evaluate(p, p.kid(r, 0), ctx);
       if (v.kind != ValueKind::kBool) return Value::null();
@@ -119,17 +133,22 @@ Value evaluate(const Program& p, NodeRef r, EvalContext& ctx) {
       }
       return saw_null ? Value::null() : Value::boolean(false);
     }
-    case Op::kToBool: return truthy(evaluate(p, p.kid(r, 0), ctx));
-    case Op::kIsNull: return Value::boolean(evaluate(p, p.kid(r, 0), ctx).is_null());
-    case Op::kIsNotNull: return Value::boolean(!evaluate(p, p.kid(r, 0), ctx).is_null());
+    case Op::kToBool:
+      return truthy(evaluate(p, p.kid(r, 0), ctx));
+    case Op::kIsNull:
+      return Value::boolean(evaluate(p, p.kid(r, 0), ctx).is_null());
+    case Op::kIsNotNull:
+      return Value::boolean(!evaluate(p, p.kid(r, 0), ctx).is_null());
     case Op::kCompare: {
       const Value a = evaluate(p, p.kid(r, 0), ctx);
       if (a.is_null()) return a;
       const Value b = evaluate(p, p.kid(r, 1), ctx);
       return compare(static_cast<CmpOp>(n.sub), n.cmode, a, b);
     }
-    case Op::kInSet: return p.set(n.aux).contains(evaluate(p, p.kid(r, 0), ctx));
-    case Op::kStrMatch: return match_string(p.matcher(n.aux), evaluate(p, p.kid(r, 0), ctx));
+    case Op::kInSet:
+      return p.set(n.aux).contains(evaluate(p, p.kid(r, 0), ctx));
+    case Op::kStrMatch:
+      return match_string(p.matcher(n.aux), evaluate(p, p.kid(r, 0), ctx));
     case Op::kCidr: {
       const Value v = evaluate(p, p.kid(r, 0), ctx);
       if (v.is_null()) return v;

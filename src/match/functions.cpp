@@ -19,42 +19,147 @@ using T = StaticType;
 
 constexpr FunctionSig kFunctions[] = {
     {"add", FunctionId::kAdd, 2, 2, 2, {A::kNumber, A::kNumber}, A::kNumber, T::kAny, false},
-    {"arrayContains", FunctionId::kArrayContains, 2, kVariadic, 2, {A::kArray, A::kPrimitive},
-     A::kPrimitive, T::kBool, true},
-    {"arrayCount", FunctionId::kArrayCount, 3, 3, 3, {A::kArray, A::kVariable, A::kExpr}, A::kExpr,
-     T::kInt, false},
-    {"arraySearch", FunctionId::kArraySearch, 3, 3, 3, {A::kArray, A::kVariable, A::kExpr},
-     A::kExpr, T::kBool, false},
-    {"between", FunctionId::kBetween, 3, 5, 5,
-     {A::kString, A::kString, A::kString, A::kBoolLiteral, A::kBoolLiteral}, A::kExpr,
-     T::kString, true},
-    {"cidrMatch", FunctionId::kCidrMatch, 2, kVariadic, 2, {A::kExpr, A::kStringLiteral},
-     A::kStringLiteral, T::kBool, false},
-    {"concat", FunctionId::kConcat, 1, kVariadic, 1, {A::kPrimitive}, A::kPrimitive, T::kString,
+    {"arrayContains",
+     FunctionId::kArrayContains,
+     2,
+     kVariadic,
+     2,
+     {A::kArray, A::kPrimitive},
+     A::kPrimitive,
+     T::kBool,
+     true},
+    {"arrayCount",
+     FunctionId::kArrayCount,
+     3,
+     3,
+     3,
+     {A::kArray, A::kVariable, A::kExpr},
+     A::kExpr,
+     T::kInt,
+     false},
+    {"arraySearch",
+     FunctionId::kArraySearch,
+     3,
+     3,
+     3,
+     {A::kArray, A::kVariable, A::kExpr},
+     A::kExpr,
+     T::kBool,
+     false},
+    {"between",
+     FunctionId::kBetween,
+     3,
+     5,
+     5,
+     {A::kString, A::kString, A::kString, A::kBoolLiteral, A::kBoolLiteral},
+     A::kExpr,
+     T::kString,
+     true},
+    {"cidrMatch",
+     FunctionId::kCidrMatch,
+     2,
+     kVariadic,
+     2,
+     {A::kExpr, A::kStringLiteral},
+     A::kStringLiteral,
+     T::kBool,
+     false},
+    {"concat",
+     FunctionId::kConcat,
+     1,
+     kVariadic,
+     1,
+     {A::kPrimitive},
+     A::kPrimitive,
+     T::kString,
      false},
     {"divide", FunctionId::kDivide, 2, 2, 2, {A::kNumber, A::kNumber}, A::kNumber, T::kAny, false},
-    {"endsWith", FunctionId::kEndsWith, 2, 2, 2, {A::kString, A::kString}, A::kExpr, T::kBool, true},
-    {"indexOf", FunctionId::kIndexOf, 2, 3, 3, {A::kString, A::kString, A::kNumber}, A::kExpr,
-     T::kInt, true},
+    {"endsWith",
+     FunctionId::kEndsWith,
+     2,
+     2,
+     2,
+     {A::kString, A::kString},
+     A::kExpr,
+     T::kBool,
+     true},
+    {"indexOf",
+     FunctionId::kIndexOf,
+     2,
+     3,
+     3,
+     {A::kString, A::kString, A::kNumber},
+     A::kExpr,
+     T::kInt,
+     true},
     {"length", FunctionId::kLength, 1, 1, 1, {A::kStringOrArray}, A::kExpr, T::kInt, false},
-    {"match", FunctionId::kMatch, 2, kVariadic, 2, {A::kString, A::kStringLiteral},
-     A::kStringLiteral, T::kBool, true},
+    {"match",
+     FunctionId::kMatch,
+     2,
+     kVariadic,
+     2,
+     {A::kString, A::kStringLiteral},
+     A::kStringLiteral,
+     T::kBool,
+     true},
     {"modulo", FunctionId::kModulo, 2, 2, 2, {A::kNumber, A::kNumber}, A::kNumber, T::kAny, false},
-    {"multiply", FunctionId::kMultiply, 2, 2, 2, {A::kNumber, A::kNumber}, A::kNumber, T::kAny,
+    {"multiply",
+     FunctionId::kMultiply,
+     2,
+     2,
+     2,
+     {A::kNumber, A::kNumber},
+     A::kNumber,
+     T::kAny,
      false},
     {"number", FunctionId::kNumber, 1, 2, 2, {A::kString, A::kNumber}, A::kExpr, T::kAny, false},
     {"safe", FunctionId::kSafe, 1, 1, 1, {A::kExpr}, A::kExpr, T::kAny, false},
-    {"startsWith", FunctionId::kStartsWith, 2, 2, 2, {A::kString, A::kString}, A::kExpr, T::kBool,
+    {"startsWith",
+     FunctionId::kStartsWith,
+     2,
+     2,
+     2,
+     {A::kString, A::kString},
+     A::kExpr,
+     T::kBool,
      true},
     {"string", FunctionId::kString, 1, 1, 1, {A::kPrimitive}, A::kExpr, T::kString, false},
-    {"stringContains", FunctionId::kStringContains, 2, 2, 2, {A::kString, A::kString}, A::kExpr,
-     T::kBool, true},
-    {"substring", FunctionId::kSubstring, 2, 3, 3, {A::kString, A::kNumber, A::kNumber}, A::kExpr,
-     T::kString, false},
-    {"subtract", FunctionId::kSubtract, 2, 2, 2, {A::kNumber, A::kNumber}, A::kNumber, T::kAny,
+    {"stringContains",
+     FunctionId::kStringContains,
+     2,
+     2,
+     2,
+     {A::kString, A::kString},
+     A::kExpr,
+     T::kBool,
+     true},
+    {"substring",
+     FunctionId::kSubstring,
+     2,
+     3,
+     3,
+     {A::kString, A::kNumber, A::kNumber},
+     A::kExpr,
+     T::kString,
      false},
-    {"wildcard", FunctionId::kWildcard, 2, kVariadic, 2, {A::kString, A::kStringLiteral},
-     A::kStringLiteral, T::kBool, true},
+    {"subtract",
+     FunctionId::kSubtract,
+     2,
+     2,
+     2,
+     {A::kNumber, A::kNumber},
+     A::kNumber,
+     T::kAny,
+     false},
+    {"wildcard",
+     FunctionId::kWildcard,
+     2,
+     kVariadic,
+     2,
+     {A::kString, A::kStringLiteral},
+     A::kStringLiteral,
+     T::kBool,
+     true},
 };
 
 // Python-style slice bound: negative counts from the end, clamped to [0, len].
@@ -107,23 +212,29 @@ Value arith(FunctionId id, const Value& x, const Value& y) {
         if (m != 0 && ((m < 0) != (y.i < 0))) m += y.i;  // sign of the divisor
         return Value::integer(m);
       }
-      default: return Value::null();
+      default:
+        return Value::null();
     }
   }
   const double a = x.as_double();
   const double b = y.as_double();
   switch (id) {
-    case FunctionId::kAdd: return Value::number(a + b);
-    case FunctionId::kSubtract: return Value::number(a - b);
-    case FunctionId::kMultiply: return Value::number(a * b);
-    case FunctionId::kDivide: return b == 0 ? Value::null() : Value::number(a / b);
+    case FunctionId::kAdd:
+      return Value::number(a + b);
+    case FunctionId::kSubtract:
+      return Value::number(a - b);
+    case FunctionId::kMultiply:
+      return Value::number(a * b);
+    case FunctionId::kDivide:
+      return b == 0 ? Value::null() : Value::number(a / b);
     case FunctionId::kModulo: {
       if (b == 0) return Value::null();
       double m = std::fmod(a, b);
       if (m != 0 && ((m < 0) != (b < 0))) m += b;
       return Value::number(m);
     }
-    default: return Value::null();
+    default:
+      return Value::null();
   }
 }
 
@@ -226,14 +337,19 @@ const FunctionSig* find_function(std::string_view name) {
   return nullptr;
 }
 
-const FunctionSig& function_sig(FunctionId id) { return kFunctions[static_cast<size_t>(id)]; }
+const FunctionSig& function_sig(FunctionId id) {
+  return kFunctions[static_cast<size_t>(id)];
+}
 
 std::string_view format_value(const Value& v, ScratchArena& scratch) {
   char buf[64];
   switch (v.kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return v.b ? "true" : "false";
-    case ValueKind::kString: return v.s;
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return v.b ? "true" : "false";
+    case ValueKind::kString:
+      return v.s;
     case ValueKind::kInt: {
       auto r = std::to_chars(buf, buf + sizeof(buf), v.i);
       return scratch.copy(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
@@ -272,7 +388,8 @@ std::string_view format_value(const Value& v, ScratchArena& scratch) {
       }
       return scratch.copy(out);
     }
-    case ValueKind::kIp: return scratch.copy(v.ip->to_string());
+    case ValueKind::kIp:
+      return scratch.copy(v.ip->to_string());
     case ValueKind::kStringList: {
       std::string out = "[";
       for (uint32_t k = 0; k < v.list_count; ++k) {
@@ -296,7 +413,8 @@ Value call_function(FunctionId id, std::span<const Value> args, CaseMode mode,
     case FunctionId::kSubtract:
     case FunctionId::kMultiply:
     case FunctionId::kDivide:
-    case FunctionId::kModulo: return arith(id, a0, a1);
+    case FunctionId::kModulo:
+      return arith(id, a0, a1);
 
     case FunctionId::kArrayContains: {
       if (a0.is_null()) return Value::null();
@@ -324,7 +442,8 @@ Value call_function(FunctionId id, std::span<const Value> args, CaseMode mode,
       const size_t first = find_mode(a0.s, a1.s, 0, m);
       if (first == std::string_view::npos) return Value::null();
       const size_t start = first + a1.s.size();
-      const size_t end = greedy ? rfind_mode(a0.s, a2.s, start, m) : find_mode(a0.s, a2.s, start, m);
+      const size_t end =
+          greedy ? rfind_mode(a0.s, a2.s, start, m) : find_mode(a0.s, a2.s, start, m);
       if (end == std::string_view::npos) return Value::null();
       return Value::string(a0.s.substr(start, end - start));
     }
@@ -384,7 +503,8 @@ Value call_function(FunctionId id, std::span<const Value> args, CaseMode mode,
       if (a0.kind == ValueKind::kStringList) return Value::integer(a0.list_count);
       return Value::null();
 
-    case FunctionId::kNumber: return to_number(a0, a1);
+    case FunctionId::kNumber:
+      return to_number(a0, a1);
 
     case FunctionId::kString:
       if (a0.is_null()) return Value::null();
@@ -412,7 +532,8 @@ Value call_function(FunctionId id, std::span<const Value> args, CaseMode mode,
     case FunctionId::kCidrMatch:
     case FunctionId::kMatch:
     case FunctionId::kSafe:
-    case FunctionId::kWildcard: return Value::null();
+    case FunctionId::kWildcard:
+      return Value::null();
   }
   return Value::null();
 }

@@ -46,7 +46,7 @@ enum class ArgType : uint8_t {
   kString,
   kNumber,
   kBool,
-  kPrimitive,      // null, bool, number or string
+  kPrimitive,  // null, bool, number or string
   kArray,
   kStringOrArray,
   kVariable,       // a bare name bound by the function (arraySearch)
@@ -59,12 +59,12 @@ struct FunctionSig {
   std::string_view name;
   FunctionId id;
   uint8_t min_args;
-  uint8_t max_args;  // kVariadic for no bound
-  uint8_t typed;     // how many entries of `args` are given
+  uint8_t max_args;             // kVariadic for no bound
+  uint8_t typed;                // how many entries of `args` are given
   std::array<ArgType, 5> args;  // types of the first positions
   ArgType rest;                 // type of positions past args
   StaticType result;
-  bool case_aware;              // honours a case mode
+  bool case_aware;  // honours a case mode
 };
 
 inline constexpr uint8_t kVariadic = 255;

@@ -6,49 +6,80 @@ namespace wsn::match {
 
 std::string_view op_name(Op op) {
   switch (op) {
-    case Op::kConst: return "const";
-    case Op::kField: return "field";
-    case Op::kVar: return "var";
-    case Op::kIndex: return "index";
-    case Op::kPipeVar: return "pipe";
-    case Op::kNot: return "not";
-    case Op::kAnd: return "and";
-    case Op::kOr: return "or";
-    case Op::kToBool: return "bool";
-    case Op::kIsNull: return "is-null";
-    case Op::kIsNotNull: return "is-not-null";
-    case Op::kCompare: return "compare";
-    case Op::kInSet: return "in";
-    case Op::kStrMatch: return "match";
-    case Op::kCidr: return "cidr";
-    case Op::kArith: return "arith";
-    case Op::kNeg: return "neg";
-    case Op::kCall: return "call";
-    case Op::kArrayLoop: return "loop";
-    case Op::kLineage: return "lineage";
+    case Op::kConst:
+      return "const";
+    case Op::kField:
+      return "field";
+    case Op::kVar:
+      return "var";
+    case Op::kIndex:
+      return "index";
+    case Op::kPipeVar:
+      return "pipe";
+    case Op::kNot:
+      return "not";
+    case Op::kAnd:
+      return "and";
+    case Op::kOr:
+      return "or";
+    case Op::kToBool:
+      return "bool";
+    case Op::kIsNull:
+      return "is-null";
+    case Op::kIsNotNull:
+      return "is-not-null";
+    case Op::kCompare:
+      return "compare";
+    case Op::kInSet:
+      return "in";
+    case Op::kStrMatch:
+      return "match";
+    case Op::kCidr:
+      return "cidr";
+    case Op::kArith:
+      return "arith";
+    case Op::kNeg:
+      return "neg";
+    case Op::kCall:
+      return "call";
+    case Op::kArrayLoop:
+      return "loop";
+    case Op::kLineage:
+      return "lineage";
   }
   return "?";
 }
 
 std::string_view cmp_op_name(CmpOp op) {
   switch (op) {
-    case CmpOp::kEq: return "==";
-    case CmpOp::kNe: return "!=";
-    case CmpOp::kLt: return "<";
-    case CmpOp::kLe: return "<=";
-    case CmpOp::kGt: return ">";
-    case CmpOp::kGe: return ">=";
+    case CmpOp::kEq:
+      return "==";
+    case CmpOp::kNe:
+      return "!=";
+    case CmpOp::kLt:
+      return "<";
+    case CmpOp::kLe:
+      return "<=";
+    case CmpOp::kGt:
+      return ">";
+    case CmpOp::kGe:
+      return ">=";
   }
   return "?";
 }
 
 std::string_view arith_op_name(ArithOp op) {
   switch (op) {
-    case ArithOp::kAdd: return "+";
-    case ArithOp::kSub: return "-";
-    case ArithOp::kMul: return "*";
-    case ArithOp::kDiv: return "/";
-    case ArithOp::kMod: return "%";
+    case ArithOp::kAdd:
+      return "+";
+    case ArithOp::kSub:
+      return "-";
+    case ArithOp::kMul:
+      return "*";
+    case ArithOp::kDiv:
+      return "/";
+    case ArithOp::kMod:
+      return "%";
   }
   return "?";
 }
@@ -65,10 +96,18 @@ NodeRef Program::constant_node(const Value& v) {
   Value c = v;
   StaticType t = StaticType::kNull;
   switch (v.kind) {
-    case ValueKind::kNull: t = StaticType::kNull; break;
-    case ValueKind::kBool: t = StaticType::kBool; break;
-    case ValueKind::kInt: t = StaticType::kInt; break;
-    case ValueKind::kFloat: t = StaticType::kFloat; break;
+    case ValueKind::kNull:
+      t = StaticType::kNull;
+      break;
+    case ValueKind::kBool:
+      t = StaticType::kBool;
+      break;
+    case ValueKind::kInt:
+      t = StaticType::kInt;
+      break;
+    case ValueKind::kFloat:
+      t = StaticType::kFloat;
+      break;
     case ValueKind::kString:
       c.s = strings_.emplace_back(v.s);
       t = StaticType::kString;
@@ -317,8 +356,7 @@ NodeRef Program::neg(NodeRef x) {
   return fold(add(n, kids));
 }
 
-NodeRef Program::call(FunctionId fn, CaseMode mode, std::span<const NodeRef> args,
-                      StaticType ret) {
+NodeRef Program::call(FunctionId fn, CaseMode mode, std::span<const NodeRef> args, StaticType ret) {
   Node n;
   n.op = Op::kCall;
   n.sub = static_cast<uint8_t>(fn);
@@ -348,12 +386,14 @@ NodeRef Program::lineage(LineageKind kind, uint32_t slot) {
 
 bool Program::is_pure_constant(NodeRef r) const {
   switch (nodes_[r].op) {
-    case Op::kConst: return true;
+    case Op::kConst:
+      return true;
     case Op::kField:
     case Op::kVar:
     case Op::kPipeVar:
     case Op::kLineage:
-    case Op::kArrayLoop: return false;
+    case Op::kArrayLoop:
+      return false;
     default:
       for (NodeRef k : kids(r)) {
         if (!is_pure_constant(k)) return false;
@@ -380,22 +420,27 @@ std::string Program::dump(NodeRef r, const FieldRegistry* reg) const {
   };
   const std::string tilde = n.cmode == CaseMode::kInsensitive ? "~" : "";
   switch (n.op) {
-    case Op::kConst: return value_to_string(consts_[n.aux]);
+    case Op::kConst:
+      return value_to_string(consts_[n.aux]);
     case Op::kField: {
       std::string name = reg ? reg->info(n.field).name : "#" + std::to_string(n.field);
       if (n.event_index) name += " @" + std::to_string(n.event_index);
       return "(field " + name + ")";
     }
-    case Op::kVar: return "(var " + std::to_string(n.aux) + ")";
-    case Op::kIndex: return "(index " + std::to_string(n.aux) + kids_text() + ")";
+    case Op::kVar:
+      return "(var " + std::to_string(n.aux) + ")";
+    case Op::kIndex:
+      return "(index " + std::to_string(n.aux) + kids_text() + ")";
     case Op::kPipeVar:
       return static_cast<PipeVar>(n.sub) == PipeVar::kCount ? "(pipe count)" : "(pipe percent)";
     case Op::kCompare:
-      return "(" + std::string(cmp_op_name(static_cast<CmpOp>(n.sub))) + tilde + kids_text() +
-             ")";
-    case Op::kInSet: return "(" + sets_[n.aux]->describe() + kids_text() + ")";
-    case Op::kStrMatch: return "(" + matchers_[n.aux]->describe() + kids_text() + ")";
-    case Op::kCidr: return "(" + cidrs_[n.aux]->describe() + kids_text() + ")";
+      return "(" + std::string(cmp_op_name(static_cast<CmpOp>(n.sub))) + tilde + kids_text() + ")";
+    case Op::kInSet:
+      return "(" + sets_[n.aux]->describe() + kids_text() + ")";
+    case Op::kStrMatch:
+      return "(" + matchers_[n.aux]->describe() + kids_text() + ")";
+    case Op::kCidr:
+      return "(" + cidrs_[n.aux]->describe() + kids_text() + ")";
     case Op::kArith:
       return "(" + std::string(arith_op_name(static_cast<ArithOp>(n.sub))) + kids_text() + ")";
     case Op::kCall:
@@ -409,7 +454,8 @@ std::string Program::dump(NodeRef r, const FieldRegistry* reg) const {
       static constexpr std::string_view kNames[] = {"child-of", "descendant-of", "event-of"};
       return "(" + std::string(kNames[n.sub]) + " #" + std::to_string(n.aux) + ")";
     }
-    default: return "(" + std::string(op_name(n.op)) + kids_text() + ")";
+    default:
+      return "(" + std::string(op_name(n.op)) + kids_text() + ")";
   }
 }
 

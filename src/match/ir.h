@@ -31,16 +31,16 @@ using NodeRef = uint32_t;
 inline constexpr NodeRef kNoNode = 0xFFFFFFFFu;
 
 enum class Op : uint8_t {
-  kConst,     // aux = constant index
-  kField,     // field = FieldId, event_index = which event of a sequence result (pipes)
-  kVar,       // aux = variable slot (arraySearch / arrayCount element)
-  kIndex,     // kids[0][aux]: item of a list (null when out of range)
-  kPipeVar,   // aux = PipeVar: aggregate of a pipe result (count, percent)
-  kNot,       // three-valued not
-  kAnd,       // n-ary
-  kOr,        // n-ary
-  kToBool,    // truthiness (Endgame: non-boolean operands of and/or/not/where)
-  kIsNull,    // never null
+  kConst,    // aux = constant index
+  kField,    // field = FieldId, event_index = which event of a sequence result (pipes)
+  kVar,      // aux = variable slot (arraySearch / arrayCount element)
+  kIndex,    // kids[0][aux]: item of a list (null when out of range)
+  kPipeVar,  // aux = PipeVar: aggregate of a pipe result (count, percent)
+  kNot,      // three-valued not
+  kAnd,      // n-ary
+  kOr,       // n-ary
+  kToBool,   // truthiness (Endgame: non-boolean operands of and/or/not/where)
+  kIsNull,   // never null
   kIsNotNull,
   kCompare,   // sub = CmpOp, cmode; any-item semantics for list operands
   kInSet,     // aux = set index
@@ -48,9 +48,9 @@ enum class Op : uint8_t {
   kCidr,      // aux = cidr set index
   kArith,     // sub = ArithOp
   kNeg,
-  kCall,      // sub = FunctionId, cmode; kids = arguments
-  kArrayLoop, // sub = LoopKind; kids = {array, body}; aux = variable slot
-  kLineage,   // sub = LineageKind; aux = tracker slot
+  kCall,       // sub = FunctionId, cmode; kids = arguments
+  kArrayLoop,  // sub = LoopKind; kids = {array, body}; aux = variable slot
+  kLineage,    // sub = LineageKind; aux = tracker slot
 };
 std::string_view op_name(Op op);
 
@@ -75,8 +75,8 @@ struct Node {
   uint32_t aux = 0;
 };
 
-inline constexpr uint32_t kMaxVars = 8;        // nested arraySearch depth
-inline constexpr uint32_t kMaxCallArgs = 32;   // function arity bound
+inline constexpr uint32_t kMaxVars = 8;       // nested arraySearch depth
+inline constexpr uint32_t kMaxCallArgs = 32;  // function arity bound
 
 class Program {
  public:

@@ -36,7 +36,8 @@ std::optional<uint64_t> process_key(const Value& v) {
     case ValueKind::kString:
       if (v.s.empty()) return std::nullopt;
       return hash_bytes(v.s, false);
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -61,7 +62,8 @@ bool LineageTracker::op_is(const Event& e, const std::vector<int64_t>& codes,
         }
       }
       return false;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -76,9 +78,9 @@ void LineageTracker::on_event(const Event& e) {
   const bool create = op_is(e, cfg_.create_codes, cfg_.create_names);
   if (create && kind_ != LineageKind::kEventOf) {
     const auto ppid = process_key(load_field(e, cfg_.ppid));
-    const bool parent_in = ppid && (sources_.contains(*ppid) ||
-                                    (kind_ == LineageKind::kDescendantOf &&
-                                     members_.contains(*ppid)));
+    const bool parent_in =
+        ppid && (sources_.contains(*ppid) ||
+                 (kind_ == LineageKind::kDescendantOf && members_.contains(*ppid)));
     if (parent_in && pid) members_.insert(*pid);
     return;
   }

@@ -9,12 +9,18 @@ namespace wsn::match {
 
 std::string_view str_match_kind_name(StrMatchKind k) {
   switch (k) {
-    case StrMatchKind::kExact: return "exact";
-    case StrMatchKind::kWildcard: return "wildcard";
-    case StrMatchKind::kRegex: return "regex";
-    case StrMatchKind::kContains: return "contains";
-    case StrMatchKind::kStarts: return "starts";
-    case StrMatchKind::kEnds: return "ends";
+    case StrMatchKind::kExact:
+      return "exact";
+    case StrMatchKind::kWildcard:
+      return "wildcard";
+    case StrMatchKind::kRegex:
+      return "regex";
+    case StrMatchKind::kContains:
+      return "contains";
+    case StrMatchKind::kStarts:
+      return "starts";
+    case StrMatchKind::kEnds:
+      return "ends";
   }
   return "exact";
 }
@@ -94,8 +100,7 @@ bool StringMatcher::matches(std::string_view s) const {
       }
       return false;
     case StrMatchKind::kRegex: {
-      const auto anchor =
-          spec_.anchor == RegexAnchor::kFull ? RE2::ANCHOR_BOTH : RE2::ANCHOR_START;
+      const auto anchor = spec_.anchor == RegexAnchor::kFull ? RE2::ANCHOR_BOTH : RE2::ANCHOR_START;
       return regex_->Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), anchor, nullptr, 0);
     }
   }
@@ -105,7 +110,8 @@ bool StringMatcher::matches(std::string_view s) const {
 bool StringMatcher::required_literals(std::vector<std::string>& out) const {
   std::vector<std::string> lits;
   switch (spec_.kind) {
-    case StrMatchKind::kRegex: return false;
+    case StrMatchKind::kRegex:
+      return false;
     case StrMatchKind::kWildcard:
       for (const Wildcard& w : wildcards_) {
         const std::string_view lit = w.longest_literal();
@@ -149,7 +155,9 @@ void ValueSet::add(const Value& v) {
         strings_.emplace(v.s);
       }
       break;
-    case ValueKind::kInt: ints_.insert(v.i); break;
+    case ValueKind::kInt:
+      ints_.insert(v.i);
+      break;
     case ValueKind::kFloat:
       if (std::isfinite(v.f) && std::floor(v.f) == v.f && std::fabs(v.f) < 9.2e18) {
         ints_.insert(static_cast<int64_t>(v.f));
@@ -157,8 +165,13 @@ void ValueSet::add(const Value& v) {
         floats_.push_back(v.f);
       }
       break;
-    case ValueKind::kBool: (v.b ? has_true_ : has_false_) = true; break;
-    default: --size_; order_.pop_back(); break;
+    case ValueKind::kBool:
+      (v.b ? has_true_ : has_false_) = true;
+      break;
+    default:
+      --size_;
+      order_.pop_back();
+      break;
   }
 }
 
@@ -168,9 +181,12 @@ bool ValueSet::contains_string(std::string_view s) const {
 
 Value ValueSet::contains(const Value& v) const {
   switch (v.kind) {
-    case ValueKind::kNull: return Value::null();
-    case ValueKind::kString: return Value::boolean(contains_string(v.s));
-    case ValueKind::kInt: return Value::boolean(ints_.count(v.i) > 0);
+    case ValueKind::kNull:
+      return Value::null();
+    case ValueKind::kString:
+      return Value::boolean(contains_string(v.s));
+    case ValueKind::kInt:
+      return Value::boolean(ints_.count(v.i) > 0);
     case ValueKind::kFloat:
       if (std::isfinite(v.f) && std::floor(v.f) == v.f && std::fabs(v.f) < 9.2e18) {
         return Value::boolean(ints_.count(static_cast<int64_t>(v.f)) > 0);
@@ -179,7 +195,8 @@ Value ValueSet::contains(const Value& v) const {
         if (f == v.f) return Value::boolean(true);
       }
       return Value::boolean(false);
-    case ValueKind::kBool: return Value::boolean(v.b ? has_true_ : has_false_);
+    case ValueKind::kBool:
+      return Value::boolean(v.b ? has_true_ : has_false_);
     case ValueKind::kStringList:
       for (uint32_t k = 0; k < v.list_count; ++k) {
         if (contains_string(v.item(k))) return Value::boolean(true);

@@ -30,7 +30,7 @@ struct StringMatcherSpec {
   StrMatchKind kind = StrMatchKind::kExact;
   std::vector<std::string> patterns;  // any of them may match
   CaseMode mode = CaseMode::kSensitive;
-  bool question_mark = false;          // kWildcard: `?` matches one byte
+  bool question_mark = false;  // kWildcard: `?` matches one byte
   RegexAnchor anchor = RegexAnchor::kFull;
 };
 

@@ -53,7 +53,8 @@ class PipeEval {
     std::string out;
     for (size_t k = 0; k < st.keys.size(); ++k) {
       if (k) out += ",";
-      out += value_to_string(evaluate(p_, st.keys[k], ctx));
+      const Value v = evaluate(p_, st.keys[k], ctx);
+      out += v.kind == ValueKind::kString ? std::string(v.s) : value_to_string(v);
     }
     return out;
   }
@@ -65,15 +66,26 @@ class PipeEval {
       const Value v = evaluate(p_, k, ctx);
       SortValue s;
       switch (v.kind) {
-        case ValueKind::kNull: s.rank = 0; break;
-        case ValueKind::kBool: s.rank = 1; s.num = v.b; break;
+        case ValueKind::kNull:
+          s.rank = 0;
+          break;
+        case ValueKind::kBool:
+          s.rank = 1;
+          s.num = v.b;
+          break;
         case ValueKind::kInt:
-        case ValueKind::kFloat: s.rank = 2; s.num = v.as_double(); break;
+        case ValueKind::kFloat:
+          s.rank = 2;
+          s.num = v.as_double();
+          break;
         case ValueKind::kString:
           s.rank = 3;
           s.text = st.key_mode == CaseMode::kInsensitive ? fold_copy(v.s) : std::string(v.s);
           break;
-        default: s.rank = 4; s.text = value_to_string(v); break;
+        default:
+          s.rank = 4;
+          s.text = value_to_string(v);
+          break;
       }
       out.push_back(std::move(s));
     }
@@ -105,8 +117,7 @@ std::vector<PipeResult> run_pipes(const PipeProgram& prog, std::vector<PipeResul
         continue;
       case PipeKind::kTail:
         if (results.size() > static_cast<size_t>(st.count)) {
-          results.erase(results.begin(),
-                        results.end() - static_cast<std::ptrdiff_t>(st.count));
+          results.erase(results.begin(), results.end() - static_cast<std::ptrdiff_t>(st.count));
         }
         continue;
       case PipeKind::kFilter:
@@ -123,7 +134,8 @@ std::vector<PipeResult> run_pipes(const PipeProgram& prog, std::vector<PipeResul
       }
       case PipeKind::kSort: {
         std::vector<std::pair<std::vector<SortValue>, size_t>> keyed;
-        for (size_t k = 0; k < results.size(); ++k) keyed.emplace_back(ev.sort_key(results[k], st), k);
+        for (size_t k = 0; k < results.size(); ++k)
+          keyed.emplace_back(ev.sort_key(results[k], st), k);
         std::stable_sort(keyed.begin(), keyed.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         for (auto& [key, k] : keyed) out.push_back(std::move(results[k]));

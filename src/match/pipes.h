@@ -20,10 +20,11 @@ enum class PipeKind : uint8_t { kHead, kTail, kCount, kUnique, kUniqueCount, kFi
 
 struct PipeStage {
   PipeKind kind = PipeKind::kHead;
-  int64_t count = 0;               // head / tail
-  std::vector<NodeRef> keys;       // count / unique / unique_count / sort
-  NodeRef filter = kNoNode;        // filter
-  CaseMode key_mode = CaseMode::kSensitive;  // unique / sort / count keys fold case when insensitive
+  int64_t count = 0;          // head / tail
+  std::vector<NodeRef> keys;  // count / unique / unique_count / sort
+  NodeRef filter = kNoNode;   // filter
+  CaseMode key_mode =
+      CaseMode::kSensitive;  // unique / sort / count keys fold case when insensitive
 };
 
 struct PipeProgram {

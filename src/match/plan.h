@@ -35,12 +35,12 @@ struct RulePlan {
   uint32_t rule_index = 0;  // reported to MatchSink
   RuleShape shape = RuleShape::kEvent;
   Program program;
-  EventPredicate event;                 // kEvent
-  std::vector<StepPlan> steps;          // kSequence / kJoin
+  EventPredicate event;         // kEvent
+  std::vector<StepPlan> steps;  // kSequence / kJoin
   std::optional<StepPlan> until;
-  int64_t maxspan_ns = 0;               // 0: unbounded
-  std::vector<bool> key_nullable;       // per key position: a null value still joins
-  bool fold_key_case = false;           // string keys compare ignoring ASCII case
+  int64_t maxspan_ns = 0;          // 0: unbounded
+  std::vector<bool> key_nullable;  // per key position: a null value still joins
+  bool fold_key_case = false;      // string keys compare ignoring ASCII case
 };
 
 // `child of` / `descendant of` / `event of [subquery]`: slot = index in RuleSetPlan::lineages.

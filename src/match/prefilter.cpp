@@ -75,7 +75,8 @@ void AhoCorasick::build() {
   std::vector<uint8_t> class_of(256, 0);
   classes_ = 1;
   for (int b = 0; b < 256; ++b) {
-    if (used[static_cast<size_t>(b)]) class_of[static_cast<size_t>(b)] = static_cast<uint8_t>(classes_++);
+    if (used[static_cast<size_t>(b)])
+      class_of[static_cast<size_t>(b)] = static_cast<uint8_t>(classes_++);
   }
   for (int b = 0; b < 256; ++b) {
     const auto folded = static_cast<unsigned char>(fold_char(static_cast<char>(b)));

@@ -206,8 +206,7 @@ std::vector<uint32_t> SequenceStore::placed_in(uint32_t rule, uint32_t stage) co
   return ids;
 }
 
-bool JoinStore::fill(std::string_view key, size_t position,
-                     const std::shared_ptr<const Event>& ev,
+bool JoinStore::fill(std::string_view key, size_t position, const std::shared_ptr<const Event>& ev,
                      std::vector<std::shared_ptr<const Event>>& out) {
   auto it = map_.find(key);
   if (it == map_.end()) {
@@ -219,6 +218,14 @@ bool JoinStore::fill(std::string_view key, size_t position,
         map_.erase(o);
         ++evicted_;
       }
+    }
+    if (fifo_.size() > 2 * map_.size() + 64) {  // drop entries of completed/removed keys
+      std::deque<std::pair<std::string, uint64_t>> keep;
+      for (auto& [k, stamp] : fifo_) {
+        auto o = map_.find(k);
+        if (o != map_.end() && o->second.stamp == stamp) keep.emplace_back(std::move(k), stamp);
+      }
+      fifo_.swap(keep);
     }
     Entry e;
     e.slots.resize(positions_);

@@ -72,8 +72,8 @@ Wildcard::Wildcard(std::string_view pattern, bool fold, bool question_mark)
   size_t start = 0;
   while (true) {
     const size_t star = pattern.find('*', start);
-    std::string seg(pattern.substr(start, star == std::string_view::npos ? std::string_view::npos
-                                                                         : star - start));
+    std::string seg(pattern.substr(
+        start, star == std::string_view::npos ? std::string_view::npos : star - start));
     if (fold_) seg = fold_copy(seg);
     segments_.push_back(std::move(seg));
     if (star == std::string_view::npos) break;

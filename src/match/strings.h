@@ -13,7 +13,9 @@
 
 namespace wsn::match {
 
-inline char fold_char(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+inline char fold_char(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 std::string fold_copy(std::string_view s);
 bool equal_fold(std::string_view a, std::string_view b);
 int compare_fold(std::string_view a, std::string_view b);  // <0, 0, >0

@@ -10,13 +10,20 @@ namespace wsn::match {
 
 std::string_view value_kind_name(ValueKind k) {
   switch (k) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return "boolean";
-    case ValueKind::kInt: return "integer";
-    case ValueKind::kFloat: return "float";
-    case ValueKind::kString: return "string";
-    case ValueKind::kIp: return "ip";
-    case ValueKind::kStringList: return "string list";
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return "boolean";
+    case ValueKind::kInt:
+      return "integer";
+    case ValueKind::kFloat:
+      return "float";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kIp:
+      return "ip";
+    case ValueKind::kStringList:
+      return "string list";
   }
   return "null";
 }
@@ -33,29 +40,41 @@ Value load_field(const Event& e, FieldId id) {
   FieldView v;
   if (!e.get(id, v)) return Value::null();
   switch (v.type) {
-    case FieldType::kString: return Value::string(v.s);
+    case FieldType::kString:
+      return Value::string(v.s);
     case FieldType::kInt:
-    case FieldType::kTimestamp: return Value::integer(v.i);
+    case FieldType::kTimestamp:
+      return Value::integer(v.i);
     case FieldType::kUInt:
       return Value::integer(v.u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
                                 ? std::numeric_limits<int64_t>::max()
                                 : static_cast<int64_t>(v.u));
-    case FieldType::kBool: return Value::boolean(v.i != 0);
-    case FieldType::kIp: return Value::address(v.ip);
-    case FieldType::kStringList: return Value::list(&e, v.list_begin, v.list_count);
+    case FieldType::kBool:
+      return Value::boolean(v.i != 0);
+    case FieldType::kIp:
+      return Value::address(v.ip);
+    case FieldType::kStringList:
+      return Value::list(&e, v.list_begin, v.list_count);
   }
   return Value::null();
 }
 
 Value truthy(const Value& v) {
   switch (v.kind) {
-    case ValueKind::kNull: return v;
-    case ValueKind::kBool: return v;
-    case ValueKind::kInt: return Value::boolean(v.i != 0);
-    case ValueKind::kFloat: return Value::boolean(v.f != 0);
-    case ValueKind::kString: return Value::boolean(!v.s.empty());
-    case ValueKind::kIp: return Value::boolean(true);
-    case ValueKind::kStringList: return Value::boolean(v.list_count > 0);
+    case ValueKind::kNull:
+      return v;
+    case ValueKind::kBool:
+      return v;
+    case ValueKind::kInt:
+      return Value::boolean(v.i != 0);
+    case ValueKind::kFloat:
+      return Value::boolean(v.f != 0);
+    case ValueKind::kString:
+      return Value::boolean(!v.s.empty());
+    case ValueKind::kIp:
+      return Value::boolean(true);
+    case ValueKind::kStringList:
+      return Value::boolean(v.list_count > 0);
   }
   return Value::null();
 }
@@ -122,9 +141,12 @@ void append_quoted(std::string& out, std::string_view s) {
 
 std::string value_to_string(const Value& v) {
   switch (v.kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return v.b ? "true" : "false";
-    case ValueKind::kInt: return std::to_string(v.i);
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return v.b ? "true" : "false";
+    case ValueKind::kInt:
+      return std::to_string(v.i);
     case ValueKind::kFloat: {
       char buf[64];
       auto r = std::to_chars(buf, buf + sizeof(buf), v.f);
@@ -137,7 +159,8 @@ std::string value_to_string(const Value& v) {
       append_quoted(out, v.s);
       return out;
     }
-    case ValueKind::kIp: return v.ip ? v.ip->to_string() : "null";
+    case ValueKind::kIp:
+      return v.ip ? v.ip->to_string() : "null";
     case ValueKind::kStringList: {
       std::string out = "[";
       for (uint32_t k = 0; k < v.list_count; ++k) {
@@ -156,27 +179,40 @@ namespace wsn::match {
 
 std::string_view static_type_name(StaticType t) {
   switch (t) {
-    case StaticType::kAny: return "any";
-    case StaticType::kNull: return "null";
-    case StaticType::kBool: return "boolean";
-    case StaticType::kInt: return "integer";
-    case StaticType::kFloat: return "float";
-    case StaticType::kString: return "string";
-    case StaticType::kIp: return "ip";
-    case StaticType::kStringList: return "string list";
+    case StaticType::kAny:
+      return "any";
+    case StaticType::kNull:
+      return "null";
+    case StaticType::kBool:
+      return "boolean";
+    case StaticType::kInt:
+      return "integer";
+    case StaticType::kFloat:
+      return "float";
+    case StaticType::kString:
+      return "string";
+    case StaticType::kIp:
+      return "ip";
+    case StaticType::kStringList:
+      return "string list";
   }
   return "any";
 }
 
 StaticType static_type_of(FieldType t) {
   switch (t) {
-    case FieldType::kString: return StaticType::kString;
+    case FieldType::kString:
+      return StaticType::kString;
     case FieldType::kInt:
     case FieldType::kUInt:
-    case FieldType::kTimestamp: return StaticType::kInt;
-    case FieldType::kBool: return StaticType::kBool;
-    case FieldType::kIp: return StaticType::kIp;
-    case FieldType::kStringList: return StaticType::kStringList;
+    case FieldType::kTimestamp:
+      return StaticType::kInt;
+    case FieldType::kBool:
+      return StaticType::kBool;
+    case FieldType::kIp:
+      return StaticType::kIp;
+    case FieldType::kStringList:
+      return StaticType::kStringList;
   }
   return StaticType::kAny;
 }

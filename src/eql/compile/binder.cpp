@@ -2,22 +2,30 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+
 #include "eql/compile/codes.h"
 #include "match/strings.h"
 
 namespace wsn::eql {
 
 using match::CaseMode;
-using match::NodeRef;
 using match::kNoNode;
+using match::NodeRef;
 using match::StaticType;
 using match::Value;
 
 namespace {
 
-bool numeric(StaticType t) { return t == StaticType::kInt || t == StaticType::kFloat; }
-bool known(StaticType t) { return t != StaticType::kAny && t != StaticType::kNull; }
-bool stringish(StaticType t) { return t == StaticType::kString || t == StaticType::kStringList; }
+bool numeric(StaticType t) {
+  return t == StaticType::kInt || t == StaticType::kFloat;
+}
+bool known(StaticType t) {
+  return t != StaticType::kAny && t != StaticType::kNull;
+}
+bool stringish(StaticType t) {
+  return t == StaticType::kString || t == StaticType::kStringList;
+}
 
 // Whether values of the two static types can be compared at all.
 bool comparable(StaticType a, StaticType b) {
@@ -33,23 +41,34 @@ bool comparable(StaticType a, StaticType b) {
 
 match::CmpOp cmp_of(CompareOp op) {
   switch (op) {
-    case CompareOp::kEq: return match::CmpOp::kEq;
-    case CompareOp::kNe: return match::CmpOp::kNe;
-    case CompareOp::kLt: return match::CmpOp::kLt;
-    case CompareOp::kLe: return match::CmpOp::kLe;
-    case CompareOp::kGt: return match::CmpOp::kGt;
-    case CompareOp::kGe: return match::CmpOp::kGe;
+    case CompareOp::kEq:
+      return match::CmpOp::kEq;
+    case CompareOp::kNe:
+      return match::CmpOp::kNe;
+    case CompareOp::kLt:
+      return match::CmpOp::kLt;
+    case CompareOp::kLe:
+      return match::CmpOp::kLe;
+    case CompareOp::kGt:
+      return match::CmpOp::kGt;
+    case CompareOp::kGe:
+      return match::CmpOp::kGe;
   }
   return match::CmpOp::kEq;
 }
 
 match::ArithOp arith_of(ArithOp op) {
   switch (op) {
-    case ArithOp::kAdd: return match::ArithOp::kAdd;
-    case ArithOp::kSub: return match::ArithOp::kSub;
-    case ArithOp::kMul: return match::ArithOp::kMul;
-    case ArithOp::kDiv: return match::ArithOp::kDiv;
-    case ArithOp::kMod: return match::ArithOp::kMod;
+    case ArithOp::kAdd:
+      return match::ArithOp::kAdd;
+    case ArithOp::kSub:
+      return match::ArithOp::kSub;
+    case ArithOp::kMul:
+      return match::ArithOp::kMul;
+    case ArithOp::kDiv:
+      return match::ArithOp::kDiv;
+    case ArithOp::kMod:
+      return match::ArithOp::kMod;
   }
   return match::ArithOp::kAdd;
 }
@@ -79,9 +98,8 @@ LineageOptions LineageOptions::endgame() {
 Binder::Binder(FieldRegistry& reg, const CompileOptions& opt, match::Program& prog,
                Diagnostics& diags)
     : reg_(reg), opt_(opt), prog_(prog), diags_(diags) {
-  default_mode_ = (opt.dialect == Dialect::kEndgame && !opt.case_sensitive)
-                      ? CaseMode::kInsensitive
-                      : CaseMode::kSensitive;
+  default_mode_ = (opt.dialect == Dialect::kEndgame && !opt.case_sensitive) ? CaseMode::kInsensitive
+                                                                            : CaseMode::kSensitive;
 }
 
 void Binder::error(const char* code, std::string message, SourceRange range) {
@@ -119,12 +137,18 @@ NodeRef Binder::predicate(const Expr* e) {
 NodeRef Binder::expr(const Expr* e) {
   if (e == nullptr) return kNoNode;
   switch (e->kind) {
-    case ExprKind::kNull: return prog_.null_node();
-    case ExprKind::kBool: return prog_.bool_node(e->b);
-    case ExprKind::kInt: return prog_.int_node(e->i);
-    case ExprKind::kFloat: return prog_.float_node(e->f);
-    case ExprKind::kString: return prog_.string_node(e->s);
-    case ExprKind::kField: return field(e);
+    case ExprKind::kNull:
+      return prog_.null_node();
+    case ExprKind::kBool:
+      return prog_.bool_node(e->b);
+    case ExprKind::kInt:
+      return prog_.int_node(e->i);
+    case ExprKind::kFloat:
+      return prog_.float_node(e->f);
+    case ExprKind::kString:
+      return prog_.string_node(e->s);
+    case ExprKind::kField:
+      return field(e);
     case ExprKind::kNot: {
       const NodeRef x = predicate(e->lhs);
       return x == kNoNode ? kNoNode : prog_.not_(x);
@@ -150,12 +174,18 @@ NodeRef Binder::expr(const Expr* e) {
       if (bad) return kNoNode;
       return e->kind == ExprKind::kAnd ? prog_.and_(kids) : prog_.or_(kids);
     }
-    case ExprKind::kCompare: return compare(e);
-    case ExprKind::kArithmetic: return arith(e);
-    case ExprKind::kIn: return in(e);
-    case ExprKind::kStringMatch: return string_match(e);
-    case ExprKind::kCall: return call(e);
-    case ExprKind::kLineage: return lineage(e);
+    case ExprKind::kCompare:
+      return compare(e);
+    case ExprKind::kArithmetic:
+      return arith(e);
+    case ExprKind::kIn:
+      return in(e);
+    case ExprKind::kStringMatch:
+      return string_match(e);
+    case ExprKind::kCall:
+      return call(e);
+    case ExprKind::kLineage:
+      return lineage(e);
   }
   return kNoNode;
 }
@@ -169,16 +199,36 @@ NodeRef Binder::field(const Expr* e) {
   size_t at = 0;
   uint16_t event_index = 0;
   // A variable bound by arraySearch / arrayCount.
+  std::string var_prefix;
   for (size_t v = scope_.size(); v-- > 0;) {
-    if (!path[0].name.empty() && path[0].name == scope_[v]) {
+    if (path[0].name.empty() || path[0].name != scope_[v].name) continue;
+    const ScopeVar& sv = scope_[v];
+    if (sv.object_prefix.empty()) {
       if (path.size() > 1) {
         error(code::kUnsupportedPath,
-              "array elements are strings here; '" + scope_[v] + "' has no fields or items",
+              "array elements are strings here; '" + sv.name + "' has no fields or items",
               e->range);
         return kNoNode;
       }
       return prog_.var(static_cast<uint32_t>(v), StaticType::kString);
     }
+    std::string sub;
+    for (size_t k = 1; k < path.size(); ++k) {
+      if (path[k].name.empty()) {
+        error(code::kUnsupportedPath, "indexes into array elements are not supported",
+              path[k].range);
+        return kNoNode;
+      }
+      sub += (sub.empty() ? "" : ".") + path[k].name;
+    }
+    if (sub.empty()) {
+      error(code::kUnsupportedPath, "an array element is an object; name one of its fields",
+            e->range);
+      return kNoNode;
+    }
+    if (sub == sv.iter) return prog_.var(static_cast<uint32_t>(v), StaticType::kString);
+    var_prefix = sv.object_prefix + "." + sub;
+    break;
   }
   if (aggregates_ && path.size() == 1 && (path[0].name == "count" || path[0].name == "percent")) {
     return prog_.pipe_var(path[0].name == "count" ? match::PipeVar::kCount
@@ -193,8 +243,8 @@ NodeRef Binder::field(const Expr* e) {
     event_index = static_cast<uint16_t>(path[1].index);
     at = 2;
   }
-  std::string name;
-  size_t k = at;
+  std::string name = var_prefix;
+  size_t k = var_prefix.empty() ? at : path.size();
   for (; k < path.size() && !path[k].name.empty(); ++k) {
     if (!name.empty()) name += '.';
     name += path[k].name;
@@ -216,6 +266,18 @@ NodeRef Binder::field(const Expr* e) {
   }
   FieldId id = reg_.find(name);
   StaticType t = StaticType::kAny;
+  if (id == kInvalidField && indexes.empty()) {
+    // An object (only its leaves are fields): it is present when any leaf is.
+    const auto kids = object_children(name, 64);
+    if (!kids.empty()) {
+      std::vector<NodeRef> present;
+      for (FieldId kid : kids) {
+        present.push_back(prog_.is_null(prog_.field(kid, match::static_type_of(reg_.type(kid))),
+                                        /*negate=*/true));
+      }
+      return prog_.or_(present);
+    }
+  }
   if (id == kInvalidField) {
     id = reg_.intern(name, FieldType::kString);
     if (id == kInvalidField) {
@@ -225,8 +287,10 @@ NodeRef Binder::field(const Expr* e) {
     }
     if (!e->optional && opt_.warn_unknown_fields) {
       diags_.warning(code::kUnknownField,
-                     "unknown field '" + name + "'; it is treated as a string that is null "
-                     "when absent (write '?" + name + "' to mark it optional)",
+                     "unknown field '" + name +
+                         "'; it is treated as a string that is null "
+                         "when absent (write '?" +
+                         name + "' to mark it optional)",
                      e->range);
     }
     // Endgame fields are untyped; in Elastic an unknown field is a string.
@@ -330,9 +394,9 @@ NodeRef Binder::arith(const Expr* e) {
   if (a == kNoNode || b == kNoNode) return kNoNode;
   for (NodeRef n : {a, b}) {
     if (known(type(n)) && !numeric(type(n)) &&
-        !type_problem(e, n,
-                      "arithmetic needs numbers, found " +
-                          std::string(match::static_type_name(type(n))))) {
+        !type_problem(
+            e, n,
+            "arithmetic needs numbers, found " + std::string(match::static_type_name(type(n))))) {
       return kNoNode;
     }
   }
@@ -354,8 +418,8 @@ NodeRef Binder::in(const Expr* e) {
     }
     if (!comparable(type(x), type(v)) &&
         !type_problem(item, !prog_.is_const(x) ? x : v,
-                      "cannot compare " + std::string(match::static_type_name(type(x))) +
-                          " with " + std::string(match::static_type_name(type(v))))) {
+                      "cannot compare " + std::string(match::static_type_name(type(x))) + " with " +
+                          std::string(match::static_type_name(type(v))))) {
       bad = true;
       continue;
     }
@@ -416,7 +480,7 @@ NodeRef Binder::string_match(const Expr* e) {
     spec.kind = match::StrMatchKind::kWildcard;
     spec.question_mark = true;
     spec.mode = (e->match == MatchOp::kColon || e->case_insensitive) ? CaseMode::kInsensitive
-                                                                    : CaseMode::kSensitive;
+                                                                     : CaseMode::kSensitive;
   }
   std::string err;
   auto m = match::StringMatcher::create(std::move(spec), &err);
@@ -467,7 +531,8 @@ bool Binder::check_arg(match::ArgType want, NodeRef n, const Expr* at, std::stri
         return false;
       }
       return true;
-    default: return true;
+    default:
+      return true;
   }
   if (ok) return true;
   const std::string msg = "argument " + std::to_string(pos + 1) + " of " + std::string(fn) +
@@ -494,8 +559,7 @@ NodeRef Binder::pattern_call(const Expr* e, match::FunctionId id, CaseMode mode)
         error(code::kNeedsLiteral, "cidrMatch() takes CIDR blocks as string literals", a->range);
         ok = false;
       } else if (!set->add(a->s)) {
-        error(code::kInvalidCidr, "'" + a->s + "' is not a CIDR block (e.g. 10.0.0.0/8)",
-              a->range);
+        error(code::kInvalidCidr, "'" + a->s + "' is not a CIDR block (e.g. 10.0.0.0/8)", a->range);
         ok = false;
       }
     }
@@ -539,11 +603,49 @@ NodeRef Binder::pattern_call(const Expr* e, match::FunctionId id, CaseMode mode)
 }
 
 NodeRef Binder::array_loop(const Expr* e, match::LoopKind kind) {
-  const NodeRef arr = expr(e->args[0]);
-  if (arr == kNoNode) return kNoNode;
   const std::string_view fn = kind == match::LoopKind::kSearch ? "arraySearch" : "arrayCount";
-  if (!check_arg(match::ArgType::kArray, arr, e->args[0], fn, 0)) return kNoNode;
   const Expr* v = e->args[1];
+  const std::optional<std::string> objects = object_array_prefix(e->args[0]);
+  ScopeVar sv;
+  NodeRef arr = kNoNode;
+  if (objects && v->kind == ExprKind::kField && v->path.size() == 1) {
+    // Leaf paths the body reads from the element variable.
+    std::vector<std::string> leaves;
+    std::function<void(const Expr*)> scan = [&](const Expr* x) {
+      if (x == nullptr) return;
+      if (x->kind == ExprKind::kField && x->path.size() > 1 && x->path[0].name == v->path[0].name) {
+        std::string sub;
+        for (size_t k = 1; k < x->path.size() && !x->path[k].name.empty(); ++k) {
+          sub += (sub.empty() ? "" : ".") + x->path[k].name;
+        }
+        if (reg_.find(*objects + "." + sub) != kInvalidField &&
+            std::find(leaves.begin(), leaves.end(), sub) == leaves.end()) {
+          leaves.push_back(sub);
+        }
+      }
+      scan(x->lhs);
+      scan(x->rhs);
+      for (const Expr* a : x->args) scan(a);
+    };
+    scan(e->args[2]);
+    sv.object_prefix = *objects;
+    FieldId iter_field = kInvalidField;
+    if (leaves.size() == 1) {
+      sv.iter = leaves[0];
+      iter_field = reg_.find(*objects + "." + leaves[0]);
+    } else {
+      // No single leaf to iterate: iterate over any leaf list (one pass per element of it).
+      const auto kids = object_children(*objects, 1);
+      if (!kids.empty()) iter_field = kids[0];
+    }
+    arr = iter_field == kInvalidField
+              ? prog_.null_node()
+              : prog_.field(iter_field, match::static_type_of(reg_.type(iter_field)));
+  } else {
+    arr = expr(e->args[0]);
+    if (arr == kNoNode) return kNoNode;
+    if (!check_arg(match::ArgType::kArray, arr, e->args[0], fn, 0)) return kNoNode;
+  }
   if (v->kind != ExprKind::kField || v->path.size() != 1 || v->path[0].name.empty() ||
       v->optional) {
     error(code::kBadVariable,
@@ -555,11 +657,44 @@ NodeRef Binder::array_loop(const Expr* e, match::LoopKind kind) {
     return kNoNode;
   }
   const auto slot = static_cast<uint32_t>(scope_.size());
-  scope_.push_back(v->path[0].name);
+  sv.name = v->path[0].name;
+  scope_.push_back(sv);
   const NodeRef body = predicate(e->args[2]);
   scope_.pop_back();
   if (body == kNoNode) return kNoNode;
   return prog_.array_loop(kind, arr, slot, body);
+}
+
+std::vector<FieldId> Binder::object_children(const std::string& prefix, size_t limit) const {
+  std::vector<FieldId> out;
+  const std::string dotted = prefix + ".";
+  const size_t n = reg_.size();
+  for (size_t id = 0; id < n && out.size() < limit; ++id) {
+    if (reg_.info(static_cast<FieldId>(id)).name.starts_with(dotted)) {
+      out.push_back(static_cast<FieldId>(id));
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> Binder::object_array_prefix(const Expr* arr) const {
+  if (arr->kind != ExprKind::kField || arr->path.empty()) return std::nullopt;
+  std::string name;
+  size_t first = 0;
+  for (size_t v = scope_.size(); v-- > 0;) {
+    if (arr->path[0].name == scope_[v].name) {
+      if (scope_[v].object_prefix.empty()) return std::nullopt;
+      name = scope_[v].object_prefix;
+      first = 1;
+      break;
+    }
+  }
+  for (size_t k = first; k < arr->path.size(); ++k) {
+    if (arr->path[k].name.empty()) return std::nullopt;
+    name += (name.empty() ? "" : ".") + arr->path[k].name;
+  }
+  if (reg_.find(name) != kInvalidField || object_children(name, 1).empty()) return std::nullopt;
+  return name;
 }
 
 NodeRef Binder::call(const Expr* e) {
@@ -578,20 +713,24 @@ NodeRef Binder::call(const Expr* e) {
     }
     error(code::kWrongArity,
           std::string(sig->name) + "() takes " + want + " argument" +
-              (sig->min_args == 1 && sig->max_args == 1 ? "" : "s") + ", got " +
-              std::to_string(n),
+              (sig->min_args == 1 && sig->max_args == 1 ? "" : "s") + ", got " + std::to_string(n),
           e->range);
     return kNoNode;
   }
   const CaseMode mode = mode_for(e->case_insensitive);
   switch (sig->id) {
-    case match::FunctionId::kSafe: return expr(e->args[0]);
-    case match::FunctionId::kArraySearch: return array_loop(e, match::LoopKind::kSearch);
-    case match::FunctionId::kArrayCount: return array_loop(e, match::LoopKind::kCount);
+    case match::FunctionId::kSafe:
+      return expr(e->args[0]);
+    case match::FunctionId::kArraySearch:
+      return array_loop(e, match::LoopKind::kSearch);
+    case match::FunctionId::kArrayCount:
+      return array_loop(e, match::LoopKind::kCount);
     case match::FunctionId::kWildcard:
     case match::FunctionId::kMatch:
-    case match::FunctionId::kCidrMatch: return pattern_call(e, sig->id, mode);
-    default: break;
+    case match::FunctionId::kCidrMatch:
+      return pattern_call(e, sig->id, mode);
+    default:
+      break;
   }
   std::vector<NodeRef> args;
   bool bad = false;
@@ -622,7 +761,8 @@ NodeRef Binder::call(const Expr* e) {
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return prog_.call(sig->id, sig->case_aware ? mode : CaseMode::kSensitive, args, ret);
 }
@@ -634,9 +774,15 @@ NodeRef Binder::lineage(const Expr* e) {
   }
   match::LineageKind kind = match::LineageKind::kChildOf;
   switch (e->lineage) {
-    case LineageKind::kChildOf: kind = match::LineageKind::kChildOf; break;
-    case LineageKind::kDescendantOf: kind = match::LineageKind::kDescendantOf; break;
-    case LineageKind::kEventOf: kind = match::LineageKind::kEventOf; break;
+    case LineageKind::kChildOf:
+      kind = match::LineageKind::kChildOf;
+      break;
+    case LineageKind::kDescendantOf:
+      kind = match::LineageKind::kDescendantOf;
+      break;
+    case LineageKind::kEventOf:
+      kind = match::LineageKind::kEventOf;
+      break;
   }
   const int64_t slot = lineage_hook_(kind, *e->subquery);
   if (slot < 0) return kNoNode;

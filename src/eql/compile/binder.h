@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,7 +70,20 @@ class Binder {
   Diagnostics& diags_;
   match::CaseMode default_mode_;
   LineageHook lineage_hook_;
-  std::vector<std::string> scope_;  // arraySearch variables, innermost last
+  // A variable bound by arraySearch / arrayCount. Over a string list it is each item. Over an
+  // array of objects (flattened per leaf path, Elasticsearch style) `object_prefix` is the
+  // array's path: `v.<iter>` is each item of the list `<prefix>.<iter>`, and any other
+  // `v.<leaf>` is the whole list `<prefix>.<leaf>` (element correlation is not kept).
+  struct ScopeVar {
+    std::string name;
+    std::string object_prefix;
+    std::string iter;
+  };
+  // Registered fields below `prefix.` (an object or an array of objects), at most `limit`.
+  std::vector<FieldId> object_children(const std::string& prefix, size_t limit) const;
+  std::optional<std::string> object_array_prefix(const Expr* arr) const;
+
+  std::vector<ScopeVar> scope_;  // innermost last
   bool multi_event_ = false;
   bool aggregates_ = false;
 };

@@ -29,8 +29,7 @@ bool QueryCompiler::event_predicate(const EventQuery& q, Binder& b, match::Event
   return out.where != kNoNode;
 }
 
-bool QueryCompiler::steps(const std::vector<Expr*>& shared_by,
-                          const std::vector<SequenceStep>& in,
+bool QueryCompiler::steps(const std::vector<Expr*>& shared_by, const std::vector<SequenceStep>& in,
                           const std::optional<SequenceStep>& until, Binder& b,
                           match::RulePlan& rule, Diagnostics& diags, bool allow_runs) {
   auto compile_step = [&](const SequenceStep& s, match::StepPlan& out) {
@@ -138,8 +137,8 @@ bool QueryCompiler::compile(const Query& q, uint32_t rule_index, Diagnostics& di
       ok = steps(s.by, s.steps, s.until, b, rule, diags, /*allow_runs=*/true);
       rule.maxspan_ns = s.maxspan_ns.value_or(0);
       if (ok && rule.maxspan_ns == 0) {
-        const bool edge_missing = !rule.steps.empty() &&
-                                  (rule.steps.front().missing || rule.steps.back().missing);
+        const bool edge_missing =
+            !rule.steps.empty() && (rule.steps.front().missing || rule.steps.back().missing);
         if (edge_missing) {
           diags.error(code::kMissingNeedsMaxspan,
                       "a missing-event step at the start or end of a sequence needs "
@@ -164,10 +163,10 @@ bool QueryCompiler::compile(const Query& q, uint32_t rule_index, Diagnostics& di
 }
 
 match::LineageConfig resolve_lineage(FieldRegistry& reg, const CompileOptions& opt) {
-  const LineageOptions lo = opt.lineage ? *opt.lineage
-                                        : (opt.dialect == Dialect::kEndgame
-                                               ? LineageOptions::endgame()
-                                               : LineageOptions::ecs());
+  const LineageOptions lo =
+      opt.lineage
+          ? *opt.lineage
+          : (opt.dialect == Dialect::kEndgame ? LineageOptions::endgame() : LineageOptions::ecs());
   match::LineageConfig c;
   c.pid = reg.intern(lo.pid_field);
   c.ppid = reg.intern(lo.ppid_field);

