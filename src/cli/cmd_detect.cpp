@@ -33,9 +33,9 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
   cmd->add_flag("-q,--quiet", o.quiet, "Do not print the summary line on standard error.");
 }
 
-// Stops the engine on SIGINT/SIGTERM: the signals are blocked in every thread and taken by a
-// watcher thread with sigtimedwait, so no code runs in signal context. SIGUSR1 (also blocked)
-// wakes the watcher when the run is over.
+// Stops the engine on SIGINT/SIGTERM and reloads the rules on SIGHUP: the signals are blocked in
+// every thread and taken by a watcher thread with sigtimedwait, so no code runs in signal
+// context. SIGUSR1 (also blocked) wakes the watcher when the run is over.
 class SignalWatcher {
  public:
   explicit SignalWatcher(Engine& engine) {
@@ -43,14 +43,31 @@ class SignalWatcher {
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
     sigaddset(&set_, SIGUSR1);
+    sigaddset(&set_, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set_, nullptr);
     thread_ = std::thread([this, &engine] {
       const timespec tick{1, 0};
       while (!done_.load()) {
         const int sig = sigtimedwait(&set_, nullptr, &tick);
         if (sig == SIGINT || sig == SIGTERM) engine.stop();
+        if (sig == SIGHUP) reload(engine);
       }
     });
+  }
+  static void reload(Engine& engine) {
+    std::vector<std::string> errors, warnings;
+    const bool ok = engine.reload_rules(errors, &warnings);
+    for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
+    for (const auto& e : errors) std::fputs(e.c_str(), stderr);
+    if (ok) {
+      fmt::print(stderr, "wasm-sentinel: rules reloaded ({} rules)\n",
+                 engine.rules()->rules.size());
+    } else {
+      fmt::print(stderr,
+                 "wasm-sentinel: rule reload rejected ({} error(s)); the previous rules stay "
+                 "active\n",
+                 errors.size());
+    }
   }
   ~SignalWatcher() {
     done_.store(true);

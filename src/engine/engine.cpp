@@ -12,16 +12,41 @@ Engine::Engine(EngineOptions options)
 
 Engine::~Engine() = default;
 
-void Engine::load_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings) {
-  RuleLoadResult loaded = load_rule_files(options_.rule_paths);
+namespace {
+
+RuleSetBuild compile_rules(const std::vector<std::string>& paths,
+                           std::vector<std::unique_ptr<RuleKindCompiler>>& owned,
+                           FieldRegistry& registry, uint64_t generation,
+                           std::vector<std::string>& errors, std::vector<std::string>* warnings) {
+  RuleLoadResult loaded = load_rule_files(paths);
   errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
   std::vector<RuleKindCompiler*> compilers;
-  for (auto& c : compilers_) compilers.push_back(c.get());
-  RuleSetBuild build = build_rule_set(loaded.rules, compilers, registry_, ++generation_);
+  for (auto& c : owned) compilers.push_back(c.get());
+  RuleSetBuild build = build_rule_set(loaded.rules, compilers, registry, generation);
   errors.insert(errors.end(), build.report.errors.begin(), build.report.errors.end());
   if (warnings) {
     warnings->insert(warnings->end(), build.report.warnings.begin(), build.report.warnings.end());
   }
+  return build;
+}
+
+}  // namespace
+
+bool Engine::reload_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings) {
+  std::lock_guard lock(load_mu_);
+  const size_t before = errors.size();
+  RuleSetBuild build =
+      compile_rules(options_.rule_paths, compilers_, registry_, generation_ + 1, errors, warnings);
+  if (errors.size() != before) return false;
+  ++generation_;
+  holder_.publish(std::move(build.rule_set));
+  return true;
+}
+
+void Engine::load_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings) {
+  std::lock_guard lock(load_mu_);
+  RuleSetBuild build =
+      compile_rules(options_.rule_paths, compilers_, registry_, ++generation_, errors, warnings);
   holder_.publish(std::move(build.rule_set));
 }
 
@@ -44,6 +69,8 @@ Status Engine::run(EventSource& source, RunStats& stats) {
   while (auto batch = bus.pop()) {
     detection.process(*batch);
     bus.release(std::move(batch));
+    // Alerts leave at every batch boundary: a live stream must not hold them in a buffer.
+    alerts_.flush();
   }
   producer.join();
   running_.store(nullptr);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ class Engine {
   // is appended to `errors` (rendered diagnostics); valid rules are still loaded.
   void load_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings = nullptr);
   std::shared_ptr<const RuleSet> rules() const { return holder_.current(); }
+  // Hot reload (SIGHUP, a watched directory): compiles the rules again and publishes them only
+  // if every rule compiled; otherwise the running snapshot stays and `errors` says why. Safe to
+  // call while run() is matching on another thread (matching never pauses).
+  bool reload_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings = nullptr);
 
   // Runs `source` to completion (or until stop()). Errors come from the source failing to start.
   Status run(EventSource& source, RunStats& stats);
@@ -59,6 +64,7 @@ class Engine {
   RuleSetHolder holder_;
   AlertManager alerts_;
   std::vector<std::unique_ptr<RuleKindCompiler>> compilers_;
+  std::mutex load_mu_;  // serializes load_rules/reload_rules
   uint64_t generation_ = 0;
   std::atomic<EventSource*> running_{nullptr};
 };

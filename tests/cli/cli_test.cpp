@@ -1,7 +1,14 @@
 // End-to-end tests of the wasm-sentinel binary: exit codes, what goes to stdout and stderr.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -178,6 +185,86 @@ TEST_F(CliTest, ReplayIsDeterministicByteForByte) {
   EXPECT_EQ(first, slurp(b));
   EXPECT_EQ(fs::status(a).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
+}
+
+// Waits (bounded) until `path` holds at least `n` lines.
+bool wait_for_lines(const fs::path& path, size_t n) {
+  for (int k = 0; k < 500; ++k) {
+    const std::string text = slurp(path);
+    if (static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST_F(CliTest, SighupReloadsRulesWithoutStoppingAndRejectsBrokenOnes) {
+  const fs::path rule = write("rules/r.yml",
+                              "id: t.a\nname: A\ntype: eql\nquery: any where process.name == \"a\"\n");
+  const fs::path out = dir_ / "alerts.jsonl";
+  int in_pipe[2];
+  ASSERT_EQ(pipe(in_pipe), 0);
+  const fs::path err = dir_ / "stderr.txt";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(in_pipe[0], 0);
+    close(in_pipe[1]);
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(e, 1);
+    dup2(e, 2);
+    const std::string rules = (dir_ / "rules").string();
+    execl(WSN_CLI_PATH, WSN_CLI_PATH, "replay", "-", "--rules", rules.c_str(), "-o",
+          out.c_str(), "-q", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(in_pipe[0]);
+  // Whatever happens below, the child does not outlive the test.
+  struct ChildGuard {
+    pid_t pid;
+    int fd;
+    ~ChildGuard() {
+      if (fd >= 0) close(fd);
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  } guard{pid, in_pipe[1]};
+  auto send = [&](const char* name) {
+    const std::string line = std::string("{\"process\":{\"name\":\"") + name + "\"}}\n";
+    ASSERT_EQ(::write(in_pipe[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  };
+  send("a");
+  ASSERT_TRUE(wait_for_lines(out, 1))
+      << "a streamed event must not wait for a full batch\n" << slurp(err);
+
+  std::ofstream(rule) << "id: t.b\nname: B\ntype: eql\nquery: any where process.name == \"b\"\n";
+  kill(pid, SIGHUP);
+  // The reload happens on another thread; keep sending until the new rule fires.
+  bool reloaded = false;
+  for (int k = 0; k < 100 && !reloaded; ++k) {
+    send("b");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    reloaded = slurp(out).find("\"id\":\"t.b\"") != std::string::npos;
+  }
+  EXPECT_TRUE(reloaded);
+
+  // A broken rule file is rejected: t.b keeps running.
+  std::ofstream(rule) << "id: t.c\nname: C\ntype: eql\nquery: any where (\n";
+  kill(pid, SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::string so_far = slurp(out);
+  const auto before = static_cast<size_t>(std::count(so_far.begin(), so_far.end(), '\n'));
+  send("b");
+  EXPECT_TRUE(wait_for_lines(out, before + 1));
+
+  close(in_pipe[1]);  // end of input: the run finishes
+  guard.fd = -1;
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  guard.pid = 0;
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

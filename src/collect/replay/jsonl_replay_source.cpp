@@ -58,11 +58,13 @@ bool is_blank(std::string_view line) {
 // or `wake_fd` becomes readable.
 template <typename Next, typename Commit, typename Report>
 Status decode_file(const std::string& path, JsonEventReader& reader, int wake_fd,
-                   const std::atomic<bool>* stop, Next&& next, Commit&& commit, Report&& report) {
+                   const std::atomic<bool>* stop, Next&& next, Commit&& commit, Report&& report,
+                   std::function<void()> on_idle = {}) {
   InputFd input(path);
   if (input.get() < 0) return system_error("open", path, errno);
   LineReader lines(input.get(), reader.options().max_line_bytes, JsonEventReader::kPadding,
                    wake_fd);
+  lines.set_idle_callback(std::move(on_idle));
   std::string too_long =
       "line exceeds " + std::to_string(reader.options().max_line_bytes) + " bytes";
   std::string_view line;
@@ -142,7 +144,8 @@ Status JsonlReplaySource::run(BatchWriter& out) {
         malformed_.fetch_add(1, std::memory_order_relaxed);
         bus.count_malformed();
         if (on_malformed_) on_malformed_(m);
-      });
+      },
+      [&] { out.flush(); });
   out.flush();
   return status;
 }

@@ -30,7 +30,13 @@ LineReader::Fill LineReader::fill() {
   for (;;) {
     if (!regular_file_) {
       pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-      const int n = poll(fds, wake_fd_ >= 0 ? 2 : 1, -1);
+      int n = poll(fds, wake_fd_ >= 0 ? 2 : 1, 0);
+      if (n == 0) {
+        // No input right now: let the caller hand over what it holds (a streaming pipe must not
+        // sit on a partial batch), then wait.
+        if (on_idle_) on_idle_();
+        n = poll(fds, wake_fd_ >= 0 ? 2 : 1, -1);
+      }
       if (n < 0) {
         if (errno == EINTR) continue;  // a stop request also wakes us through wake_fd
         errno_ = errno;

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -37,6 +38,8 @@ class LineReader {
 
   Status next(std::string_view& line);
   uint64_t line_number() const { return line_number_; }  // 1-based number of the last line
+  // Called when a pipe or terminal has no input ready, before blocking for more.
+  void set_idle_callback(std::function<void()> on_idle) { on_idle_ = std::move(on_idle); }
   int error_errno() const { return errno_; }
 
  private:
@@ -57,6 +60,7 @@ class LineReader {
   bool skipping_ = false;  // discarding the rest of an over-long line
   uint64_t line_number_ = 0;
   int errno_ = 0;
+  std::function<void()> on_idle_;
 };
 
 }  // namespace wsn
