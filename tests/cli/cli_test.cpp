@@ -36,8 +36,10 @@ std::string slurp(const fs::path& p) {
 // Runs the CLI with `args` (already shell-quoted), capturing stdout and stderr separately.
 Outcome run_cli(const std::string& args) {
   const fs::path dir = fs::temp_directory_path();
-  const fs::path out = dir / "wsn_cli_test.out";
-  const fs::path err = dir / "wsn_cli_test.err";
+  // ctest runs tests in parallel processes: the capture files are per process.
+  const std::string tag = std::to_string(::getpid());
+  const fs::path out = dir / ("wsn_cli_test." + tag + ".out");
+  const fs::path err = dir / ("wsn_cli_test." + tag + ".err");
   const std::string cmd = std::string(WSN_CLI_PATH) + " " + args + " >" + out.string() + " 2>" +
                           err.string() + " </dev/null";
   const int status = std::system(cmd.c_str());
@@ -45,6 +47,8 @@ Outcome run_cli(const std::string& args) {
   o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   o.out = slurp(out);
   o.err = slurp(err);
+  fs::remove(out);
+  fs::remove(err);
   return o;
 }
 
