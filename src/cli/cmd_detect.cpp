@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/paths.h"
+#include "cli/rule_loading.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "engine/engine.h"
 
@@ -83,12 +84,9 @@ class SignalWatcher {
 
 // Loads rules and opens the output; returns false (with exit_code set) on failure.
 bool prepare(Engine& engine, const DetectOptions& o, int& exit_code) {
-  std::vector<std::string> errors, warnings;
-  engine.load_rules(errors, &warnings);
-  for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
-  for (const auto& e : errors) std::fputs(e.c_str(), stderr);
-  if (!errors.empty()) {
-    fmt::print(stderr, "wasm-sentinel: {} rule error(s){}\n", errors.size(),
+  const LoadOutcome loaded = load_rules_reporting(engine);
+  if (loaded.errors > 0) {
+    fmt::print(stderr, "wasm-sentinel: {} rule error(s){}\n", loaded.errors,
                o.strict ? "; not starting (--strict)" : "; continuing with the valid rules");
     if (o.strict) {
       exit_code = kExitInvalidRules;

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/paths.h"
+#include "cli/rule_loading.h"
 #include "engine/engine.h"
 
 namespace wsn::cli {
@@ -37,24 +38,21 @@ void register_validate(CLI::App& app, int& exit_code) {
   add_rules_option(cmd, *o);
   cmd->callback([o, &exit_code] {
     Engine engine(EngineOptions{.rule_paths = rule_paths(*o)});
-    std::vector<std::string> errors, warnings;
-    engine.load_rules(errors, &warnings);
-    for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
-    for (const auto& e : errors) std::fputs(e.c_str(), stderr);
+    const LoadOutcome loaded = load_rules_reporting(engine);
     const auto set = engine.rules();
     size_t valid = 0, enabled = 0;
     for (const auto& r : set->rules) {
       valid += r.failed ? 0 : 1;
       enabled += (!r.failed && r.enabled) ? 1 : 0;
     }
-    if (!errors.empty()) {
-      fmt::print(stderr, "validate: {} error(s); {} of {} loaded rule(s) valid\n", errors.size(),
+    if (loaded.errors > 0) {
+      fmt::print(stderr, "validate: {} error(s); {} of {} loaded rule(s) valid\n", loaded.errors,
                  valid, set->rules.size());
       exit_code = kExitInvalidRules;
       return;
     }
     fmt::print("validate: {} rule(s) OK ({} enabled), {} warning(s)\n", valid, enabled,
-               warnings.size());
+               loaded.warnings);
   });
 }
 
@@ -65,10 +63,7 @@ void register_list(CLI::App& app, int& exit_code) {
   add_rules_option(cmd, *o);
   cmd->callback([o, &exit_code] {
     Engine engine(EngineOptions{.rule_paths = rule_paths(*o)});
-    std::vector<std::string> errors, warnings;
-    engine.load_rules(errors, &warnings);
-    for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
-    for (const auto& e : errors) std::fputs(e.c_str(), stderr);
+    const LoadOutcome loaded = load_rules_reporting(engine);
     const auto set = engine.rules();
     fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {}\n", "ID", "TYPE", "SEVERITY", "STATUS",
                "ATT&CK", "NAME");
@@ -79,7 +74,7 @@ void register_list(CLI::App& app, int& exit_code) {
                  severity_label(r.severity), r.failed ? "error" : r.enabled ? "enabled" : "disabled",
                  mitre, r.name);
     }
-    if (!errors.empty()) exit_code = kExitInvalidRules;
+    if (loaded.errors > 0) exit_code = kExitInvalidRules;
   });
 }
 
