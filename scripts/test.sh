@@ -9,18 +9,34 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 jobs=$(nproc)
+passed=0
+failed=0
+# Runs ctest with the given preset and adds its counts to the totals.
+run_ctest() {
+  local log
+  log=$(mktemp)
+  local rc=0
+  ctest --preset "$1" -j "$jobs" 2>&1 | tee "$log" || rc=$?
+  local total fails
+  total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\)/\2/p' "$log" | tail -1)
+  fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\)/\1/p' "$log" | tail -1)
+  rm -f "$log"
+  passed=$((passed + ${total:-0} - ${fails:-0}))
+  failed=$((failed + ${fails:-0}))
+  return $rc
+}
 
 echo "== release build + tests"
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
-ctest --preset release -j "$jobs"
+run_ctest release
 
 if [ "${WSN_SKIP_ASAN:-0}" != 1 ]; then
   echo "== ASan/UBSan build + tests"
   cmake --preset debug-asan >/dev/null
   cmake --build --preset debug-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --preset debug-asan -j "$jobs"
+    run_ctest debug-asan
 fi
 
 fuzz_seconds=${WSN_FUZZ_SECONDS:-30}
@@ -31,3 +47,4 @@ if [ "$fuzz_seconds" != 0 ] && [ -f fuzz/CMakeLists.txt ]; then
   bash fuzz/run.sh build/fuzz "$fuzz_seconds"
 fi
 echo "== all tests passed"
+echo "tests: $passed passed, $failed failed"
