@@ -6,6 +6,8 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# WebAssembly Binary Toolkit 1.0.32 (package wabt): interpreter, validator, wasm2c writer.
+find_package(wabt CONFIG REQUIRED PATHS /usr/lib/x86_64-linux-gnu/cmake/wabt)
 if(WSN_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -13,11 +13,27 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # eBPF
   libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
-  # WebAssembly
-  wabt
+  # WebAssembly: wabt (interpreter, validator, wasm2c); the rule SDK builds wasm32 modules
+  # with clang + lld (above), WASI libc, compiler-rt builtins and libc++ for wasm32; the
+  # AssemblyScript examples need Node.js and npm (sdk/examples/assemblyscript, `npm ci`)
+  wabt wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 nodejs
   # test-only: TOML reader for the EQL conformance suite
   libcpptoml-dev
 )
+
+# npm ships inside some nodejs builds (e.g. NodeSource's): ask for Debian's only if missing.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
+
+# The AssemblyScript compiler for the SDK examples, pinned by package-lock.json.
+sdk_npm() {
+  local dir
+  dir="$(dirname "$0")/../sdk/examples/assemblyscript"
+  if command -v npm >/dev/null 2>&1 && [ ! -x "$dir/node_modules/.bin/asc" ]; then
+    echo "install-deps: npm ci in sdk/examples/assemblyscript"
+    (cd "$dir" && npm ci --no-audit --no-fund) ||
+      echo "install-deps: warning: npm ci failed; AssemblyScript examples will be skipped" >&2
+  fi
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -28,6 +44,7 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
+  sdk_npm
   exit 0
 fi
 
@@ -41,3 +58,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+sdk_npm

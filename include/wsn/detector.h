@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wsn/event.h"
@@ -15,12 +16,28 @@
 
 namespace wsn {
 
+// Detail a rule attaches to one detection: a Wasm rule's emit_alert (its own title, details
+// and optionally severity), or the reason a fail-closed rule raised an alert. Views are valid
+// only during the call.
+struct MatchDetail {
+  bool has_severity = false;
+  Severity severity = Severity::kMedium;
+  std::string_view title;
+  std::string_view details;
+};
+
 // Receives detections. `events` are valid only during the call (one for single-event rules,
 // every matched event in order for sequences).
 class MatchSink {
  public:
   virtual ~MatchSink() = default;
   virtual void on_match(uint32_t rule_index, std::span<const Event* const> events) = 0;
+  // A detection carrying rule-provided detail. The default drops the detail.
+  virtual void on_match_detail(uint32_t rule_index, std::span<const Event* const> events,
+                               const MatchDetail& detail) {
+    (void)detail;
+    on_match(rule_index, events);
+  }
 };
 
 struct MatcherStats {

@@ -12,6 +12,7 @@ void register_run(CLI::App& app, int& exit_code);
 void register_replay(CLI::App& app, int& exit_code);
 void register_validate(CLI::App& app, int& exit_code);
 void register_list(CLI::App& app, int& exit_code);
+void register_compile(CLI::App& app, int& exit_code);  // Wasm AOT cache (cmd_compile.cpp)
 void register_version(CLI::App& app, int& exit_code);
 void register_query(CLI::App& app, int& exit_code);
 

@@ -125,7 +125,8 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
   static const std::set<std::string> kKnown = {"id",   "name",  "description", "severity",
                                                "tags", "mitre", "type",        "query",
                                                "actions", "enabled", "module", "detection",
-                                               "config", "author", "references", "version"};
+                                               "config", "author", "references", "version",
+                                               "fail"};
   const size_t errors_before = ctx.out.errors.size();
   for (const auto& kv : doc) {
     const std::string key = kv.first.as<std::string>();
@@ -217,6 +218,18 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
     r.body->set_origin(static_cast<uint32_t>(body.Mark().line + 1),
                        static_cast<uint32_t>(body.Mark().column + 1),
                        static_cast<uint32_t>(body.Mark().column));
+  }
+  // Kind-specific keys, handed to the compiler of the rule's kind.
+  for (const char* key : {"config", "fail"}) {
+    if (const YAML::Node n = doc[key]) {
+      if (n.IsScalar()) {
+        r.params.emplace_back(key, n.as<std::string>());
+      } else {
+        YAML::Emitter em;
+        em << n;
+        r.params.emplace_back(key, em.c_str());
+      }
+    }
   }
   if (ctx.out.errors.size() == errors_before) ctx.out.rules.push_back(std::move(r));
 }

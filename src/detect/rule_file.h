@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wsn/diagnostics.h"
@@ -29,6 +30,9 @@ struct RuleSource {
   RuleMeta meta;
   std::string type;                   // "eql", "sigma", "wasm"
   std::shared_ptr<SourceText> body;   // the query/detection text, positioned in its file
+  // Kind-specific keys passed through to the kind's compiler (wasm: `config`, `fail`);
+  // structured values are re-emitted as YAML text.
+  std::vector<std::pair<std::string, std::string>> params;
 };
 
 struct RuleLoadResult {

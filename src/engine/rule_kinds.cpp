@@ -7,6 +7,7 @@ namespace wsn {
 std::vector<std::unique_ptr<RuleKindCompiler>> make_rule_compilers() {
   std::vector<std::unique_ptr<RuleKindCompiler>> out;
   out.push_back(make_eql_rule_kind());
+  out.push_back(make_wasm_rule_kind());
   return out;
 }
 

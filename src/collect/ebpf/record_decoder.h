@@ -1,0 +1,87 @@
+// Kernel record → ECS Event.
+//
+// Checks each ring-buffer record (kind, size, every string's bounds), keeps the process table
+// current from exec / fork / exit records, and fills an Event with the event vocabulary of
+// interest.h plus process.* / process.parent.* / user / container fields from the table.
+// Records of kinds outside the interest still update the table but produce no event.
+//
+// The decoder owns scratch buffers so that steady-state decoding allocates only when the
+// process table changes (exec / fork).
+//
+// Not thread safe: one decoder per reader thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collect/ebpf/interest.h"
+#include "collect/ebpf/process_table.h"
+#include "collect/ebpf/user_names.h"
+#include "wsn/event.h"
+
+struct wsn_hdr;
+
+namespace wsn::collect {
+
+// Joins a base directory and a relative path, resolving "." and ".." lexically.
+std::string join_path(std::string_view dir, std::string_view rel);
+// ECS file.mode: permission and special bits as 4 octal digits ("0644", "4755").
+std::string format_file_mode(uint32_t mode);
+// Capability bit set → names ("CAP_SYS_ADMIN", ...); unknown bits as "CAP_<n>".
+std::vector<std::string_view> capability_names(uint64_t caps);
+// process.exit_code from a wait(2) status: the exit code, or 128 + signal when killed.
+int64_t exit_code_from_status(uint32_t status);
+
+class RecordDecoder {
+ public:
+  enum class Outcome : uint8_t { kEvent, kSkip, kMalformed };
+
+  RecordDecoder(ProcessTable& table, UserNames& users, EbpfInterest interest,
+                std::string host_name);
+
+  // CLOCK_REALTIME - CLOCK_BOOTTIME, to turn kernel timestamps into @timestamp.
+  void set_clock_offset(int64_t boot_to_realtime_ns) { clock_offset_ns_ = boot_to_realtime_ns; }
+
+  // Decodes one record into `out` (cleared first). kEvent: publish out; kSkip: a tracking-only
+  // record; kMalformed: error() says why.
+  Outcome decode(std::span<const uint8_t> record, Event& out);
+  std::string_view error() const { return error_; }
+
+ private:
+  Outcome malformed(std::string message);
+  bool str(std::span<const uint8_t> rec, const void* desc, std::string_view& out);
+
+  Outcome exec(std::span<const uint8_t> rec, Event& e);
+  Outcome fork(std::span<const uint8_t> rec, Event& e);
+  Outcome exit(std::span<const uint8_t> rec, Event& e);
+  Outcome file(std::span<const uint8_t> rec, Event& e);
+  Outcome net(std::span<const uint8_t> rec, Event& e);
+  Outcome cred(std::span<const uint8_t> rec, Event& e);
+  Outcome ptrace(std::span<const uint8_t> rec, Event& e);
+  Outcome memfd(std::span<const uint8_t> rec, Event& e);
+  Outcome module(std::span<const uint8_t> rec, Event& e);
+
+  enum class EventOutcome : uint8_t { kNone, kSuccess, kFailure };  // event.outcome (fork: none)
+
+  // The acting process of a record header (filled from /proc or the header when unknown).
+  const ProcessInfo& actor(const wsn_hdr& h);
+  void set_common(Event& e, const wsn_hdr& h, EbpfEvent kind, EventOutcome outcome);
+  // process.* with the given real user / group ids, and process.parent.*.
+  void set_process(Event& e, const ProcessInfo& p, uint32_t uid, uint32_t gid);
+  void set_file_path(Event& e, std::string_view path);
+  void set_string_list(Event& e, uint16_t field, const std::vector<std::string>& items);
+
+  ProcessTable& table_;
+  UserNames& users_;
+  EbpfInterest interest_;
+  std::string host_name_;
+  int64_t clock_offset_ns_ = 0;
+  std::string error_;
+  std::vector<std::string_view> views_;
+  std::string path_, path2_;
+};
+
+}  // namespace wsn::collect

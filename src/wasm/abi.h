@@ -1,0 +1,102 @@
+// Host-side view of the Wasm rule ABI v1 (sdk/include/wsn_abi.h is the shared C half): the
+// exports a module must or may provide, the host functions it may import with their exact
+// signatures, and the names the rewriter adds. The loader (in the helper process) and both
+// tiers use these tables, so a signature is spelled in exactly one place.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "wsn_abi.h"
+
+namespace wsn::wasm {
+
+// Signatures are spelled with one letter per value: 'i' = i32, 'I' = i64.
+struct Signature {
+  std::string_view params;
+  std::string_view results;
+};
+bool operator==(const Signature& a, const Signature& b);
+// "(i32, i32) -> i64" — for error messages.
+std::string signature_text(const Signature& s);
+
+enum class HostImport : uint8_t {
+  kEmitAlert,
+  kLog,
+  kGetField,
+  kStateGet,
+  kStateSet,
+  kStateAdd,
+  kStateDel,
+  kEventTime,
+};
+inline constexpr size_t kHostImportCount = 8;
+
+struct HostImportInfo {
+  HostImport id;
+  std::string_view name;  // field name in the "wsn" import module
+  Signature sig;
+};
+inline constexpr std::array<HostImportInfo, kHostImportCount> kHostImports = {{
+    {HostImport::kEmitAlert, "emit_alert", {"iiiii", ""}},
+    {HostImport::kLog, "log", {"iii", ""}},
+    {HostImport::kGetField, "get_field", {"iiii", "i"}},
+    {HostImport::kStateGet, "state_get", {"ii", "I"}},
+    {HostImport::kStateSet, "state_set", {"iiII", ""}},
+    {HostImport::kStateAdd, "state_add", {"iiII", "I"}},
+    {HostImport::kStateDel, "state_del", {"ii", "i"}},
+    {HostImport::kEventTime, "event_time", {"", "I"}},
+}};
+const HostImportInfo* find_host_import(std::string_view name);
+
+// Exports the host calls. Order is used as an index by both tiers.
+enum class Export : uint8_t {
+  kInitialize,       // _initialize (WASI reactor constructors), optional
+  kEventBuffer,      // wsn_event_buffer, required
+  kEventBufferSize,  // wsn_event_buffer_size, required
+  kInit,             // wsn_init, optional
+  kOnEvent,          // wsn_on_event, required
+  kTick,             // wsn_tick, optional
+};
+inline constexpr size_t kExportCount = 6;
+
+struct ExportInfo {
+  Export id;
+  std::string_view name;
+  Signature sig;
+  bool required;
+};
+inline constexpr std::array<ExportInfo, kExportCount> kExports = {{
+    {Export::kInitialize, "_initialize", {"", ""}, false},
+    {Export::kEventBuffer, "wsn_event_buffer", {"", "i"}, true},
+    {Export::kEventBufferSize, "wsn_event_buffer_size", {"", "i"}, true},
+    {Export::kInit, "wsn_init", {"i", "i"}, false},
+    {Export::kOnEvent, "wsn_on_event", {"i", "i"}, true},
+    {Export::kTick, "wsn_tick", {"I", "i"}, false},
+}};
+inline const ExportInfo& export_info(Export e) {
+  return kExports[static_cast<size_t>(e)];
+}
+
+// The version marker: `wsn_abi_v<major>`, a () -> () function.
+inline constexpr std::string_view kMarkerPrefix = "wsn_abi_v";
+inline constexpr std::string_view kMarkerV1 = "wsn_abi_v1";
+
+// Added by the rewriter (names starting with "wsn_" are reserved for the ABI).
+inline constexpr std::string_view kFuelExport = "wsn_host_fuel";    // mutable i64
+inline constexpr std::string_view kDepthExport = "wsn_host_depth";  // mutable i32
+
+// Bumped whenever the rewriter's output for the same input changes (part of the AOT cache key).
+inline constexpr uint32_t kRewriteVersion = 1;
+
+// Metering costs shared by both tiers (they run the same rewritten bytes).
+inline constexpr int64_t kFuelPerGrowPage = 1024;  // memory.grow, per 64 KiB page
+inline constexpr int kFuelBulkShift = 6;           // bulk memory: 1 fuel per 64 bytes
+inline constexpr uint32_t kFrameWeightSlots = 16;  // depth weight: 1 + slots / 16
+
+inline constexpr uint32_t kMinEventBuffer = 64;
+inline constexpr uint32_t kWasmPageBytes = 65536;
+
+}  // namespace wsn::wasm

@@ -1,0 +1,75 @@
+// The host side of the `wsn` imports, shared by both tiers: each tier's import thunks call
+// these methods with the raw i32/i64 arguments, and the checks (pointer ranges, lengths,
+// argument values) live here once. A method returning false makes the calling module trap
+// (TrapKind::kHost), with the reason in error().
+//
+// One HostEnv serves one rule in one matcher, across re-instantiations; bind() points it at the
+// current instance. Not thread safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasm/instance.h"
+#include "wasm/module_meta.h"
+#include "wasm/state_store.h"
+#include "wsn/event.h"
+#include "wsn/rule.h"
+
+namespace wsn::wasm {
+
+struct EmittedAlert {
+  bool has_severity = false;
+  Severity severity = Severity::kMedium;
+  std::string title;
+  std::string details;
+};
+
+using LogFn = std::function<void(int level, std::string_view message)>;
+
+class HostEnv {
+ public:
+  HostEnv(const BoundMeta& meta, StateStore& state, LogFn log, uint32_t max_logs_per_call);
+
+  void bind(Instance* instance) { instance_ = instance; }
+  // The event the next call is about (nullptr for ticks) and the time host functions see.
+  void begin_call(const Event* event, int64_t now_ns);
+
+  std::span<const EmittedAlert> alerts() const { return {alerts_.data(), alert_count_}; }
+  const std::string& error() const { return error_; }
+  uint64_t dropped_logs() const { return dropped_logs_; }
+
+  bool emit_alert(uint32_t severity, uint32_t title, uint32_t title_len, uint32_t details,
+                  uint32_t details_len);
+  bool log(uint32_t level, uint32_t msg, uint32_t msg_len);
+  bool get_field(uint32_t field, uint32_t item, uint32_t buf, uint32_t buf_len, uint32_t& out);
+  bool state_get(uint32_t key, uint32_t key_len, uint64_t& out);
+  bool state_set(uint32_t key, uint32_t key_len, uint64_t value, uint64_t ttl);
+  bool state_add(uint32_t key, uint32_t key_len, uint64_t delta, uint64_t ttl, uint64_t& out);
+  bool state_del(uint32_t key, uint32_t key_len, uint32_t& out);
+  bool event_time(uint64_t& out);
+
+ private:
+  bool fail(std::string msg);
+  // Guest range [ptr, ptr+len) of the current instance's memory, or false (trap).
+  bool range(uint32_t ptr, uint32_t len, std::span<uint8_t>& out, const char* what);
+  bool key(uint32_t ptr, uint32_t len, std::string_view& out);
+
+  const BoundMeta& meta_;
+  StateStore& state_;
+  LogFn log_;
+  uint32_t max_logs_;
+  Instance* instance_ = nullptr;
+  const Event* event_ = nullptr;
+  int64_t now_ns_ = 0;
+  std::vector<EmittedAlert> alerts_;
+  size_t alert_count_ = 0;
+  uint32_t logs_this_call_ = 0;
+  uint64_t dropped_logs_ = 0;
+  std::string error_;
+};
+
+}  // namespace wsn::wasm

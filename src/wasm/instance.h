@@ -1,0 +1,59 @@
+// One instantiated rule module in either tier, behind one interface. An Instance runs the
+// rewritten (canonical) module: before each call the host sets the fuel budget and resets the
+// depth counter; after it, the fuel left says how much was used. A trap leaves the instance
+// unusable: the caller discards it and creates a new one.
+//
+// Not thread safe: one instance belongs to one matcher (one detection thread).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "wasm/abi.h"
+
+namespace wsn::wasm {
+
+enum class Tier : uint8_t { kInterpreter, kCompiled };
+std::string_view tier_name(Tier t);
+
+enum class TrapKind : uint8_t {
+  kNone,
+  kFuel,         // fuel budget exhausted
+  kDepth,        // weighted call depth above the limit
+  kMemory,       // out-of-bounds memory or table access
+  kUnreachable,  // `unreachable` executed
+  kDivZero,
+  kIntOverflow,
+  kConversion,      // float to int of NaN / out of range
+  kIndirectCall,    // call_indirect to a null or mistyped entry
+  kStackExhausted,  // the tier's own stack guard (should not happen after the rewrite)
+  kHost,            // a host function refused its arguments
+  kResource,        // the host could not allocate memory or a table
+  kOther,
+};
+inline constexpr size_t kTrapKindCount = 13;
+std::string_view trap_kind_name(TrapKind k);
+
+struct CallResult {
+  TrapKind trap = TrapKind::kNone;
+  uint64_t value = 0;     // the i32 / i64 result (zero-extended)
+  int64_t fuel_used = 0;  // budget minus what is left (exceeds the budget on a fuel trap)
+  bool ok() const { return trap == TrapKind::kNone; }
+};
+
+class Instance {
+ public:
+  virtual ~Instance() = default;
+  virtual Tier tier() const = 0;
+  virtual bool has(Export e) const = 0;
+  // Calls export `e` with `arg` (ignored when it takes none) under `fuel`.
+  virtual CallResult call(Export e, uint64_t arg, int64_t fuel) = 0;
+  // Linear memory; valid until the next call (memory.grow may move it).
+  virtual std::span<uint8_t> memory() = 0;
+  // Detail of the last trap ("out of bounds memory access: ..."), for reports.
+  virtual std::string trap_message() const = 0;
+};
+
+}  // namespace wsn::wasm

@@ -1,0 +1,69 @@
+// Configuration of the Wasm rule runtime: sandbox limits, helper-process limits, quarantine
+// policy, tier choice, AOT cache. Defaults are safe for untrusted modules; docs/wasm-runtime.md
+// explains each.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "wasm/aot_sources.h"
+
+namespace wsn::wasm {
+
+struct SandboxLimits {
+  int64_t fuel_per_event = 1'000'000;  // ~instructions per wsn_on_event / wsn_tick call
+  int64_t fuel_per_init = 50'000'000;  // start function, _initialize, wsn_init (each)
+  uint32_t memory_pages = 256;         // linear memory cap (64 KiB pages): 16 MiB
+  uint32_t depth_limit = 1000;         // weighted call depth (see rewriter.h)
+  uint32_t max_nesting = 1024;         // block nesting accepted at load
+  size_t max_module_bytes = 16 << 20;
+  size_t max_state_entries = 10000;  // per rule
+  uint32_t max_logs_per_call = 8;    // further wsn.log calls are dropped and counted
+};
+
+struct HelperLimits {
+  uint64_t cpu_seconds = 20;
+  uint64_t memory_mb = 1024;  // address space (not applied to sanitizer builds)
+  uint32_t timeout_ms = 30000;
+  uint64_t cc_cpu_seconds = 120;
+  uint64_t cc_memory_mb = 2048;
+  uint32_t cc_timeout_ms = 180000;
+};
+
+struct QuarantinePolicy {
+  uint32_t consecutive_traps = 5;      // this many failed calls in a row quarantine the rule
+  uint32_t backoff_initial_ms = 1000;  // first quarantine; doubles each time
+  uint32_t backoff_max_ms = 300000;
+  uint32_t healthy_calls_to_forgive = 1000;  // clean calls after which the back-off resets
+};
+
+enum class TierMode : uint8_t {
+  kAuto,         // interpreter at once, compiled tier when built (or cached)
+  kInterpreter,  // never compile
+  kCompiled,     // compile synchronously at load; fail the rule if compilation fails
+};
+
+struct WasmOptions {
+  SandboxLimits sandbox;
+  HelperLimits helper;
+  QuarantinePolicy quarantine;
+  TierMode tier = TierMode::kAuto;
+  std::string helper_path;  // "": $WSN_WASM_HELPER, next to the executable, the build tree
+  std::string cache_dir;    // "": $WSN_WASM_CACHE_DIR, $XDG_CACHE_HOME or ~/.cache/...
+  std::string cc = "cc";
+  std::string cc_flags = std::string(kAotDefaultFlags);
+  bool aot_background = true;  // kAuto: build in a background thread (false: at load)
+  // Module log lines (wsn.log) and runtime notices. Default: stderr.
+  std::function<void(std::string_view rule_id, int level, std::string_view message)> log;
+  // Monotonic milliseconds for quarantine back-off (tests inject a clock). Default: steady.
+  std::function<int64_t()> clock_ms;
+};
+
+// Options with defaults overridden from the environment (WSN_WASM_TIER=interp|auto|compiled,
+// WSN_WASM_CACHE_DIR, WSN_WASM_HELPER).
+WasmOptions default_wasm_options();
+
+}  // namespace wsn::wasm

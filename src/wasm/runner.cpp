@@ -1,0 +1,234 @@
+#include "wasm/runner.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "wasm/record_builder.h"
+
+namespace wsn::wasm {
+namespace {
+
+LogFn make_log(const WasmOptions& options, std::string rule_id) {
+  return [&options, rule_id](int level, std::string_view msg) {
+    if (options.log) {
+      options.log(rule_id, level, msg);
+      return;
+    }
+    static const char* const kLevels[] = {"debug", "info", "warning", "error"};
+    std::fprintf(stderr, "wasm rule %s: %s: %.*s\n", rule_id.c_str(),
+                 kLevels[level < 0 || level > 3 ? 1 : level], static_cast<int>(msg.size()),
+                 msg.data());
+  };
+}
+
+}  // namespace
+
+ModuleRunner::ModuleRunner(std::shared_ptr<const LoadedModule> module, RuleBinding binding,
+                           const WasmOptions& options, TierChoice choice)
+    : module_(std::move(module)),
+      binding_(std::move(binding)),
+      options_(options),
+      choice_(choice),
+      state_(options.sandbox.max_state_entries),
+      env_(module_->bound, state_, make_log(options, binding_.rule_id),
+           options.sandbox.max_logs_per_call) {}
+
+ModuleRunner::~ModuleRunner() = default;
+
+int64_t ModuleRunner::now_ms() const {
+  if (options_.clock_ms) return options_.clock_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+const std::vector<EmittedAlert> ModuleRunner::last_alerts() const {
+  auto a = env_.alerts();
+  return {a.begin(), a.end()};
+}
+
+bool ModuleRunner::start(Tier tier, bool count_failure) {
+  Instantiation inst = instantiate(*module_, tier, env_);
+  ++stats_.instantiations;
+  auto failed = [&](TrapKind kind, std::string message) {
+    env_.bind(nullptr);
+    if (!count_failure) {
+      last_error_ = std::move(message);
+      return false;
+    }
+    ++stats_.init_failures;
+    on_failure(kind == TrapKind::kNone ? TrapKind::kOther : kind, message);
+    return false;
+  };
+  if (!inst.instance) {
+    return failed(inst.trap, "instantiation trapped: " + std::string(trap_kind_name(inst.trap)) +
+                                 (inst.message.empty() ? "" : " (" + inst.message + ")"));
+  }
+  InitResult init = initialize_instance(*inst.instance, *module_, env_, options_.sandbox);
+  if (!init.ok) return failed(init.trap, init.message);
+  instance_ = std::move(inst.instance);
+  env_.bind(instance_.get());
+  buffer_ = init.buffer;
+  buffer_size_ = init.buffer_size;
+  stats_.tier = instance_->tier();
+  return true;
+}
+
+void ModuleRunner::maybe_switch_tier() {
+  if (!instance_ || instance_->tier() != Tier::kInterpreter || choice_ != TierChoice::kBest ||
+      compiled_broken_ || !module_->aot_ready()) {
+    return;
+  }
+  // Keep the interpreter instance until the compiled one is up.
+  std::unique_ptr<Instance> old = std::move(instance_);
+  const uint32_t old_buffer = buffer_, old_size = buffer_size_;
+  if (start(Tier::kCompiled, /*count_failure=*/false)) {
+    ++stats_.tier_switches;
+    return;
+  }
+  // A compiled instance that cannot start while the interpreter one could is a host problem,
+  // not the module's: stay on the interpreter and do not count it against the rule.
+  compiled_broken_ = true;
+  const std::string why = last_error_;
+  instance_ = std::move(old);
+  env_.bind(instance_.get());
+  buffer_ = old_buffer;
+  buffer_size_ = old_size;
+  make_log(options_, binding_.rule_id)(2,
+                                       "compiled tier failed to start, staying on the "
+                                       "interpreter: " +
+                                           why);
+}
+
+bool ModuleRunner::ensure_instance(const Event& e, MatchSink& sink) {
+  Tier tier = Tier::kInterpreter;
+  if (choice_ == TierChoice::kCompiledOnly) {
+    if (!module_->aot_ready()) {
+      ++stats_.skipped;
+      last_error_ = "the compiled tier is not available";
+      fail_policy(e, sink, last_error_);
+      return false;
+    }
+    tier = Tier::kCompiled;
+  } else if (choice_ == TierChoice::kBest && module_->aot_ready() && !compiled_broken_) {
+    tier = Tier::kCompiled;
+  }
+  if (!start(tier, /*count_failure=*/true)) {
+    fail_policy(e, sink, last_error_);
+    return false;
+  }
+  return true;
+}
+
+void ModuleRunner::on_failure(TrapKind kind, const std::string& message) {
+  ++stats_.traps;
+  ++stats_.traps_by_kind[static_cast<size_t>(kind)];
+  instance_.reset();
+  env_.bind(nullptr);
+  last_error_ = message;
+  clean_calls_ = 0;
+  if (++consecutive_failures_ < options_.quarantine.consecutive_traps) return;
+  consecutive_failures_ = 0;
+  backoff_ms_ = backoff_ms_ == 0 ? options_.quarantine.backoff_initial_ms
+                                 : std::min(backoff_ms_ * 2, options_.quarantine.backoff_max_ms);
+  quarantine_until_ms_ = now_ms() + backoff_ms_;
+  stats_.quarantined = true;
+  ++stats_.quarantines;
+  make_log(options_, binding_.rule_id)(
+      3, "quarantined for " + std::to_string(backoff_ms_) + " ms after " +
+             std::to_string(options_.quarantine.consecutive_traps) +
+             " failures in a row; last: " + message);
+}
+
+void ModuleRunner::fail_policy(const Event& e, MatchSink& sink, const std::string& reason) {
+  if (binding_.fail != FailMode::kClosed) return;
+  const Event* events[1] = {&e};
+  const std::string title = "Wasm rule failed closed: " + reason;
+  MatchDetail d;
+  d.title = title;
+  sink.on_match_detail(binding_.rule_index, events, d);
+  ++stats_.fail_closed;
+  ++stats_.matches;
+}
+
+void ModuleRunner::report(const Event& e, MatchSink& sink) {
+  const Event* events[1] = {&e};
+  auto alerts = env_.alerts();
+  if (!alerts.empty()) {
+    for (const EmittedAlert& a : alerts) {
+      MatchDetail d;
+      d.has_severity = a.has_severity;
+      d.severity = a.severity;
+      d.title = a.title;
+      d.details = a.details;
+      sink.on_match_detail(binding_.rule_index, events, d);
+      ++stats_.matches;
+    }
+  } else if (last_.result > 0) {
+    sink.on_match(binding_.rule_index, events);
+    ++stats_.matches;
+  }
+}
+
+void ModuleRunner::process(const Event& e, MatchSink& sink) {
+  last_ = {};
+  if (stats_.quarantined) {
+    if (now_ms() < quarantine_until_ms_) {
+      ++stats_.skipped;
+      fail_policy(e, sink, "quarantined after repeated traps (" + last_error_ + ")");
+      return;
+    }
+    stats_.quarantined = false;
+  }
+  maybe_switch_tier();
+  if (!instance_ && !ensure_instance(e, sink)) return;
+
+  const int64_t now = e.time_ns();
+  if (module_->meta.tick_ms && instance_->has(Export::kTick)) {
+    const int64_t period = int64_t{module_->meta.tick_ms} * 1'000'000;
+    if (next_tick_ns_ == 0) {
+      next_tick_ns_ = now + period;
+    } else if (now >= next_tick_ns_) {
+      next_tick_ns_ = now + period;
+      env_.begin_call(nullptr, now);
+      CallResult t = instance_->call(Export::kTick, static_cast<uint64_t>(now),
+                                     options_.sandbox.fuel_per_event);
+      ++stats_.calls;
+      stats_.fuel_used += static_cast<uint64_t>(std::max<int64_t>(t.fuel_used, 0));
+      if (!t.ok()) {
+        on_failure(t.trap, "wsn_tick trapped: " + std::string(trap_kind_name(t.trap)));
+        fail_policy(e, sink, last_error_);
+        return;
+      }
+      last_.result = static_cast<int32_t>(t.value);
+      report(e, sink);
+    }
+  }
+
+  std::span<uint8_t> mem = instance_->memory();
+  const uint32_t len = build_record(e, module_->bound, mem.subspan(buffer_, buffer_size_));
+  env_.begin_call(&e, now);
+  CallResult r = instance_->call(Export::kOnEvent, len, options_.sandbox.fuel_per_event);
+  ++stats_.calls;
+  stats_.fuel_used += static_cast<uint64_t>(std::max<int64_t>(r.fuel_used, 0));
+  last_.called = true;
+  last_.trap = r.trap;
+  last_.result = static_cast<int32_t>(r.value);
+  last_.fuel_used = r.fuel_used;
+  last_.alerts = env_.alerts().size();
+  stats_.dropped_logs = env_.dropped_logs();
+  if (!r.ok()) {
+    std::string msg = "trap: " + std::string(trap_kind_name(r.trap));
+    if (instance_ && !instance_->trap_message().empty()) {
+      msg += " (" + instance_->trap_message() + ")";
+    }
+    on_failure(r.trap, msg);
+    fail_policy(e, sink, last_error_);
+    return;
+  }
+  consecutive_failures_ = 0;
+  if (++clean_calls_ >= options_.quarantine.healthy_calls_to_forgive) backoff_ms_ = 0;
+  report(e, sink);
+}
+
+}  // namespace wsn::wasm

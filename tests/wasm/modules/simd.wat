@@ -1,0 +1,9 @@
+;; Uses a SIMD instruction.
+(module
+  (memory (export "memory") 1)
+  (func (export "wsn_abi_v1"))
+  (func (export "wsn_event_buffer") (result i32) (i32.const 1024))
+  (func (export "wsn_event_buffer_size") (result i32) (i32.const 8192))
+  (func (export "wsn_on_event") (param i32) (result i32)
+    (drop (v128.const i32x4 1 2 3 4))
+    (i32.const 0)))
