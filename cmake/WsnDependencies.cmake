@@ -14,3 +14,7 @@ endif()
 if(WSN_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# Alert store, webhook sink and HTTP endpoint (issue 6).
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)

@@ -11,12 +11,24 @@
 
 namespace wsn {
 
+// One ancestor of the alerting process (alert enrichment, from the process events seen).
+struct AncestorInfo {
+  int64_t pid = 0;
+  std::string entity_id;
+  std::string name;
+  std::string executable;
+  std::string command_line;
+};
+
 struct Alert {
   int64_t time_ns = 0;      // event time of the last matched event (deterministic on replay)
   uint64_t sequence = 0;    // 1-based alert number in this run
   std::shared_ptr<const RuleMeta> rule;
   std::vector<Event> events;  // the triggering event, or every event of a sequence in order
   uint64_t count = 1;         // detections folded into this alert (dedupe, issue 6)
+  int64_t first_time_ns = 0;  // event time of the first folded detection (when count > 1)
+  uint64_t suppressed = 0;    // alerts of this rule throttled since the rule's previous alert
+  std::vector<AncestorInfo> ancestry;  // parent first, then grandparent …
 };
 
 // Where alerts go (stdout, a file, syslog, a webhook, the SQLite store). Implementations are
@@ -28,7 +40,9 @@ class AlertSink {
   // `json` is the alert already serialized as one ECS JSON line (no newline).
   virtual bool write(const Alert& alert, std::string_view json) = 0;
   virtual void flush() {}
+  // failures() and queue_depth() may be called from any thread (metrics scrapes).
   virtual uint64_t failures() const { return 0; }
+  virtual size_t queue_depth() const { return 0; }  // alerts accepted but not yet delivered
 };
 
 }  // namespace wsn

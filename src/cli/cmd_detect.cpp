@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <thread>
 
-#include "alert/sinks/stream_sink.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/rule_loading.h"
 #include "collect/replay/jsonl_replay_source.h"
@@ -20,6 +20,7 @@ namespace {
 struct DetectOptions {
   std::vector<std::string> rules;
   std::string output = "-";
+  std::string config;  // --config FILE; "" = the built-in defaults
   bool strict = false;
   bool quiet = false;
 };
@@ -30,6 +31,9 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
   cmd->add_option("-o,--output", o.output,
                   "Where alerts go, as ECS JSON lines: '-' for standard output (default) or a "
                   "file path (appended, created with mode 0600).");
+  cmd->add_option("-c,--config", o.config,
+                  "Configuration file (YAML: sources, rules, limits, alerts, sinks, HTTP, "
+                  "response; see docs/configuration.md). Default: built-in defaults.");
   cmd->add_flag("--strict", o.strict, "Exit 3 without processing if any rule fails to load.");
   cmd->add_flag("-q,--quiet", o.quiet, "Do not print the summary line on standard error.");
 }
@@ -83,27 +87,26 @@ class SignalWatcher {
 };
 
 // Loads rules and opens the output; returns false (with exit_code set) on failure.
-bool prepare(Engine& engine, const DetectOptions& o, int& exit_code) {
+bool prepare(Engine& engine, const DetectOptions& o, const config::Config& cfg,
+             config::Mode mode, bool live, std::unique_ptr<Operations>& ops, int& exit_code) {
   const LoadOutcome loaded = load_rules_reporting(engine);
   if (loaded.errors > 0) {
     fmt::print(stderr, "wasm-sentinel: {} rule error(s){}\n", loaded.errors,
-               o.strict ? "; not starting (--strict)" : "; continuing with the valid rules");
-    if (o.strict) {
+               o.strict || cfg.rules.strict ? "; not starting (--strict)"
+                                            : "; continuing with the valid rules");
+    if (o.strict || cfg.rules.strict) {
       exit_code = kExitInvalidRules;
       return false;
     }
   }
-  if (o.output == "-") {
-    engine.alerts().add_sink(StreamSink::stdout_sink());
-  } else {
-    auto sink = StreamSink::open_file(o.output);
-    if (!sink.ok()) {
-      fmt::print(stderr, "wasm-sentinel: {}\n", sink.error().message);
-      exit_code = kExitRuntimeError;
-      return false;
-    }
-    engine.alerts().add_sink(std::move(sink.value()));
+  auto started = Operations::start(engine, cfg, mode, o.output, live);
+  if (!started.ok()) {
+    fmt::print(stderr, "wasm-sentinel: {}\n", started.error().message);
+    exit_code = kExitRuntimeError;
+    return false;
   }
+  ops = std::move(started.value());
+  for (const auto& w : ops->warnings()) fmt::print(stderr, "wasm-sentinel: warning: {}\n", w);
   return true;
 }
 
@@ -116,12 +119,14 @@ void print_summary(const RunStats& s, size_t rules) {
              s.alerts.alerts);
 }
 
-int replay_file(const std::string& path, const DetectOptions& o) {
+int replay_file(const std::string& path, const DetectOptions& o,
+                config::Mode mode = config::Mode::kReplay) {
   int exit_code = kExitOk;
-  Engine engine(EngineOptions{.rule_paths = o.rules.empty()
-                                                ? std::vector<std::string>{bundled_rules_dir()}
-                                                : o.rules});
-  if (!prepare(engine, o, exit_code)) return exit_code;
+  config::Config cfg;
+  if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
+  Engine engine(engine_options(cfg, o.rules, bundled_rules_dir()));
+  std::unique_ptr<Operations> ops;  // declared after the engine: stops (HTTP) before it
+  if (!prepare(engine, o, cfg, mode, /*live=*/false, ops, exit_code)) return exit_code;
   const std::string shown = path == "-" ? "<stdin>" : path;
   JsonlReplaySource source(path, engine.registry(), ReaderOptions{},
                            [&shown](const MalformedLine& m) {

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/rule_loading.h"
 #include "engine/engine.h"
@@ -34,10 +35,21 @@ void register_validate(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "validate",
       "Check rule files: YAML structure, metadata and every query. Reports every error of every\n"
-      "file as FILE:LINE:COL with the source line and a caret, then exits 3 if any was found.");
+      "file as FILE:LINE:COL with the source line and a caret, then exits 3 if any was found.\n"
+      "With --config, checks the configuration file first (errors as FILE:LINE:COL: error:\n"
+      "KEY.PATH: message) and then the rules it names.");
   add_rules_option(cmd, *o);
-  cmd->callback([o, &exit_code] {
-    Engine engine(EngineOptions{.rule_paths = rule_paths(*o)});
+  auto config_path = std::make_shared<std::string>();
+  cmd->add_option("-c,--config", *config_path, "Configuration file to check (docs/configuration.md).");
+  cmd->callback([o, config_path, &exit_code] {
+    config::Config cfg;
+    if (!load_config_reporting(*config_path, cfg)) {
+      fmt::print(stderr, "validate: configuration {} is invalid\n", *config_path);
+      exit_code = kExitInvalidRules;
+      return;
+    }
+    if (!config_path->empty()) fmt::print("validate: configuration {} OK\n", *config_path);
+    Engine engine(engine_options(cfg, o->rules, bundled_rules_dir()));
     const LoadOutcome loaded = load_rules_reporting(engine);
     const auto set = engine.rules();
     size_t valid = 0, enabled = 0;

@@ -1,13 +1,28 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
+
+#include "metrics/process_metrics.h"
 
 namespace wsn {
 
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)), alerts_(registry_), compilers_(make_rule_compilers()) {
   holder_.publish(std::make_shared<const RuleSet>());
+  alerts_.set_metrics(&metrics_);
+  metrics::register_process_metrics(metrics_);
+  auto& loaded = metrics_.gauge("wsn_rules_loaded", "Rules in the running snapshot, by state.",
+                                {"state"});
+  metrics_.add_collector([this, &loaded] {
+    const auto set = holder_.current();
+    double enabled = 0, disabled = 0, failed = 0;
+    for (const auto& r : set->rules) (r.failed ? failed : r.enabled ? enabled : disabled) += 1;
+    loaded.with({"enabled"}).set(enabled);
+    loaded.with({"disabled"}).set(disabled);
+    loaded.with({"failed"}).set(failed);
+  });
 }
 
 Engine::~Engine() = default;
@@ -17,8 +32,14 @@ namespace {
 RuleSetBuild compile_rules(const std::vector<std::string>& paths,
                            std::vector<std::unique_ptr<RuleKindCompiler>>& owned,
                            FieldRegistry& registry, uint64_t generation,
-                           std::vector<std::string>& errors, std::vector<std::string>* warnings) {
+                           std::vector<std::string>& errors, std::vector<std::string>* warnings,
+                           const std::map<std::string, bool>& enabled_overrides) {
   RuleLoadResult loaded = load_rule_files(paths);
+  for (auto& r : loaded.rules) {  // run-time enable/disable (HTTP API) outlives reloads
+    if (auto it = enabled_overrides.find(r.meta.id); it != enabled_overrides.end()) {
+      r.meta.enabled = it->second;
+    }
+  }
   errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
   std::vector<RuleKindCompiler*> compilers;
   for (auto& c : owned) compilers.push_back(c.get());
@@ -30,13 +51,92 @@ RuleSetBuild compile_rules(const std::vector<std::string>& paths,
   return build;
 }
 
+// Mirrors the data path's own counters into the metrics registry. Updated by the detection
+// thread at batch boundaries (the counters it reads are not all thread safe).
+class PipelineMetrics {
+ public:
+  // `source`: the kind of source ("jsonl:/path" → "jsonl"), so labels stay few.
+  PipelineMetrics(metrics::Registry& m, std::string_view source_name)
+      : PipelineMetrics(m, std::string(source_name.substr(0, source_name.find(':')))) {}
+  PipelineMetrics(metrics::Registry& m, const std::string& source)
+      : received_(m.counter("wsn_events_received_total", "Events produced by a source.",
+                            {"source"}).with({source})),
+        processed_(m.counter("wsn_events_processed_total", "Events matched against the rules.",
+                             {"source"}).with({source})),
+        dropped_(m.counter("wsn_events_dropped_total", "Events dropped before detection.",
+                           {"source", "reason"}).with({source, "queue_full"})),
+        malformed_(m.counter("wsn_events_malformed_total",
+                             "Input records that could not become events.", {"source"})
+                       .with({source})),
+        lost_(m.counter("wsn_kernel_drops_total",
+                        "Records lost before reaching the agent (kernel ring buffer full).",
+                        {"source"}).with({source})),
+        evaluations_(m.counter("wsn_rule_evaluations_total", "Rule evaluations performed.").get()),
+        matches_(m.counter("wsn_rule_matches_total", "Detections, by rule.", {"rule"})),
+        latency_(m.histogram("wsn_event_evaluation_seconds",
+                             "Time to match one event against the rules (each event of a batch "
+                             "counts the batch's mean).",
+                             {}, metrics::latency_buckets())
+                     .get()),
+        queue_(m.gauge("wsn_bus_queue_depth", "Event batches waiting for detection.").get()),
+        pending_(m.gauge("wsn_sequences_pending", "Partial sequence matches held.").get()),
+        reloads_(m.counter("wsn_rule_reloads_total", "Rule snapshots picked up at run time.").get()),
+        errors_(m.counter("wsn_rule_errors_total",
+                          "Rule evaluation errors (e.g. Wasm traps).").get()) {}
+
+  void on_match(const RuleSet& set, uint32_t rule) {
+    if (set.generation != generation_ || per_rule_.size() != set.rules.size()) {
+      per_rule_.clear();
+      for (const auto& r : set.rules) per_rule_.push_back(&matches_.with({r.id}));
+      generation_ = set.generation;
+    }
+    if (rule < per_rule_.size()) per_rule_[rule]->inc();
+  }
+
+  void update(const EventBus& bus, const EventSource& source, const DetectionStage& detection) {
+    const BusCounters b = bus.counters();
+    const SourceStats src = source.stats();
+    received_.set_total(b.received);
+    processed_.set_total(b.processed);
+    dropped_.set_total(b.dropped);
+    malformed_.set_total(src.malformed);
+    lost_.set_total(src.lost);
+    queue_.set(static_cast<double>(bus.depth()));
+    const DetectionStats d = detection.stats();
+    // Matcher counters restart with each new rule snapshot: keep the total monotonic.
+    if (d.matcher.evaluations < last_evaluations_) eval_base_ += last_evaluations_;
+    last_evaluations_ = d.matcher.evaluations;
+    evaluations_.set_total(eval_base_ + d.matcher.evaluations);
+    if (d.matcher.errors < last_errors_) error_base_ += last_errors_;
+    last_errors_ = d.matcher.errors;
+    errors_.set_total(error_base_ + d.matcher.errors);
+    pending_.set(static_cast<double>(d.matcher.pending_sequences));
+    reloads_.set_total(d.reloads);
+  }
+
+  void observe_batch(double seconds, size_t events) {
+    if (events > 0) latency_.observe(seconds / static_cast<double>(events), events);
+  }
+
+ private:
+  metrics::Counter &received_, &processed_, &dropped_, &malformed_, &lost_, &evaluations_;
+  metrics::Family<metrics::Counter>& matches_;
+  metrics::Histogram& latency_;
+  metrics::Gauge &queue_, &pending_;
+  metrics::Counter &reloads_, &errors_;
+  std::vector<metrics::Counter*> per_rule_;
+  uint64_t generation_ = ~uint64_t{0};
+  uint64_t last_evaluations_ = 0, eval_base_ = 0, last_errors_ = 0, error_base_ = 0;
+};
+
 }  // namespace
 
 bool Engine::reload_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings) {
   std::lock_guard lock(load_mu_);
   const size_t before = errors.size();
   RuleSetBuild build =
-      compile_rules(options_.rule_paths, compilers_, registry_, generation_ + 1, errors, warnings);
+      compile_rules(options_.rule_paths, compilers_, registry_, generation_ + 1, errors, warnings,
+                    enabled_overrides_);
   if (errors.size() != before) return false;
   ++generation_;
   holder_.publish(std::move(build.rule_set));
@@ -46,15 +146,18 @@ bool Engine::reload_rules(std::vector<std::string>& errors, std::vector<std::str
 void Engine::load_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings) {
   std::lock_guard lock(load_mu_);
   RuleSetBuild build =
-      compile_rules(options_.rule_paths, compilers_, registry_, ++generation_, errors, warnings);
+      compile_rules(options_.rule_paths, compilers_, registry_, ++generation_, errors, warnings,
+                    enabled_overrides_);
   holder_.publish(std::move(build.rule_set));
 }
 
 Status Engine::run(EventSource& source, RunStats& stats) {
   const auto start = std::chrono::steady_clock::now();
   EventBus bus(options_.bus_batches, options_.batch_size, options_.policy);
-  DetectionStage detection(holder_, [this](const RuleSet& set, uint32_t rule,
-                                           std::span<const Event* const> events) {
+  PipelineMetrics pipeline(metrics_, source.name());
+  DetectionStage detection(holder_, [this, &pipeline](const RuleSet& set, uint32_t rule,
+                                                      std::span<const Event* const> events) {
+    pipeline.on_match(set, rule);
     alerts_.on_detection(set, rule, events);
   });
 
@@ -66,16 +169,32 @@ Status Engine::run(EventSource& source, RunStats& stats) {
     writer.flush();
     bus.close();
   });
+  const bool live = options_.policy == EventBus::Policy::kDrop;
+  const EventBatch no_events;
   while (auto batch = bus.pop()) {
-    detection.process(*batch);
+    const auto t0 = std::chrono::steady_clock::now();
+    detection.process(no_events);  // takes up a new rule snapshot at the batch boundary
+    // Event by event so the alert manager learns process ancestry in stream order (alerts stay
+    // deterministic whatever the batch boundaries).
+    for (size_t k = 0; k < batch->size; ++k) {
+      alerts_.observe(batch->events[k]);
+      detection.process(batch->events[k]);
+    }
+    pipeline.observe_batch(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+        batch->size);
+    // Live: dedupe windows close on the stream's clock even when no detection comes.
+    if (live && batch->size > 0) alerts_.advance(batch->events[batch->size - 1].time_ns());
     bus.release(std::move(batch));
+    pipeline.update(bus, source, detection);
     // Alerts leave at every batch boundary: a live stream must not hold them in a buffer.
     alerts_.flush();
   }
   producer.join();
   running_.store(nullptr);
   detection.finish();
-  alerts_.flush();
+  alerts_.finish();  // closes open dedupe windows, flushes the sinks
+  pipeline.update(bus, source, detection);
 
   stats.bus = bus.counters();
   stats.source = source.stats();
@@ -84,6 +203,49 @@ Status Engine::run(EventSource& source, RunStats& stats) {
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return source_status;
+}
+
+Engine::RuleChange Engine::set_rule_enabled(const std::string& id, bool enabled,
+                                            std::string& detail) {
+  std::lock_guard lock(load_mu_);
+  const auto current = holder_.current();
+  const RuleMeta* found = nullptr;
+  for (const auto& r : current->rules) {
+    if (r.id == id) found = &r;
+  }
+  if (!found) return RuleChange::kNotFound;
+  if (found->failed) {
+    detail = "rule '" + id + "' did not compile; fix its file and reload";
+    return RuleChange::kFailed;
+  }
+  enabled_overrides_[id] = enabled;
+  if (found->enabled == enabled) return RuleChange::kOk;
+  // Disabled rules are not compiled (build_rule_set), so enabling one compiles the rules
+  // again; disabling is a metadata change on a copy of the running snapshot.
+  if (enabled) {
+    std::vector<std::string> errors;
+    RuleSetBuild build = compile_rules(options_.rule_paths, compilers_, registry_,
+                                       generation_ + 1, errors, nullptr, enabled_overrides_);
+    const auto& rules = build.rule_set->rules;
+    const bool ok = std::any_of(rules.begin(), rules.end(), [&](const RuleMeta& r) {
+      return r.id == id && r.enabled && !r.failed;
+    });
+    if (!ok) {
+      enabled_overrides_.erase(id);
+      detail = errors.empty() ? "rule '" + id + "' is no longer in the rule files" : errors.front();
+      return RuleChange::kFailed;
+    }
+    ++generation_;
+    holder_.publish(std::move(build.rule_set));
+    return RuleChange::kOk;
+  }
+  auto next = std::make_shared<RuleSet>(*current);
+  for (auto& r : next->rules) {
+    if (r.id == id) r.enabled = enabled;
+  }
+  next->generation = ++generation_;
+  holder_.publish(std::move(next));
+  return RuleChange::kOk;
 }
 
 void Engine::stop() {

@@ -6,6 +6,7 @@
 // counted drops in live mode (policy drop).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,6 +16,7 @@
 #include "bus/event_bus.h"
 #include "detect/detection_stage.h"
 #include "detect/rule_compiler.h"
+#include "metrics/metrics.h"
 #include "wsn/result.h"
 #include "wsn/schema.h"
 #include "wsn/source.h"
@@ -43,6 +45,17 @@ class Engine {
 
   FieldRegistry& registry() { return registry_; }
   AlertManager& alerts() { return alerts_; }
+  // Engine metrics (events, rules, latency, alerts, sinks, process) for /metrics; other
+  // components register theirs here too.
+  metrics::Registry& metrics() { return metrics_; }
+  // True while a source runs (GET /readyz).
+  bool running() const { return running_.load() != nullptr; }
+
+  enum class RuleChange : uint8_t { kOk, kNotFound, kFailed };
+  // Enables or disables one rule by id at run time (HTTP API): publishes a new snapshot with
+  // the change, which also holds across reloads. Disabling is a metadata change; enabling
+  // compiles the rules again (disabled rules are not compiled). Thread safe.
+  RuleChange set_rule_enabled(const std::string& id, bool enabled, std::string& detail);
 
   // Loads and compiles the configured rules into a new snapshot. Every problem of every rule
   // is appended to `errors` (rendered diagnostics); valid rules are still loaded.
@@ -62,9 +75,11 @@ class Engine {
   EngineOptions options_;
   FieldRegistry registry_;
   RuleSetHolder holder_;
+  metrics::Registry metrics_;  // before alerts_: the alert manager unregisters from it
   AlertManager alerts_;
   std::vector<std::unique_ptr<RuleKindCompiler>> compilers_;
-  std::mutex load_mu_;  // serializes load_rules/reload_rules
+  std::mutex load_mu_;  // serializes load_rules/reload_rules/set_rule_enabled
+  std::map<std::string, bool> enabled_overrides_;  // set_rule_enabled, by rule id
   uint64_t generation_ = 0;
   std::atomic<EventSource*> running_{nullptr};
 };

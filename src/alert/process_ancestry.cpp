@@ -1,0 +1,110 @@
+#include "alert/process_ancestry.h"
+
+#include <algorithm>
+
+namespace wsn {
+namespace {
+
+std::string_view get_string(const Event& e, FieldId id) {
+  FieldView v;
+  return e.get(id, v) && v.type == FieldType::kString ? v.s : std::string_view();
+}
+
+int64_t get_int(const Event& e, FieldId id) {
+  FieldView v;
+  if (!e.get(id, v)) return 0;
+  if (v.type == FieldType::kInt) return v.i;
+  if (v.type == FieldType::kUInt) return static_cast<int64_t>(v.u);
+  return 0;
+}
+
+}  // namespace
+
+bool ProcessAncestry::key_of(const Event& e, bool parent, std::string& out) {
+  out.clear();
+  const std::string_view entity =
+      get_string(e, parent ? fields::kProcessParentEntityId : fields::kProcessEntityId);
+  if (!entity.empty()) {
+    out.append(entity);
+    return true;
+  }
+  const int64_t pid = get_int(e, parent ? fields::kProcessParentPid : fields::kProcessPid);
+  if (pid <= 0) return false;
+  // '\x1f' cannot clash with an entity id in practice and keeps the two key spaces apart.
+  out += '\x1f';
+  out.append(get_string(e, fields::kHostName));
+  out += '/';
+  out += std::to_string(pid);
+  return true;
+}
+
+ProcessAncestry::Entry& ProcessAncestry::upsert(const std::string& key) {
+  auto it = table_.find(key);
+  if (it != table_.end()) return it->second;
+  if (table_.size() >= capacity_ && !order_.empty()) {
+    table_.erase(order_.front());
+    order_.pop_front();
+    ++evictions_;
+  }
+  order_.push_back(key);
+  return table_[key];
+}
+
+void ProcessAncestry::observe(const Event& e) {
+  if (capacity_ == 0 || e.category() != categories::kProcess) return;
+  if (!key_of(e, false, key_)) return;
+  const bool has_parent = key_of(e, true, parent_key_);
+  // The parent first: the event describes it too, and the child's entry then points at it.
+  if (has_parent && parent_key_ != key_) {
+    Entry& p = upsert(parent_key_);
+    const std::string_view name = get_string(e, fields::kProcessParentName);
+    // The child's copy of its parent's fields may be older than the parent's own events: only
+    // fill what is missing.
+    if (p.info.pid == 0) p.info.pid = get_int(e, fields::kProcessParentPid);
+    if (p.info.entity_id.empty()) p.info.entity_id = get_string(e, fields::kProcessParentEntityId);
+    if (p.info.name.empty()) p.info.name = name;
+    if (p.info.executable.empty()) {
+      p.info.executable = get_string(e, fields::kProcessParentExecutable);
+    }
+    if (p.info.command_line.empty()) {
+      p.info.command_line = get_string(e, fields::kProcessParentCommandLine);
+    }
+  }
+  Entry& c = upsert(key_);
+  c.info.pid = get_int(e, fields::kProcessPid);
+  c.info.entity_id = get_string(e, fields::kProcessEntityId);
+  if (auto v = get_string(e, fields::kProcessName); !v.empty()) c.info.name = v;
+  if (auto v = get_string(e, fields::kProcessExecutable); !v.empty()) c.info.executable = v;
+  if (auto v = get_string(e, fields::kProcessCommandLine); !v.empty()) c.info.command_line = v;
+  if (has_parent && parent_key_ != key_) c.parent_key = parent_key_;
+}
+
+void ProcessAncestry::ancestors(const Event& e, size_t depth,
+                                std::vector<AncestorInfo>& out) const {
+  out.clear();
+  if (depth == 0) return;
+  std::string key;
+  if (!key_of(e, true, key)) return;
+  std::vector<std::string> seen;
+  while (out.size() < depth && !key.empty()) {
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) break;  // a cycle in bad data
+    seen.push_back(key);
+    auto it = table_.find(key);
+    if (it == table_.end()) {
+      if (out.empty()) {  // the event itself names its parent
+        AncestorInfo p;
+        p.pid = get_int(e, fields::kProcessParentPid);
+        p.entity_id = get_string(e, fields::kProcessParentEntityId);
+        p.name = get_string(e, fields::kProcessParentName);
+        p.executable = get_string(e, fields::kProcessParentExecutable);
+        p.command_line = get_string(e, fields::kProcessParentCommandLine);
+        out.push_back(std::move(p));
+      }
+      break;
+    }
+    out.push_back(it->second.info);
+    key = it->second.parent_key;
+  }
+}
+
+}  // namespace wsn

@@ -1,0 +1,58 @@
+#include "alert/sinks/stream/stream_sink.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "alert/sinks/stream/alert_text.h"
+
+namespace wsn {
+
+std::unique_ptr<StreamSink> StreamSink::stdout_sink(AlertLineFormat format) {
+  return std::unique_ptr<StreamSink>(new StreamSink(stdout, false, "stdout", format));
+}
+
+Result<std::unique_ptr<StreamSink>> StreamSink::open_file(const std::string& path,
+                                                          AlertLineFormat format) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    return Error{"open alert file " + path + ": " + std::strerror(err), err};
+  }
+  std::FILE* f = ::fdopen(fd, "a");
+  if (!f) {
+    const int err = errno;
+    ::close(fd);
+    return Error{"open alert file " + path + ": " + std::strerror(err), err};
+  }
+  return std::unique_ptr<StreamSink>(new StreamSink(f, true, "file:" + path, format));
+}
+
+StreamSink::~StreamSink() {
+  if (owned_) {
+    std::fclose(file_);
+  } else {
+    std::fflush(file_);
+  }
+}
+
+bool StreamSink::write(const Alert& alert, std::string_view json) {
+  std::string_view text = json;
+  if (format_ == AlertLineFormat::kText) {
+    line_.clear();
+    format_alert_text(alert, line_);
+    text = line_;
+  }
+  const bool ok = std::fwrite(text.data(), 1, text.size(), file_) == text.size() &&
+                  std::fputc('\n', file_) != EOF;
+  if (!ok) failures_.fetch_add(1, std::memory_order_relaxed);
+  return ok;
+}
+
+void StreamSink::flush() {
+  if (std::fflush(file_) != 0) failures_.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace wsn

@@ -1,0 +1,201 @@
+#include "cli/operations.h"
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <mutex>
+
+#include "alert/sinks/sink_factory.h"
+#include "alert/sinks/sqlite/alert_store.h"
+#include "alert/sinks/stream/stream_sink.h"
+#include "event/json_writer.h"
+#include "event/timestamp.h"
+#include "http/http_server.h"
+#include "response/response_actions.h"
+
+namespace wsn::cli {
+namespace {
+
+void append_list(const std::vector<std::string>& items, std::string& out) {
+  out += '[';
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (k) out += ',';
+    append_json_string(items[k], out);
+  }
+  out += ']';
+}
+
+std::string rules_json(const RuleSet& set) {
+  std::string out = "[";
+  for (size_t k = 0; k < set.rules.size(); ++k) {
+    const RuleMeta& r = set.rules[k];
+    if (k) out += ',';
+    out += "{\"id\":";
+    append_json_string(r.id, out);
+    out += ",\"name\":";
+    append_json_string(r.name, out);
+    out += ",\"type\":";
+    append_json_string(rule_kind_name(r.kind), out);
+    out += ",\"severity\":";
+    append_json_string(severity_label(r.severity), out);
+    out += ",\"enabled\":";
+    out += r.enabled && !r.failed ? "true" : "false";
+    out += ",\"failed\":";
+    out += r.failed ? "true" : "false";
+    out += ",\"mitre\":";
+    append_list(r.mitre, out);
+    out += ",\"tags\":";
+    append_list(r.tags, out);
+    out += ",\"actions\":";
+    append_list(r.actions, out);
+    out += ",\"source\":";
+    append_json_string(r.source, out);
+    out += '}';
+  }
+  out += "]\n";
+  return out;
+}
+
+// Reader side of the alert store for the API, opened at the first request (the sink creates
+// the database).
+class StoreReader {
+ public:
+  explicit StoreReader(std::string path) : path_(std::move(path)) {}
+  Result<std::string> recent(size_t limit, const std::string& rule) {
+    std::lock_guard lock(mu_);
+    if (!store_) {
+      auto s = AlertStore::open({.path = path_, .create = false});
+      if (!s.ok()) return s.error();
+      store_ = std::move(s.value());
+    }
+    auto rows = store_->recent(limit, rule);
+    if (!rows.ok()) return rows.error();
+    std::string out = "[";
+    for (size_t k = 0; k < rows.value().size(); ++k) {
+      const StoredAlert& a = rows.value()[k];
+      if (k) out += ',';
+      out += "{\"id\":" + std::to_string(a.id) + ",\"stored\":\"";
+      format_rfc3339(a.stored_ns, out);
+      out += "\",\"alert\":";
+      out += a.json;
+      out += '}';
+    }
+    out += "]\n";
+    return out;
+  }
+
+ private:
+  std::string path_;
+  std::mutex mu_;
+  std::unique_ptr<AlertStore> store_;
+};
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+bool load_config_reporting(const std::string& path, config::Config& out) {
+  if (path.empty()) {
+    out = config::Config{};
+    return true;
+  }
+  config::LoadResult r = config::load_config_file(path);
+  for (const auto& e : r.errors) std::fputs(e.c_str(), stderr);
+  if (!r.ok()) return false;
+  out = std::move(r.config);
+  return true;
+}
+
+EngineOptions engine_options(const config::Config& cfg, const std::vector<std::string>& cli_rules,
+                             const std::string& default_rules_dir) {
+  EngineOptions o;
+  o.rule_paths = !cli_rules.empty()         ? cli_rules
+                 : !cfg.rules.paths.empty() ? cfg.rules.paths
+                                            : std::vector<std::string>{default_rules_dir};
+  o.bus_batches = cfg.limits.bus_batches;
+  o.batch_size = cfg.limits.batch_size;
+  return o;
+}
+
+Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const config::Config& cfg,
+                                                      config::Mode mode, const std::string& output,
+                                                      bool live) {
+  std::unique_ptr<Operations> ops(new Operations());
+
+  AlertManagerOptions ao;
+  ao.dedupe_window_ns = cfg.alerts.dedupe_window(mode);
+  ao.dedupe_max_keys = cfg.limits.dedupe_keys;
+  ao.throttle_max_alerts = cfg.alerts.throttle_max(mode);
+  ao.throttle_period_ns = cfg.alerts.throttle_period_ns;
+  ao.ancestry_depth = cfg.alerts.ancestry_depth;
+  ao.process_table_capacity = cfg.limits.process_table;
+  engine.alerts().set_options(ao);
+
+  config::SinksConfig sinks = cfg.sinks;
+  if (output != "-") sinks.stdout_sink.enabled = false;
+  auto built = make_sinks(sinks, mode);
+  if (!built.ok()) return built.error();
+  ops->warnings_ = built.value().warnings;
+  if (output != "-") {
+    auto file = StreamSink::open_file(output);
+    if (!file.ok()) return file.error();
+    engine.alerts().add_sink(std::move(file.value()));
+  }
+  for (auto& s : built.value().sinks) engine.alerts().add_sink(std::move(s));
+
+  // Replay without a configuration file keeps its audit records on standard error rather than
+  // creating files under /var/lib.
+  response::ResponseOptions ro;
+  ro.dry_run = cfg.response.dry_run || !live;
+  ro.audit_log = (mode == config::Mode::kReplay && cfg.file.empty()) ? "-" : cfg.response.audit_log;
+  auto response = response::ResponseActions::open(ro, &engine.metrics());
+  if (!response.ok()) return response.error();
+  ops->response_ = std::move(response.value());
+  engine.alerts().set_detection_hook(ops->response_.get());
+
+  if (cfg.http.is_enabled(mode)) {
+    http::ServerOptions so;
+    if (!config::split_host_port(cfg.http.listen, so.host, so.port)) {
+      return Error{"http.listen: bad address '" + cfg.http.listen + "'"};
+    }
+    so.token = cfg.http.token;
+    http::ApiBackend api;
+    api.ready = [&engine] { return engine.running(); };
+    api.rules_json = [&engine] { return rules_json(*engine.rules()); };
+    if (cfg.sinks.sqlite.is_enabled(mode)) {
+      auto reader = std::make_shared<StoreReader>(cfg.sinks.sqlite.path);
+      api.alerts_json = [reader](size_t limit, const std::string& rule) {
+        return reader->recent(limit, rule);
+      };
+    }
+    api.set_rule_enabled = [&engine](const std::string& id, bool enabled, std::string& detail) {
+      switch (engine.set_rule_enabled(id, enabled, detail)) {
+        case Engine::RuleChange::kOk:
+          return http::SetRuleResult::kOk;
+        case Engine::RuleChange::kNotFound:
+          return http::SetRuleResult::kNotFound;
+        case Engine::RuleChange::kFailed:
+          break;
+      }
+      return http::SetRuleResult::kFailed;
+    };
+    ops->http_ = std::make_unique<http::Server>(so, engine.metrics(), std::move(api));
+    if (Status s = ops->http_->start(); !s.ok()) {
+      if (cfg.http.enabled.has_value()) return s.error();
+      ops->warnings_.push_back(s.error().message + "; the HTTP endpoint is off");
+      ops->http_.reset();
+    } else if (!is_loopback(so.host)) {
+      ops->warnings_.push_back("the HTTP endpoint listens on " + cfg.http.listen +
+                               ": anyone who can reach it can read rules, alerts and metrics");
+    }
+  }
+  return ops;
+}
+
+Operations::~Operations() {
+  if (http_) http_->stop();
+}
+
+}  // namespace wsn::cli

@@ -1,0 +1,49 @@
+// What `run` and `replay` set up around the engine from the configuration file (issue 6):
+// alert dedupe/throttle/enrichment options, the sinks, response actions and the HTTP endpoint.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "engine/engine.h"
+#include "wsn/result.h"
+
+namespace wsn::http {
+class Server;
+}
+namespace wsn::response {
+class ResponseActions;
+}
+
+namespace wsn::cli {
+
+// Reads `path` ("" = the built-in defaults); prints every error on standard error and returns
+// false when there is any.
+bool load_config_reporting(const std::string& path, config::Config& out);
+
+// Engine options from the configuration; rule paths given on the command line win.
+EngineOptions engine_options(const config::Config& cfg, const std::vector<std::string>& cli_rules,
+                             const std::string& default_rules_dir);
+
+class Operations {
+ public:
+  // `output`: the -o option ("-" keeps the configured sinks; a path replaces standard output
+  // with that file). `live`: events come from this host (otherwise response actions only
+  // ever dry-run: pids in a recorded log are not this host's processes).
+  static Result<std::unique_ptr<Operations>> start(Engine& engine, const config::Config& cfg,
+                                                   config::Mode mode, const std::string& output,
+                                                   bool live);
+  ~Operations();  // stops the HTTP server; call before the engine goes
+
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  Operations() = default;
+  std::unique_ptr<response::ResponseActions> response_;
+  std::unique_ptr<http::Server> http_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace wsn::cli

@@ -1,0 +1,332 @@
+// Dedupe, throttling, enrichment and response hooks of the alert manager, over floods of
+// identical detections; the sink is a recording sink (the thing under test is the manager).
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <numeric>
+
+#include "alert/alert_json.h"
+#include "alert/alert_manager.h"
+#include "alert/sinks/stream/alert_text.h"
+
+namespace wsn {
+namespace {
+
+constexpr int64_t kSec = 1'000'000'000;
+
+struct Recorded {
+  std::vector<Alert> alerts;
+  std::vector<std::string> json;
+};
+
+class RecordingSink final : public AlertSink {
+ public:
+  explicit RecordingSink(Recorded& r) : r_(r) {}
+  std::string_view name() const override { return "recording"; }
+  bool write(const Alert& alert, std::string_view json) override {
+    r_.alerts.push_back(alert);
+    r_.json.emplace_back(json);
+    return true;
+  }
+
+ private:
+  Recorded& r_;
+};
+
+RuleSet rules(size_t n = 2) {
+  RuleSet set;
+  for (size_t k = 0; k < n; ++k) {
+    RuleMeta m;
+    m.id = "r" + std::to_string(k);
+    m.name = "Rule " + std::to_string(k);
+    m.severity = Severity::kHigh;
+    m.tags = {"linux", "attack.execution", "attack.execution", "attack.not_a_tactic"};
+    m.mitre = {"T1059.004"};
+    set.rules.push_back(m);
+  }
+  set.generation = 1;
+  return set;
+}
+
+Event proc(int64_t t, const char* entity, int64_t pid = 100) {
+  Event e;
+  e.set_timestamp(fields::kTimestamp, t);
+  e.set_category(categories::kProcess);
+  e.set_string(fields::kHostName, "h1");
+  e.set_int(fields::kProcessPid, pid);
+  if (entity) e.set_string(fields::kProcessEntityId, entity);
+  e.set_string(fields::kProcessName, "sh");
+  return e;
+}
+
+void detect(AlertManager& m, const RuleSet& set, uint32_t rule, const Event& e) {
+  const Event* ev = &e;
+  m.on_detection(set, rule, {&ev, 1});
+}
+
+uint64_t total_count(const Recorded& r) {
+  uint64_t n = 0;
+  for (const auto& a : r.alerts) n += a.count;
+  return n;
+}
+
+struct Fixture {
+  FieldRegistry reg;
+  Recorded rec;
+  std::unique_ptr<AlertManager> m;
+  explicit Fixture(AlertManagerOptions o) {
+    m = std::make_unique<AlertManager>(reg, o);
+    m->add_sink(std::make_unique<RecordingSink>(rec));
+  }
+};
+
+TEST(AlertDedupe, FloodOfIdenticalDetectionsBecomesTwoAlertsWithTheCount) {
+  Fixture f({.dedupe_window_ns = 60 * kSec});
+  const RuleSet set = rules();
+  for (int64_t k = 0; k < 10000; ++k) detect(*f.m, set, 0, proc(k * 1'000'000, "E1"));  // 10 s
+  EXPECT_EQ(f.rec.alerts.size(), 1u) << "the first detection is alerted at once";
+  EXPECT_EQ(f.m->stats().deduplicated, 9999u);
+  f.m->finish();
+  ASSERT_EQ(f.rec.alerts.size(), 2u);
+  EXPECT_EQ(f.rec.alerts[0].count, 1u);
+  EXPECT_EQ(f.rec.alerts[1].count, 9999u);
+  EXPECT_EQ(f.rec.alerts[1].first_time_ns, 1'000'000);
+  EXPECT_EQ(f.rec.alerts[1].time_ns, 9999 * 1'000'000LL);
+  EXPECT_EQ(f.rec.alerts[1].sequence, 2u);
+  EXPECT_EQ(total_count(f.rec), 10000u);
+  EXPECT_NE(f.rec.json[1].find(
+                R"("alert":{"sequence":2,"count":9999,"first_seen":"1970-01-01T00:00:00.001Z"})"),
+            std::string::npos)
+      << f.rec.json[1];
+}
+
+TEST(AlertDedupe, WindowsAreKeyedByRuleAndEntityAndCloseOnEventTime) {
+  Fixture f({.dedupe_window_ns = 10 * kSec});
+  const RuleSet set = rules();
+  // Two entities x two rules, 5 detections each within 4 s: 4 first alerts.
+  for (int64_t k = 0; k < 5; ++k) {
+    for (const char* ent : {"A", "B"}) {
+      detect(*f.m, set, 0, proc(k * kSec, ent));
+      detect(*f.m, set, 1, proc(k * kSec, ent));
+    }
+  }
+  EXPECT_EQ(f.rec.alerts.size(), 4u);
+  // Event time moves past the windows: the next detection closes them first (4 summaries of
+  // 4 each), then opens its own window.
+  detect(*f.m, set, 0, proc(30 * kSec, "C"));
+  ASSERT_EQ(f.rec.alerts.size(), 9u);
+  for (size_t k = 4; k < 8; ++k) EXPECT_EQ(f.rec.alerts[k].count, 4u) << k;
+  EXPECT_EQ(f.rec.alerts[8].count, 1u);
+  EXPECT_EQ(total_count(f.rec), 21u);
+  // A detection of the same key after its window is a new first alert.
+  detect(*f.m, set, 0, proc(31 * kSec, "A"));
+  EXPECT_EQ(f.rec.alerts.back().count, 1u);
+  EXPECT_EQ(f.m->open_windows(), 2u);
+}
+
+TEST(AlertDedupe, EntityFallsBackToHostAndPid) {
+  Fixture f({.dedupe_window_ns = 10 * kSec});
+  const RuleSet set = rules();
+  for (int k = 0; k < 3; ++k) {
+    detect(*f.m, set, 0, proc(k, nullptr, 1));
+    detect(*f.m, set, 0, proc(k, nullptr, 2));
+  }
+  f.m->finish();
+  ASSERT_EQ(f.rec.alerts.size(), 4u);  // two pids: first + summary each
+  EXPECT_EQ(total_count(f.rec), 6u);
+}
+
+TEST(AlertDedupe, BoundedNumberOfOpenWindows) {
+  Fixture f({.dedupe_window_ns = 1000 * kSec, .dedupe_max_keys = 8});
+  const RuleSet set = rules();
+  for (int k = 0; k < 100; ++k) {
+    const std::string ent = "E" + std::to_string(k);
+    detect(*f.m, set, 0, proc(k, ent.c_str()));
+    detect(*f.m, set, 0, proc(k, ent.c_str()));
+  }
+  EXPECT_LE(f.m->open_windows(), 8u);
+  f.m->finish();
+  EXPECT_EQ(total_count(f.rec), 200u) << "closing a window early loses no detection";
+}
+
+TEST(AlertThrottle, AtMostNAlertsPerRulePerPeriodAndTheRestAreCounted) {
+  Fixture f({.throttle_max_alerts = 5, .throttle_period_ns = 60 * kSec});
+  const RuleSet set = rules();
+  // 1000 detections of distinct processes within 10 s, for rule 0; 3 for rule 1.
+  for (int64_t k = 0; k < 1000; ++k) {
+    const std::string ent = "P" + std::to_string(k);
+    detect(*f.m, set, 0, proc(k * 10'000'000, ent.c_str()));
+  }
+  for (int k = 0; k < 3; ++k) detect(*f.m, set, 1, proc(k, "Q"));
+  size_t r0 = 0, r1 = 0;
+  for (const auto& a : f.rec.alerts) (a.rule->id == "r0" ? r0 : r1)++;
+  EXPECT_EQ(r0, 5u);
+  EXPECT_EQ(r1, 3u) << "throttling is per rule";
+  EXPECT_EQ(f.m->stats().throttled, 995u);
+  // Next period: the first alert says how many were suppressed before it.
+  detect(*f.m, set, 0, proc(100 * kSec, "late"));
+  ASSERT_EQ(f.rec.alerts.back().rule->id, "r0");
+  EXPECT_EQ(f.rec.alerts.back().suppressed, 995u);
+  EXPECT_NE(f.rec.json.back().find("\"suppressed\":995}"), std::string::npos);
+  // Sequence numbers stay dense: suppressed alerts take none.
+  for (size_t k = 0; k < f.rec.alerts.size(); ++k) EXPECT_EQ(f.rec.alerts[k].sequence, k + 1);
+}
+
+TEST(AlertThrottle, DedupeAndThrottleTogetherAccountForEveryDetection) {
+  Fixture f(
+      {.dedupe_window_ns = 5 * kSec, .throttle_max_alerts = 3, .throttle_period_ns = 60 * kSec});
+  const RuleSet set = rules();
+  // 10 bursts, 10 s apart; in each, 7 processes are detected 10 times within one second.
+  for (int64_t b = 0; b < 10; ++b) {
+    for (int64_t j = 0; j < 10; ++j) {
+      for (int64_t e = 0; e < 7; ++e) {
+        const std::string ent = "E" + std::to_string(e);
+        detect(*f.m, set, 0, proc(b * 10 * kSec + j * 100'000'000 + e * 1'000'000, ent.c_str()));
+      }
+    }
+  }
+  f.m->finish();
+  const AlertStats s = f.m->stats();
+  EXPECT_EQ(s.detections, 700u);
+  EXPECT_EQ(s.deduplicated, 630u);  // 9 of each burst's 10 per process
+  // 70 windows → 70 first alerts + 70 follow-ups = 140 candidates; 3 per 60 s period pass.
+  EXPECT_EQ(s.alerts, 6u);
+  EXPECT_EQ(s.throttled, 134u);
+  EXPECT_EQ(f.rec.alerts.size(), 6u);
+  EXPECT_GT(f.rec.alerts[3].suppressed, 0u) << "the first alert of period 2 reports the drops";
+  EXPECT_LE(total_count(f.rec), 700u);
+}
+
+TEST(AlertManager, OffByDefaultEveryDetectionIsAnAlert) {
+  Fixture f({});
+  const RuleSet set = rules();
+  for (int k = 0; k < 50; ++k) detect(*f.m, set, 0, proc(0, "same"));
+  f.m->finish();
+  EXPECT_EQ(f.rec.alerts.size(), 50u);
+}
+
+TEST(AlertManager, AncestryComesFromProcessEventsInStreamOrder) {
+  Fixture f({.ancestry_depth = 8});
+  const RuleSet set = rules();
+  // init(1) → sshd(10) → bash(20) → curl(30), learned from process events.
+  auto spawn = [&](int64_t pid, const char* name, int64_t ppid, const char* pname) {
+    Event e = proc(pid, ("ent" + std::to_string(pid)).c_str(), pid);
+    e.set_string(fields::kProcessName, name);
+    e.set_string(fields::kProcessCommandLine, std::string(name) + " -x");
+    e.set_int(fields::kProcessParentPid, ppid);
+    e.set_string(fields::kProcessParentEntityId, "ent" + std::to_string(ppid));
+    e.set_string(fields::kProcessParentName, pname);
+    f.m->observe(e);
+    return e;
+  };
+  spawn(10, "sshd", 1, "init");
+  spawn(20, "bash", 10, "sshd");
+  const Event curl = spawn(30, "curl", 20, "bash");
+  detect(*f.m, set, 0, curl);
+  ASSERT_EQ(f.rec.alerts.size(), 1u);
+  const auto& anc = f.rec.alerts[0].ancestry;
+  ASSERT_EQ(anc.size(), 3u);
+  EXPECT_EQ(anc[0].name, "bash");
+  EXPECT_EQ(anc[0].command_line, "bash -x");
+  EXPECT_EQ(anc[1].name, "sshd");
+  EXPECT_EQ(anc[2].name, "init");
+  EXPECT_EQ(anc[2].pid, 1);
+  simdjson::dom::parser p;
+  simdjson::dom::element doc;
+  ASSERT_EQ(p.parse(f.rec.json[0]).get(doc), simdjson::SUCCESS);
+  EXPECT_EQ(std::string_view(doc["ancestry"].at(1)["name"]), "sshd");
+  EXPECT_EQ(std::string_view(doc["threat"]["tactic"]["name"].at(0)), "Execution");
+  EXPECT_EQ(doc["threat"]["tactic"]["name"].get_array().size(), 1u)
+      << "deduplicated, unknown dropped";
+  EXPECT_EQ(std::string_view(doc["threat"]["technique"]["reference"].at(0)),
+            "https://attack.mitre.org/techniques/T1059/004/");
+}
+
+TEST(AlertManager, AncestryTableIsBoundedAndCyclesStop) {
+  ProcessAncestry table(4);
+  for (int k = 0; k < 100; ++k) {
+    Event e;
+    e.set_category(categories::kProcess);
+    e.set_int(fields::kProcessPid, 1000 + k);
+    e.set_int(fields::kProcessParentPid, 999 + k);
+    table.observe(e);
+  }
+  EXPECT_LE(table.size(), 4u);
+  EXPECT_GT(table.evictions(), 0u);
+  // a → b → a: bad data must not loop.
+  Event a, b;
+  for (Event* e : {&a, &b}) e->set_category(categories::kProcess);
+  a.set_int(fields::kProcessPid, 5);
+  a.set_int(fields::kProcessParentPid, 6);
+  b.set_int(fields::kProcessPid, 6);
+  b.set_int(fields::kProcessParentPid, 5);
+  table.observe(a);
+  table.observe(b);
+  std::vector<AncestorInfo> out;
+  table.ancestors(a, 64, out);
+  EXPECT_LE(out.size(), 2u);
+}
+
+class CountingHook final : public DetectionHook {
+ public:
+  void on_detection(const RuleMeta& rule, std::span<const Event* const> events) override {
+    ++calls;
+    last_rule = rule.id;
+    last_events = events.size();
+  }
+  int calls = 0;
+  std::string last_rule;
+  size_t last_events = 0;
+};
+
+TEST(AlertManager, ActionHookSeesEveryDetectionEvenWhenAlertsAreFolded) {
+  Fixture f({.dedupe_window_ns = 60 * kSec, .throttle_max_alerts = 1});
+  RuleSet set = rules();
+  set.rules[1].actions = {"kill"};
+  CountingHook hook;
+  f.m->set_detection_hook(&hook);
+  for (int k = 0; k < 20; ++k) detect(*f.m, set, 1, proc(k, "E"));
+  for (int k = 0; k < 5; ++k) detect(*f.m, set, 0, proc(k, "E"));  // no actions: no call
+  EXPECT_EQ(hook.calls, 20);
+  EXPECT_EQ(hook.last_rule, "r1");
+}
+
+TEST(AlertManager, MetricsCountAlertsPerRuleAndSeverity) {
+  metrics::Registry reg;
+  Fixture f({.dedupe_window_ns = 60 * kSec});
+  f.m->set_metrics(&reg);
+  const RuleSet set = rules();
+  for (int k = 0; k < 7; ++k) detect(*f.m, set, 0, proc(k, "E"));
+  f.m->finish();
+  const std::string text = reg.render();
+  EXPECT_NE(text.find("wsn_alerts_total{rule=\"r0\",severity=\"high\"} 2\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("wsn_alerts_deduplicated_total{rule=\"r0\"} 6\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wsn_sink_failures_total{sink=\"recording\"} 0\n"), std::string::npos)
+      << text;
+}
+
+TEST(AlertText, OneLineSummaryEscapesControlCharacters) {
+  Alert a;
+  auto r = std::make_shared<RuleMeta>();
+  r->id = "x.y";
+  r->name = "Name";
+  r->severity = Severity::kCritical;
+  r->mitre = {"T1"};
+  a.rule = r;
+  a.time_ns = 2 * kSec;
+  a.count = 3;
+  Event e;
+  e.set_string(fields::kHostName, "h");
+  e.set_string(fields::kProcessCommandLine, "a\nb\x01\"");
+  e.set_int(fields::kProcessPid, 7);
+  a.events.push_back(e);
+  std::string out;
+  format_alert_text(a, out);
+  EXPECT_EQ(out,
+            "1970-01-01T00:00:02.000Z CRITICAL x.y \"Name\" host=h pid=7 cmd=\"a\\nb\\x01\\\"\" "
+            "mitre=T1 count=3");
+}
+
+}  // namespace
+}  // namespace wsn
