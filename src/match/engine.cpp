@@ -1,12 +1,14 @@
 #include "match/engine.h"
 
 #include <algorithm>
+#include <span>
 #include <unordered_map>
 
 #include "match/eval.h"
 #include "match/lineage.h"
 #include "match/prefilter.h"
 #include "match/sequence.h"
+#include "match/strings.h"
 
 namespace wsn::match {
 
@@ -18,6 +20,7 @@ struct Unit {
   CategoryId category = kAnyCategory;
   NodeRef where = kNoNode;
   bool gated = false;  // evaluated only after a prefilter hit
+  uint32_t slot = 0;   // evaluation cache slot, shared by identical predicates
 };
 
 struct FieldScan {
@@ -26,8 +29,19 @@ struct FieldScan {
   std::vector<std::vector<uint32_t>> units_of_pattern;
 };
 
+// Equality index of one field: folded value -> units, integer value -> units. Values the index
+// cannot decide (an address against strings, a float or text against integers) hit `undecided`.
+struct FieldIndex {
+  FieldId field = kInvalidField;
+  std::unordered_map<std::string, std::vector<uint32_t>, FoldHash, FoldEq> by_string;
+  std::unordered_map<int64_t, std::vector<uint32_t>> by_int;
+  std::vector<uint32_t> string_units;  // every unit of by_string
+  std::vector<uint32_t> int_units;     // every unit of by_int
+};
+
 struct Bucket {
   std::vector<FieldScan> scans;
+  std::vector<FieldIndex> indexes;
   std::vector<uint32_t> always_rules;  // rules with an ungated predicate here
 };
 
@@ -35,6 +49,8 @@ struct RuleInfo {
   uint32_t event_unit = 0;
   std::vector<uint32_t> step_units;  // per step
   int64_t until_unit = -1;
+  std::vector<uint32_t> step_keys;  // per step: key class (see Engine::key_class)
+  uint32_t until_key = 0;
   std::vector<uint32_t> real;                     // indexes of non-missing steps
   std::vector<std::vector<uint32_t>> missing_at;  // gap g (0..R): missing steps before real[g]
   bool leading = false;
@@ -55,9 +71,14 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   std::vector<Unit> units;
   std::vector<RuleInfo> info;
   Bucket any;
+  uint32_t key_classes = 0;
 
  private:
   uint32_t add_unit(uint32_t rule, const EventPredicate& pred);
+  uint32_t key_class(const RulePlan& rule, const StepPlan& step);
+  bool signature(const Program& p, NodeRef r, std::string& out) const;
+  std::unordered_map<std::string, uint32_t> key_class_of_;
+  std::unordered_map<std::string, uint32_t> slot_of_;
   Bucket& bucket_for(CategoryId c);
 
   std::vector<int32_t> bucket_of_ = std::vector<int32_t>(FieldRegistry::kMaxCategories, -1);
@@ -73,15 +94,91 @@ Bucket& Engine::bucket_for(CategoryId c) {
   return buckets_[static_cast<size_t>(bucket_of_[c])];
 }
 
+// A canonical text of a predicate built only from plain tests of the current event (the
+// ubiquitous `event.type == "end"` of `until` clauses ...), so that identical predicates of
+// different rules are evaluated once per event. False for anything else (functions, floats,
+// lineage, variables), which then keeps a slot of its own.
+bool Engine::signature(const Program& p, NodeRef r, std::string& out) const {
+  const Node& n = p.node(r);
+  out += '(';
+  out += std::to_string(static_cast<int>(n.op));
+  out += ' ';
+  out += std::to_string(static_cast<int>(n.sub));
+  out += n.cmode == CaseMode::kInsensitive ? "~ " : " ";
+  switch (n.op) {
+    case Op::kField:
+      if (n.event_index != 0) return false;
+      out += std::to_string(n.field);
+      break;
+    case Op::kConst: {
+      const Value& v = p.constant(n.aux);
+      if (v.kind == ValueKind::kFloat || v.kind == ValueKind::kStringList) return false;
+      out += std::to_string(static_cast<int>(v.kind));
+      out += value_to_string(v);
+      break;
+    }
+    case Op::kInSet:
+      out += p.set(n.aux).describe();
+      break;
+    case Op::kStrMatch:
+      out += p.matcher(n.aux).describe();
+      break;
+    case Op::kCidr:
+      out += p.cidrs(n.aux).describe();
+      break;
+    case Op::kAnd:
+    case Op::kOr:
+    case Op::kNot:
+    case Op::kToBool:
+    case Op::kIsNull:
+    case Op::kIsNotNull:
+    case Op::kCompare:
+      break;
+    default:
+      return false;
+  }
+  for (NodeRef k : p.kids(r)) {
+    if (!signature(p, k, out)) return false;
+  }
+  out += ')';
+  return true;
+}
+
 uint32_t Engine::add_unit(uint32_t rule, const EventPredicate& pred) {
   Unit u;
   u.rule = rule;
   u.category = pred.category;
   u.where = pred.where;
   const auto id = static_cast<uint32_t>(units.size());
+  u.slot = id;
+  std::string sig = std::to_string(pred.category) + ':';
+  if (pred.where != kNoNode && signature(plan.rules[rule].program, pred.where, sig)) {
+    u.slot = slot_of_.try_emplace(sig, id).first->second;
+  }
   Bucket& b = bucket_for(pred.category);
   auto req = extract_requirement(plan.rules[rule].program, pred.where);
-  if (req) {
+  if (req && req->kind != RequirementKind::kLiteral) {
+    u.gated = true;
+    FieldIndex* index = nullptr;
+    for (FieldIndex& x : b.indexes) {
+      if (x.field == req->field) index = &x;
+    }
+    if (index == nullptr) {
+      b.indexes.emplace_back();
+      index = &b.indexes.back();
+      index->field = req->field;
+    }
+    auto add_to = [id](std::vector<uint32_t>& us) {
+      if (us.empty() || us.back() != id) us.push_back(id);
+    };
+    if (req->kind == RequirementKind::kExact) {
+      for (const std::string& lit : req->literals) add_to(index->by_string[lit]);
+      add_to(index->string_units);
+    } else {
+      for (int64_t v : req->ints) add_to(index->by_int[v]);
+      add_to(index->int_units);
+    }
+  } else if (req) {
     u.gated = true;
     FieldScan* scan = nullptr;
     for (FieldScan& s : b.scans) {
@@ -105,6 +202,26 @@ uint32_t Engine::add_unit(uint32_t rule, const EventPredicate& pred) {
   return id;
 }
 
+// Steps whose join keys are the same plain fields, encoded the same way, produce the same key
+// bytes for an event: they share a class, so the key is encoded once per event.
+uint32_t Engine::key_class(const RulePlan& rule, const StepPlan& step) {
+  std::string sig;
+  for (NodeRef k : step.keys) {
+    const Node& n = rule.program.node(k);
+    if (n.op != Op::kField || n.event_index != 0) return key_classes++;
+    sig += std::to_string(n.field);
+    sig += ',';
+  }
+  sig += '|';
+  for (size_t k = 0; k < step.keys.size(); ++k) {
+    sig += k < rule.key_nullable.size() && rule.key_nullable[k] ? 'n' : '-';
+  }
+  sig += rule.fold_key_case ? 'f' : 's';
+  auto [it, inserted] = key_class_of_.try_emplace(sig, key_classes);
+  if (inserted) ++key_classes;
+  return it->second;
+}
+
 Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
   info.resize(plan.rules.size());
   for (uint32_t r = 0; r < plan.rules.size(); ++r) {
@@ -114,8 +231,14 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
       ri.event_unit = add_unit(r, rule.event);
       continue;
     }
-    for (const StepPlan& s : rule.steps) ri.step_units.push_back(add_unit(r, s.pred));
-    if (rule.until) ri.until_unit = add_unit(r, rule.until->pred);
+    for (const StepPlan& s : rule.steps) {
+      ri.step_units.push_back(add_unit(r, s.pred));
+      ri.step_keys.push_back(key_class(rule, s));
+    }
+    if (rule.until) {
+      ri.until_unit = add_unit(r, rule.until->pred);
+      ri.until_key = key_class(rule, *rule.until);
+    }
     ri.missing_at.emplace_back();
     for (uint32_t k = 0; k < rule.steps.size(); ++k) {
       if (rule.steps[k].missing) {
@@ -150,6 +273,9 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
         eval_stamp_(eng_->units.size(), 0),
         eval_result_(eng_->units.size(), 0),
         rule_stamp_(eng_->plan.rules.size(), 0),
+        key_stamp_(eng_->key_classes, 0),
+        key_ok_(eng_->key_classes, 0),
+        key_cache_(eng_->key_classes),
         seqs_(eng_->plan.limits, eng_->plan.rules.size()),
         rule_evals_(eng_->plan.rules.size(), 0),
         rule_matches_(eng_->plan.rules.size(), 0) {
@@ -204,6 +330,8 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
     }
   }
   void scan(const Bucket& b, const Event& e);
+  void lookup(const FieldIndex& x, const Event& e);
+  void hit_units(std::span<const uint32_t> units);
   const std::shared_ptr<const Event>& copy(const Event& e) {
     if (!current_copy_) current_copy_ = std::make_shared<const Event>(e);
     return current_copy_;
@@ -213,7 +341,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   void run_sequence(uint32_t r, const Event& e, MatchSink& sink);
   void run_join(uint32_t r, const Event& e, MatchSink& sink);
   void complete(uint32_t r, uint32_t id, MatchSink& sink);
-  bool key_of(uint32_t r, const StepPlan& step, const Event& e);
+  bool key_of(uint32_t r, const StepPlan& step, uint32_t cls, const Event& e);
 
   std::shared_ptr<const Engine> eng_;
   ScratchArena scratch_;
@@ -222,6 +350,10 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   std::vector<uint64_t> eval_stamp_;
   std::vector<uint8_t> eval_result_;
   std::vector<uint64_t> rule_stamp_;
+  // Per key class, for the current event: the encoded key (or that it is null).
+  std::vector<uint64_t> key_stamp_;
+  std::vector<uint8_t> key_ok_;
+  std::vector<std::string> key_cache_;
   std::vector<uint32_t> cand_;
   std::vector<LineageTracker> trackers_;
   SequenceStore seqs_;
@@ -249,28 +381,63 @@ bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
     ++prefilter_skips_;
     return false;
   }
-  if (eval_stamp_[u] == stamp_) return eval_result_[u] != 0;
+  if (eval_stamp_[un.slot] == stamp_) return eval_result_[un.slot] != 0;
   EvalContext ctx = context(e);
   const bool r = holds(eng_->plan.rules[un.rule].program, un.where, ctx);
   ++stats_.evaluations;
   ++rule_evals_[un.rule];
-  eval_stamp_[u] = stamp_;
-  eval_result_[u] = r ? 1 : 0;
+  eval_stamp_[un.slot] = stamp_;
+  eval_result_[un.slot] = r ? 1 : 0;
   return r;
+}
+
+void RuleMatcher::hit_units(std::span<const uint32_t> units) {
+  for (uint32_t u : units) {
+    if (hit_stamp_[u] != stamp_) {
+      hit_stamp_[u] = stamp_;
+      add_candidate(eng_->units[u].rule);
+    }
+  }
+}
+
+void RuleMatcher::lookup(const FieldIndex& x, const Event& e) {
+  const Value v = load_field(e, x.field);
+  auto find_string = [&](std::string_view s) {
+    if (x.by_string.empty()) return;
+    auto it = x.by_string.find(s);
+    if (it != x.by_string.end()) hit_units(it->second);
+  };
+  switch (v.kind) {
+    case ValueKind::kString:
+      find_string(v.s);  // text never equals an integer (values_equal)
+      break;
+    case ValueKind::kStringList:
+      for (uint32_t k = 0; k < v.list_count; ++k) find_string(v.item(k));
+      break;
+    case ValueKind::kInt:
+      if (!x.by_int.empty()) {
+        auto it = x.by_int.find(v.i);
+        if (it != x.by_int.end()) hit_units(it->second);
+      }
+      break;
+    case ValueKind::kFloat:  // 4444.0 == 4444
+      hit_units(x.int_units);
+      break;
+    case ValueKind::kIp:
+      // An address equals text that parses to it in other spellings too.
+      hit_units(x.string_units);
+      break;
+    default:
+      break;
+  }
 }
 
 void RuleMatcher::scan(const Bucket& b, const Event& e) {
   for (uint32_t r : b.always_rules) add_candidate(r);
+  for (const FieldIndex& x : b.indexes) lookup(x, e);
   for (const FieldScan& fs : b.scans) {
     const Value v = load_field(e, fs.field);
-    auto on_hit = [&](uint32_t pattern) {
-      for (uint32_t u : fs.units_of_pattern[pattern]) {
-        if (hit_stamp_[u] != stamp_) {
-          hit_stamp_[u] = stamp_;
-          add_candidate(eng_->units[u].rule);
-        }
-      }
-    };
+    auto on_hit = [&](uint32_t pattern) { hit_units(fs.units_of_pattern[pattern]); };
     switch (v.kind) {
       case ValueKind::kString:
         fs.ac.scan(v.s, on_hit);
@@ -295,10 +462,19 @@ void RuleMatcher::emit(uint32_t rule, const std::vector<std::shared_ptr<const Ev
   sink.on_match(eng_->plan.rules[rule].rule_index, emit_buf_);
 }
 
-bool RuleMatcher::key_of(uint32_t r, const StepPlan& step, const Event& e) {
+bool RuleMatcher::key_of(uint32_t r, const StepPlan& step, uint32_t cls, const Event& e) {
+  if (key_stamp_[cls] == stamp_) {
+    if (key_ok_[cls] == 0) return false;
+    key_.assign(key_cache_[cls]);
+    return true;
+  }
   const RulePlan& rp = eng_->plan.rules[r];
   EvalContext ctx = context(e);
-  return encode_key(rp.program, step.keys, ctx, rp.key_nullable, rp.fold_key_case, key_);
+  const bool ok = encode_key(rp.program, step.keys, ctx, rp.key_nullable, rp.fold_key_case, key_);
+  key_stamp_[cls] = stamp_;
+  key_ok_[cls] = ok ? 1 : 0;
+  if (ok) key_cache_[cls].assign(key_);
+  return ok;
 }
 
 void RuleMatcher::complete(uint32_t r, uint32_t id, MatchSink& sink) {
@@ -317,12 +493,17 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   const RuleInfo& ri = eng_->info[r];
   const auto stages = static_cast<uint32_t>(ri.real.size());
   const int64_t now = e.time_ns();
-  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e) && key_of(r, *rp.until, e)) {
+  if (rp.until && seqs_.any_placed(r, 1, stages) &&
+      unit_match(static_cast<uint32_t>(ri.until_unit), e) &&
+      key_of(r, *rp.until, ri.until_key, e)) {
     stats_.expired_sequences += seqs_.remove_key(r, key_, 1, stages);
   }
   for (uint32_t g = 0; g < ri.missing_at.size(); ++g) {
+    if (g > 0 && !seqs_.any_placed(r, g, g)) continue;
     for (uint32_t m : ri.missing_at[g]) {
-      if (!unit_match(ri.step_units[m], e) || !key_of(r, rp.steps[m], e)) continue;
+      if (!unit_match(ri.step_units[m], e) || !key_of(r, rp.steps[m], ri.step_keys[m], e)) {
+        continue;
+      }
       if (g == 0) {
         auto& seen = leading_seen_[r];
         if (seen.size() >= eng_->plan.limits.max_pending_per_rule) seen.clear();
@@ -335,7 +516,8 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   // Later steps first, so that one event advances a partial by one step only.
   for (uint32_t j = stages; j-- > 0;) {
     const uint32_t s = ri.real[j];
-    if (!unit_match(ri.step_units[s], e) || !key_of(r, rp.steps[s], e)) continue;
+    if (j > 0 && !seqs_.any_placed(r, j, j)) continue;
+    if (!unit_match(ri.step_units[s], e) || !key_of(r, rp.steps[s], ri.step_keys[s], e)) continue;
     if (j == 0) {
       if (ri.leading) {
         auto it = leading_seen_[r].find(key_);
@@ -374,11 +556,12 @@ void RuleMatcher::run_join(uint32_t r, const Event& e, MatchSink& sink) {
   const RulePlan& rp = eng_->plan.rules[r];
   const RuleInfo& ri = eng_->info[r];
   JoinStore& js = *joins_[r];
-  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e) && key_of(r, *rp.until, e)) {
+  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e) &&
+      key_of(r, *rp.until, ri.until_key, e)) {
     stats_.expired_sequences += js.remove(key_) ? 1 : 0;
   }
   for (uint32_t p = 0; p < rp.steps.size(); ++p) {
-    if (!unit_match(ri.step_units[p], e) || !key_of(r, rp.steps[p], e)) continue;
+    if (!unit_match(ri.step_units[p], e) || !key_of(r, rp.steps[p], ri.step_keys[p], e)) continue;
     if (js.fill(key_, p, copy(e), join_out_)) emit(r, join_out_, sink);
   }
 }

@@ -1,12 +1,16 @@
 // The matching engine: turns a RuleSetPlan into wsn::CompiledRules.
 //
 // Build time: every event predicate (a rule's where-clause, each sequence/join step, each
-// `until`) is indexed by category (`any` predicates join every category) and, when it has a
-// required literal (prefilter.h), registered in ONE Aho-Corasick automaton per (category, field).
+// `until`) is indexed by category (`any` predicates join every category) and, by its most
+// selective requirement (prefilter.h), either in an equality index (value -> predicates) or in
+// ONE Aho-Corasick automaton per (category, field). Identical plain predicates of different
+// rules share one evaluation per event; steps with the same join-key fields share the key.
 //
-// Per event (RuleMatcher::process): expire sequences by event time; scan the prefiltered
-// fields of the event's category once each; update process lineage; then run, in rule order,
-// only the rules that have an unconditional predicate for the category or a prefilter hit.
+// Per event (RuleMatcher::process): expire sequences by event time; look up / scan the
+// prefiltered fields of the event's category once each; update process lineage; then run, in
+// rule order, only the rules that have an unconditional predicate for the category or a
+// prefilter hit. Sequence steps that can only advance or cancel a partial match are skipped
+// while their rule has no partial match waiting at that step.
 // The single-event path performs no heap allocation once warmed up and never looks a field up
 // by name.
 #pragma once

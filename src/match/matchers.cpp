@@ -234,6 +234,22 @@ bool ValueSet::required_literals(std::vector<std::string>& out) const {
   return true;
 }
 
+bool ValueSet::string_members(std::vector<std::string>& out) const {
+  if (size_ == 0 || !ints_.empty() || !floats_.empty() || has_true_ || has_false_) return false;
+  out.insert(out.end(), strings_.begin(), strings_.end());
+  out.insert(out.end(), strings_fold_.begin(), strings_fold_.end());
+  return true;
+}
+
+bool ValueSet::int_members(std::vector<int64_t>& out) const {
+  if (ints_.empty() || !strings_.empty() || !strings_fold_.empty() || !floats_.empty() ||
+      has_true_ || has_false_) {
+    return false;
+  }
+  out.insert(out.end(), ints_.begin(), ints_.end());
+  return true;
+}
+
 bool CidrSet::add(std::string_view cidr) {
   const size_t slash = cidr.find('/');
   if (slash == std::string_view::npos) return false;

@@ -71,6 +71,9 @@ class ValueSet {
   size_t size() const { return size_; }
   std::string describe() const;  // members in insertion order
   bool required_literals(std::vector<std::string>& out) const;
+  // The members when they are all strings (resp. all integers); false otherwise.
+  bool string_members(std::vector<std::string>& out) const;
+  bool int_members(std::vector<int64_t>& out) const;
 
  private:
   bool contains_string(std::string_view s) const;

@@ -7,31 +7,100 @@ namespace wsn::match {
 
 namespace {
 
+// The field a test reads, when it is a field of the current event.
+FieldId subject_field(const Program& p, NodeRef n) {
+  const Node& subject = p.node(n);
+  if (subject.op != Op::kField || subject.event_index != 0) return kInvalidField;
+  return subject.field;
+}
+
 std::optional<Requirement> literal_requirement(const Program& p, NodeRef n) {
   const Node& node = p.node(n);
   if (node.op == Op::kStrMatch || node.op == Op::kInSet) {
-    const Node& subject = p.node(p.kid(n, 0));
-    if (subject.op != Op::kField || subject.event_index != 0) return std::nullopt;
     Requirement r;
-    r.field = subject.field;
+    r.field = subject_field(p, p.kid(n, 0));
+    if (r.field == kInvalidField) return std::nullopt;
     const bool ok = node.op == Op::kStrMatch ? p.matcher(node.aux).required_literals(r.literals)
                                              : p.set(node.aux).required_literals(r.literals);
     if (!ok || r.literals.empty()) return std::nullopt;
     return r;
   }
-  if (node.op == Op::kOr) {
-    Requirement all;
-    for (NodeRef k : p.kids(n)) {
-      auto r = literal_requirement(p, k);
-      if (!r) return std::nullopt;
-      if (all.field != kInvalidField && all.field != r->field) return std::nullopt;
-      all.field = r->field;
-      all.literals.insert(all.literals.end(), r->literals.begin(), r->literals.end());
+  return std::nullopt;
+}
+
+// Equality tests: exact string matches, string or integer sets, `field == constant`.
+std::optional<Requirement> equality_requirement(const Program& p, NodeRef n) {
+  const Node& node = p.node(n);
+  Requirement r;
+  if (node.op == Op::kStrMatch) {
+    const StringMatcherSpec& spec = p.matcher(node.aux).spec();
+    r.field = subject_field(p, p.kid(n, 0));
+    if (r.field == kInvalidField || spec.kind != StrMatchKind::kExact || spec.patterns.empty()) {
+      return std::nullopt;
     }
-    if (all.field == kInvalidField) return std::nullopt;
-    return all;
+    r.kind = RequirementKind::kExact;
+    for (const std::string& s : spec.patterns) r.literals.push_back(fold_copy(s));
+    return r;
+  }
+  if (node.op == Op::kInSet) {
+    r.field = subject_field(p, p.kid(n, 0));
+    if (r.field == kInvalidField) return std::nullopt;
+    const ValueSet& set = p.set(node.aux);
+    std::vector<std::string> strings;
+    if (set.string_members(strings)) {
+      r.kind = RequirementKind::kExact;
+      for (const std::string& s : strings) r.literals.push_back(fold_copy(s));
+      return r;
+    }
+    if (set.int_members(r.ints)) {
+      r.kind = RequirementKind::kInt;
+      return r;
+    }
+    return std::nullopt;
+  }
+  if (node.op == Op::kCompare && static_cast<CmpOp>(node.sub) == CmpOp::kEq) {
+    NodeRef f = p.kid(n, 0);
+    NodeRef c = p.kid(n, 1);
+    if (!p.is_const(c)) std::swap(f, c);
+    if (!p.is_const(c)) return std::nullopt;
+    r.field = subject_field(p, f);
+    if (r.field == kInvalidField) return std::nullopt;
+    const Value& v = p.const_value(c);
+    if (v.kind == ValueKind::kInt) {
+      r.kind = RequirementKind::kInt;
+      r.ints.push_back(v.i);
+      return r;
+    }
+    if (v.kind == ValueKind::kString) {
+      r.kind = RequirementKind::kExact;
+      r.literals.push_back(fold_copy(v.s));
+      return r;
+    }
   }
   return std::nullopt;
+}
+
+std::optional<Requirement> leaf_requirement(const Program& p, NodeRef n, bool equality) {
+  return equality ? equality_requirement(p, n) : literal_requirement(p, n);
+}
+
+// A requirement of one conjunct, either equality-based or literal-based.
+std::optional<Requirement> conjunct_requirement(const Program& p, NodeRef n, bool equality) {
+  if (p.node(n).op != Op::kOr) return leaf_requirement(p, n, equality);
+  Requirement all;
+  bool first = true;
+  for (NodeRef k : p.kids(n)) {
+    auto r = leaf_requirement(p, k, equality);
+    if (!r) return std::nullopt;
+    if (!first && (all.field != r->field || all.kind != r->kind)) return std::nullopt;
+    first = false;
+    all.field = r->field;
+    all.kind = r->kind;
+    all.literals.insert(all.literals.end(), r->literals.begin(), r->literals.end());
+    all.ints.insert(all.ints.end(), r->ints.begin(), r->ints.end());
+  }
+  if (first) return std::nullopt;
+  return all;
 }
 
 size_t shortest(const Requirement& r) {
@@ -40,7 +109,30 @@ size_t shortest(const Requirement& r) {
   return m;
 }
 
+// Higher is more selective.
+size_t score(const Requirement& r) {
+  size_t s = is_low_cardinality_field(r.field) ? 0 : 1000000;
+  if (r.kind == RequirementKind::kLiteral) return s + std::min<size_t>(shortest(r), 99999);
+  return s + 100000;
+}
+
 }  // namespace
+
+bool is_low_cardinality_field(FieldId field) {
+  switch (field) {
+    case fields::kEventKind:
+    case fields::kEventCategory:
+    case fields::kEventType:
+    case fields::kEventAction:
+    case fields::kEventOutcome:
+    case fields::kNetworkTransport:
+    case fields::kNetworkDirection:
+    case fields::kNetworkType:
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::optional<Requirement> extract_requirement(const Program& p, NodeRef where) {
   if (where == kNoNode) return std::nullopt;
@@ -52,8 +144,10 @@ std::optional<Requirement> extract_requirement(const Program& p, NodeRef where) 
   }
   std::optional<Requirement> best;
   for (NodeRef c : conjuncts) {
-    auto r = literal_requirement(p, c);
-    if (r && (!best || shortest(*r) > shortest(*best))) best = std::move(r);
+    for (bool equality : {true, false}) {
+      auto r = conjunct_requirement(p, c, equality);
+      if (r && (!best || score(*r) > score(*best))) best = std::move(r);
+    }
   }
   return best;
 }

@@ -1,11 +1,16 @@
-// Prefilter: the string literals a predicate REQUIRES, and a multi-pattern matcher per field that
-// finds, in one pass over the field's value, every rule whose required literal is present.
+// Prefilter: what a predicate REQUIRES of one field of the event, so that predicates whose
+// requirement is absent need not be evaluated.
 //
-// A predicate's requirement is taken from one top-level conjunct of its where-clause that
-// matches a field directly against literal patterns (`process.name == "nc"`,
-// `command_line : "*/dev/tcp/*"`, `name in ("a", "b")`, or an `or` of those on one field):
-// every event the predicate accepts contains at least one of the literals (ASCII-folded) in
-// that field, so predicates whose literals are absent need not be evaluated.
+// A requirement is taken from one top-level conjunct of the where-clause that tests a field
+// directly against constants, or an `or` of such tests on one field:
+// - kExact: `process.name == "nc"`, `name in ("a", "b")`: the value (or a list item) equals one
+//   of the strings, ASCII-folded. Looked up in a hash map per (category, field).
+// - kInt: `destination.port == 4444`, `port in (1, 2)`: the integer value is one of these.
+// - kLiteral: `command_line : "*/dev/tcp/*"`, startsWith...: the value contains one of the
+//   literals (folded). Found by one Aho-Corasick scan per (category, field).
+// Among the conjuncts, the most selective requirement wins: a field with few distinct values
+// in ECS (event.type, event.action, network.transport ...) is a poor key whenever another
+// conjunct offers one; then an equality beats a substring, and a longer literal a shorter one.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +23,19 @@
 
 namespace wsn::match {
 
+enum class RequirementKind : uint8_t { kLiteral, kExact, kInt };
+
 struct Requirement {
+  RequirementKind kind = RequirementKind::kLiteral;
   FieldId field = kInvalidField;
-  std::vector<std::string> literals;  // folded; any one suffices
+  std::vector<std::string> literals;  // kLiteral / kExact: folded; any one suffices
+  std::vector<int64_t> ints;          // kInt: any one suffices
 };
 
-// The most selective requirement of `where` (longest shortest literal), if any.
+// True for ECS enumeration fields whose values every event of a category shares widely.
+bool is_low_cardinality_field(FieldId field);
+
+// The most selective requirement of `where` (see above), if any.
 std::optional<Requirement> extract_requirement(const Program& p, NodeRef where);
 
 // Aho-Corasick automaton over ASCII-folded bytes with a compressed alphabet and a dense

@@ -57,6 +57,15 @@ class SequenceStore {
   void unplace(uint32_t id);
   void release(uint32_t id);
   Partial& get(uint32_t id) { return slab_[id]; }
+  // Whether any partial of `rule` is placed in stages [first, last]: when none is, steps that
+  // could only advance or remove one need not be evaluated.
+  bool any_placed(uint32_t rule, uint32_t first, uint32_t last) const {
+    const auto& st = rules_[rule].stages;
+    for (uint32_t s = first; s <= last && s < st.size(); ++s) {
+      if (!st[s].empty()) return true;
+    }
+    return false;
+  }
   // Removes the partials of `rule` with `key` in stages [first, last]; returns how many.
   size_t remove_key(uint32_t rule, std::string_view key, uint32_t first, uint32_t last);
 

@@ -13,6 +13,7 @@
 #include "match/engine.h"
 #include "match/lineage.h"
 #include "match/prefilter.h"
+#include "match/strings.h"
 
 // Counts heap allocations so the single-event path can be checked to be allocation free.
 namespace {
@@ -138,6 +139,97 @@ TEST_F(EngineTest, PrefilterSkipsRulesWhoseLiteralsAreAbsent) {
   ASSERT_NE(info, nullptr);
 }
 
+// Every rule also carries a generic `event.type == "start"` that all process starts share: the
+// prefilter must key on the selective `process.name` equality, not on the generic conjunct.
+TEST_F(EngineTest, PrefilterKeysOnSelectiveConjunctNotGenericEnumeration) {
+  std::vector<std::string> qs;
+  for (int k = 0; k < 1000; ++k) {
+    qs.push_back("process where event.type == \"start\" and process.name == \"tool" +
+                 std::to_string(k) + "\"");
+  }
+  auto rules = compile(qs);
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(proc("tool517"), sink);
+  m->process(proc("TOOL42"), sink);  // `==` is case-sensitive: evaluated, does not match
+  m->process(proc("bash"), sink);
+  m->process(proc("tool7", 0, "", "", "", "end"), sink);
+  ASSERT_EQ(sink.hits.size(), 1u);
+  EXPECT_EQ(sink.hits[0].rule, 517u);
+  // One candidate per event at most (exact-value index), never the 1,000 rules.
+  EXPECT_LE(m->stats().evaluations, 3u);
+}
+
+// `destination.port == N` / `in (...)` steps are indexed by integer value, and steps that can
+// only advance or cancel a pending partial are not evaluated while none is pending.
+TEST_F(EngineTest, IntegerEqualityIndexAndIdleSequenceSteps) {
+  std::vector<std::string> qs;
+  for (int k = 0; k < 500; ++k) {
+    qs.push_back(
+        "sequence by process.entity_id [process where event.type == \"start\" and "
+        "process.name == \"tool" +
+        std::to_string(k) +
+        "\"] [network where "
+        "destination.port == " +
+        std::to_string(10000 + k) +
+        "] until [process where "
+        "event.type == \"end\"]");
+  }
+  qs.push_back("network where destination.port in (22, 2222) and process.name == \"sshd\"");
+  qs.push_back("network where destination.ip == \"10.0.0.1\"");
+  auto rules = compile(qs);
+  auto m = rules->make_matcher();
+  Sink sink;
+  auto net = [](int64_t port, int64_t t, std::string_view entity, std::string_view name) {
+    Event e;
+    e.set_category(categories::kNetwork);
+    e.set_int(fields::kDestinationPort, port);
+    e.set_string(fields::kProcessEntityId, entity);
+    e.set_string(fields::kProcessName, name);
+    IpAddress ip;
+    EXPECT_TRUE(IpAddress::parse("10.0.0.1", ip));
+    e.set_ip(fields::kDestinationIp, ip);
+    e.set_timestamp(fields::kTimestamp, t * kSec);
+    return e;
+  };
+  m->process(proc("bash", 0, "", "p0", "", "end"), sink);  // no partial: until is idle
+  m->process(net(10007, 1, "p1", "x"), sink);              // no partial: step 2 is idle
+  EXPECT_EQ(m->stats().evaluations, 1u);                   // the destination.ip rule only
+  m->process(proc("tool7", 2, "", "p1"), sink);
+  m->process(net(10008, 3, "p1", "x"), sink);  // another rule's port
+  m->process(net(10007, 4, "p1", "x"), sink);  // completes rule 7
+  m->process(net(2222, 5, "p2", "sshd"), sink);
+  std::vector<uint32_t> got;
+  for (const Hit& h : sink.hits) got.push_back(h.rule);
+  EXPECT_EQ(got, (std::vector<uint32_t>{501, 501, 7, 501, 500, 501}));
+  EXPECT_LE(m->stats().evaluations, 8u);
+}
+
+// Identical predicates of different rules (the ubiquitous `until [process where event.type ==
+// "end"]`) are evaluated once per event, and their results still apply to every rule.
+TEST_F(EngineTest, IdenticalPredicatesAreEvaluatedOncePerEvent) {
+  std::vector<std::string> qs;
+  for (int k = 0; k < 200; ++k) {
+    qs.push_back("sequence by process.entity_id with maxspan=" + std::to_string(k + 10) +
+                 "s [process where event.type == \"start\" and process.name == \"a\"] "
+                 "[file where file.path : \"/x\"] "
+                 "until [process where event.type == \"end\"]");
+  }
+  qs.push_back("process where event.type == \"end\" and process.name == \"a\"");
+  auto rules = compile(qs);
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(proc("a", 0, "", "p1"), sink);
+  EXPECT_EQ(m->stats().pending_sequences, 200u);
+  EXPECT_EQ(m->stats().evaluations, 2u);                // the shared first step once, rule 200 once
+  m->process(proc("a", 1, "", "p1", "", "end"), sink);  // cancels all 200, fires rule 200
+  EXPECT_EQ(m->stats().pending_sequences, 0u);
+  EXPECT_EQ(m->stats().expired_sequences, 200u);
+  ASSERT_EQ(sink.hits.size(), 1u);
+  EXPECT_EQ(sink.hits[0].rule, 200u);
+  EXPECT_EQ(m->stats().evaluations, 5u);  // first step, until and rule 200: once each
+}
+
 TEST_F(EngineTest, SingleEventPathDoesNotAllocateOnceWarm) {
   auto rules =
       compile({"process where process.name in (\"nc\", \"ncat\") and "
@@ -170,6 +262,43 @@ TEST_F(EngineTest, RequirementExtraction) {
   EXPECT_EQ(r->literals, std::vector<std::string>{"nc"});
   EXPECT_FALSE(extract_requirement(p, p.not_(a)));
   EXPECT_FALSE(extract_requirement(p, b));
+
+  // A generic enumeration field loses to any other conjunct, even one with a shorter literal.
+  StringMatcherSpec start;
+  start.kind = StrMatchKind::kExact;
+  start.patterns = {"start"};
+  const NodeRef generic = p.str_match(p.field(fields::kEventType, StaticType::kStringList),
+                                      StringMatcher::create(start, nullptr));
+  const NodeRef with_generic[] = {generic, a};
+  r = extract_requirement(p, p.and_(with_generic));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->field, fields::kProcessName);
+  EXPECT_EQ(r->kind, RequirementKind::kExact);
+  r = extract_requirement(p, generic);  // alone, it is still better than nothing
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->field, fields::kEventType);
+  // Integer equality is a requirement too.
+  const NodeRef port =
+      p.compare(CmpOp::kEq, CaseMode::kSensitive,
+                p.field(fields::kDestinationPort, StaticType::kInt), p.int_node(4444));
+  const NodeRef with_port[] = {generic, port};
+  r = extract_requirement(p, p.and_(with_port));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, RequirementKind::kInt);
+  EXPECT_EQ(r->ints, std::vector<int64_t>{4444});
+}
+
+TEST(HashBytes, FoldedHashIgnoresAsciiCaseOnly) {
+  const std::string upper = "/USR/Bin/Python3.11-CONFIG \xC3\x84Z@[`{";
+  const std::string lower = "/usr/bin/python3.11-config \xC3\x84z@[`{";
+  EXPECT_EQ(hash_bytes(upper, true), hash_bytes(lower, true));
+  EXPECT_NE(hash_bytes(upper, false), hash_bytes(lower, false));
+  EXPECT_NE(hash_bytes("a", true), hash_bytes(std::string_view("a\0", 2), true));
+  EXPECT_NE(hash_bytes("@[@[@[@[", true), hash_bytes("`{`{`{`{", true));  // not letters
+  for (size_t n = 0; n < upper.size(); ++n) {
+    EXPECT_EQ(hash_bytes(upper.substr(0, n), true), hash_bytes(lower.substr(0, n), true)) << n;
+    EXPECT_NE(hash_bytes(lower.substr(0, n), true), hash_bytes(lower.substr(0, n + 1), true));
+  }
 }
 
 TEST(AhoCorasick, FindsOverlappingPatternsIgnoringCase) {
