@@ -2,7 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <cstring>
+#include <optional>
 #include <cstdio>
 #include <thread>
 
@@ -11,8 +16,10 @@
 #include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/rule_loading.h"
+#include "collect/ebpf/ebpf_source.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "engine/engine.h"
+#include "event/json_writer.h"
 
 namespace wsn::cli {
 namespace {
@@ -23,6 +30,8 @@ struct DetectOptions {
   std::string config;  // --config FILE; "" = the built-in defaults
   bool strict = false;
   bool quiet = false;
+  std::string record;     // run: also write every live event here (JSON lines)
+  double duration = 0;    // run: stop after this many seconds (0: until a signal)
 };
 
 void add_detect_options(CLI::App* cmd, DetectOptions& o) {
@@ -165,6 +174,117 @@ void register_replay(CLI::App& app, int& exit_code) {
   cmd->callback([o, file, &exit_code] { exit_code = replay_file(*file, *o); });
 }
 
+// Paths whose read-only opens the live collector reports (reads are the one high-volume kind,
+// so they are filtered in the kernel): the credential files the bundled rules watch.
+constexpr const char* kReadPrefixes[] = {"/etc/shadow", "/etc/gshadow", "/etc/sudoers",
+                                         "/root/.ssh/", "/etc/ssh/ssh_host_"};
+
+// Writes every event of a live run as a JSON line that `replay` reads back as the same event.
+class EventRecorder {
+ public:
+  static Result<std::unique_ptr<EventRecorder>> open(const std::string& path,
+                                                     const FieldRegistry& registry) {
+    std::FILE* f = std::fopen(path.c_str(), "we");
+    if (!f) {
+      const int err = errno;
+      return Error{"open record file " + path + ": " + std::strerror(err), err};
+    }
+    return std::unique_ptr<EventRecorder>(new EventRecorder(f, registry));
+  }
+  ~EventRecorder() { std::fclose(file_); }
+  void write(const Event& e) {
+    line_.clear();
+    write_event_json(e, registry_, line_);
+    line_ += '\n';
+    std::fwrite(line_.data(), 1, line_.size(), file_);
+  }
+
+ private:
+  EventRecorder(std::FILE* f, const FieldRegistry& r) : file_(f), registry_(r) {}
+  std::FILE* file_;
+  const FieldRegistry& registry_;
+  std::string line_;
+};
+
+// Live detection with the eBPF collector. Returns nullopt (after saying why) when live
+// collection cannot run here, so the caller can fall back.
+std::optional<int> run_live(const DetectOptions& o) {
+  config::Config cfg;
+  if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
+  if (!cfg.sources.ebpf.enabled) {
+    fmt::print(stderr, "wasm-sentinel: the eBPF source is disabled in the configuration\n");
+    return std::nullopt;
+  }
+  if (Status avail = collect::ebpf_available(); !avail.ok()) {
+    fmt::print(stderr, "wasm-sentinel: live collection unavailable: {}\n",
+               avail.error().message);
+    return std::nullopt;
+  }
+  collect::EbpfOptions eo;
+  eo.ring_buffer_bytes = cfg.sources.ebpf.ring_buffer_bytes;
+  eo.process_table_capacity = cfg.sources.ebpf.process_table;
+  eo.host_name = cfg.sources.ebpf.host_name;
+  for (const char* p : kReadPrefixes) eo.interest.add_read_prefix(p);
+  collect::EbpfSource source(eo);
+  if (Status s = source.start(); !s.ok()) {
+    fmt::print(stderr, "wasm-sentinel: live collection unavailable: {}\n", s.error().message);
+    return std::nullopt;
+  }
+
+  EngineOptions options = engine_options(cfg, o.rules, bundled_rules_dir());
+  options.policy = EventBus::Policy::kDrop;  // never stall the kernel reader
+  std::unique_ptr<EventRecorder> recorder;
+  Engine* engine_ptr = nullptr;
+  if (!o.record.empty()) {
+    options.tap = [&recorder](const Event& e) { recorder->write(e); };
+  }
+  Engine engine(options);
+  engine_ptr = &engine;
+  if (!o.record.empty()) {
+    auto r = EventRecorder::open(o.record, engine.registry());
+    if (!r.ok()) {
+      fmt::print(stderr, "wasm-sentinel: {}\n", r.error().message);
+      return kExitRuntimeError;
+    }
+    recorder = std::move(r.value());
+  }
+  int exit_code = kExitOk;
+  std::unique_ptr<Operations> ops;
+  if (!prepare(engine, o, cfg, config::Mode::kRun, /*live=*/true, ops, exit_code)) {
+    return exit_code;
+  }
+  std::string hooks;
+  for (const auto& h : source.attached_hooks()) hooks += (hooks.empty() ? "" : " ") + h;
+  fmt::print(stderr, "wasm-sentinel: live detection with {} rules; hooks: {}; Ctrl-C stops\n",
+             engine.rules()->rules.size(), hooks);
+  SignalWatcher signals(engine);
+  std::thread timer;
+  std::atomic<bool> finished{false};
+  if (o.duration > 0) {
+    timer = std::thread([&] {
+      const auto until = std::chrono::steady_clock::now() +
+                         std::chrono::duration<double>(o.duration);
+      while (!finished.load() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      engine_ptr->stop();
+    });
+  }
+  RunStats stats;
+  const Status st = engine.run(source, stats);
+  finished.store(true);
+  if (timer.joinable()) timer.join();
+  if (!st.ok()) {
+    fmt::print(stderr, "wasm-sentinel: {}\n", st.error().message);
+    return kExitRuntimeError;
+  }
+  if (!o.quiet) {
+    print_summary(stats, engine.rules()->rules.size());
+    fmt::print(stderr, "wasm-sentinel: kernel drops: {}\n", stats.source.lost);
+  }
+  return stats.alerts.sink_failures > 0 ? kExitRuntimeError : exit_code;
+}
+
 void register_run(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<DetectOptions>();
   CLI::App* cmd = app.add_subcommand(
@@ -174,12 +294,17 @@ void register_run(CLI::App& app, int& exit_code) {
       "collector; where that is unavailable it says why and replays the bundled sample log\n"
       "instead, so you can see what detection looks like. Stop with Ctrl-C.");
   add_detect_options(cmd, *o);
+  cmd->add_option("--record", o->record,
+                  "Also write every live event to this file as JSON lines; `replay FILE` "
+                  "reproduces the run's detections from it.");
+  cmd->add_option("--duration", o->duration, "Stop after this many seconds (default: run until "
+                                             "SIGINT/SIGTERM).");
   cmd->callback([o, &exit_code] {
-    // The live eBPF collector plugs in here; until it is available this build replays the
-    // bundled sample log.
-    fmt::print(stderr,
-               "wasm-sentinel: live eBPF collection is not available in this build; replaying "
-               "the bundled sample log {} instead\n",
+    if (auto rc = run_live(*o)) {
+      exit_code = *rc;
+      return;
+    }
+    fmt::print(stderr, "wasm-sentinel: replaying the bundled sample log {} instead\n",
                bundled_sample_log());
     exit_code = replay_file(bundled_sample_log(), *o);
   });

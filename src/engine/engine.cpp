@@ -177,6 +177,7 @@ Status Engine::run(EventSource& source, RunStats& stats) {
     // Event by event so the alert manager learns process ancestry in stream order (alerts stay
     // deterministic whatever the batch boundaries).
     for (size_t k = 0; k < batch->size; ++k) {
+      if (options_.tap) options_.tap(batch->events[k]);
       alerts_.observe(batch->events[k]);
       detection.process(batch->events[k]);
     }

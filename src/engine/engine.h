@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +29,8 @@ struct EngineOptions {
   size_t bus_batches = 64;              // queue capacity, in batches
   size_t batch_size = 256;              // events per batch
   EventBus::Policy policy = EventBus::Policy::kBlock;
+  // Called with every event, in stream order, before detection (`run --record`).
+  std::function<void(const Event&)> tap;
 };
 
 struct RunStats {

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -189,6 +190,70 @@ TEST_F(CliTest, ReplayIsDeterministicByteForByte) {
   EXPECT_EQ(first, slurp(b));
   EXPECT_EQ(fs::status(a).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
+}
+
+// Root + eBPF: `run` detects attack-chain commands executed for real on this host, records the
+// events, and `replay` of the recording raises the same detections.
+TEST_F(CliTest, LiveRunDetectsRealCommandsAndItsRecordingReplaysTheSame) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (live eBPF collection); CI runs as root";
+  const fs::path rec = dir_ / "rec.jsonl";
+  const fs::path live = dir_ / "live.jsonl";
+  const fs::path err = dir_ / "run.err";
+  const std::string bundled = std::string(WSN_SOURCE_DIR) + "/rules";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(e, 1);
+    dup2(e, 2);
+    execl(WSN_CLI_PATH, WSN_CLI_PATH, "run", "--duration", "6", "--rules", bundled.c_str(),
+          "--record", rec.c_str(), "-o", live.c_str(), "-c", "/dev/null",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  bool started = false;
+  for (int k = 0; k < 500 && !started; ++k) {
+    const std::string text = slurp(err);
+    if (text.find("live collection unavailable") != std::string::npos) {
+      waitpid(pid, nullptr, 0);
+      GTEST_SKIP() << "eBPF unavailable here: " << text;
+    }
+    started = text.find("live detection with") != std::string::npos;
+    if (!started) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(started) << slurp(err);
+  // Steps of the sample attack chain, for real: a hidden program run from /tmp, a read of the
+  // password hashes, the setuid bit set on a copy in /tmp.
+  const std::string hidden = "/tmp/.wsn_cli_test_" + std::to_string(::getpid());
+  const std::string script = "cp /bin/true " + hidden + " && " + hidden + " && cat /etc/shadow" +
+                             " >/dev/null && chmod 4755 " + hidden + " && rm -f " + hidden;
+  ASSERT_EQ(std::system(script.c_str()), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0) << slurp(err);
+
+  auto rules_fired = [](const std::string& alerts) {
+    std::set<std::string> ids;
+    std::istringstream in(alerts);
+    std::string line;
+    while (std::getline(in, line)) {
+      const std::string_view needle = "\"rule\":{\"id\":\"";
+      const size_t at = line.find(needle);
+      if (at == std::string::npos) continue;
+      const size_t b = at + needle.size();
+      ids.insert(line.substr(b, line.find('"', b) - b));
+    }
+    return ids;
+  };
+  const std::set<std::string> live_ids = rules_fired(slurp(live));
+  for (const char* id : {"wsn.linux.exec_hidden_file", "wsn.linux.shadow_file_read",
+                         "wsn.linux.setuid_bit_in_world_writable_dir"}) {
+    EXPECT_TRUE(live_ids.count(id)) << id << "\n" << slurp(err);
+  }
+  const Outcome replayed = run_cli("replay " + rec.string() + " --rules " + bundled + " -q");
+  ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
+  EXPECT_EQ(rules_fired(replayed.out), live_ids);
 }
 
 // Waits (bounded) until `path` holds at least `n` lines.
