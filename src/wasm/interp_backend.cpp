@@ -6,6 +6,8 @@
 #include <wabt/interp/binary-reader-interp.h>
 #include <wabt/interp/interp.h>
 
+#include "wasm/allowed_features.h"
+
 #include <array>
 
 namespace wsn::wasm::interp_backend {
@@ -19,21 +21,6 @@ class Module {
 };
 
 namespace {
-
-wabt::Features allowed_features() {
-  wabt::Features f;
-  f.enable_mutable_globals();
-  f.enable_sign_extension();
-  f.enable_sat_float_to_int();
-  f.enable_multi_value();
-  f.enable_bulk_memory();
-  f.disable_reference_types();
-  f.disable_simd();
-  f.disable_threads();
-  f.disable_exceptions();
-  f.disable_tail_call();
-  return f;
-}
 
 class InterpInstance final : public Instance {
  public:

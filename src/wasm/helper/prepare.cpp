@@ -10,32 +10,13 @@
 #include <wabt/validator.h>
 
 #include "wasm/abi.h"
+#include "wasm/allowed_features.h"
 #include "wasm/binary_scan.h"
 #include "wasm/module_meta.h"
 
 namespace wsn::wasm {
 
-void set_allowed_features(wabt::Features& f) {
-  f = wabt::Features();
-  f.enable_mutable_globals();
-  f.enable_sign_extension();
-  f.enable_sat_float_to_int();
-  f.enable_multi_value();
-  f.enable_bulk_memory();
-  f.disable_reference_types();
-  f.disable_simd();
-  f.disable_threads();
-  f.disable_exceptions();
-  f.disable_tail_call();
-  f.disable_memory64();
-  f.disable_multi_memory();
-  f.disable_gc();
-  f.disable_function_references();
-  f.disable_extended_const();
-  f.disable_relaxed_simd();
-  f.disable_annotations();
-  f.disable_code_metadata();
-}
+void set_allowed_features(wabt::Features& f) { f = allowed_features(); }
 
 namespace {
 
