@@ -401,23 +401,26 @@ class Parser {
 
   Expr* parse_expr() { return parse_or(); }
 
-  Expr* parse_or() {
+  // `a op b op c` for the n-ary boolean operators: one flat node (no deep trees to recurse on).
+  Expr* parse_chain(Kw op, ExprKind kind, Expr* (Parser::*operand)()) {
     const uint32_t begin = cur().range.begin;
-    Expr* first = parse_and();
-    if (!at_kw(Kw::kOr)) return first;
+    Expr* first = (this->*operand)();
+    if (!at_kw(op)) return first;
     std::vector<Expr*> ops{first};
     bool bad = first == nullptr;
-    while (at_kw(Kw::kOr)) {
+    while (at_kw(op)) {
       advance();
-      Expr* e = parse_and();
+      Expr* e = (this->*operand)();
       bad = bad || e == nullptr;
       ops.push_back(e);
     }
     if (bad) return nullptr;
-    Expr* r = make(ExprKind::kOr, begin);
+    Expr* r = make(kind, begin);
     r->args = std::move(ops);
     return r;
   }
+
+  Expr* parse_or() { return parse_chain(Kw::kOr, ExprKind::kOr, &Parser::parse_and); }
 
   // The operands of and/or are the resume points of expression-level recovery.
   Expr* parse_bool_operand() {
@@ -430,21 +433,7 @@ class Parser {
   }
 
   Expr* parse_and() {
-    const uint32_t begin = cur().range.begin;
-    Expr* first = parse_bool_operand();
-    if (!at_kw(Kw::kAnd)) return first;
-    std::vector<Expr*> ops{first};
-    bool bad = first == nullptr;
-    while (at_kw(Kw::kAnd)) {
-      advance();
-      Expr* e = parse_bool_operand();
-      bad = bad || e == nullptr;
-      ops.push_back(e);
-    }
-    if (bad) return nullptr;
-    Expr* r = make(ExprKind::kAnd, begin);
-    r->args = std::move(ops);
-    return r;
+    return parse_chain(Kw::kAnd, ExprKind::kAnd, &Parser::parse_bool_operand);
   }
 
   Expr* parse_not() {
