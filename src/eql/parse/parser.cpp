@@ -604,23 +604,38 @@ class Parser {
     return r;
   }
 
-  // Left-associative arithmetic. A long chain builds a deep tree, so its length counts
-  // against the depth limit like nesting does.
-  Expr* parse_additive() {
+  // The arithmetic operator at the cursor on the additive (+ -) or multiplicative (* / %)
+  // level, if any.
+  std::optional<ArithOp> arith_op_at(bool multiplicative) const {
+    if (multiplicative) {
+      if (at(Tok::kStar)) return ArithOp::kMul;
+      if (at(Tok::kSlash)) return ArithOp::kDiv;
+      if (at(Tok::kPercent)) return ArithOp::kMod;
+    } else {
+      if (at(Tok::kPlus)) return ArithOp::kAdd;
+      if (at(Tok::kMinus)) return ArithOp::kSub;
+    }
+    return std::nullopt;
+  }
+
+  // Left-associative arithmetic, one precedence level. A long chain builds a deep tree, so its
+  // length counts against the depth limit like nesting does.
+  Expr* parse_arith_level(bool multiplicative) {
+    auto operand = [&] { return multiplicative ? parse_unary() : parse_multiplicative(); };
     const uint32_t begin = cur().range.begin;
-    Expr* lhs = parse_multiplicative();
+    Expr* lhs = operand();
     uint32_t chain = 0;
-    while (lhs != nullptr && (at(Tok::kPlus) || at(Tok::kMinus))) {
-      const ArithOp op = at(Tok::kPlus) ? ArithOp::kAdd : ArithOp::kSub;
+    std::optional<ArithOp> op;
+    while (lhs != nullptr && (op = arith_op_at(multiplicative))) {
       if (depth_ + ++chain > options_.max_depth) {
         too_deep(cur());
         return nullptr;
       }
       advance();
-      Expr* rhs = parse_multiplicative();
+      Expr* rhs = operand();
       if (rhs == nullptr) return nullptr;
       Expr* e = make(ExprKind::kArithmetic, begin);
-      e->arith = op;
+      e->arith = *op;
       e->lhs = lhs;
       e->rhs = rhs;
       lhs = e;
@@ -628,29 +643,8 @@ class Parser {
     return lhs;
   }
 
-  Expr* parse_multiplicative() {
-    const uint32_t begin = cur().range.begin;
-    Expr* lhs = parse_unary();
-    uint32_t chain = 0;
-    while (lhs != nullptr && (at(Tok::kStar) || at(Tok::kSlash) || at(Tok::kPercent))) {
-      const ArithOp op = at(Tok::kStar)    ? ArithOp::kMul
-                         : at(Tok::kSlash) ? ArithOp::kDiv
-                                           : ArithOp::kMod;
-      if (depth_ + ++chain > options_.max_depth) {
-        too_deep(cur());
-        return nullptr;
-      }
-      advance();
-      Expr* rhs = parse_unary();
-      if (rhs == nullptr) return nullptr;
-      Expr* e = make(ExprKind::kArithmetic, begin);
-      e->arith = op;
-      e->lhs = lhs;
-      e->rhs = rhs;
-      lhs = e;
-    }
-    return lhs;
-  }
+  Expr* parse_additive() { return parse_arith_level(false); }
+  Expr* parse_multiplicative() { return parse_arith_level(true); }
 
   // ('-' | '+')* postfix. A minus directly before a number folds into the literal, so that
   // -9223372036854775808 is representable.
