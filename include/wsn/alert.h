@@ -24,6 +24,9 @@ struct Alert {
   int64_t time_ns = 0;      // event time of the last matched event (deterministic on replay)
   uint64_t sequence = 0;    // 1-based alert number in this run
   std::shared_ptr<const RuleMeta> rule;
+  Severity severity = Severity::kMedium;  // the rule's, unless the detection set its own
+  std::string title;    // the rule's own words for this detection (Wasm emit_alert), or ""
+  std::string details;  // free text from the rule (Wasm emit_alert), or ""
   std::vector<Event> events;  // the triggering event, or every event of a sequence in order
   uint64_t count = 1;         // detections folded into this alert (dedupe, issue 6)
   int64_t first_time_ns = 0;  // event time of the first folded detection (when count > 1)

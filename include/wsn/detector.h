@@ -48,6 +48,13 @@ struct MatcherStats {
   uint64_t errors = 0;            // evaluation errors (e.g. a Wasm trap)
 };
 
+// Faults of one rule (Wasm modules: traps, quarantines), for per-module metrics.
+struct RuleFaults {
+  uint64_t traps = 0;
+  uint64_t quarantines = 0;
+  bool quarantined = false;  // not evaluated now (back-off running)
+};
+
 // Mutable per-thread evaluation state of one CompiledRules. Not thread safe.
 class Matcher {
  public:
@@ -63,6 +70,8 @@ class Matcher {
     (void)evaluations;
     (void)matches;
   }
+  // Per-rule faults, indexed like RuleSet::rules (untouched for rules that cannot fault).
+  virtual void add_rule_faults(std::span<RuleFaults> faults) const { (void)faults; }
 };
 
 // Immutable compiled rules of one kind; shared by snapshots, safe to use from any thread.

@@ -105,10 +105,15 @@ void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::st
   out += "{\"@timestamp\":\"";
   format_rfc3339(alert.time_ns, out);
   out += "\",\"event\":{\"kind\":\"alert\",\"severity\":";
-  out += std::to_string(severity_score(rule.severity));
+  out += std::to_string(severity_score(alert.severity));
   out += ",\"severity_label\":";
-  append_json_string(severity_label(rule.severity), out);
-  out += "},\"rule\":{\"id\":";
+  append_json_string(severity_label(alert.severity), out);
+  out += '}';
+  if (!alert.title.empty()) {
+    out += ",\"message\":";
+    append_json_string(alert.title, out);
+  }
+  out += ",\"rule\":{\"id\":";
   append_json_string(rule.id, out);
   out += ",\"name\":";
   append_json_string(rule.name, out);
@@ -169,6 +174,10 @@ void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::st
   if (alert.suppressed > 0) {
     out += ",\"suppressed\":";
     out += std::to_string(alert.suppressed);
+  }
+  if (!alert.details.empty()) {
+    out += ",\"details\":";
+    append_json_string(alert.details, out);
   }
   out += '}';
   if (!alert.ancestry.empty()) {

@@ -66,8 +66,6 @@ void AlertManager::add_sink(std::unique_ptr<AlertSink> sink) {
 AlertManager::RuleCounters& AlertManager::counters_for(const RuleMeta& rule) {
   auto [it, inserted] = rule_counters_.try_emplace(rule.id);
   if (inserted && metrics_) {
-    it->second.alerts = &metrics_->counter("wsn_alerts_total", "", {"rule", "severity"})
-                             .with({rule.id, std::string(severity_label(rule.severity))});
     it->second.deduplicated =
         &metrics_->counter("wsn_alerts_deduplicated_total", "", {"rule"}).with({rule.id});
     it->second.throttled =
@@ -98,7 +96,7 @@ void AlertManager::entity_key(const Event* last, std::string& out) {
 }
 
 void AlertManager::on_detection(const RuleSet& set, uint32_t rule_index,
-                                std::span<const Event* const> events) {
+                                std::span<const Event* const> events, const MatchDetail* detail) {
   refresh_rules(set);
   if (rule_index >= rules_.size()) return;
   ++stats_.detections;
@@ -118,6 +116,9 @@ void AlertManager::on_detection(const RuleSet& set, uint32_t rule_index,
       w.last_ns = t;
       w.last_events.resize(events.size());
       for (size_t k = 0; k < events.size(); ++k) w.last_events[k] = *events[k];
+      w.last_severity = detail && detail->has_severity ? detail->severity : rule->severity;
+      w.last_title.assign(detail ? detail->title : std::string_view());
+      w.last_details.assign(detail ? detail->details : std::string_view());
       ++stats_.deduplicated;
       if (auto* c = counters_for(*rule).deduplicated) c->inc();
       return;
@@ -136,6 +137,9 @@ void AlertManager::on_detection(const RuleSet& set, uint32_t rule_index,
   a.count = 1;
   a.first_time_ns = 0;
   a.time_ns = t;
+  a.severity = detail && detail->has_severity ? detail->severity : rule->severity;
+  a.title.assign(detail ? detail->title : std::string_view());
+  a.details.assign(detail ? detail->details : std::string_view());
   a.events.resize(events.size());
   for (size_t k = 0; k < events.size(); ++k) a.events[k] = *events[k];
   emit(a);
@@ -165,6 +169,9 @@ void AlertManager::close_window(std::unordered_map<std::string, Window>::iterato
   a.first_time_ns = w.first_folded_ns;
   a.time_ns = w.last_ns;
   a.events = std::move(w.last_events);
+  a.severity = w.last_severity;
+  a.title = std::move(w.last_title);
+  a.details = std::move(w.last_details);
   emit(a);
 }
 
@@ -195,7 +202,14 @@ void AlertManager::emit(Alert& a) {
     a.ancestry.clear();
   }
   if (ancestry_gauge_) ancestry_gauge_->set(static_cast<double>(ancestry_.size()));
-  if (counters.alerts) counters.alerts->inc();
+  if (metrics_) {
+    metrics::Counter*& c = counters.alerts[static_cast<size_t>(a.severity)];
+    if (!c) {
+      c = &metrics_->counter("wsn_alerts_total", "", {"rule", "severity"})
+               .with({rule.id, std::string(severity_label(a.severity))});
+    }
+    c->inc();
+  }
 
   json_.clear();
   write_alert_json(a, registry_, json_);

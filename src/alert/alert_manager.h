@@ -21,6 +21,7 @@
 // the metrics registry.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -78,7 +79,9 @@ class AlertManager {
 
   // Every event, in stream order, before it is matched (feeds process ancestry).
   void observe(const Event& e) { ancestry_.observe(e); }
-  void on_detection(const RuleSet& set, uint32_t rule_index, std::span<const Event* const> events);
+  // `detail` (may be null): the rule's own title, details and severity for this detection.
+  void on_detection(const RuleSet& set, uint32_t rule_index, std::span<const Event* const> events,
+                    const MatchDetail* detail = nullptr);
   // Moves the event-time clock forward, closing the dedupe windows that end by `now_ns`.
   void advance(int64_t now_ns);
   // Flushes the sinks when the last flush is `interval` ago (called between batches).
@@ -98,6 +101,8 @@ class AlertManager {
     int64_t first_folded_ns = 0;
     int64_t last_ns = 0;
     std::vector<Event> last_events;
+    Severity last_severity = Severity::kMedium;
+    std::string last_title, last_details;
   };
   struct Throttle {
     bool started = false;
@@ -106,7 +111,7 @@ class AlertManager {
     uint64_t suppressed = 0;
   };
   struct RuleCounters {
-    metrics::Counter* alerts = nullptr;
+    std::array<metrics::Counter*, 4> alerts{};  // by Severity, made on first use
     metrics::Counter* deduplicated = nullptr;
     metrics::Counter* throttled = nullptr;
   };

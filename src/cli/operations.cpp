@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 
 #include "alert/sinks/sink_factory.h"
@@ -12,6 +13,7 @@
 #include "event/timestamp.h"
 #include "http/http_server.h"
 #include "response/response_actions.h"
+#include "wasm/dir_watcher.h"
 
 namespace wsn::cli {
 namespace {
@@ -108,6 +110,23 @@ bool load_config_reporting(const std::string& path, config::Config& out) {
   return true;
 }
 
+bool reload_rules_reporting(Engine& engine, std::string_view trigger) {
+  std::vector<std::string> errors, warnings;
+  const bool ok = engine.reload_rules(errors, &warnings);
+  for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
+  for (const auto& e : errors) std::fputs(e.c_str(), stderr);
+  if (ok) {
+    fmt::print(stderr, "wasm-sentinel: rules reloaded ({}; {} rules)\n", trigger,
+               engine.rules()->rules.size());
+  } else {
+    fmt::print(stderr,
+               "wasm-sentinel: rule reload ({}) rejected ({} error(s)); the previous rules stay "
+               "active\n",
+               trigger, errors.size());
+  }
+  return ok;
+}
+
 EngineOptions engine_options(const config::Config& cfg, const std::vector<std::string>& cli_rules,
                              const std::string& default_rules_dir) {
   EngineOptions o;
@@ -155,6 +174,28 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
   ops->response_ = std::move(response.value());
   engine.alerts().set_detection_hook(ops->response_.get());
 
+  // Hot reload of the live agent: a rule file or Wasm module added, changed or removed under a
+  // rules directory publishes new rules (only if all of them compile). Single rule files given
+  // by path are reloaded on SIGHUP.
+  if (cfg.rules.watch_enabled(mode)) {
+    std::vector<std::string> dirs;
+    std::error_code ec;
+    for (const auto& p : engine.rule_paths()) {
+      if (std::filesystem::is_directory(p, ec)) dirs.push_back(p);
+    }
+    if (!dirs.empty()) {
+      auto watcher = wasm::RuleReloader::start(dirs, [&engine](const std::vector<std::string>&) {
+        reload_rules_reporting(engine, "rule files changed");
+      });
+      if (watcher.ok()) {
+        ops->watcher_ = std::move(watcher.value());
+      } else {
+        ops->warnings_.push_back(watcher.error().message +
+                                 "; rule directories are not watched (SIGHUP still reloads)");
+      }
+    }
+  }
+
   if (cfg.http.is_enabled(mode)) {
     http::ServerOptions so;
     if (!config::split_host_port(cfg.http.listen, so.host, so.port)) {
@@ -195,6 +236,7 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
 }
 
 Operations::~Operations() {
+  watcher_.reset();
   if (http_) http_->stop();
 }
 

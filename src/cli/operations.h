@@ -16,12 +16,19 @@ class Server;
 namespace wsn::response {
 class ResponseActions;
 }
+namespace wsn::wasm {
+class RuleReloader;
+}
 
 namespace wsn::cli {
 
 // Reads `path` ("" = the built-in defaults); prints every error on standard error and returns
 // false when there is any.
 bool load_config_reporting(const std::string& path, config::Config& out);
+
+// Reloads the engine's rules, prints warnings and errors on standard error and one line saying
+// whether the new rules were published (`trigger`: why, e.g. "SIGHUP"). Thread safe.
+bool reload_rules_reporting(Engine& engine, std::string_view trigger);
 
 // Engine options from the configuration; rule paths given on the command line win.
 EngineOptions engine_options(const config::Config& cfg, const std::vector<std::string>& cli_rules,
@@ -35,7 +42,7 @@ class Operations {
   static Result<std::unique_ptr<Operations>> start(Engine& engine, const config::Config& cfg,
                                                    config::Mode mode, const std::string& output,
                                                    bool live);
-  ~Operations();  // stops the HTTP server; call before the engine goes
+  ~Operations();  // stops the rules watcher and the HTTP server; call before the engine goes
 
   const std::vector<std::string>& warnings() const { return warnings_; }
 
@@ -43,6 +50,7 @@ class Operations {
   Operations() = default;
   std::unique_ptr<response::ResponseActions> response_;
   std::unique_ptr<http::Server> http_;
+  std::unique_ptr<wasm::RuleReloader> watcher_;  // rules.watch: hot reload on file changes
   std::vector<std::string> warnings_;
 };
 

@@ -20,6 +20,10 @@ inline constexpr int64_t kSecond = 1'000'000'000;
 struct RulesConfig {
   std::vector<std::string> paths;  // empty: the bundled rules
   bool strict = false;
+  // Reload when a file under a rules directory changes. nullopt: auto (on for run, off for
+  // replay; replay of a stream on standard input may turn it on).
+  std::optional<bool> watch;
+  bool watch_enabled(Mode m) const { return watch.value_or(m == Mode::kRun); }
 };
 
 struct EbpfSourceConfig {

@@ -232,12 +232,14 @@ void with_key(const YAML::Node& m, const std::string& path, const char* key, F&&
 
 void read_rules(Reader& r, const YAML::Node& n, RulesConfig& c) {
   const std::string p = "rules";
-  if (!r.mapping(n, p, {"paths", "strict"})) return;
+  if (!r.mapping(n, p, {"paths", "strict", "watch"})) return;
   with_key(n, p, "paths", [&](const YAML::Node& v, const std::string& kp) {
     r.string_list(v, kp, c.paths, true);
   });
   with_key(n, p, "strict",
            [&](const YAML::Node& v, const std::string& kp) { r.boolean(v, kp, c.strict); });
+  with_key(n, p, "watch",
+           [&](const YAML::Node& v, const std::string& kp) { r.toggle(v, kp, c.watch); });
 }
 
 void read_sources(Reader& r, const YAML::Node& n, SourcesConfig& c) {

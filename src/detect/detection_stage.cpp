@@ -8,6 +8,16 @@ class DetectionStage::Sink final : public MatchSink {
  public:
   explicit Sink(DetectionStage& stage) : stage_(stage) {}
   void on_match(uint32_t rule_index, std::span<const Event* const> events) override {
+    deliver(rule_index, events, nullptr);
+  }
+  void on_match_detail(uint32_t rule_index, std::span<const Event* const> events,
+                       const MatchDetail& detail) override {
+    deliver(rule_index, events, &detail);
+  }
+
+ private:
+  void deliver(uint32_t rule_index, std::span<const Event* const> events,
+               const MatchDetail* detail) {
     const RuleSet& set = *stage_.set_;
     if (rule_index >= set.rules.size()) return;
     if (!set.rules[rule_index].enabled) {
@@ -16,10 +26,9 @@ class DetectionStage::Sink final : public MatchSink {
     }
     ++stage_.stats_.matches;
     ++stage_.rule_matches_[rule_index];
-    if (stage_.on_detection_) stage_.on_detection_(set, rule_index, events);
+    if (stage_.on_detection_) stage_.on_detection_(set, rule_index, events, detail);
   }
 
- private:
   DetectionStage& stage_;
 };
 
@@ -53,6 +62,14 @@ void DetectionStage::process(const EventBatch& batch) {
 
 void DetectionStage::finish() {
   for (auto& m : matchers_) m->finish(*sink_);
+}
+
+void DetectionStage::add_rule_counters(std::span<uint64_t> evaluations,
+                                       std::span<RuleFaults> faults) const {
+  for (const auto& m : matchers_) {
+    m->add_rule_counters(evaluations, {});  // matches are counted by the sink
+    m->add_rule_faults(faults);
+  }
 }
 
 DetectionStats DetectionStage::stats() const {

@@ -28,9 +28,10 @@ class RuleSetHolder {
   std::atomic<std::shared_ptr<const RuleSet>> current_;
 };
 
-// Called for each detection; `events` are valid only during the call.
-using DetectionCallback =
-    std::function<void(const RuleSet& set, uint32_t rule_index, std::span<const Event* const>)>;
+// Called for each detection; `events` and `detail` (null unless the rule supplied its own
+// title/details/severity, e.g. a Wasm rule's emit_alert) are valid only during the call.
+using DetectionCallback = std::function<void(const RuleSet& set, uint32_t rule_index,
+                                             std::span<const Event* const>, const MatchDetail*)>;
 
 struct DetectionStats {
   uint64_t events = 0;
@@ -53,6 +54,11 @@ class DetectionStage {
   DetectionStats stats() const;
   // Per-rule counters of the current snapshot, indexed like RuleSet::rules.
   std::vector<uint64_t> rule_matches() const { return rule_matches_; }
+  // The snapshot the stage matches with now (null before the first one).
+  const RuleSet* current() const { return set_.get(); }
+  // Adds each rule's evaluations and faults (Wasm traps, quarantines) since the current
+  // snapshot was taken up; spans are indexed like current()->rules.
+  void add_rule_counters(std::span<uint64_t> evaluations, std::span<RuleFaults> faults) const;
 
  private:
   class Sink;

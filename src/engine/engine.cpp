@@ -13,6 +13,11 @@ Engine::Engine(EngineOptions options)
   holder_.publish(std::make_shared<const RuleSet>());
   alerts_.set_metrics(&metrics_);
   metrics::register_process_metrics(metrics_);
+  reload_attempts_ = &metrics_.counter(
+      "wsn_rule_reload_attempts_total",
+      "Rule reloads asked for (SIGHUP, a watched rules directory), by result: published, or "
+      "rejected because a rule failed to compile (the previous rules stay).",
+      {"result"});
   auto& loaded = metrics_.gauge("wsn_rules_loaded", "Rules in the running snapshot, by state.",
                                 {"state"});
   metrics_.add_collector([this, &loaded] {
@@ -71,7 +76,18 @@ class PipelineMetrics {
         lost_(m.counter("wsn_kernel_drops_total",
                         "Records lost before reaching the agent (kernel ring buffer full).",
                         {"source"}).with({source})),
-        evaluations_(m.counter("wsn_rule_evaluations_total", "Rule evaluations performed.").get()),
+        evaluations_(m.counter("wsn_rule_evaluations_total",
+                               "Rule evaluations performed (candidates the prefilter let through), "
+                               "by rule.",
+                               {"rule"})),
+        traps_(m.counter("wsn_wasm_traps_total", "Traps of a Wasm rule's module, by rule.",
+                         {"rule"})),
+        quarantines_(m.counter("wsn_wasm_quarantines_total",
+                               "Times a Wasm rule's module was quarantined after repeated traps.",
+                               {"rule"})),
+        quarantined_(m.gauge("wsn_wasm_quarantined",
+                             "1 while a Wasm rule's module is quarantined (not evaluated).",
+                             {"rule"})),
         matches_(m.counter("wsn_rule_matches_total", "Detections, by rule.", {"rule"})),
         latency_(m.histogram("wsn_event_evaluation_seconds",
                              "Time to match one event against the rules (each event of a batch "
@@ -103,10 +119,8 @@ class PipelineMetrics {
     lost_.set_total(src.lost);
     queue_.set(static_cast<double>(bus.depth()));
     const DetectionStats d = detection.stats();
+    update_rules(detection);
     // Matcher counters restart with each new rule snapshot: keep the total monotonic.
-    if (d.matcher.evaluations < last_evaluations_) eval_base_ += last_evaluations_;
-    last_evaluations_ = d.matcher.evaluations;
-    evaluations_.set_total(eval_base_ + d.matcher.evaluations);
     if (d.matcher.errors < last_errors_) error_base_ += last_errors_;
     last_errors_ = d.matcher.errors;
     errors_.set_total(error_base_ + d.matcher.errors);
@@ -114,19 +128,72 @@ class PipelineMetrics {
     reloads_.set_total(d.reloads);
   }
 
+  // Per-rule series. Matchers count from zero for each snapshot they are built from, so the
+  // counters advance by the difference to what was last seen for the same snapshot.
+  void update_rules(const DetectionStage& detection) {
+    const RuleSet* set = detection.current();
+    if (!set) return;
+    const size_t n = set->rules.size();
+    if (set->generation != rules_generation_ || rule_series_.size() != n) {
+      rules_generation_ = set->generation;
+      rule_series_.assign(n, RuleSeries{});
+      for (size_t k = 0; k < n; ++k) {
+        const RuleMeta& r = set->rules[k];
+        RuleSeries& rs = rule_series_[k];
+        rs.evaluations = &evaluations_.with({r.id});
+        if (r.kind == RuleKind::kWasm) {
+          rs.traps = &traps_.with({r.id});
+          rs.quarantines = &quarantines_.with({r.id});
+          rs.quarantined = &quarantined_.with({r.id});
+        }
+      }
+    }
+    evals_now_.assign(n, 0);
+    faults_now_.assign(n, RuleFaults{});
+    detection.add_rule_counters(evals_now_, faults_now_);
+    for (size_t k = 0; k < n; ++k) {
+      RuleSeries& rs = rule_series_[k];
+      advance(*rs.evaluations, rs.last_evaluations, evals_now_[k]);
+      if (!rs.traps) continue;
+      advance(*rs.traps, rs.last_traps, faults_now_[k].traps);
+      advance(*rs.quarantines, rs.last_quarantines, faults_now_[k].quarantines);
+      rs.quarantined->set(faults_now_[k].quarantined ? 1 : 0);
+    }
+  }
+
   void observe_batch(double seconds, size_t events) {
     if (events > 0) latency_.observe(seconds / static_cast<double>(events), events);
   }
 
  private:
-  metrics::Counter &received_, &processed_, &dropped_, &malformed_, &lost_, &evaluations_;
+  struct RuleSeries {
+    metrics::Counter* evaluations = nullptr;
+    metrics::Counter* traps = nullptr;  // Wasm rules only
+    metrics::Counter* quarantines = nullptr;
+    metrics::Gauge* quarantined = nullptr;
+    uint64_t last_evaluations = 0, last_traps = 0, last_quarantines = 0;
+  };
+  static void advance(metrics::Counter& c, uint64_t& last, uint64_t now) {
+    if (now > last) c.inc(now - last);
+    last = now;
+  }
+
+  metrics::Counter &received_, &processed_, &dropped_, &malformed_, &lost_;
+  metrics::Family<metrics::Counter>& evaluations_;
+  metrics::Family<metrics::Counter>& traps_;
+  metrics::Family<metrics::Counter>& quarantines_;
+  metrics::Family<metrics::Gauge>& quarantined_;
   metrics::Family<metrics::Counter>& matches_;
   metrics::Histogram& latency_;
   metrics::Gauge &queue_, &pending_;
   metrics::Counter &reloads_, &errors_;
   std::vector<metrics::Counter*> per_rule_;
   uint64_t generation_ = ~uint64_t{0};
-  uint64_t last_evaluations_ = 0, eval_base_ = 0, last_errors_ = 0, error_base_ = 0;
+  uint64_t last_errors_ = 0, error_base_ = 0;
+  uint64_t rules_generation_ = ~uint64_t{0};
+  std::vector<RuleSeries> rule_series_;
+  std::vector<uint64_t> evals_now_;
+  std::vector<RuleFaults> faults_now_;
 };
 
 }  // namespace
@@ -137,7 +204,11 @@ bool Engine::reload_rules(std::vector<std::string>& errors, std::vector<std::str
   RuleSetBuild build =
       compile_rules(options_.rule_paths, compilers_, registry_, generation_ + 1, errors, warnings,
                     enabled_overrides_);
-  if (errors.size() != before) return false;
+  if (errors.size() != before) {
+    reload_attempts_->with({"rejected"}).inc();
+    return false;
+  }
+  reload_attempts_->with({"published"}).inc();
   ++generation_;
   holder_.publish(std::move(build.rule_set));
   return true;
@@ -156,9 +227,10 @@ Status Engine::run(EventSource& source, RunStats& stats) {
   EventBus bus(options_.bus_batches, options_.batch_size, options_.policy);
   PipelineMetrics pipeline(metrics_, source.name());
   DetectionStage detection(holder_, [this, &pipeline](const RuleSet& set, uint32_t rule,
-                                                      std::span<const Event* const> events) {
+                                                      std::span<const Event* const> events,
+                                                      const MatchDetail* detail) {
     pipeline.on_match(set, rule);
-    alerts_.on_detection(set, rule, events);
+    alerts_.on_detection(set, rule, events, detail);
   });
 
   Status source_status;

@@ -47,6 +47,8 @@ class Engine {
   ~Engine();
 
   FieldRegistry& registry() { return registry_; }
+  // The rule files and directories this engine loads (EngineOptions::rule_paths).
+  const std::vector<std::string>& rule_paths() const { return options_.rule_paths; }
   AlertManager& alerts() { return alerts_; }
   // Engine metrics (events, rules, latency, alerts, sinks, process) for /metrics; other
   // components register theirs here too.
@@ -79,6 +81,7 @@ class Engine {
   FieldRegistry registry_;
   RuleSetHolder holder_;
   metrics::Registry metrics_;  // before alerts_: the alert manager unregisters from it
+  metrics::Family<metrics::Counter>* reload_attempts_ = nullptr;
   AlertManager alerts_;
   std::vector<std::unique_ptr<RuleKindCompiler>> compilers_;
   std::mutex load_mu_;  // serializes load_rules/reload_rules/set_rule_enabled

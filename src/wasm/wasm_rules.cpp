@@ -61,4 +61,15 @@ void WasmMatcher::add_rule_counters(std::span<uint64_t> evaluations,
   }
 }
 
+void WasmMatcher::add_rule_faults(std::span<RuleFaults> faults) const {
+  for (const auto& r : runners_) {
+    const uint32_t k = r->binding().rule_index;
+    if (k >= faults.size()) continue;
+    const RunnerStats& s = r->stats();
+    faults[k].traps += s.traps;
+    faults[k].quarantines += s.quarantines;
+    faults[k].quarantined = faults[k].quarantined || s.quarantined;
+  }
+}
+
 }  // namespace wsn::wasm

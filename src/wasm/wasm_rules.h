@@ -40,6 +40,7 @@ class WasmMatcher final : public Matcher {
   MatcherStats stats() const override;
   void add_rule_counters(std::span<uint64_t> evaluations,
                          std::span<uint64_t> matches) const override;
+  void add_rule_faults(std::span<RuleFaults> faults) const override;
 
   const std::vector<std::unique_ptr<ModuleRunner>>& runners() const { return runners_; }
 

@@ -100,6 +100,48 @@ TEST(AlertDedupe, FloodOfIdenticalDetectionsBecomesTwoAlertsWithTheCount) {
       << f.rec.json[1];
 }
 
+TEST(AlertDetail, RuleProvidedTitleDetailsAndSeverityReachTheAlertAndTheFollowUp) {
+  Fixture f({.dedupe_window_ns = 60 * kSec});
+  const RuleSet set = rules();  // rule severity: high
+  auto detect_with = [&](int64_t t, std::string_view title, std::string_view details,
+                         Severity sev) {
+    const Event e = proc(t, "E1");
+    const Event* ev = &e;
+    MatchDetail d;
+    d.has_severity = true;
+    d.severity = sev;
+    d.title = title;
+    d.details = details;
+    f.m->on_detection(set, 0, {&ev, 1}, &d);
+  };
+  detect_with(kSec, "Reverse shell", "bash -i to 10.0.0.1:443", Severity::kCritical);
+  detect_with(2 * kSec, "Reverse shell", "nc -e to 10.0.0.2:4444", Severity::kLow);
+  detect(*f.m, set, 1, proc(3 * kSec, "E1"));  // no detail: the rule's own words
+  f.m->finish();
+  ASSERT_EQ(f.rec.alerts.size(), 3u);
+  EXPECT_EQ(f.rec.alerts[0].severity, Severity::kCritical);
+  EXPECT_EQ(f.rec.alerts[0].title, "Reverse shell");
+  EXPECT_NE(f.rec.json[0].find(R"("event":{"kind":"alert","severity":99,"severity_label":)"
+                               R"("critical"},"message":"Reverse shell","rule":)"),
+            std::string::npos)
+      << f.rec.json[0];
+  EXPECT_NE(f.rec.json[0].find(R"("count":1,"details":"bash -i to 10.0.0.1:443"})"),
+            std::string::npos)
+      << f.rec.json[0];
+  // Rule 1 had no detail: the rule's severity, no message, no details.
+  EXPECT_EQ(f.rec.alerts[1].rule->id, "r1");
+  EXPECT_EQ(f.rec.alerts[1].severity, Severity::kHigh);
+  EXPECT_EQ(f.rec.json[1].find("\"message\""), std::string::npos);
+  EXPECT_EQ(f.rec.json[1].find("\"details\""), std::string::npos);
+  // The dedupe follow-up carries the last folded detection's detail.
+  EXPECT_EQ(f.rec.alerts[2].count, 1u);
+  EXPECT_EQ(f.rec.alerts[2].severity, Severity::kLow);
+  EXPECT_EQ(f.rec.alerts[2].details, "nc -e to 10.0.0.2:4444");
+  std::string text;
+  format_alert_text(f.rec.alerts[0], text);
+  EXPECT_NE(text.find(R"(CRITICAL r0 "Rule 0" msg="Reverse shell")"), std::string::npos) << text;
+}
+
 TEST(AlertDedupe, WindowsAreKeyedByRuleAndEntityAndCloseOnEventTime) {
   Fixture f({.dedupe_window_ns = 10 * kSec});
   const RuleSet set = rules();
@@ -314,6 +356,7 @@ TEST(AlertText, OneLineSummaryEscapesControlCharacters) {
   r->severity = Severity::kCritical;
   r->mitre = {"T1"};
   a.rule = r;
+  a.severity = a.rule->severity;
   a.time_ns = 2 * kSec;
   a.count = 3;
   Event e;

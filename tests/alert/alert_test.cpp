@@ -37,6 +37,7 @@ TEST(AlertJson, SerializesEcsAlertDeterministically) {
   FieldRegistry reg;
   Alert a;
   a.rule = rule();
+  a.severity = a.rule->severity;
   a.sequence = 3;
   a.events = {process_event("sh", 1'763'633'643'412'000'000)};
   a.time_ns = a.events[0].time_ns();
@@ -68,6 +69,7 @@ TEST(AlertJson, SequenceAlertsCarryEveryEventInOrder) {
   FieldRegistry reg;
   Alert a;
   a.rule = rule();
+  a.severity = a.rule->severity;
   a.events = {process_event("curl", 1'000'000'000), process_event("chmod", 2'000'000'000),
               process_event("x.sh", 3'000'000'000)};
   a.time_ns = 3'000'000'000;

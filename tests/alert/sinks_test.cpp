@@ -41,6 +41,7 @@ Alert make_alert(uint64_t seq, Severity sev = Severity::kHigh, const std::string
   r->severity = sev;
   Alert a;
   a.rule = r;
+  a.severity = a.rule->severity;
   a.sequence = seq;
   a.time_ns = 1'763'633'643'412'345'678LL + static_cast<int64_t>(seq);
   Event e;

@@ -38,6 +38,7 @@ std::string alert_json(uint64_t seq) {
 Alert dummy_alert() {
   Alert a;
   a.rule = std::make_shared<RuleMeta>();
+  a.severity = a.rule->severity;
   return a;
 }
 

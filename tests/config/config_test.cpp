@@ -253,6 +253,7 @@ TEST(Config, DocumentedDefaultFileEqualsTheBuiltInDefaults) {
   const Config d;
   EXPECT_EQ(c.rules.paths, d.rules.paths);
   EXPECT_EQ(c.rules.strict, d.rules.strict);
+  EXPECT_EQ(c.rules.watch, d.rules.watch);
   EXPECT_EQ(c.sources.ebpf.enabled, d.sources.ebpf.enabled);
   EXPECT_EQ(c.sources.ebpf.ring_buffer_bytes, d.sources.ebpf.ring_buffer_bytes);
   EXPECT_EQ(c.sources.ebpf.process_table, d.sources.ebpf.process_table);

@@ -90,7 +90,7 @@ TEST(DetectionStage, RoutesMatchesWithRuleIndexAndCounts) {
   RuleSetHolder holder;
   holder.publish(build.rule_set);
   std::vector<std::string> seen;
-  DetectionStage stage(holder, [&](const RuleSet& set, uint32_t idx, auto events) {
+  DetectionStage stage(holder, [&](const RuleSet& set, uint32_t idx, auto events, const MatchDetail*) {
     ASSERT_EQ(events.size(), 1u);
     seen.push_back(set.rules[idx].id);
   });
@@ -111,7 +111,7 @@ TEST(DetectionStage, NewSnapshotTakesEffectAtTheNextBatch) {
   holder.publish(build_rule_set(sources("id: a\nname: A\ntype: eql\nquery: nc\n"), cs, reg, 1)
                      .rule_set);
   std::vector<std::string> seen;
-  DetectionStage stage(holder, [&](const RuleSet& set, uint32_t idx, auto) {
+  DetectionStage stage(holder, [&](const RuleSet& set, uint32_t idx, auto, const MatchDetail*) {
     seen.push_back(set.rules[idx].id);
   });
   stage.process(batch_of({"nc", "sh"}));

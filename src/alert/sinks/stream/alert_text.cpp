@@ -47,12 +47,17 @@ void format_alert_text(const Alert& alert, std::string& out) {
   const RuleMeta& rule = *alert.rule;
   format_rfc3339(alert.time_ns, out);
   out += ' ';
-  for (char c : severity_label(rule.severity)) out += static_cast<char>(c - 'a' + 'A');
+  for (char c : severity_label(alert.severity)) out += static_cast<char>(c - 'a' + 'A');
   out += ' ';
   append_escaped(rule.id, out);
   out += " \"";
   append_escaped(rule.name, out);
   out += '"';
+  if (!alert.title.empty()) {
+    out += " msg=\"";
+    append_escaped(alert.title, out);
+    out += '"';
+  }
   if (!alert.events.empty()) {
     const Event& e = alert.events.back();
     append_field(e, fields::kHostName, "host", false, out);

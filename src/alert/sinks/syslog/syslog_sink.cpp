@@ -67,7 +67,7 @@ void SyslogSink::format_message(const Alert& alert, std::string_view json, int f
                                 std::string& out) {
   const RuleMeta& rule = *alert.rule;
   out += '<';
-  out += std::to_string(facility * 8 + severity_code(rule.severity));
+  out += std::to_string(facility * 8 + severity_code(alert.severity));
   out += ">1 ";
   // TIME-SECFRAC allows at most 6 digits: truncate to microseconds.
   const int64_t us_ns = alert.time_ns - ((alert.time_ns % 1000) + 1000) % 1000;
@@ -81,7 +81,7 @@ void SyslogSink::format_message(const Alert& alert, std::string_view json, int f
   out += " alert [wsn@32473 rule_id=\"";
   append_param(rule.id, out);
   out += "\" severity=\"";
-  out += severity_label(rule.severity);
+  out += severity_label(alert.severity);
   out += "\" sequence=\"";
   out += std::to_string(alert.sequence);
   out += "\" count=\"";

@@ -1,0 +1,121 @@
+// Wasm rules through the whole engine (rule files → detection → alert manager → sink): a
+// module's own alert title, details and severity reach the alert JSON, and the per-rule
+// evaluation and per-module trap/quarantine counters reach the metrics registry.
+#include <simdjson.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "collect/replay/jsonl_replay_source.h"
+#include "engine/engine.h"
+#include "wasm_test_util.h"
+
+namespace wsn::wasm::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSample = WSN_SOURCE_DIR "/data/sample/linux-activity.jsonl";
+
+class JsonCapture final : public AlertSink {
+ public:
+  explicit JsonCapture(std::vector<std::string>& out) : out_(out) {}
+  std::string_view name() const override { return "capture"; }
+  bool write(const Alert&, std::string_view json) override {
+    out_.emplace_back(json);
+    return true;
+  }
+
+ private:
+  std::vector<std::string>& out_;
+};
+
+class EngineWasmTest : public WasmFixture {
+ protected:
+  void SetUp() override {
+    WasmFixture::SetUp();
+    dir_ = cache_dir_ / "rules";
+    fs::create_directories(dir_);
+    // The engine builds its Wasm rule kind from the default options, which read these.
+    ::setenv("WSN_WASM_HELPER", WSN_WASM_HELPER_PATH, 1);
+    ::setenv("WSN_WASM_CACHE_DIR", (cache_dir_ / "cache").c_str(), 1);
+    ::setenv("WSN_WASM_TIER", "interp", 1);
+  }
+  void TearDown() override {
+    ::unsetenv("WSN_WASM_HELPER");
+    ::unsetenv("WSN_WASM_CACHE_DIR");
+    ::unsetenv("WSN_WASM_TIER");
+    WasmFixture::TearDown();
+  }
+
+  void write_rule(const std::string& file, const std::string& id, const std::string& module,
+                  const std::string& severity) {
+    std::ofstream(dir_ / file) << "id: " << id << "\nname: " << id << " rule\nseverity: "
+                               << severity << "\ntype: wasm\nmodule: " << module << "\n";
+  }
+
+  fs::path dir_;
+};
+
+uint64_t counter(Engine& engine, const char* name, const std::string& rule) {
+  return engine.metrics().counter(name, "", {"rule"}).with({rule}).value();
+}
+
+TEST_F(EngineWasmTest, ModuleTitleDetailsSeverityAndCountersReachAlertsAndMetrics) {
+  write_rule("shell.yml", "t.shell", sdk_module("c_reverse_shell"), "low");
+  write_rule("loop.yml", "t.loop", std::string(WSN_WASM_TEST_MODULES) + "/loop.wasm", "medium");
+
+  EngineOptions options;
+  options.rule_paths = {dir_.string()};
+  Engine engine(options);
+  std::vector<std::string> errors;
+  engine.load_rules(errors);
+  ASSERT_TRUE(errors.empty()) << errors.front();
+  std::vector<std::string> alerts;
+  engine.alerts().add_sink(std::make_unique<JsonCapture>(alerts));
+  JsonlReplaySource source(kSample, engine.registry());
+  RunStats stats;
+  ASSERT_TRUE(engine.run(source, stats).ok());
+
+  // The reverse-shell module fires on the three reverse shells of the sample, with its own
+  // title, its own reason as details and its own severity (high; the rule file says low).
+  simdjson::dom::parser parser;
+  std::vector<std::string> details;
+  for (const auto& json : alerts) {
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS) << json;
+    ASSERT_EQ(std::string_view(doc["rule"]["id"]), "t.shell") << json;
+    EXPECT_EQ(std::string_view(doc["message"]), "Reverse shell command line");
+    EXPECT_EQ(std::string_view(doc["event"]["severity_label"]), "high");
+    EXPECT_EQ(int64_t(doc["event"]["severity"]), 73);
+    details.emplace_back(std::string_view(doc["alert"]["details"]));
+  }
+  ASSERT_EQ(alerts.size(), 3u);
+  for (const auto& d : details) EXPECT_FALSE(d.empty());
+  EXPECT_EQ(engine.metrics()
+                .counter("wsn_alerts_total", "", {"rule", "severity"})
+                .with({"t.shell", "high"})
+                .value(),
+            3u);
+
+  // Evaluations per rule: the module declares the process category, so it was called once
+  // for every process event of the log.
+  auto events = read_jsonl_file(kSample, engine.registry());
+  ASSERT_TRUE(events.ok());
+  uint64_t process_events = 0;
+  for (const Event& e : events.value()) process_events += e.category() == categories::kProcess;
+  EXPECT_EQ(counter(engine, "wsn_rule_evaluations_total", "t.shell"), process_events);
+
+  // The looping module traps on fuel until it is quarantined; every trap is counted for it.
+  const uint64_t traps = counter(engine, "wsn_wasm_traps_total", "t.loop");
+  const uint64_t quarantines = counter(engine, "wsn_wasm_quarantines_total", "t.loop");
+  EXPECT_GE(traps, 5u);
+  EXPECT_GE(quarantines, 1u);
+  EXPECT_LE(quarantines * 5, traps);  // quarantine after 5 consecutive traps
+  EXPECT_EQ(counter(engine, "wsn_wasm_traps_total", "t.shell"), 0u);
+  EXPECT_EQ(stats.detection.matcher.errors, traps);
+  EXPECT_EQ(engine.metrics().counter("wsn_rule_errors_total", "").get().value(), traps);
+}
+
+}  // namespace
+}  // namespace wsn::wasm::testing
