@@ -1,8 +1,9 @@
 // Live eBPF collector benchmark (root). Standalone: `ebpf_bench [--quick]`.
 //
 //  1. Overhead: a fork/exec storm and a file-open storm, timed with the collector off and on in
-//     the same run (alternating rounds, median per round), on the interest of a typical rule
-//     set: every event kind, reads reported under /etc/shadow and /root/.ssh/.
+//     the same run (alternating rounds, median per round), on three interests: every event
+//     kind with reads under /etc/shadow and /root/.ssh/; the hooks `run` attaches for the
+//     bundled rules; a process-only rule set (no syscall hook).
 //  2. Throughput: create+unlink storms from several processes for a fixed time; the events/s
 //     the ring buffer and the reader sustain, and the kernel drop counter (expected 0).
 //  3. Overload: a consumer that cannot keep up (the bus blocks, the reader stalls, the ring
@@ -168,6 +169,33 @@ EbpfOptions typical_options() {
   return opt;
 }
 
+// What `run` attaches for the bundled rules (interest pushdown; `run` prints the same list):
+// no ptrace, capset, chown, accept or bind hooks; reads only under the rules' path prefixes.
+EbpfOptions bundled_rules_options() {
+  EbpfOptions opt;
+  opt.interest = EbpfInterest::process_only();
+  for (const char* action : {"setuid", "setgid", "memfd_create"}) {
+    opt.interest.add("process", action);
+  }
+  for (const char* action : {"open_write", "create", "unlink", "rename", "chmod"}) {
+    opt.interest.add("file", action);
+  }
+  opt.interest.add("network", "connect");
+  opt.interest.add("driver", "load_module");
+  for (const char* p : {"/etc/gshadow", "/etc/gshadow-", "/etc/security/opasswd", "/etc/shadow",
+                        "/etc/shadow-", "/home/", "/root/.ssh/"}) {
+    opt.interest.add_read_prefix(p);
+  }
+  return opt;
+}
+
+// A rule set on process activity only: exec / fork / exit, no syscall hook at all.
+EbpfOptions process_only_options() {
+  EbpfOptions opt;
+  opt.interest = EbpfInterest::process_only();
+  return opt;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -240,7 +268,8 @@ double self_cpu_s() {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void overhead(const char* name, Storm kind, int iterations, int rounds) {
+void overhead(const char* name, Storm kind, int iterations, int rounds,
+              EbpfOptions (*options)() = typical_options) {
   std::vector<double> off, on;
   double cpu = 0, wall_on = 0;
   uint64_t events = 0;
@@ -248,7 +277,7 @@ void overhead(const char* name, Storm kind, int iterations, int rounds) {
   for (int r = 0; r < rounds; ++r) {
     off.push_back(timed_storm(kind, iterations));
     {
-      Running c(typical_options(), wsn::EventBus::Policy::kDrop, 1024, 0);
+      Running c(options(), wsn::EventBus::Policy::kDrop, 1024, 0);
       const double c0 = self_cpu_s();
       const uint64_t e0 = c.src().stats().events;
       const double t = timed_storm(kind, iterations);
@@ -386,6 +415,17 @@ int main(int argc, char** argv) {
   overhead("fork+exec /bin/true", kForkExec, quick ? 300 : 2000, rounds);
   overhead("open+close (read)", kOpen, quick ? 20000 : 200000, rounds);
   overhead("create+unlink", kCreateUnlink, quick ? 10000 : 50000, rounds);
+  // Interest pushdown: what the hooks of the bundled rules, and of a process-only rule set,
+  // cost the same storms.
+  std::printf("with the bundled rules' hooks (%s):\n",
+              bundled_rules_options().interest.to_string().c_str());
+  overhead("fork+exec /bin/true", kForkExec, quick ? 300 : 2000, rounds, bundled_rules_options);
+  overhead("open+close (read)", kOpen, quick ? 20000 : 200000, rounds, bundled_rules_options);
+  overhead("create+unlink", kCreateUnlink, quick ? 10000 : 50000, rounds, bundled_rules_options);
+  std::printf("with process-only hooks (%s):\n",
+              process_only_options().interest.to_string().c_str());
+  overhead("fork+exec /bin/true", kForkExec, quick ? 300 : 2000, rounds, process_only_options);
+  overhead("open+close (read)", kOpen, quick ? 20000 : 200000, rounds, process_only_options);
   std::printf("kernel-side cost per op (bpf_stats, per program, ns per storm op):\n");
   profile("fork+exec /bin/true", kForkExec, quick ? 300 : 2000);
   profile("open+close (read)", kOpen, quick ? 20000 : 200000);

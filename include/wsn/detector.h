@@ -74,11 +74,33 @@ class Matcher {
   virtual void add_rule_faults(std::span<RuleFaults> faults) const { (void)faults; }
 };
 
+// Which events a rule set can match, as far as its rules can tell before seeing any (interest
+// pushdown: the live collector then produces only these). In ECS terms, so any rule kind can
+// describe itself and any collector can map it to its hooks. Never narrower than the truth:
+// a rule that cannot be analysed sets `everything`.
+struct EventInterest {
+  // Events some rule can match: every listed constraint holds (an empty list: unconstrained).
+  struct Want {
+    std::string category;                    // event.category; "" = any category
+    std::vector<std::string> actions;        // event.action is one of these
+    std::vector<std::string> types;          // event.type holds one of these
+    std::vector<std::string> path_prefixes;  // file.path starts with one of these
+  };
+  bool everything = false;  // some rule may match any event at all
+  std::vector<Want> wants;
+};
+
 // Immutable compiled rules of one kind; shared by snapshots, safe to use from any thread.
 class CompiledRules {
  public:
   virtual ~CompiledRules() = default;
   virtual std::unique_ptr<Matcher> make_matcher() const = 0;
+  // Adds what these rules can match to `out` (category names resolve through `registry`).
+  // The default, for kinds that cannot tell, is everything.
+  virtual void add_interest(EventInterest& out, const FieldRegistry& registry) const {
+    (void)registry;
+    out.everything = true;
+  }
 };
 
 // One immutable snapshot of everything loaded. rule_index values passed to MatchSink index

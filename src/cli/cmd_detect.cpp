@@ -2,24 +2,19 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include <atomic>
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstring>
-#include <optional>
 #include <cstdio>
-#include <thread>
+#include <optional>
 
 #include "cli/commands.h"
+#include "cli/event_recorder.h"
 #include "cli/exit_codes.h"
+#include "cli/live.h"
 #include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/rule_loading.h"
 #include "collect/ebpf/ebpf_source.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "engine/engine.h"
-#include "event/json_writer.h"
 
 namespace wsn::cli {
 namespace {
@@ -47,57 +42,9 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
   cmd->add_flag("-q,--quiet", o.quiet, "Do not print the summary line on standard error.");
 }
 
-// Stops the engine on SIGINT/SIGTERM and reloads the rules on SIGHUP: the signals are blocked in
-// every thread and taken by a watcher thread with sigtimedwait, so no code runs in signal
-// context. SIGUSR1 (also blocked) wakes the watcher when the run is over.
-class SignalWatcher {
- public:
-  explicit SignalWatcher(Engine& engine) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGUSR1);
-    sigaddset(&set_, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-    thread_ = std::thread([this, &engine] {
-      const timespec tick{1, 0};
-      while (!done_.load()) {
-        const int sig = sigtimedwait(&set_, nullptr, &tick);
-        if (sig == SIGINT || sig == SIGTERM) engine.stop();
-        if (sig == SIGHUP) reload(engine);
-      }
-    });
-  }
-  static void reload(Engine& engine) {
-    std::vector<std::string> errors, warnings;
-    const bool ok = engine.reload_rules(errors, &warnings);
-    for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
-    for (const auto& e : errors) std::fputs(e.c_str(), stderr);
-    if (ok) {
-      fmt::print(stderr, "wasm-sentinel: rules reloaded ({} rules)\n",
-                 engine.rules()->rules.size());
-    } else {
-      fmt::print(stderr,
-                 "wasm-sentinel: rule reload rejected ({} error(s)); the previous rules stay "
-                 "active\n",
-                 errors.size());
-    }
-  }
-  ~SignalWatcher() {
-    done_.store(true);
-    pthread_kill(thread_.native_handle(), SIGUSR1);
-    thread_.join();
-  }
-
- private:
-  sigset_t set_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
-
-// Loads rules and opens the output; returns false (with exit_code set) on failure.
-bool prepare(Engine& engine, const DetectOptions& o, const config::Config& cfg,
-             config::Mode mode, bool live, std::unique_ptr<Operations>& ops, int& exit_code) {
+// Loads the rules; false (with exit_code set) when --strict / rules.strict refuses to start.
+bool load_rules_checked(Engine& engine, const DetectOptions& o, const config::Config& cfg,
+                        int& exit_code) {
   const LoadOutcome loaded = load_rules_reporting(engine);
   if (loaded.errors > 0) {
     fmt::print(stderr, "wasm-sentinel: {} rule error(s){}\n", loaded.errors,
@@ -108,6 +55,14 @@ bool prepare(Engine& engine, const DetectOptions& o, const config::Config& cfg,
       return false;
     }
   }
+  return true;
+}
+
+// Opens the outputs and the rest of the configured operations; false (with exit_code set) on
+// failure.
+bool start_operations(Engine& engine, const DetectOptions& o, const config::Config& cfg,
+                      config::Mode mode, bool live, std::unique_ptr<Operations>& ops,
+                      int& exit_code) {
   auto started = Operations::start(engine, cfg, mode, o.output, live);
   if (!started.ok()) {
     fmt::print(stderr, "wasm-sentinel: {}\n", started.error().message);
@@ -131,11 +86,15 @@ void print_summary(const RunStats& s, size_t rules) {
 int replay_file(const std::string& path, const DetectOptions& o,
                 config::Mode mode = config::Mode::kReplay) {
   int exit_code = kExitOk;
+  SignalWatcher::block_signals();
   config::Config cfg;
   if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
   Engine engine(engine_options(cfg, o.rules, bundled_rules_dir()));
   std::unique_ptr<Operations> ops;  // declared after the engine: stops (HTTP) before it
-  if (!prepare(engine, o, cfg, mode, /*live=*/false, ops, exit_code)) return exit_code;
+  if (!load_rules_checked(engine, o, cfg, exit_code) ||
+      !start_operations(engine, o, cfg, mode, /*live=*/false, ops, exit_code)) {
+    return exit_code;
+  }
   const std::string shown = path == "-" ? "<stdin>" : path;
   JsonlReplaySource source(path, engine.registry(), ReaderOptions{},
                            [&shown](const MalformedLine& m) {
@@ -174,41 +133,11 @@ void register_replay(CLI::App& app, int& exit_code) {
   cmd->callback([o, file, &exit_code] { exit_code = replay_file(*file, *o); });
 }
 
-// Paths whose read-only opens the live collector reports (reads are the one high-volume kind,
-// so they are filtered in the kernel): the credential files the bundled rules watch.
-constexpr const char* kReadPrefixes[] = {"/etc/shadow", "/etc/gshadow", "/etc/sudoers",
-                                         "/root/.ssh/", "/etc/ssh/ssh_host_"};
-
-// Writes every event of a live run as a JSON line that `replay` reads back as the same event.
-class EventRecorder {
- public:
-  static Result<std::unique_ptr<EventRecorder>> open(const std::string& path,
-                                                     const FieldRegistry& registry) {
-    std::FILE* f = std::fopen(path.c_str(), "we");
-    if (!f) {
-      const int err = errno;
-      return Error{"open record file " + path + ": " + std::strerror(err), err};
-    }
-    return std::unique_ptr<EventRecorder>(new EventRecorder(f, registry));
-  }
-  ~EventRecorder() { std::fclose(file_); }
-  void write(const Event& e) {
-    line_.clear();
-    write_event_json(e, registry_, line_);
-    line_ += '\n';
-    std::fwrite(line_.data(), 1, line_.size(), file_);
-  }
-
- private:
-  EventRecorder(std::FILE* f, const FieldRegistry& r) : file_(f), registry_(r) {}
-  std::FILE* file_;
-  const FieldRegistry& registry_;
-  std::string line_;
-};
-
-// Live detection with the eBPF collector. Returns nullopt (after saying why) when live
+// Live detection with the eBPF collector. Rules load first: the collector then attaches only
+// the hooks they need (interest pushdown). Returns nullopt (after saying why) when live
 // collection cannot run here, so the caller can fall back.
 std::optional<int> run_live(const DetectOptions& o) {
+  SignalWatcher::block_signals();
   config::Config cfg;
   if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
   if (!cfg.sources.ebpf.enabled) {
@@ -220,26 +149,14 @@ std::optional<int> run_live(const DetectOptions& o) {
                avail.error().message);
     return std::nullopt;
   }
-  collect::EbpfOptions eo;
-  eo.ring_buffer_bytes = cfg.sources.ebpf.ring_buffer_bytes;
-  eo.process_table_capacity = cfg.sources.ebpf.process_table;
-  eo.host_name = cfg.sources.ebpf.host_name;
-  for (const char* p : kReadPrefixes) eo.interest.add_read_prefix(p);
-  collect::EbpfSource source(eo);
-  if (Status s = source.start(); !s.ok()) {
-    fmt::print(stderr, "wasm-sentinel: live collection unavailable: {}\n", s.error().message);
-    return std::nullopt;
-  }
 
   EngineOptions options = engine_options(cfg, o.rules, bundled_rules_dir());
   options.policy = EventBus::Policy::kDrop;  // never stall the kernel reader
   std::unique_ptr<EventRecorder> recorder;
-  Engine* engine_ptr = nullptr;
   if (!o.record.empty()) {
     options.tap = [&recorder](const Event& e) { recorder->write(e); };
   }
   Engine engine(options);
-  engine_ptr = &engine;
   if (!o.record.empty()) {
     auto r = EventRecorder::open(o.record, engine.registry());
     if (!r.ok()) {
@@ -249,31 +166,29 @@ std::optional<int> run_live(const DetectOptions& o) {
     recorder = std::move(r.value());
   }
   int exit_code = kExitOk;
+  if (!load_rules_checked(engine, o, cfg, exit_code)) return exit_code;
+
+  const bool follow_rules = cfg.sources.ebpf.hooks == config::EbpfSourceConfig::Hooks::kRules;
+  collect::EbpfOptions eo = ebpf_options(cfg);
+  eo.interest = follow_rules ? rules_interest(*engine.rules(), engine.registry()) : every_event();
+  collect::EbpfSource source(eo);
+  if (Status s = source.start(); !s.ok()) {
+    fmt::print(stderr, "wasm-sentinel: live collection unavailable: {}\n", s.error().message);
+    return std::nullopt;
+  }
   std::unique_ptr<Operations> ops;
-  if (!prepare(engine, o, cfg, config::Mode::kRun, /*live=*/true, ops, exit_code)) {
+  if (!start_operations(engine, o, cfg, config::Mode::kRun, /*live=*/true, ops, exit_code)) {
     return exit_code;
   }
-  std::string hooks;
-  for (const auto& h : source.attached_hooks()) hooks += (hooks.empty() ? "" : " ") + h;
-  fmt::print(stderr, "wasm-sentinel: live detection with {} rules; hooks: {}; Ctrl-C stops\n",
-             engine.rules()->rules.size(), hooks);
-  SignalWatcher signals(engine);
-  std::thread timer;
-  std::atomic<bool> finished{false};
-  if (o.duration > 0) {
-    timer = std::thread([&] {
-      const auto until = std::chrono::steady_clock::now() +
-                         std::chrono::duration<double>(o.duration);
-      while (!finished.load() && std::chrono::steady_clock::now() < until) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      engine_ptr->stop();
-    });
-  }
+  SignalWatcher signals(engine);  // before saying we are live: a signal then finds it
+  print_hooks(source, eo.interest,
+              fmt::format("live detection with {} rules", engine.rules()->rules.size()));
   RunStats stats;
-  const Status st = engine.run(source, stats);
-  finished.store(true);
-  if (timer.joinable()) timer.join();
+  Status st;
+  {
+    LiveSupervisor supervisor(engine, source, eo.interest, follow_rules, o.duration);
+    st = engine.run(source, stats);
+  }
   if (!st.ok()) {
     fmt::print(stderr, "wasm-sentinel: {}\n", st.error().message);
     return kExitRuntimeError;
@@ -281,6 +196,13 @@ std::optional<int> run_live(const DetectOptions& o) {
   if (!o.quiet) {
     print_summary(stats, engine.rules()->rules.size());
     fmt::print(stderr, "wasm-sentinel: kernel drops: {}\n", stats.source.lost);
+  }
+  if (recorder) {
+    std::string error;
+    if (!recorder->close(error)) {
+      fmt::print(stderr, "wasm-sentinel: {}\n", error);
+      exit_code = kExitRuntimeError;
+    }
   }
   return stats.alerts.sink_failures > 0 ? kExitRuntimeError : exit_code;
 }

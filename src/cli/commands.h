@@ -10,6 +10,7 @@ namespace wsn::cli {
 
 void register_run(CLI::App& app, int& exit_code);
 void register_replay(CLI::App& app, int& exit_code);
+void register_record(CLI::App& app, int& exit_code);  // live events to JSON lines (cmd_record.cpp)
 void register_validate(CLI::App& app, int& exit_code);
 void register_list(CLI::App& app, int& exit_code);
 void register_compile(CLI::App& app, int& exit_code);  // Wasm AOT cache (cmd_compile.cpp)

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   int exit_code = wsn::cli::kExitOk;
   wsn::cli::register_run(app, exit_code);
   wsn::cli::register_replay(app, exit_code);
+  wsn::cli::register_record(app, exit_code);
   wsn::cli::register_validate(app, exit_code);
   wsn::cli::register_list(app, exit_code);
   wsn::cli::register_query(app, exit_code);

@@ -31,6 +31,10 @@ struct EbpfSourceConfig {
   uint64_t ring_buffer_bytes = uint64_t{16} << 20;
   uint64_t process_table = 65536;
   std::string host_name;  // empty: gethostname()
+  // Which hooks `run` attaches: those the loaded rules need (interest pushdown), or all of
+  // them (every event kind and every file read: heavy, for `record` of everything).
+  enum class Hooks : uint8_t { kRules, kAll };
+  Hooks hooks = Hooks::kRules;
 };
 
 struct SourcesConfig {

@@ -246,7 +246,9 @@ void read_sources(Reader& r, const YAML::Node& n, SourcesConfig& c) {
   const std::string p = "sources";
   if (!r.mapping(n, p, {"ebpf"})) return;
   with_key(n, p, "ebpf", [&](const YAML::Node& e, const std::string& ep) {
-    if (!r.mapping(e, ep, {"enabled", "ring_buffer", "process_table", "host_name"})) return;
+    if (!r.mapping(e, ep, {"enabled", "ring_buffer", "process_table", "host_name", "hooks"})) {
+      return;
+    }
     with_key(e, ep, "enabled",
              [&](const YAML::Node& v, const std::string& kp) { r.boolean(v, kp, c.ebpf.enabled); });
     with_key(e, ep, "ring_buffer", [&](const YAML::Node& v, const std::string& kp) {
@@ -257,6 +259,17 @@ void read_sources(Reader& r, const YAML::Node& n, SourcesConfig& c) {
     });
     with_key(e, ep, "host_name", [&](const YAML::Node& v, const std::string& kp) {
       r.scalar(v, kp, c.ebpf.host_name);
+    });
+    with_key(e, ep, "hooks", [&](const YAML::Node& v, const std::string& kp) {
+      std::string h;
+      if (!r.scalar(v, kp, h)) return;
+      if (h == "rules") {
+        c.ebpf.hooks = EbpfSourceConfig::Hooks::kRules;
+      } else if (h == "all") {
+        c.ebpf.hooks = EbpfSourceConfig::Hooks::kAll;
+      } else {
+        r.error(v, kp, "expected rules or all, got '" + h + "'");
+      }
     });
   });
 }

@@ -7,6 +7,7 @@
 #include "match/eval.h"
 #include "match/lineage.h"
 #include "match/prefilter.h"
+#include "match/rule_interest.h"
 #include "match/sequence.h"
 #include "match/strings.h"
 
@@ -61,6 +62,9 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
  public:
   explicit Engine(RuleSetPlan plan);
   std::unique_ptr<Matcher> make_matcher() const override;
+  void add_interest(EventInterest& out, const FieldRegistry& registry) const override {
+    add_plan_interest(plan, registry, out);  // rule_interest.cpp
+  }
 
   const Bucket* bucket(CategoryId c) const {
     if (c >= bucket_of_.size() || bucket_of_[c] < 0) return nullptr;

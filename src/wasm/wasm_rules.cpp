@@ -12,6 +12,21 @@ std::unique_ptr<Matcher> WasmRules::make_matcher() const {
   return std::make_unique<WasmMatcher>(rules_, options_, choice_);
 }
 
+void WasmRules::add_interest(EventInterest& out, const FieldRegistry& registry) const {
+  for (const WasmRule& r : rules_) {
+    const BoundMeta& b = r.module->bound;
+    if (b.all_categories) {
+      out.everything = true;
+      return;
+    }
+    for (CategoryId c : b.categories) {
+      EventInterest::Want w;
+      w.category = std::string(registry.category_name(c));
+      out.wants.push_back(std::move(w));
+    }
+  }
+}
+
 WasmMatcher::WasmMatcher(const std::vector<WasmRule>& rules,
                          std::shared_ptr<const WasmOptions> options, TierChoice choice)
     : options_(std::move(options)) {

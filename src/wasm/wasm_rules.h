@@ -23,6 +23,9 @@ class WasmRules final : public CompiledRules, public std::enable_shared_from_thi
   WasmRules(std::vector<WasmRule> rules, std::shared_ptr<const WasmOptions> options,
             TierChoice choice = TierChoice::kBest);
   std::unique_ptr<Matcher> make_matcher() const override;
+  // The categories each module's metadata declares (all of their events: a module's logic
+  // cannot be analysed); no declaration or "*" is everything.
+  void add_interest(EventInterest& out, const FieldRegistry& registry) const override;
   const std::vector<WasmRule>& rules() const { return rules_; }
   const WasmOptions& options() const { return *options_; }
 

@@ -187,21 +187,10 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
       return bpf_error("installing exit handler " + std::string(family_program(f)), errno);
     }
   }
-  if (interest.reads_mode() == 1) {
-    struct {
-      uint32_t prefixlen;
-      uint8_t data[WSN_READ_PREFIX_MAX];
-    } key{};
-    const uint8_t one = 1;
+  self->reads_mode_ = interest.reads_mode();
+  if (self->reads_mode_ == 1) {
     for (const std::string& p : interest.read_prefixes()) {
-      std::memset(&key, 0, sizeof(key));
-      const size_t n = std::min(p.size(), sizeof(key.data));
-      std::memcpy(key.data, p.data(), n);
-      key.prefixlen = static_cast<uint32_t>(n * 8);
-      if (bpf_map__update_elem(skel->maps.wsn_read_prefixes, &key, sizeof(key), &one, sizeof(one),
-                               BPF_ANY) != 0) {
-        return bpf_error("adding read prefix '" + p + "'", errno);
-      }
+      if (Status s = self->add_read_prefix(p); !s.ok()) return s.error();
     }
   }
 
@@ -236,6 +225,24 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
     }
   }
   return self;
+}
+
+Status BpfLoader::add_read_prefix(std::string_view prefix) {
+  if (reads_mode_ != 1) return Error{"read opens are not prefix-filtered in this run"};
+  struct {
+    uint32_t prefixlen;
+    uint8_t data[WSN_READ_PREFIX_MAX];
+  } key{};
+  const uint8_t one = 1;
+  const size_t n = std::min(prefix.size(), sizeof(key.data) - 1);
+  if (n == 0) return Error{"an empty read prefix would report every read"};
+  std::memcpy(key.data, prefix.data(), n);
+  key.prefixlen = static_cast<uint32_t>(n * 8);
+  if (bpf_map__update_elem(skel_->maps.wsn_read_prefixes, &key, sizeof(key), &one, sizeof(one),
+                           BPF_ANY) != 0) {
+    return bpf_error("adding read prefix '" + std::string(prefix) + "'", errno);
+  }
+  return {};
 }
 
 Status BpfLoader::attach_tracepoint(bpf_program* prog, const std::string& tracepoint) {

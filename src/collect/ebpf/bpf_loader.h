@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collect/ebpf/interest.h"
@@ -55,6 +56,10 @@ class BpfLoader {
   const std::vector<std::string>& attached() const { return attached_; }
   // Wanted hooks this kernel does not have ("tp:syscalls/sys_enter_finit_module").
   const std::vector<std::string>& unavailable() const { return unavailable_; }
+  // Reports read opens under one more path prefix from now on (the kernel trie is a map:
+  // no program changes). Only when loaded with prefix-filtered reads (reads_mode 1).
+  // Thread safe with the running programs.
+  Status add_read_prefix(std::string_view prefix);
 
  private:
   struct LinkDeleter {
@@ -70,6 +75,7 @@ class BpfLoader {
   std::string tracefs_;
   size_t ring_bytes_ = 0;
   int ncpus_ = 1;
+  uint32_t reads_mode_ = 0;
 };
 
 }  // namespace wsn::collect

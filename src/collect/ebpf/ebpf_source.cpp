@@ -227,6 +227,15 @@ std::vector<std::string> EbpfSource::unavailable_hooks() const {
   return impl_->unavailable;
 }
 
+Status EbpfSource::add_read_prefixes(const std::vector<std::string>& prefixes) {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->loader) return Error{"the eBPF collector is not running"};
+  for (const std::string& p : prefixes) {
+    if (Status s = impl_->loader->add_read_prefix(p); !s.ok()) return s;
+  }
+  return {};
+}
+
 Status ebpf_available() {
   struct stat st {};
   if (::stat("/sys/kernel/btf/vmlinux", &st) != 0) {

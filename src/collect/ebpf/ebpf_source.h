@@ -93,6 +93,10 @@ class EbpfSource final : public EventSource {
   // wanted hooks this kernel lacks; valid after start().
   std::vector<std::string> attached_hooks() const;
   std::vector<std::string> unavailable_hooks() const;
+  // Widens the read-open filter at run time (a rule reload that reads more paths): works when
+  // the source started with prefix-filtered reads; other changes need new hooks, i.e. a
+  // restart. Thread safe.
+  Status add_read_prefixes(const std::vector<std::string>& prefixes);
 
  private:
   struct Impl;

@@ -38,6 +38,10 @@ std::vector<std::string> EbpfSource::unavailable_hooks() const {
   return {};
 }
 
+Status EbpfSource::add_read_prefixes(const std::vector<std::string>&) {
+  return ebpf_available();
+}
+
 Status ebpf_available() {
   return Error{"this build has no eBPF collector (" WSN_EBPF_UNAVAILABLE_REASON
                "); rebuild on a host with kernel BTF, bpftool, clang and libbpf"};

@@ -28,6 +28,11 @@ constexpr EbpfEventInfo kEvents[] = {
 };
 static_assert(std::size(kEvents) == static_cast<size_t>(EbpfEvent::kCount));
 
+// An empty constraint list allows everything.
+bool listed(const std::vector<std::string>& list, std::string_view v) {
+  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+}
+
 constexpr size_t kMaxPrefixes = 256;
 constexpr size_t kMaxPrefixBytes = 251;  // WSN_READ_PREFIX_MAX less the NUL the kernel reads
 
@@ -101,6 +106,47 @@ std::string EbpfInterest::to_string() const {
     out += e.action;
     if (e.event == EbpfEvent::kFileOpen && reads_mode() == 1) {
       out += "(" + std::to_string(read_prefixes_.size()) + " prefixes)";
+    }
+    if (e.event == EbpfEvent::kFileOpen && reads_mode() == 2) out += "(every path)";
+  }
+  return out;
+}
+
+
+std::vector<std::string> EbpfInterest::missing(const EbpfInterest& needed) const {
+  std::vector<std::string> out;
+  for (const auto& e : kEvents) {
+    if (e.event == EbpfEvent::kFileOpen || !needed.wants(e.event) || wants(e.event)) continue;
+    out.push_back(std::string(e.category) + "/" + std::string(e.action));
+  }
+  if (needed.reads_mode() == 0 || reads_mode() == 2) return out;
+  if (needed.reads_mode() == 2) {
+    out.emplace_back("file/open of every path");
+    return out;
+  }
+  for (const std::string& p : needed.read_prefixes()) {
+    const bool covered = std::any_of(read_prefixes_.begin(), read_prefixes_.end(),
+                                     [&p](const std::string& q) { return p.starts_with(q); });
+    if (!covered) out.push_back("file/open under " + p);
+  }
+  return out;
+}
+
+EbpfInterest interest_from(const EventInterest& wanted) {
+  EbpfInterest out = EbpfInterest::process_only();
+  if (wanted.everything) {
+    out = EbpfInterest::all();
+    out.set_all_reads(true);
+    return out;
+  }
+  for (const EventInterest::Want& w : wanted.wants) {
+    for (const auto& e : kEvents) {
+      if (!w.category.empty() && w.category != e.category) continue;
+      if (!listed(w.actions, e.action) || !listed(w.types, e.type)) continue;
+      out.add(e.event);
+      if (e.event != EbpfEvent::kFileOpen) continue;
+      if (w.path_prefixes.empty()) out.set_all_reads(true);
+      for (const std::string& p : w.path_prefixes) out.add_read_prefix(p);
     }
   }
   return out;

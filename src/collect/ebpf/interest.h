@@ -1,9 +1,9 @@
 // Which events the live collector should produce (interest pushdown).
 //
-// The engine derives an EbpfInterest from its loaded rules (event.category / event.action
-// pairs, and the path prefixes of rules on file reads); the loader then loads and attaches
-// only the BPF programs those events need, plus process tracking (exec / fork / exit), which
-// is always on because every event's process.* fields come from it.
+// `run` derives an EbpfInterest from its loaded rules (interest_from: event.category /
+// event.action / event.type, and the path prefixes of rules on file reads); the loader then
+// loads and attaches only the BPF programs those events need, plus process tracking (exec /
+// fork / exit), which is always on because every event's process.* fields come from it.
 //
 // Reads ("file" / "open", a read-only open) are the one high-volume kind: they are reported
 // only under the configured path prefixes (matched in the kernel), or for every path when
@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "wsn/detector.h"
 
 namespace wsn::collect {
 
@@ -76,6 +78,9 @@ class EbpfInterest {
   uint32_t reads_mode() const;
   // "exec fork exit file/open(2 prefixes) ..." for logs and the docs.
   std::string to_string() const;
+  // What `needed` wants that this interest does not deliver ("file/open under /etc/x",
+  // "network/connect"), e.g. after a rule reload; empty when covered.
+  std::vector<std::string> missing(const EbpfInterest& needed) const;
 
  private:
   static uint32_t bit(EbpfEvent e) { return 1u << static_cast<unsigned>(e); }
@@ -83,5 +88,10 @@ class EbpfInterest {
   std::vector<std::string> read_prefixes_;
   bool all_reads_ = false;
 };
+
+// The collector events a rule set's interest needs (the kinds whose category, action and type
+// some Want allows; read opens under its path prefixes, or every read when a Want on read
+// opens has none), plus process tracking. `everything` gives every kind and every read.
+EbpfInterest interest_from(const EventInterest& wanted);
 
 }  // namespace wsn::collect
