@@ -66,13 +66,24 @@ struct Workload {
   bool strip_generic = false;
   std::vector<uint64_t> rule_evals;  // per rule, last pass of the largest set run
   std::vector<uint64_t> rule_matches;
+  std::map<int64_t, uint64_t> alert_digest;  // BM_Detect/rules:N → CountingSink::digest
 };
 Workload* g = nullptr;
 
+// Counts matches and folds each one (rule, then the times of its events) into a digest, in
+// emission order, so that two builds of the engine can be checked for identical output.
 class CountingSink final : public wsn::MatchSink {
  public:
-  void on_match(uint32_t, std::span<const wsn::Event* const>) override { ++matches; }
+  void on_match(uint32_t rule, std::span<const wsn::Event* const> events) override {
+    ++matches;
+    mix(rule);
+    for (const wsn::Event* e : events) mix(static_cast<uint64_t>(e->time_ns()));
+  }
   uint64_t matches = 0;
+  uint64_t digest = 1469598103934665603ULL;
+
+ private:
+  void mix(uint64_t v) { digest = (digest ^ v) * 1099511628211ULL; }
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -155,7 +166,7 @@ void BM_Detect(benchmark::State& state) {
   std::vector<wsn::Event> batch(kBatch);
   for (auto _ : state) {
     auto matcher = rules->make_matcher();
-    sink.matches = 0;
+    sink = CountingSink();
     double seconds = 0;
     for (size_t k = 0; k < g->parsed.size(); k += kBatch) {
       // Untimed: stage the next batch the way the bus hands events to detection (recycled
@@ -170,6 +181,7 @@ void BM_Detect(benchmark::State& state) {
     matcher->finish(sink);
     state.SetIterationTime(seconds + seconds_since(t0));
     st = matcher->stats();
+    g->alert_digest[state.range(0)] = sink.digest;
     if (static_cast<size_t>(state.range(0)) >= g->rule_evals.size()) {
       g->rule_evals.assign(static_cast<size_t>(state.range(0)), 0);
       g->rule_matches.assign(static_cast<size_t>(state.range(0)), 0);
@@ -468,6 +480,12 @@ int main(int argc, char** argv) {
               "BM_Pipeline", false);
 
   print_rule_activity();
+  std::printf("alert digest (rule and event times of every alert, in order):");
+  for (const auto& [rules, d] : w.alert_digest) {
+    std::printf("  %lld rules %016llx", static_cast<long long>(rules),
+                static_cast<unsigned long long>(d));
+  }
+  std::printf("\n");
 
   const PendingMemory mem = measure_pending(w.pending);
   std::printf("\n== memory per pending sequence match ==\n");

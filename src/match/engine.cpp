@@ -1,8 +1,10 @@
 #include "match/engine.h"
 
 #include <algorithm>
+#include <bit>
 #include <span>
 #include <unordered_map>
+#include <utility>
 
 #include "match/eval.h"
 #include "match/lineage.h"
@@ -21,23 +23,38 @@ struct Unit {
   CategoryId category = kAnyCategory;
   NodeRef where = kNoNode;
   bool gated = false;  // evaluated only after a prefilter hit
+  uint8_t needed = 0;  // gated: bit k set for requirement k; all must be hit in one event
   uint32_t slot = 0;   // evaluation cache slot, shared by identical predicates
+  // Lazy fields (Engine::unit_lazy) to scan once the first requirement is met.
+  uint32_t lazy_first = 0;
+  uint32_t lazy_count = 0;
 };
+
+// Requirements per unit (prefilter extract_requirements); prefilter entries name a unit and
+// which of its requirements they meet: unit << kReqBits | requirement.
+constexpr uint32_t kReqBits = 2;
+constexpr size_t kMaxRequirements = 1u << kReqBits;
 
 struct FieldScan {
   FieldId field = kInvalidField;
   AhoCorasick ac;
-  std::vector<std::vector<uint32_t>> units_of_pattern;
+  std::vector<std::vector<uint32_t>> units_of_pattern;  // prefilter entries per pattern
+  bool primary = false;  // some unit's first requirement reads this field
+  int32_t lazy = -1;     // otherwise: its lazy slot (scanned only when a unit asks)
 };
 
-// Equality index of one field: folded value -> units, integer value -> units. Values the index
-// cannot decide (an address against strings, a float or text against integers) hit `undecided`.
+// Equality index of one field: folded value -> prefilter entries, integer value -> entries.
+// Values the index cannot decide (an address against strings, a float or text against
+// integers) hit every entry of the kind (string_units, int_units).
 struct FieldIndex {
   FieldId field = kInvalidField;
-  std::unordered_map<std::string, std::vector<uint32_t>, FoldHash, FoldEq> by_string;
+  StringSet by_string = StringSet(true);              // folded values
+  std::vector<std::vector<uint32_t>> string_entries;  // per member of by_string
   std::unordered_map<int64_t, std::vector<uint32_t>> by_int;
-  std::vector<uint32_t> string_units;  // every unit of by_string
-  std::vector<uint32_t> int_units;     // every unit of by_int
+  std::vector<uint32_t> string_units;  // every entry of by_string
+  std::vector<uint32_t> int_units;     // every entry of by_int
+  bool primary = false;
+  int32_t lazy = -1;
 };
 
 struct Bucket {
@@ -76,11 +93,22 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   std::vector<RuleInfo> info;
   Bucket any;
   uint32_t key_classes = 0;
+  // Fields that only serve later requirements are scanned only for events that met some unit's
+  // first requirement: a near miss costs the rare extra scan, not a scan of every event.
+  uint32_t lazy_slots = 0;
+  std::vector<uint32_t> unit_lazy;  // per unit [lazy_first, +lazy_count): lazy slots
 
  private:
   uint32_t add_unit(uint32_t rule, const EventPredicate& pred);
   uint32_t key_class(const RulePlan& rule, const StepPlan& step);
   bool signature(const Program& p, NodeRef r, std::string& out) const;
+  struct Secondary {  // a later requirement of a unit, on the field at `pos` of its bucket
+    uint32_t unit;
+    CategoryId category;
+    bool scan;
+    uint32_t pos;
+  };
+  std::vector<Secondary> secondaries_;
   std::unordered_map<std::string, uint32_t> key_class_of_;
   std::unordered_map<std::string, uint32_t> slot_of_;
   Bucket& bucket_for(CategoryId c);
@@ -160,46 +188,64 @@ uint32_t Engine::add_unit(uint32_t rule, const EventPredicate& pred) {
     u.slot = slot_of_.try_emplace(sig, id).first->second;
   }
   Bucket& b = bucket_for(pred.category);
-  auto req = extract_requirement(plan.rules[rule].program, pred.where);
-  if (req && req->kind != RequirementKind::kLiteral) {
-    u.gated = true;
-    FieldIndex* index = nullptr;
-    for (FieldIndex& x : b.indexes) {
-      if (x.field == req->field) index = &x;
-    }
-    if (index == nullptr) {
-      b.indexes.emplace_back();
-      index = &b.indexes.back();
-      index->field = req->field;
-    }
-    auto add_to = [id](std::vector<uint32_t>& us) {
-      if (us.empty() || us.back() != id) us.push_back(id);
+  const auto reqs = extract_requirements(plan.rules[rule].program, pred.where, kMaxRequirements);
+  for (uint32_t k = 0; k < reqs.size(); ++k) {
+    const Requirement& req = reqs[k];
+    const uint32_t entry = id << kReqBits | k;
+    auto add_to = [entry](std::vector<uint32_t>& es) {
+      if (es.empty() || es.back() != entry) es.push_back(entry);
     };
-    if (req->kind == RequirementKind::kExact) {
-      for (const std::string& lit : req->literals) add_to(index->by_string[lit]);
-      add_to(index->string_units);
-    } else {
-      for (int64_t v : req->ints) add_to(index->by_int[v]);
-      add_to(index->int_units);
-    }
-  } else if (req) {
     u.gated = true;
+    u.needed = static_cast<uint8_t>(u.needed | 1u << k);
+    if (req.kind != RequirementKind::kLiteral) {
+      FieldIndex* index = nullptr;
+      for (FieldIndex& x : b.indexes) {
+        if (x.field == req.field) index = &x;
+      }
+      if (index == nullptr) {
+        b.indexes.emplace_back();
+        index = &b.indexes.back();
+        index->field = req.field;
+      }
+      if (k == 0) index->primary = true;
+      if (k > 0) {
+        secondaries_.push_back(
+            {id, pred.category, false, static_cast<uint32_t>(index - b.indexes.data())});
+      }
+      if (req.kind == RequirementKind::kExact) {
+        for (const std::string& lit : req.literals) {
+          const size_t at = index->by_string.insert(lit);
+          if (at >= index->string_entries.size()) index->string_entries.resize(at + 1);
+          add_to(index->string_entries[at]);
+        }
+        add_to(index->string_units);
+      } else {
+        for (int64_t v : req.ints) add_to(index->by_int[v]);
+        add_to(index->int_units);
+      }
+      continue;
+    }
     FieldScan* scan = nullptr;
-    for (FieldScan& s : b.scans) {
-      if (s.field == req->field) scan = &s;
+    for (FieldScan& fs : b.scans) {
+      if (fs.field == req.field) scan = &fs;
     }
     if (scan == nullptr) {
       b.scans.emplace_back();
       scan = &b.scans.back();
-      scan->field = req->field;
+      scan->field = req.field;
     }
-    for (const std::string& lit : req->literals) {
+    if (k == 0) scan->primary = true;
+    if (k > 0) {
+      secondaries_.push_back(
+          {id, pred.category, true, static_cast<uint32_t>(scan - b.scans.data())});
+    }
+    for (const std::string& lit : req.literals) {
       const uint32_t pid = scan->ac.add(lit);
       if (pid >= scan->units_of_pattern.size()) scan->units_of_pattern.resize(pid + 1);
-      auto& us = scan->units_of_pattern[pid];
-      if (us.empty() || us.back() != id) us.push_back(id);
+      add_to(scan->units_of_pattern[pid]);
     }
-  } else if (b.always_rules.empty() || b.always_rules.back() != rule) {
+  }
+  if (reqs.empty() && (b.always_rules.empty() || b.always_rules.back() != rule)) {
     b.always_rules.push_back(rule);
   }
   units.push_back(u);
@@ -256,7 +302,13 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
     ri.trailing = !ri.missing_at.back().empty();
   }
   for (Bucket* b = &any; b != nullptr;) {
-    for (FieldScan& s : b->scans) s.ac.build();
+    for (FieldScan& s : b->scans) {
+      s.ac.build();
+      if (!s.primary) s.lazy = static_cast<int32_t>(lazy_slots++);
+    }
+    for (FieldIndex& x : b->indexes) {
+      if (!x.primary) x.lazy = static_cast<int32_t>(lazy_slots++);
+    }
     std::sort(b->always_rules.begin(), b->always_rules.end());
     b->always_rules.erase(std::unique(b->always_rules.begin(), b->always_rules.end()),
                           b->always_rules.end());
@@ -267,6 +319,16 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
       b = next < buckets_.size() ? &buckets_[next] : nullptr;
     }
   }
+  for (const Secondary& sec : secondaries_) {  // in unit order
+    Bucket& b = bucket_for(sec.category);
+    const int32_t lazy = sec.scan ? b.scans[sec.pos].lazy : b.indexes[sec.pos].lazy;
+    if (lazy < 0) continue;
+    Unit& u = units[sec.unit];
+    if (u.lazy_count == 0) u.lazy_first = static_cast<uint32_t>(unit_lazy.size());
+    unit_lazy.push_back(static_cast<uint32_t>(lazy));
+    ++u.lazy_count;
+  }
+  secondaries_.clear();
 }
 
 class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatcherInfo {
@@ -274,12 +336,12 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   explicit RuleMatcher(std::shared_ptr<const Engine> eng)
       : eng_(std::move(eng)),
         hit_stamp_(eng_->units.size(), 0),
+        hit_mask_(eng_->units.size(), 0),
+        lazy_stamp_(eng_->lazy_slots, 0),
         eval_stamp_(eng_->units.size(), 0),
         eval_result_(eng_->units.size(), 0),
-        rule_stamp_(eng_->plan.rules.size(), 0),
-        key_stamp_(eng_->key_classes, 0),
-        key_ok_(eng_->key_classes, 0),
-        key_cache_(eng_->key_classes),
+        cand_words_((eng_->plan.rules.size() + 63) / 64, 0),
+        keys_(eng_->key_classes),
         seqs_(eng_->plan.limits, eng_->plan.rules.size()),
         rule_evals_(eng_->plan.rules.size(), 0),
         rule_matches_(eng_->plan.rules.size(), 0) {
@@ -297,7 +359,6 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
                                                 eng_->plan.limits.max_join_keys_per_rule);
       }
     }
-    cand_.reserve(eng_->plan.rules.size());
     emit_buf_.reserve(16);
   }
 
@@ -328,45 +389,83 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   }
   bool unit_match(uint32_t u, const Event& e);
   void add_candidate(uint32_t rule) {
-    if (rule_stamp_[rule] != stamp_) {
-      rule_stamp_[rule] = stamp_;
-      cand_.push_back(rule);
-    }
+    const uint32_t w = rule >> 6;
+    cand_words_[w] |= uint64_t{1} << (rule & 63);
+    if (w < cand_lo_) cand_lo_ = w;
+    if (w + 1 > cand_hi_) cand_hi_ = w + 1;
   }
   void scan(const Bucket& b, const Event& e);
   void lookup(const FieldIndex& x, const Event& e);
-  void hit_units(std::span<const uint32_t> units);
+  void scan_field(const FieldScan& fs, const Event& e);
+  void hit_units(std::span<const uint32_t> entries);  // prefilter entries
+  // The current event's copy for joins, made once per event.
   const std::shared_ptr<const Event>& copy(const Event& e) {
     if (!current_copy_) current_copy_ = std::make_shared<const Event>(e);
     return current_copy_;
   }
+  // The current event's copy for sequences (an id in seqs_.copies()), made once per event; the
+  // matcher holds it until the next event.
+  uint32_t copy_id(const Event& e) {
+    if (current_copy_id_ == kNoCopy) {
+      current_copy_id_ = seqs_.copies().make(e);
+      seqs_.copies().hold(current_copy_id_);
+    }
+    return current_copy_id_;
+  }
+  void emit_partial(uint32_t rule, const Partial& p, MatchSink& sink);
   void emit(uint32_t rule, const std::vector<std::shared_ptr<const Event>>& events,
             MatchSink& sink);
+  void run_rule(uint32_t r, const Event& e, MatchSink& sink);
   void run_sequence(uint32_t r, const Event& e, MatchSink& sink);
   void run_join(uint32_t r, const Event& e, MatchSink& sink);
   void complete(uint32_t r, uint32_t id, MatchSink& sink);
-  bool key_of(uint32_t r, const StepPlan& step, uint32_t cls, const Event& e);
+  // The key of `step` for the current event, or null when it does not join (a null key).
+  struct CachedKey;
+  CachedKey* key_of(uint32_t r, const StepPlan& step, uint32_t cls, const Event& e);
+  // Id of the key in the sequence store (kNoKey: no partial holds it).
+  uint32_t key_id(CachedKey& k) {
+    if (k.epoch != seqs_.key_epoch()) {
+      k.id = seqs_.key_id(k.ref());
+      k.epoch = seqs_.key_epoch();
+    }
+    return k.id;
+  }
 
   std::shared_ptr<const Engine> eng_;
   ScratchArena scratch_;
   uint64_t stamp_ = 0;
+  // Per unit, for the current event (hit_stamp_ == stamp_): which requirements were met.
   std::vector<uint64_t> hit_stamp_;
+  std::vector<uint8_t> hit_mask_;
+  std::vector<uint64_t> lazy_stamp_;  // per lazy slot: == stamp_ when it is to be scanned
   std::vector<uint64_t> eval_stamp_;
   std::vector<uint8_t> eval_result_;
-  std::vector<uint64_t> rule_stamp_;
-  // Per key class, for the current event: the encoded key (or that it is null).
-  std::vector<uint64_t> key_stamp_;
-  std::vector<uint8_t> key_ok_;
-  std::vector<std::string> key_cache_;
-  std::vector<uint32_t> cand_;
+  // Candidate rules of the current event: a bitmap over rule indexes, so that they are visited
+  // in rule order without sorting; words [cand_lo_, cand_hi_) may be non-zero.
+  std::vector<uint64_t> cand_words_;
+  uint32_t cand_lo_ = UINT32_MAX;
+  uint32_t cand_hi_ = 0;
+  // Per key class, for the current event: the encoded key (or that it is null), its hash, and
+  // its id in the sequence store as of store epoch `epoch`.
+  struct CachedKey {
+    uint64_t stamp = 0;
+    bool ok = false;
+    std::string bytes;
+    uint64_t hash = 0;
+    uint32_t id = kNoKey;
+    uint64_t epoch = ~uint64_t{0};
+    KeyRef ref() const { return {bytes, hash}; }
+  };
+  std::vector<CachedKey> keys_;
   std::vector<LineageTracker> trackers_;
   SequenceStore seqs_;
   std::vector<std::unique_ptr<JoinStore>> joins_;
   std::vector<std::unordered_map<std::string, int64_t, ExactHash, ExactEq>> leading_seen_;
   std::vector<std::shared_ptr<const Event>> join_out_;
-  std::string key_;
   std::vector<const Event*> emit_buf_;
   std::shared_ptr<const Event> current_copy_;
+  static constexpr uint32_t kNoCopy = 0xFFFFFFFFu;
+  uint32_t current_copy_id_ = kNoCopy;
   const Event* current_ptr_ = nullptr;
   MatcherStats stats_;
   std::vector<uint64_t> rule_evals_;
@@ -381,7 +480,7 @@ std::unique_ptr<Matcher> Engine::make_matcher() const {
 bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
   const Unit& un = eng_->units[u];
   if (un.category != kAnyCategory && un.category != e.category()) return false;
-  if (un.gated && hit_stamp_[u] != stamp_) {
+  if (un.gated && (hit_stamp_[u] != stamp_ || hit_mask_[u] != un.needed)) {
     ++prefilter_skips_;
     return false;
   }
@@ -395,11 +494,22 @@ bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
   return r;
 }
 
-void RuleMatcher::hit_units(std::span<const uint32_t> units) {
-  for (uint32_t u : units) {
+void RuleMatcher::hit_units(std::span<const uint32_t> entries) {
+  for (uint32_t entry : entries) {
+    const uint32_t u = entry >> kReqBits;
     if (hit_stamp_[u] != stamp_) {
       hit_stamp_[u] = stamp_;
-      add_candidate(eng_->units[u].rule);
+      hit_mask_[u] = 0;
+    }
+    const uint32_t req = entry & (kMaxRequirements - 1);
+    hit_mask_[u] = static_cast<uint8_t>(hit_mask_[u] | 1u << req);
+    const Unit& un = eng_->units[u];
+    if (hit_mask_[u] == un.needed) {
+      add_candidate(un.rule);
+    } else if (req == 0) {
+      for (uint32_t k = 0; k < un.lazy_count; ++k) {
+        lazy_stamp_[eng_->unit_lazy[un.lazy_first + k]] = stamp_;
+      }
     }
   }
 }
@@ -407,9 +517,8 @@ void RuleMatcher::hit_units(std::span<const uint32_t> units) {
 void RuleMatcher::lookup(const FieldIndex& x, const Event& e) {
   const Value v = load_field(e, x.field);
   auto find_string = [&](std::string_view s) {
-    if (x.by_string.empty()) return;
-    auto it = x.by_string.find(s);
-    if (it != x.by_string.end()) hit_units(it->second);
+    const int64_t at = x.by_string.index_of(s);
+    if (at >= 0) hit_units(x.string_entries[static_cast<size_t>(at)]);
   };
   switch (v.kind) {
     case ValueKind::kString:
@@ -438,24 +547,44 @@ void RuleMatcher::lookup(const FieldIndex& x, const Event& e) {
 
 void RuleMatcher::scan(const Bucket& b, const Event& e) {
   for (uint32_t r : b.always_rules) add_candidate(r);
-  for (const FieldIndex& x : b.indexes) lookup(x, e);
-  for (const FieldScan& fs : b.scans) {
-    const Value v = load_field(e, fs.field);
-    auto on_hit = [&](uint32_t pattern) { hit_units(fs.units_of_pattern[pattern]); };
-    switch (v.kind) {
-      case ValueKind::kString:
-        fs.ac.scan(v.s, on_hit);
-        break;
-      case ValueKind::kStringList:
-        for (uint32_t k = 0; k < v.list_count; ++k) fs.ac.scan(v.item(k), on_hit);
-        break;
-      case ValueKind::kIp:
-        fs.ac.scan(v.ip->to_string(), on_hit);
-        break;
-      default:
-        break;
-    }
+  for (const FieldIndex& x : b.indexes) {
+    if (x.lazy < 0) lookup(x, e);
   }
+  for (const FieldScan& fs : b.scans) {
+    if (fs.lazy < 0) scan_field(fs, e);
+  }
+  // Fields of later requirements, when some unit met its first one.
+  for (const FieldIndex& x : b.indexes) {
+    if (x.lazy >= 0 && lazy_stamp_[static_cast<uint32_t>(x.lazy)] == stamp_) lookup(x, e);
+  }
+  for (const FieldScan& fs : b.scans) {
+    if (fs.lazy >= 0 && lazy_stamp_[static_cast<uint32_t>(fs.lazy)] == stamp_) scan_field(fs, e);
+  }
+}
+
+void RuleMatcher::scan_field(const FieldScan& fs, const Event& e) {
+  const Value v = load_field(e, fs.field);
+  auto on_hit = [&](uint32_t pattern) { hit_units(fs.units_of_pattern[pattern]); };
+  switch (v.kind) {
+    case ValueKind::kString:
+      fs.ac.scan(v.s, on_hit);
+      break;
+    case ValueKind::kStringList:
+      for (uint32_t k = 0; k < v.list_count; ++k) fs.ac.scan(v.item(k), on_hit);
+      break;
+    case ValueKind::kIp:
+      fs.ac.scan(v.ip->to_string(), on_hit);
+      break;
+    default:
+      break;
+  }
+}
+
+void RuleMatcher::emit_partial(uint32_t rule, const Partial& p, MatchSink& sink) {
+  emit_buf_.clear();
+  for (uint32_t c : p.events) emit_buf_.push_back(&seqs_.copies().get(c));
+  ++rule_matches_[rule];
+  sink.on_match(eng_->plan.rules[rule].rule_index, emit_buf_);
 }
 
 void RuleMatcher::emit(uint32_t rule, const std::vector<std::shared_ptr<const Event>>& events,
@@ -466,19 +595,18 @@ void RuleMatcher::emit(uint32_t rule, const std::vector<std::shared_ptr<const Ev
   sink.on_match(eng_->plan.rules[rule].rule_index, emit_buf_);
 }
 
-bool RuleMatcher::key_of(uint32_t r, const StepPlan& step, uint32_t cls, const Event& e) {
-  if (key_stamp_[cls] == stamp_) {
-    if (key_ok_[cls] == 0) return false;
-    key_.assign(key_cache_[cls]);
-    return true;
+RuleMatcher::CachedKey* RuleMatcher::key_of(uint32_t r, const StepPlan& step, uint32_t cls,
+                                            const Event& e) {
+  CachedKey& k = keys_[cls];
+  if (k.stamp != stamp_) {
+    const RulePlan& rp = eng_->plan.rules[r];
+    EvalContext ctx = context(e);
+    k.stamp = stamp_;
+    k.ok = encode_key(rp.program, step.keys, ctx, rp.key_nullable, rp.fold_key_case, k.bytes);
+    k.hash = k.ok ? hash_key(k.bytes) : 0;
+    k.epoch = ~uint64_t{0};
   }
-  const RulePlan& rp = eng_->plan.rules[r];
-  EvalContext ctx = context(e);
-  const bool ok = encode_key(rp.program, step.keys, ctx, rp.key_nullable, rp.fold_key_case, key_);
-  key_stamp_[cls] = stamp_;
-  key_ok_[cls] = ok ? 1 : 0;
-  if (ok) key_cache_[cls].assign(key_);
-  return ok;
+  return k.ok ? &k : nullptr;
 }
 
 void RuleMatcher::complete(uint32_t r, uint32_t id, MatchSink& sink) {
@@ -488,7 +616,7 @@ void RuleMatcher::complete(uint32_t r, uint32_t id, MatchSink& sink) {
     seqs_.place(id, static_cast<uint32_t>(ri.real.size()));
     return;
   }
-  emit(r, seqs_.get(id).events, sink);
+  emit_partial(r, seqs_.get(id), sink);
   seqs_.release(id);
 }
 
@@ -498,22 +626,23 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   const auto stages = static_cast<uint32_t>(ri.real.size());
   const int64_t now = e.time_ns();
   if (rp.until && seqs_.any_placed(r, 1, stages) &&
-      unit_match(static_cast<uint32_t>(ri.until_unit), e) &&
-      key_of(r, *rp.until, ri.until_key, e)) {
-    stats_.expired_sequences += seqs_.remove_key(r, key_, 1, stages);
+      unit_match(static_cast<uint32_t>(ri.until_unit), e)) {
+    if (CachedKey* k = key_of(r, *rp.until, ri.until_key, e)) {
+      stats_.expired_sequences += seqs_.remove_key(r, key_id(*k), 1, stages);
+    }
   }
   for (uint32_t g = 0; g < ri.missing_at.size(); ++g) {
     if (g > 0 && !seqs_.any_placed(r, g, g)) continue;
     for (uint32_t m : ri.missing_at[g]) {
-      if (!unit_match(ri.step_units[m], e) || !key_of(r, rp.steps[m], ri.step_keys[m], e)) {
-        continue;
-      }
+      if (!unit_match(ri.step_units[m], e)) continue;
+      CachedKey* k = key_of(r, rp.steps[m], ri.step_keys[m], e);
+      if (k == nullptr) continue;
       if (g == 0) {
         auto& seen = leading_seen_[r];
         if (seen.size() >= eng_->plan.limits.max_pending_per_rule) seen.clear();
-        seen[key_] = now;
+        seen[k->bytes] = now;
       } else {
-        stats_.expired_sequences += seqs_.remove_key(r, key_, g, g);
+        stats_.expired_sequences += seqs_.remove_key(r, key_id(*k), g, g);
       }
     }
   }
@@ -521,17 +650,19 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   for (uint32_t j = stages; j-- > 0;) {
     const uint32_t s = ri.real[j];
     if (j > 0 && !seqs_.any_placed(r, j, j)) continue;
-    if (!unit_match(ri.step_units[s], e) || !key_of(r, rp.steps[s], ri.step_keys[s], e)) continue;
+    if (!unit_match(ri.step_units[s], e)) continue;
+    CachedKey* k = key_of(r, rp.steps[s], ri.step_keys[s], e);
+    if (k == nullptr) continue;
     if (j == 0) {
       if (ri.leading) {
-        auto it = leading_seen_[r].find(key_);
+        auto it = leading_seen_[r].find(k->bytes);
         if (it != leading_seen_[r].end() && it->second <= now &&
             now - it->second <= rp.maxspan_ns) {
           continue;
         }
       }
-      const uint32_t id = seqs_.create(r, key_, now);
-      seqs_.get(id).events.push_back(copy(e));
+      const uint32_t id = seqs_.create(r, k->ref(), now);
+      seqs_.add_event(id, copy_id(e));
       if (stages == 1) {
         complete(r, id, sink);
       } else {
@@ -539,7 +670,7 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
       }
       continue;
     }
-    const int64_t found = seqs_.find(r, j, key_);
+    const int64_t found = seqs_.find(r, j, key_id(*k));
     if (found < 0) continue;
     uint32_t id = static_cast<uint32_t>(found);
     if (rp.steps[s].fork) {
@@ -547,7 +678,7 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
     } else {
       seqs_.unplace(id);
     }
-    seqs_.get(id).events.push_back(copy(e));
+    seqs_.add_event(id, copy_id(e));
     if (j + 1 == stages) {
       complete(r, id, sink);
     } else {
@@ -560,13 +691,16 @@ void RuleMatcher::run_join(uint32_t r, const Event& e, MatchSink& sink) {
   const RulePlan& rp = eng_->plan.rules[r];
   const RuleInfo& ri = eng_->info[r];
   JoinStore& js = *joins_[r];
-  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e) &&
-      key_of(r, *rp.until, ri.until_key, e)) {
-    stats_.expired_sequences += js.remove(key_) ? 1 : 0;
+  if (rp.until && unit_match(static_cast<uint32_t>(ri.until_unit), e)) {
+    if (const CachedKey* k = key_of(r, *rp.until, ri.until_key, e)) {
+      stats_.expired_sequences += js.remove(k->bytes) ? 1 : 0;
+    }
   }
   for (uint32_t p = 0; p < rp.steps.size(); ++p) {
-    if (!unit_match(ri.step_units[p], e) || !key_of(r, rp.steps[p], ri.step_keys[p], e)) continue;
-    if (js.fill(key_, p, copy(e), join_out_)) emit(r, join_out_, sink);
+    if (!unit_match(ri.step_units[p], e)) continue;
+    if (const CachedKey* k = key_of(r, rp.steps[p], ri.step_keys[p], e)) {
+      if (js.fill(k->bytes, p, copy(e), join_out_)) emit(r, join_out_, sink);
+    }
   }
 }
 
@@ -574,13 +708,16 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
   scratch_.reset();
   ++stamp_;
   current_copy_.reset();
-  cand_.clear();
+  if (current_copy_id_ != kNoCopy) {
+    seqs_.copies().drop(current_copy_id_);
+    current_copy_id_ = kNoCopy;
+  }
   const int64_t now = e.time_ns();
   seqs_.expire(now, [&](uint32_t id) {
     Partial& p = seqs_.get(id);
     const RuleInfo& ri = eng_->info[p.rule];
     if (ri.trailing && p.placed && p.stage == ri.real.size()) {
-      emit(p.rule, p.events, sink);
+      emit_partial(p.rule, p, sink);
     } else {
       ++stats_.expired_sequences;
     }
@@ -599,24 +736,32 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
       t.on_subquery_match(e);
     }
   }
-  std::sort(cand_.begin(), cand_.end());
-  for (uint32_t r : cand_) {
-    const RulePlan& rp = eng_->plan.rules[r];
-    switch (rp.shape) {
-      case RuleShape::kEvent:
-        if (unit_match(eng_->info[r].event_unit, e)) {
-          const Event* one[] = {&e};
-          ++rule_matches_[r];
-          sink.on_match(rp.rule_index, one);
-        }
-        break;
-      case RuleShape::kSequence:
-        run_sequence(r, e, sink);
-        break;
-      case RuleShape::kJoin:
-        run_join(r, e, sink);
-        break;
+  const uint32_t lo = cand_lo_, hi = cand_hi_;
+  cand_lo_ = UINT32_MAX;
+  cand_hi_ = 0;
+  for (uint32_t w = lo; w < hi; ++w) {
+    for (uint64_t bits = std::exchange(cand_words_[w], 0); bits != 0; bits &= bits - 1) {
+      run_rule(w * 64 + static_cast<uint32_t>(std::countr_zero(bits)), e, sink);
     }
+  }
+}
+
+void RuleMatcher::run_rule(uint32_t r, const Event& e, MatchSink& sink) {
+  const RulePlan& rp = eng_->plan.rules[r];
+  switch (rp.shape) {
+    case RuleShape::kEvent:
+      if (unit_match(eng_->info[r].event_unit, e)) {
+        const Event* one[] = {&e};
+        ++rule_matches_[r];
+        sink.on_match(rp.rule_index, one);
+      }
+      break;
+    case RuleShape::kSequence:
+      run_sequence(r, e, sink);
+      break;
+    case RuleShape::kJoin:
+      run_join(r, e, sink);
+      break;
   }
 }
 
@@ -625,7 +770,7 @@ void RuleMatcher::finish(MatchSink& sink) {
     const RuleInfo& ri = eng_->info[r];
     if (eng_->plan.rules[r].shape != RuleShape::kSequence || !ri.trailing) continue;
     for (uint32_t id : seqs_.placed_in(r, static_cast<uint32_t>(ri.real.size()))) {
-      emit(r, seqs_.get(id).events, sink);
+      emit_partial(r, seqs_.get(id), sink);
       seqs_.release(id);
     }
   }

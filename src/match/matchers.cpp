@@ -33,13 +33,8 @@ std::unique_ptr<StringMatcher> StringMatcher::create(StringMatcherSpec spec, std
   const bool fold = m->spec_.mode == CaseMode::kInsensitive;
   switch (m->spec_.kind) {
     case StrMatchKind::kExact:
-      for (const std::string& p : m->spec_.patterns) {
-        if (fold) {
-          m->exact_fold_.insert(p);
-        } else {
-          m->exact_.insert(p);
-        }
-      }
+      m->exact_ = StringSet(fold);
+      for (const std::string& p : m->spec_.patterns) m->exact_.insert(p);
       break;
     case StrMatchKind::kWildcard:
       for (const std::string& p : m->spec_.patterns) {
@@ -78,7 +73,7 @@ bool StringMatcher::matches(std::string_view s) const {
   const bool fold = spec_.mode == CaseMode::kInsensitive;
   switch (spec_.kind) {
     case StrMatchKind::kExact:
-      return fold ? exact_fold_.find(s) != exact_fold_.end() : exact_.find(s) != exact_.end();
+      return exact_.contains(s);
     case StrMatchKind::kWildcard:
       for (const Wildcard& w : wildcards_) {
         if (w.matches(s)) return true;
@@ -149,11 +144,7 @@ void ValueSet::add(const Value& v) {
   order_.push_back(value_to_string(v));
   switch (v.kind) {
     case ValueKind::kString:
-      if (mode_ == CaseMode::kInsensitive) {
-        strings_fold_.emplace(v.s);
-      } else {
-        strings_.emplace(v.s);
-      }
+      strings_.insert(v.s);
       break;
     case ValueKind::kInt:
       ints_.insert(v.i);
@@ -176,7 +167,7 @@ void ValueSet::add(const Value& v) {
 }
 
 bool ValueSet::contains_string(std::string_view s) const {
-  return mode_ == CaseMode::kInsensitive ? strings_fold_.count(s) > 0 : strings_.count(s) > 0;
+  return strings_.contains(s);
 }
 
 Value ValueSet::contains(const Value& v) const {
@@ -222,11 +213,7 @@ std::string ValueSet::describe() const {
 bool ValueSet::required_literals(std::vector<std::string>& out) const {
   if (size_ == 0 || !ints_.empty() || !floats_.empty() || has_true_ || has_false_) return false;
   std::vector<std::string> lits;
-  for (const auto& s : strings_) {
-    if (s.empty()) return false;
-    lits.push_back(fold_copy(s));
-  }
-  for (const auto& s : strings_fold_) {
+  for (const auto& s : strings_.members()) {
     if (s.empty()) return false;
     lits.push_back(fold_copy(s));
   }
@@ -236,14 +223,12 @@ bool ValueSet::required_literals(std::vector<std::string>& out) const {
 
 bool ValueSet::string_members(std::vector<std::string>& out) const {
   if (size_ == 0 || !ints_.empty() || !floats_.empty() || has_true_ || has_false_) return false;
-  out.insert(out.end(), strings_.begin(), strings_.end());
-  out.insert(out.end(), strings_fold_.begin(), strings_fold_.end());
+  out.insert(out.end(), strings_.members().begin(), strings_.members().end());
   return true;
 }
 
 bool ValueSet::int_members(std::vector<int64_t>& out) const {
-  if (ints_.empty() || !strings_.empty() || !strings_fold_.empty() || !floats_.empty() ||
-      has_true_ || has_false_) {
+  if (ints_.empty() || !strings_.empty() || !floats_.empty() || has_true_ || has_false_) {
     return false;
   }
   out.insert(out.end(), ints_.begin(), ints_.end());

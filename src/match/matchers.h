@@ -52,8 +52,7 @@ class StringMatcher {
   explicit StringMatcher(StringMatcherSpec spec);
 
   StringMatcherSpec spec_;
-  std::unordered_set<std::string, ExactHash, ExactEq> exact_;
-  std::unordered_set<std::string, FoldHash, FoldEq> exact_fold_;
+  StringSet exact_;  // kExact (folding when case-insensitive)
   std::vector<Wildcard> wildcards_;
   std::vector<std::string> folded_;  // kContains/kStarts/kEnds patterns (folded if insensitive)
   std::unique_ptr<re2::RE2> regex_;
@@ -63,7 +62,7 @@ class StringMatcher {
 // Integral floats are stored as integers so that 1 in (1.0) holds.
 class ValueSet {
  public:
-  explicit ValueSet(CaseMode mode) : mode_(mode) {}
+  explicit ValueSet(CaseMode mode) : mode_(mode), strings_(mode == CaseMode::kInsensitive) {}
   void add(const Value& v);
   // Null for a null probe; list probes hold when any item is a member.
   Value contains(const Value& v) const;
@@ -79,8 +78,7 @@ class ValueSet {
   bool contains_string(std::string_view s) const;
 
   CaseMode mode_;
-  std::unordered_set<std::string, ExactHash, ExactEq> strings_;
-  std::unordered_set<std::string, FoldHash, FoldEq> strings_fold_;
+  StringSet strings_;  // folding when case-insensitive
   std::unordered_set<int64_t> ints_;
   std::vector<double> floats_;
   bool has_true_ = false;

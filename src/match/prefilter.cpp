@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <deque>
 
+#include "match/functions.h"
+
 namespace wsn::match {
 
 namespace {
@@ -14,8 +16,29 @@ FieldId subject_field(const Program& p, NodeRef n) {
   return subject.field;
 }
 
-std::optional<Requirement> literal_requirement(const Program& p, NodeRef n) {
+// startsWith / endsWith / stringContains (field, "literal"): true only when the field's string
+// (or one item of its list) contains the literal.
+std::optional<Requirement> call_requirement(const Program& p, NodeRef n) {
   const Node& node = p.node(n);
+  const auto fn = static_cast<FunctionId>(node.sub);
+  if (node.count != 2 || (fn != FunctionId::kStartsWith && fn != FunctionId::kEndsWith &&
+                          fn != FunctionId::kStringContains)) {
+    return std::nullopt;
+  }
+  Requirement r;
+  r.field = subject_field(p, p.kid(n, 0));
+  const NodeRef lit = p.kid(n, 1);
+  if (r.field == kInvalidField || !p.is_const(lit)) return std::nullopt;
+  const Value& v = p.const_value(lit);
+  if (v.kind != ValueKind::kString || v.s.empty()) return std::nullopt;
+  r.literals.push_back(fold_copy(v.s));
+  return r;
+}
+
+std::optional<Requirement> literal_requirement(const Program& p, NodeRef n) {
+  if (p.node(n).op == Op::kToBool) n = p.kid(n, 0);
+  const Node& node = p.node(n);
+  if (node.op == Op::kCall) return call_requirement(p, n);
   if (node.op == Op::kStrMatch || node.op == Op::kInSet) {
     Requirement r;
     r.field = subject_field(p, p.kid(n, 0));
@@ -150,6 +173,36 @@ std::optional<Requirement> extract_requirement(const Program& p, NodeRef where) 
     }
   }
   return best;
+}
+
+std::vector<Requirement> extract_requirements(const Program& p, NodeRef where, size_t max_count) {
+  std::vector<Requirement> out;
+  if (where == kNoNode || max_count == 0) return out;
+  std::vector<NodeRef> conjuncts;
+  if (p.node(where).op == Op::kAnd) {
+    for (NodeRef k : p.kids(where)) conjuncts.push_back(k);
+  } else {
+    conjuncts.push_back(where);
+  }
+  for (NodeRef c : conjuncts) {
+    std::optional<Requirement> best;
+    for (bool equality : {true, false}) {
+      auto r = conjunct_requirement(p, c, equality);
+      if (r && (!best || score(*r) > score(*best))) best = std::move(r);
+    }
+    if (best && !is_low_cardinality_field(best->field)) out.push_back(std::move(*best));
+  }
+  if (out.empty()) {
+    if (auto r = extract_requirement(p, where)) out.push_back(std::move(*r));
+    return out;
+  }
+  // Most selective first, conjunct order among equals (insertion sort: a handful of items).
+  for (size_t k = 1; k < out.size(); ++k) {
+    for (size_t j = k; j > 0 && score(out[j]) > score(out[j - 1]); --j)
+      std::swap(out[j], out[j - 1]);
+  }
+  if (out.size() > max_count) out.resize(max_count);
+  return out;
 }
 
 uint32_t AhoCorasick::add(std::string_view folded_pattern) {

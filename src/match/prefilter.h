@@ -8,8 +8,10 @@
 // - kInt: `destination.port == 4444`, `port in (1, 2)`: the integer value is one of these.
 // - kLiteral: `command_line : "*/dev/tcp/*"`, startsWith...: the value contains one of the
 //   literals (folded). Found by one Aho-Corasick scan per (category, field).
-// Among the conjuncts, the most selective requirement wins: a field with few distinct values
-// in ECS (event.type, event.action, network.transport ...) is a poor key whenever another
+// startsWith / endsWith / stringContains of a field and a literal give a kLiteral requirement.
+// Among the conjuncts, the most selective requirement wins (extract_requirement), or all those
+// on selective fields are required together (extract_requirements): a field with few distinct
+// values in ECS (event.type, event.action, network.transport ...) is a poor key whenever another
 // conjunct offers one; then an equality beats a substring, and a longer literal a shorter one.
 #pragma once
 
@@ -37,6 +39,13 @@ bool is_low_cardinality_field(FieldId field);
 
 // The most selective requirement of `where` (see above), if any.
 std::optional<Requirement> extract_requirement(const Program& p, NodeRef where);
+
+// Every requirement of `where` on a selective field, one per top-level conjunct, most selective
+// first and at most `max_count`; when no conjunct offers one, the single requirement of
+// extract_requirement (if any). A matching event meets ALL of them, so the engine evaluates
+// `where` only when every one is met (a near miss such as `process.name == "curl" and
+// process.args : "x"` is then not evaluated for every curl).
+std::vector<Requirement> extract_requirements(const Program& p, NodeRef where, size_t max_count);
 
 // Aho-Corasick automaton over ASCII-folded bytes with a compressed alphabet and a dense
 // transition table. Immutable after build(); scan() is allocation free.

@@ -73,19 +73,38 @@ bool encode_key(const Program& p, const std::vector<NodeRef>& keys, EvalContext&
   return true;
 }
 
+uint32_t EventCopies::make(const Event& e) {
+  if (free_.empty()) {
+    events_.push_back(std::make_unique<Event>(e));
+    refs_.push_back(0);
+    return static_cast<uint32_t>(events_.size() - 1);
+  }
+  const uint32_t id = free_.back();
+  free_.pop_back();
+  if (events_[id]) {
+    --idle_;
+    *events_[id] = e;  // reuses the buffers
+  } else {
+    events_[id] = std::make_unique<Event>(e);
+  }
+  return id;
+}
+
+void EventCopies::recycle(uint32_t id) {
+  if (idle_ < kMaxIdle) {
+    ++idle_;
+  } else {
+    events_[id].reset();  // after a burst, idle copies do not pin their memory
+  }
+  free_.push_back(id);
+}
+
 SequenceStore::SequenceStore(const SequenceLimits& limits, size_t rule_count)
-    : limits_(limits), rules_(rule_count) {}
+    : limits_(limits), rules_(rule_count), placed_mask_(rule_count, 0) {}
 
 void SequenceStore::configure(uint32_t rule, uint32_t stages, int64_t maxspan_ns) {
   rules_[rule].stages.resize(stages);
   rules_[rule].maxspan = maxspan_ns;
-}
-
-int64_t SequenceStore::find(uint32_t rule, uint32_t stage, std::string_view key) const {
-  const auto& m = rules_[rule].stages[stage];
-  if (m.empty()) return -1;
-  auto it = m.find(key);
-  return it == m.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
 uint32_t SequenceStore::allocate() {
@@ -111,19 +130,26 @@ void SequenceStore::evict_oldest(std::deque<std::pair<uint32_t, uint64_t>>& fifo
   }
 }
 
-uint32_t SequenceStore::create(uint32_t rule, std::string_view key, int64_t start_ns) {
+uint32_t SequenceStore::create(uint32_t rule, const KeyRef& key, int64_t start_ns) {
   RuleState& rs = rules_[rule];
   if (rs.count >= limits_.max_pending_per_rule) evict_oldest(rs.fifo);
   if (live_count_ >= limits_.max_pending_total) evict_oldest(global_fifo_);
+  return create_with(rule, keys_.acquire(key), start_ns);
+}
+
+// `key` already carries the new partial's reference; the bounds are already enforced.
+uint32_t SequenceStore::create_with(uint32_t rule, uint32_t key, int64_t start_ns) {
+  RuleState& rs = rules_[rule];
   const uint32_t id = allocate();
   Partial& p = slab_[id];
   p.rule = rule;
   p.stage = 0;
+  p.key = key;
+  keys_.mark(key, rule);
   p.start_ns = start_ns;
   p.stamp = next_stamp_++;
   p.live = true;
   p.placed = false;
-  p.key.assign(key);
   p.events.clear();
   ++rs.count;
   ++live_count_;
@@ -139,14 +165,34 @@ uint32_t SequenceStore::create(uint32_t rule, std::string_view key, int64_t star
   compact(global_fifo_, live_count_);
   rs.fifo.emplace_back(id, p.stamp);
   global_fifo_.emplace_back(id, p.stamp);
-  if (rs.maxspan > 0) heap_.push({start_ns + rs.maxspan, id, p.stamp});
+  if (rs.maxspan > 0) {
+    const int64_t deadline = start_ns + rs.maxspan;
+    if (deadline >= rs.last_deadline) {
+      rs.last_deadline = deadline;
+      arm(rule);
+    } else {
+      heap_.push({deadline, id, p.stamp});
+    }
+  }
   return id;
 }
 
 uint32_t SequenceStore::clone(uint32_t id) {
-  const Partial src = slab_[id];  // copy first: create() may evict the source
-  const uint32_t c = create(src.rule, src.key, src.start_ns);
-  slab_[c].events = src.events;
+  // Copy what the clone needs first: enforcing the bounds may evict the source.
+  const Partial& src = slab_[id];
+  const uint32_t rule = src.rule;
+  const uint32_t key = src.key;
+  const int64_t start_ns = src.start_ns;
+  clone_events_ = src.events;
+  // The clone's references, taken before an eviction could drop the key or the copies.
+  keys_.add_ref(key);
+  for (uint32_t e : clone_events_) copies_.hold(e);
+  RuleState& rs = rules_[rule];
+  if (rs.count >= limits_.max_pending_per_rule) evict_oldest(rs.fifo);
+  if (live_count_ >= limits_.max_pending_total) evict_oldest(global_fifo_);
+  const uint32_t c = create_with(rule, key, start_ns);
+  slab_[c].events.assign(clone_events_.begin(), clone_events_.end());
+  clone_events_.clear();
   return c;
 }
 
@@ -154,23 +200,21 @@ void SequenceStore::place(uint32_t id, uint32_t stage) {
   Partial& p = slab_[id];
   if (p.placed) unplace(id);
   p.stage = stage;
-  auto& m = rules_[p.rule].stages[stage];
-  auto [it, inserted] = m.try_emplace(p.key, id);
-  if (!inserted && it->second != id) {
-    const uint32_t old = it->second;
-    slab_[old].placed = false;  // its map slot is being reused
-    it->second = id;
-    release(old);
-  }
+  const int64_t old = rules_[p.rule].stages[stage].put(p.key, id);
+  if (stage < 64) placed_mask_[p.rule] |= uint64_t{1} << stage;
   p.placed = true;
+  if (old >= 0 && static_cast<uint32_t>(old) != id) {
+    slab_[old].placed = false;  // its map slot now holds `id`
+    release(static_cast<uint32_t>(old));
+  }
 }
 
 void SequenceStore::unplace(uint32_t id) {
   Partial& p = slab_[id];
   if (!p.placed) return;
-  auto& m = rules_[p.rule].stages[p.stage];
-  auto it = m.find(p.key);
-  if (it != m.end() && it->second == id) m.erase(it);
+  IdTable& t = rules_[p.rule].stages[p.stage];
+  t.erase(p.key, id);
+  if (t.empty() && p.stage < 64) placed_mask_[p.rule] &= ~(uint64_t{1} << p.stage);
   p.placed = false;
 }
 
@@ -179,14 +223,17 @@ void SequenceStore::release(uint32_t id) {
   if (!p.live) return;
   unplace(id);
   p.live = false;
+  for (uint32_t e : p.events) copies_.drop(e);
   p.events.clear();
+  keys_.release(p.key);
+  p.key = kNoKey;
   --rules_[p.rule].count;
   --live_count_;
   free_.push_back(id);
 }
 
-size_t SequenceStore::remove_key(uint32_t rule, std::string_view key, uint32_t first,
-                                 uint32_t last) {
+size_t SequenceStore::remove_key(uint32_t rule, uint32_t key, uint32_t first, uint32_t last) {
+  if (key == kNoKey) return 0;
   size_t n = 0;
   for (uint32_t s = first; s <= last && s < rules_[rule].stages.size(); ++s) {
     const int64_t id = find(rule, s, key);
@@ -200,7 +247,7 @@ size_t SequenceStore::remove_key(uint32_t rule, std::string_view key, uint32_t f
 
 std::vector<uint32_t> SequenceStore::placed_in(uint32_t rule, uint32_t stage) const {
   std::vector<uint32_t> ids;
-  for (const auto& [key, id] : rules_[rule].stages[stage]) ids.push_back(id);
+  rules_[rule].stages[stage].for_each([&](uint32_t, uint32_t id) { ids.push_back(id); });
   std::sort(ids.begin(), ids.end(),
             [this](uint32_t a, uint32_t b) { return slab_[a].stamp < slab_[b].stamp; });
   return ids;

@@ -53,13 +53,41 @@ size_t find_exact(std::string_view hay, std::string_view needle, size_t from) {
   return hay.find(needle, from);
 }
 
-uint64_t hash_bytes(std::string_view s, bool fold) {
-  uint64_t h = 1469598103934665603ULL;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(fold ? fold_char(c) : c);
-    h *= 1099511628211ULL;
+size_t StringSet::insert(std::string_view s) {
+  const uint64_t h = hash_bytes(s, fold_);
+  if (((len_mask_ >> (s.size() & 63)) & 1) != 0) {
+    const int64_t at = find(s, h);
+    if (at >= 0) return static_cast<size_t>(at);
   }
-  return h;
+  if ((members_.size() + 1) * 2 > slots_.size()) {
+    const size_t cap = slots_.empty() ? 8 : slots_.size() * 2;
+    std::vector<uint64_t> old(cap, 0);
+    old.swap(slots_);
+    mask_ = cap - 1;
+    for (uint64_t slot : old) {
+      if (slot == 0) continue;
+      size_t i = static_cast<size_t>(slot >> 32) & mask_;
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = slot;
+    }
+  }
+  members_.emplace_back(s);
+  size_t i = static_cast<size_t>(h >> 32) & mask_;
+  while (slots_[i] != 0) i = (i + 1) & mask_;
+  slots_[i] = (h >> 32) << 32 | members_.size();
+  len_mask_ |= uint64_t{1} << (s.size() & 63);
+  return members_.size() - 1;
+}
+
+int64_t StringSet::find(std::string_view s, uint64_t hash) const {
+  if (slots_.empty()) return -1;
+  const uint64_t tag = hash >> 32;
+  for (size_t i = static_cast<size_t>(tag) & mask_;; i = (i + 1) & mask_) {
+    const uint64_t slot = slots_[i];
+    if (slot == 0) return -1;
+    const uint32_t at = static_cast<uint32_t>(slot) - 1;
+    if ((slot >> 32) == tag && same(members_[at], s)) return at;
+  }
 }
 
 bool has_wildcard(std::string_view pattern, bool question_mark) {

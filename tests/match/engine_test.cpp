@@ -230,6 +230,76 @@ TEST_F(EngineTest, IdenticalPredicatesAreEvaluatedOncePerEvent) {
   EXPECT_EQ(m->stats().evaluations, 5u);  // first step, until and rule 200: once each
 }
 
+TEST_F(EngineTest, EveryConjunctRequirementGatesEvaluation) {
+  auto rules = compile({
+      "process where event.type == \"start\" and process.name in (\"curl\", \"wget\") and "
+      "process.command_line : \"*evil.sh*\"",
+      "process where process.name == \"curl\" and process.args : (\"-x\", \"-y\")",
+  });
+  auto m = rules->make_matcher();
+  Sink sink;
+  // A near miss: the name hits, the command line does not contain the literal.
+  m->process(proc("curl", 0, "curl http://example.com/ok.sh"), sink);
+  m->process(proc("bash", 1, "bash /tmp/evil.sh"), sink);  // only the literal hits
+  EXPECT_EQ(m->stats().evaluations, 0u);
+  EXPECT_TRUE(sink.hits.empty());
+  m->process(proc("wget", 2, "wget http://example.com/EVIL.SH"), sink);  // `:` ignores case
+  ASSERT_EQ(sink.hits.size(), 1u);
+  EXPECT_EQ(sink.hits[0].rule, 0u);
+  EXPECT_EQ(m->stats().evaluations, 1u);
+  // A list field: one item meets the second requirement.
+  Event e = proc("curl", 3);
+  const std::string_view args[] = {"curl", "-y", "http://x"};
+  e.set_string_list(fields::kProcessArgs, args);
+  m->process(e, sink);
+  ASSERT_EQ(sink.hits.size(), 2u);
+  EXPECT_EQ(sink.hits[1].rule, 1u);
+}
+
+TEST_F(EngineTest, StringFunctionsAreSubstringRequirements) {
+  auto rules = compile({
+      "process where event.type == \"start\" and startsWith(process.executable, \"/tmp/\")",
+      "process where endsWith~(process.executable, \".SH\")",
+      "process where stringContains(process.executable, \"shm\")",
+  });
+  auto m = rules->make_matcher();
+  Sink sink;
+  auto exec = [&](std::string_view path, int64_t t) {
+    Event e = proc("x", t);
+    e.set_string(fields::kProcessExecutable, path);
+    m->process(e, sink);
+  };
+  exec("/usr/bin/ls", 0);
+  EXPECT_EQ(m->stats().evaluations, 0u);  // no literal in the path: nothing evaluated
+  exec("/tmp/x", 1);
+  exec("/usr/tmp/x", 2);  // contains "/tmp/": evaluated, false
+  exec("/dev/shm/a.sh", 3);
+  ASSERT_EQ(sink.hits.size(), 3u);
+  EXPECT_EQ(sink.hits[0].rule, 0u);
+  EXPECT_EQ(sink.hits[1].rule, 1u);
+  EXPECT_EQ(sink.hits[2].rule, 2u);
+}
+
+TEST_F(EngineTest, MaxspanExpiryWithEventTimeGoingBack) {
+  auto rules =
+      compile({"sequence by process.entity_id with maxspan=10s [process where process.name == "
+               "\"a\"] [process where process.name == \"b\"]"});
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(proc("a", 20, "", "p1"), sink);  // due after 30
+  m->process(proc("a", 5, "", "p2"), sink);   // time goes back: due after 15
+  m->process(proc("a", 12, "", "p3"), sink);  // due after 22
+  EXPECT_EQ(m->stats().pending_sequences, 3u);
+  m->process(proc("x", 16, "", "p9"), sink);
+  EXPECT_EQ(m->stats().expired_sequences, 1u);  // p2 only
+  m->process(proc("b", 17, "", "p1"), sink);    // p1 still within its span
+  ASSERT_EQ(sink.hits.size(), 1u);
+  m->process(proc("b", 23, "", "p3"), sink);  // p3 expired first
+  EXPECT_EQ(sink.hits.size(), 1u);
+  EXPECT_EQ(m->stats().expired_sequences, 2u);
+  EXPECT_EQ(m->stats().pending_sequences, 0u);
+}
+
 TEST_F(EngineTest, SingleEventPathDoesNotAllocateOnceWarm) {
   auto rules =
       compile({"process where process.name in (\"nc\", \"ncat\") and "
