@@ -42,6 +42,9 @@ TEST(Config, EmptyFileGivesTheDefaultsAndAutoDependsOnTheCommand) {
   EXPECT_EQ(c.alerts.throttle_max(Mode::kReplay), 0u);
   EXPECT_EQ(c.http.listen, "127.0.0.1:9477");
   EXPECT_FALSE(c.response.dry_run);
+  EXPECT_TRUE(c.rules.watch_enabled(Mode::kRun));
+  EXPECT_FALSE(c.rules.watch_enabled(Mode::kReplay));
+  EXPECT_EQ(c.sources.ebpf.hooks, EbpfSourceConfig::Hooks::kRules);
 }
 
 TEST(Config, EveryKeyIsRead) {
@@ -49,8 +52,9 @@ TEST(Config, EveryKeyIsRead) {
 rules:
   paths: [rules, /abs/rules]
   strict: true
+  watch: true
 sources:
-  ebpf: {enabled: false, ring_buffer: 64MiB, process_table: 4096, host_name: h1}
+  ebpf: {enabled: false, ring_buffer: 64MiB, process_table: 4096, host_name: h1, hooks: all}
 limits: {bus_batches: 128, batch_size: 512, process_table: 1000, dedupe_keys: 99}
 alerts:
   dedupe: {window: 90s}
@@ -79,6 +83,8 @@ response: {dry_run: true, audit_log: "-"}
   const Config& c = r.config;
   EXPECT_EQ(c.rules.paths, (std::vector<std::string>{"/etc/wsn/rules", "/abs/rules"}));
   EXPECT_TRUE(c.rules.strict);
+  EXPECT_TRUE(c.rules.watch_enabled(Mode::kReplay));
+  EXPECT_EQ(c.sources.ebpf.hooks, EbpfSourceConfig::Hooks::kAll);
   EXPECT_FALSE(c.sources.ebpf.enabled);
   EXPECT_EQ(c.sources.ebpf.ring_buffer_bytes, 64u << 20);
   EXPECT_EQ(c.sources.ebpf.host_name, "h1");
@@ -153,6 +159,14 @@ response:
       "config.yml:20:12: error: response.dry_run: expected true or false, got 'maybe'\n",
   };
   EXPECT_EQ(r.errors, expected) << errors_of(r);
+}
+
+TEST(Config, BadRuleWatchAndHookValuesNameTheirKey) {
+  const LoadResult r = load("rules:\n  watch: often\nsources:\n  ebpf:\n    hooks: some\n");
+  ASSERT_EQ(r.errors.size(), 2u) << errors_of(r);
+  EXPECT_EQ(r.errors[0].rfind("config.yml:2:10: error: rules.watch: ", 0), 0u) << r.errors[0];
+  EXPECT_EQ(r.errors[1].rfind("config.yml:5:12: error: sources.ebpf.hooks: ", 0), 0u)
+      << r.errors[1];
 }
 
 TEST(Config, StructureErrors) {
