@@ -27,6 +27,9 @@ struct DetectOptions {
   bool quiet = false;
   std::string record;     // run: also write every live event here (JSON lines)
   double duration = 0;    // run: stop after this many seconds (0: until a signal)
+  // run: the rule diagnostics were already printed (live collection failed after loading the
+  // rules), so the fallback replay does not print them a second time.
+  bool rules_reported = false;
 };
 
 void add_detect_options(CLI::App* cmd, DetectOptions& o) {
@@ -45,11 +48,13 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
 // Loads the rules; false (with exit_code set) when --strict / rules.strict refuses to start.
 bool load_rules_checked(Engine& engine, const DetectOptions& o, const config::Config& cfg,
                         int& exit_code) {
-  const LoadOutcome loaded = load_rules_reporting(engine);
+  const LoadOutcome loaded = load_rules_reporting(engine, /*print=*/!o.rules_reported);
   if (loaded.errors > 0) {
-    fmt::print(stderr, "wasm-sentinel: {} rule error(s){}\n", loaded.errors,
-               o.strict || cfg.rules.strict ? "; not starting (--strict)"
-                                            : "; continuing with the valid rules");
+    if (!o.rules_reported) {
+      fmt::print(stderr, "wasm-sentinel: {} rule error(s){}\n", loaded.errors,
+                 o.strict || cfg.rules.strict ? "; not starting (--strict)"
+                                              : "; continuing with the valid rules");
+    }
     if (o.strict || cfg.rules.strict) {
       exit_code = kExitInvalidRules;
       return false;
@@ -136,7 +141,7 @@ void register_replay(CLI::App& app, int& exit_code) {
 // Live detection with the eBPF collector. Rules load first: the collector then attaches only
 // the hooks they need (interest pushdown). Returns nullopt (after saying why) when live
 // collection cannot run here, so the caller can fall back.
-std::optional<int> run_live(const DetectOptions& o) {
+std::optional<int> run_live(DetectOptions& o) {
   SignalWatcher::block_signals();
   config::Config cfg;
   if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
@@ -167,6 +172,7 @@ std::optional<int> run_live(const DetectOptions& o) {
   }
   int exit_code = kExitOk;
   if (!load_rules_checked(engine, o, cfg, exit_code)) return exit_code;
+  o.rules_reported = true;
 
   const bool follow_rules = cfg.sources.ebpf.hooks == config::EbpfSourceConfig::Hooks::kRules;
   collect::EbpfOptions eo = ebpf_options(cfg);

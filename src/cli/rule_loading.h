@@ -15,11 +15,14 @@ struct LoadOutcome {
   size_t warnings = 0;
 };
 
-inline LoadOutcome load_rules_reporting(Engine& engine) {
+// `print` false: count only (the same rules were already reported once).
+inline LoadOutcome load_rules_reporting(Engine& engine, bool print = true) {
   std::vector<std::string> errors, warnings;
   engine.load_rules(errors, &warnings);
-  for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
-  for (const auto& e : errors) std::fputs(e.c_str(), stderr);
+  if (print) {
+    for (const auto& w : warnings) std::fputs(w.c_str(), stderr);
+    for (const auto& e : errors) std::fputs(e.c_str(), stderr);
+  }
   return {errors.size(), warnings.size()};
 }
 
