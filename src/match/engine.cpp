@@ -39,6 +39,10 @@ struct FieldScan {
   FieldId field = kInvalidField;
   AhoCorasick ac;
   std::vector<std::vector<uint32_t>> units_of_pattern;  // prefilter entries per pattern
+  // Entries that need the pattern at the start (prefix_units) or the end (suffix_units) of the
+  // value, per pattern; empty for most patterns.
+  std::vector<std::vector<uint32_t>> prefix_units;
+  std::vector<std::vector<uint32_t>> suffix_units;
   bool primary = false;  // some unit's first requirement reads this field
   int32_t lazy = -1;     // otherwise: its lazy slot (scanned only when a unit asks)
 };
@@ -239,10 +243,17 @@ uint32_t Engine::add_unit(uint32_t rule, const EventPredicate& pred) {
       secondaries_.push_back(
           {id, pred.category, true, static_cast<uint32_t>(scan - b.scans.data())});
     }
-    for (const std::string& lit : req.literals) {
-      const uint32_t pid = scan->ac.add(lit);
-      if (pid >= scan->units_of_pattern.size()) scan->units_of_pattern.resize(pid + 1);
-      add_to(scan->units_of_pattern[pid]);
+    for (size_t l = 0; l < req.literals.size(); ++l) {
+      const uint32_t pid = scan->ac.add(req.literals[l]);
+      if (pid >= scan->units_of_pattern.size()) {
+        scan->units_of_pattern.resize(pid + 1);
+        scan->prefix_units.resize(pid + 1);
+        scan->suffix_units.resize(pid + 1);
+      }
+      const LiteralAnchor a = l < req.anchors.size() ? req.anchors[l] : LiteralAnchor::kAnywhere;
+      add_to(a == LiteralAnchor::kPrefix   ? scan->prefix_units[pid]
+             : a == LiteralAnchor::kSuffix ? scan->suffix_units[pid]
+                                           : scan->units_of_pattern[pid]);
     }
   }
   if (reqs.empty() && (b.always_rules.empty() || b.always_rules.back() != rule)) {
@@ -378,14 +389,15 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   uint64_t prefilter_skips() const override { return prefilter_skips_; }
 
  private:
-  EvalContext context(const Event& e) {
-    EvalContext ctx;
+  // One context, reused: building one zeroes its variable array, and evaluation leaves the
+  // variables as it found them (arraySearch restores its binding).
+  EvalContext& context(const Event& e) {
     current_ptr_ = &e;
-    ctx.events = &current_ptr_;
-    ctx.event_count = 1;
-    ctx.scratch = &scratch_;
-    ctx.lineage = this;
-    return ctx;
+    ctx_.events = &current_ptr_;
+    ctx_.event_count = 1;
+    ctx_.scratch = &scratch_;
+    ctx_.lineage = this;
+    return ctx_;
   }
   bool unit_match(uint32_t u, const Event& e);
   void add_candidate(uint32_t rule) {
@@ -467,6 +479,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   static constexpr uint32_t kNoCopy = 0xFFFFFFFFu;
   uint32_t current_copy_id_ = kNoCopy;
   const Event* current_ptr_ = nullptr;
+  EvalContext ctx_;
   MatcherStats stats_;
   std::vector<uint64_t> rule_evals_;
   std::vector<uint64_t> rule_matches_;
@@ -485,7 +498,7 @@ bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
     return false;
   }
   if (eval_stamp_[un.slot] == stamp_) return eval_result_[un.slot] != 0;
-  EvalContext ctx = context(e);
+  EvalContext& ctx = context(e);
   const bool r = holds(eng_->plan.rules[un.rule].program, un.where, ctx);
   ++stats_.evaluations;
   ++rule_evals_[un.rule];
@@ -564,16 +577,22 @@ void RuleMatcher::scan(const Bucket& b, const Event& e) {
 
 void RuleMatcher::scan_field(const FieldScan& fs, const Event& e) {
   const Value v = load_field(e, fs.field);
-  auto on_hit = [&](uint32_t pattern) { hit_units(fs.units_of_pattern[pattern]); };
+  auto scan_text = [&](std::string_view text) {
+    fs.ac.scan(text, [&](uint32_t pattern, size_t end) {
+      hit_units(fs.units_of_pattern[pattern]);
+      if (end == text.size()) hit_units(fs.suffix_units[pattern]);
+      if (end == fs.ac.pattern_size(pattern)) hit_units(fs.prefix_units[pattern]);
+    });
+  };
   switch (v.kind) {
     case ValueKind::kString:
-      fs.ac.scan(v.s, on_hit);
+      scan_text(v.s);
       break;
     case ValueKind::kStringList:
-      for (uint32_t k = 0; k < v.list_count; ++k) fs.ac.scan(v.item(k), on_hit);
+      for (uint32_t k = 0; k < v.list_count; ++k) scan_text(v.item(k));
       break;
     case ValueKind::kIp:
-      fs.ac.scan(v.ip->to_string(), on_hit);
+      scan_text(v.ip->to_string());
       break;
     default:
       break;
@@ -600,7 +619,7 @@ RuleMatcher::CachedKey* RuleMatcher::key_of(uint32_t r, const StepPlan& step, ui
   CachedKey& k = keys_[cls];
   if (k.stamp != stamp_) {
     const RulePlan& rp = eng_->plan.rules[r];
-    EvalContext ctx = context(e);
+    EvalContext& ctx = context(e);
     k.stamp = stamp_;
     k.ok = encode_key(rp.program, step.keys, ctx, rp.key_nullable, rp.fold_key_case, k.bytes);
     k.hash = k.ok ? hash_key(k.bytes) : 0;
@@ -730,7 +749,7 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
     t.on_event(e);
     const LineagePlan& lp = eng_->plan.lineages[slot];
     if (lp.subquery.category != kAnyCategory && lp.subquery.category != e.category()) continue;
-    EvalContext ctx = context(e);
+    EvalContext& ctx = context(e);
     ++stats_.evaluations;
     if (holds(eng_->plan.rules[lp.rule].program, lp.subquery.where, ctx)) {
       t.on_subquery_match(e);

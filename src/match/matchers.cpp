@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "match/regex_literals.h"
+
 namespace wsn::match {
 
 std::string_view str_match_kind_name(StrMatchKind k) {
@@ -106,7 +108,14 @@ bool StringMatcher::required_literals(std::vector<std::string>& out) const {
   std::vector<std::string> lits;
   switch (spec_.kind) {
     case StrMatchKind::kRegex:
-      return false;
+      // Literals of 3+ bytes only: shorter ones (".", "-") are in most values and would make
+      // the prefilter scan more without skipping much.
+      for (const std::string& p : spec_.patterns) {
+        if (!regex_required_literals(p, spec_.mode == CaseMode::kInsensitive, 3, lits)) {
+          return false;
+        }
+      }
+      break;
     case StrMatchKind::kWildcard:
       for (const Wildcard& w : wildcards_) {
         const std::string_view lit = w.longest_literal();

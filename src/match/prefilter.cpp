@@ -32,7 +32,48 @@ std::optional<Requirement> call_requirement(const Program& p, NodeRef n) {
   const Value& v = p.const_value(lit);
   if (v.kind != ValueKind::kString || v.s.empty()) return std::nullopt;
   r.literals.push_back(fold_copy(v.s));
+  r.anchors.push_back(fn == FunctionId::kStartsWith ? LiteralAnchor::kPrefix
+                      : fn == FunctionId::kEndsWith ? LiteralAnchor::kSuffix
+                                                    : LiteralAnchor::kAnywhere);
   return r;
+}
+
+// The anchor of the literal required by one wildcard pattern: "*lit" must end with it, "lit*"
+// start with it (when `lit` is the whole rest of the pattern, free of wildcards).
+LiteralAnchor wildcard_anchor(std::string_view pattern, bool question_mark,
+                              std::string_view literal) {
+  if (pattern.size() < 2) return LiteralAnchor::kAnywhere;
+  const bool lead = pattern.front() == '*';
+  const bool trail = pattern.back() == '*';
+  if (lead == trail) return LiteralAnchor::kAnywhere;
+  const std::string_view rest = lead ? pattern.substr(1) : pattern.substr(0, pattern.size() - 1);
+  if (has_wildcard(rest, question_mark) || fold_copy(rest) != literal) {
+    return LiteralAnchor::kAnywhere;
+  }
+  return lead ? LiteralAnchor::kSuffix : LiteralAnchor::kPrefix;
+}
+
+// Anchors of the literals StringMatcher::required_literals gave (one per pattern for the kinds
+// that have anchors).
+void matcher_anchors(const StringMatcher& m, Requirement& r) {
+  const StringMatcherSpec& spec = m.spec();
+  r.anchors.assign(r.literals.size(), LiteralAnchor::kAnywhere);
+  if (spec.patterns.size() != r.literals.size()) return;
+  for (size_t k = 0; k < spec.patterns.size(); ++k) {
+    switch (spec.kind) {
+      case StrMatchKind::kWildcard:
+        r.anchors[k] = wildcard_anchor(spec.patterns[k], spec.question_mark, r.literals[k]);
+        break;
+      case StrMatchKind::kStarts:
+        r.anchors[k] = LiteralAnchor::kPrefix;
+        break;
+      case StrMatchKind::kEnds:
+        r.anchors[k] = LiteralAnchor::kSuffix;
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 std::optional<Requirement> literal_requirement(const Program& p, NodeRef n) {
@@ -46,6 +87,7 @@ std::optional<Requirement> literal_requirement(const Program& p, NodeRef n) {
     const bool ok = node.op == Op::kStrMatch ? p.matcher(node.aux).required_literals(r.literals)
                                              : p.set(node.aux).required_literals(r.literals);
     if (!ok || r.literals.empty()) return std::nullopt;
+    if (node.op == Op::kStrMatch) matcher_anchors(p.matcher(node.aux), r);
     return r;
   }
   return std::nullopt;
@@ -119,7 +161,10 @@ std::optional<Requirement> conjunct_requirement(const Program& p, NodeRef n, boo
     first = false;
     all.field = r->field;
     all.kind = r->kind;
+    r->anchors.resize(r->literals.size(), LiteralAnchor::kAnywhere);
+    all.anchors.resize(all.literals.size(), LiteralAnchor::kAnywhere);
     all.literals.insert(all.literals.end(), r->literals.begin(), r->literals.end());
+    all.anchors.insert(all.anchors.end(), r->anchors.begin(), r->anchors.end());
     all.ints.insert(all.ints.end(), r->ints.begin(), r->ints.end());
   }
   if (first) return std::nullopt;

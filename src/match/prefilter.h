@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "match/ir.h"
@@ -27,11 +28,16 @@ namespace wsn::match {
 
 enum class RequirementKind : uint8_t { kLiteral, kExact, kInt };
 
+// Where a kLiteral must occur in the value (or list item): `path : "*/dev"` needs "/dev" at the
+// end, not anywhere, which most paths containing "/dev" then fail without evaluation.
+enum class LiteralAnchor : uint8_t { kAnywhere, kPrefix, kSuffix };
+
 struct Requirement {
   RequirementKind kind = RequirementKind::kLiteral;
   FieldId field = kInvalidField;
-  std::vector<std::string> literals;  // kLiteral / kExact: folded; any one suffices
-  std::vector<int64_t> ints;          // kInt: any one suffices
+  std::vector<std::string> literals;   // kLiteral / kExact: folded; any one suffices
+  std::vector<LiteralAnchor> anchors;  // kLiteral: per literal (missing: kAnywhere)
+  std::vector<int64_t> ints;           // kInt: any one suffices
 };
 
 // True for ECS enumeration fields whose values every event of a category shares widely.
@@ -55,14 +61,22 @@ class AhoCorasick {
   uint32_t add(std::string_view folded_pattern);
   void build();
   size_t pattern_count() const { return patterns_.size(); }
+  size_t pattern_size(uint32_t id) const { return patterns_[id].size(); }
 
-  // Calls on_match(pattern_id) for every occurrence (a pattern may be reported repeatedly).
+  // Calls on_match(pattern_id) -- or on_match(pattern_id, end) with `end` the offset just past
+  // the occurrence -- for every occurrence (a pattern may be reported repeatedly).
   template <typename F>
   void scan(std::string_view text, F&& on_match) const {
     uint32_t s = 0;
-    for (char c : text) {
-      s = delta_[static_cast<size_t>(s) * classes_ + cls_[static_cast<unsigned char>(c)]];
-      for (uint32_t o = out_[s]; o != kNone; o = out_link_[o]) on_match(out_pattern_[o]);
+    for (size_t i = 0; i < text.size(); ++i) {
+      s = delta_[static_cast<size_t>(s) * classes_ + cls_[static_cast<unsigned char>(text[i])]];
+      for (uint32_t o = out_[s]; o != kNone; o = out_link_[o]) {
+        if constexpr (std::is_invocable_v<F&, uint32_t, size_t>) {
+          on_match(out_pattern_[o], i + 1);
+        } else {
+          on_match(out_pattern_[o]);
+        }
+      }
     }
   }
 

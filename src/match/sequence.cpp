@@ -114,6 +114,7 @@ uint32_t SequenceStore::allocate() {
     return id;
   }
   slab_.emplace_back();
+  live_stamp_.push_back(0);
   return static_cast<uint32_t>(slab_.size() - 1);
 }
 
@@ -121,8 +122,7 @@ void SequenceStore::evict_oldest(std::deque<std::pair<uint32_t, uint64_t>>& fifo
   while (!fifo.empty()) {
     const auto [id, stamp] = fifo.front();
     fifo.pop_front();
-    const Partial& p = slab_[id];
-    if (p.live && p.stamp == stamp) {
+    if (holds_stamp(id, stamp)) {
       release(id);
       ++evicted_;
       return;
@@ -148,6 +148,7 @@ uint32_t SequenceStore::create_with(uint32_t rule, uint32_t key, int64_t start_n
   keys_.mark(key, rule);
   p.start_ns = start_ns;
   p.stamp = next_stamp_++;
+  live_stamp_[id] = p.stamp;
   p.live = true;
   p.placed = false;
   p.events.clear();
@@ -157,7 +158,7 @@ uint32_t SequenceStore::create_with(uint32_t rule, uint32_t key, int64_t start_n
     if (fifo.size() <= 2 * live + 64) return;
     std::deque<std::pair<uint32_t, uint64_t>> keep;
     for (const auto& e : fifo) {
-      if (slab_[e.first].live && slab_[e.first].stamp == e.second) keep.push_back(e);
+      if (holds_stamp(e.first, e.second)) keep.push_back(e);
     }
     fifo.swap(keep);
   };
@@ -223,6 +224,7 @@ void SequenceStore::release(uint32_t id) {
   if (!p.live) return;
   unplace(id);
   p.live = false;
+  live_stamp_[id] = 0;
   for (uint32_t e : p.events) copies_.drop(e);
   p.events.clear();
   keys_.release(p.key);

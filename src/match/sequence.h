@@ -133,8 +133,7 @@ class SequenceStore {
         id = heap_.top().id;
         stamp = heap_.top().stamp;
         heap_.pop();
-        const Partial& p = slab_[id];
-        if (!p.live || p.stamp != stamp) continue;
+        if (!holds_stamp(id, stamp)) continue;
       } else {
         const uint32_t rule = wake_.top().rule;
         wake_.pop();
@@ -150,8 +149,7 @@ class SequenceStore {
         arm(rule);
       }
       on_due(id);
-      const Partial& p = slab_[id];
-      if (p.live && p.stamp == stamp) release(id);
+      if (holds_stamp(id, stamp)) release(id);
     }
   }
   // Ids of live partials of `rule` placed in `stage`, oldest first (finish()).
@@ -189,8 +187,7 @@ class SequenceStore {
   bool front_due(RuleState& rs, int64_t now_ns) {
     while (!rs.fifo.empty()) {
       const auto [id, stamp] = rs.fifo.front();
-      const Partial& p = slab_[id];
-      if (p.live && p.stamp == stamp) return p.start_ns + rs.maxspan < now_ns;
+      if (holds_stamp(id, stamp)) return slab_[id].start_ns + rs.maxspan < now_ns;
       rs.fifo.pop_front();
     }
     return false;
@@ -201,15 +198,17 @@ class SequenceStore {
     if (rs.armed || rs.maxspan <= 0) return;
     while (!rs.fifo.empty()) {
       const auto [id, stamp] = rs.fifo.front();
-      const Partial& p = slab_[id];
-      if (p.live && p.stamp == stamp) {
-        wake_.push({p.start_ns + rs.maxspan, rule});
+      if (holds_stamp(id, stamp)) {
+        wake_.push({slab_[id].start_ns + rs.maxspan, rule});
         rs.armed = true;
         return;
       }
       rs.fifo.pop_front();
     }
   }
+  // Whether partial `id` is live with stamp `stamp` (queue entries of released partials are
+  // recognized without touching the partial: the queues are mostly such entries).
+  bool holds_stamp(uint32_t id, uint64_t stamp) const { return live_stamp_[id] == stamp; }
   uint32_t allocate();
   uint32_t create_with(uint32_t rule, uint32_t key, int64_t start_ns);
   void evict_oldest(std::deque<std::pair<uint32_t, uint64_t>>& fifo);
@@ -222,6 +221,7 @@ class SequenceStore {
   KeyPool keys_;
   EventCopies copies_;
   std::vector<Partial> slab_;
+  std::vector<uint64_t> live_stamp_;  // per slab id: the live partial's stamp, 0 when released
   std::vector<uint32_t> free_;
   std::deque<std::pair<uint32_t, uint64_t>> global_fifo_;
   // Deadlines: per rule its fifo (wake_ holds one entry per rule with pending partials), and

@@ -280,6 +280,39 @@ TEST_F(EngineTest, StringFunctionsAreSubstringRequirements) {
   EXPECT_EQ(sink.hits[2].rule, 2u);
 }
 
+TEST_F(EngineTest, AnchoredLiteralsAndRegexLiteralsGateEvaluation) {
+  auto rules = compile({
+      "file where file.path : \"*/dev\"",
+      "file where file.path : \"/etc/*\"",
+      "file where startsWith(file.path, \"/srv/\") or endsWith(file.path, \".pem\")",
+      "process where process.command_line regex~ \".*(curl|wget) .*https?://[0-9.]+/.*\"",
+  });
+  auto m = rules->make_matcher();
+  Sink sink;
+  // The literals occur, but not where the pattern needs them: nothing is evaluated.
+  for (const char* path : {"/home/dev/x", "/x/etc/passwd", "/usr/srv/a", "/a.pem/b"}) {
+    m->process(file(path), sink);
+  }
+  m->process(proc("sh", 0, "ls /tmp"), sink);
+  EXPECT_EQ(m->stats().evaluations, 0u);
+  EXPECT_TRUE(sink.hits.empty());
+  m->process(file("/x/dev"), sink);
+  m->process(file("/ETC/hosts"), sink);  // `:` ignores case, and so does the prefilter
+  m->process(file("/etc/hosts"), sink);
+  m->process(file("/srv/a"), sink);
+  m->process(file("/b/c.pem"), sink);
+  m->process(proc("curl", 1, "CURL -s http://10.1.2.3/x"), sink);
+  m->process(proc("wget", 1, "wget example.org"), sink);  // evaluated, fails
+  EXPECT_EQ(m->stats().evaluations, 7u);
+  ASSERT_EQ(sink.hits.size(), 6u);
+  EXPECT_EQ(sink.hits[0].rule, 0u);
+  EXPECT_EQ(sink.hits[1].rule, 1u);
+  EXPECT_EQ(sink.hits[2].rule, 1u);
+  EXPECT_EQ(sink.hits[3].rule, 2u);
+  EXPECT_EQ(sink.hits[4].rule, 2u);
+  EXPECT_EQ(sink.hits[5].rule, 3u);
+}
+
 TEST_F(EngineTest, MaxspanExpiryWithEventTimeGoingBack) {
   auto rules =
       compile({"sequence by process.entity_id with maxspan=10s [process where process.name == "
