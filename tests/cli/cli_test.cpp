@@ -17,41 +17,16 @@
 #include <sstream>
 #include <string>
 
+#include "cli_test_util.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs the CLI with `args` (already shell-quoted), capturing stdout and stderr separately.
-Outcome run_cli(const std::string& args) {
-  const fs::path dir = fs::temp_directory_path();
-  // ctest runs tests in parallel processes: the capture files are per process.
-  const std::string tag = std::to_string(::getpid());
-  const fs::path out = dir / ("wsn_cli_test." + tag + ".out");
-  const fs::path err = dir / ("wsn_cli_test." + tag + ".err");
-  const std::string cmd = std::string(WSN_CLI_PATH) + " " + args + " >" + out.string() + " 2>" +
-                          err.string() + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Outcome o;
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = slurp(out);
-  o.err = slurp(err);
-  fs::remove(out);
-  fs::remove(err);
-  return o;
-}
+using wsn::cli_test::Outcome;
+using wsn::cli_test::rules_fired;
+using wsn::cli_test::run_cli;
+using wsn::cli_test::slurp;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -233,19 +208,6 @@ TEST_F(CliTest, LiveRunDetectsRealCommandsAndItsRecordingReplaysTheSame) {
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0) << slurp(err);
 
-  auto rules_fired = [](const std::string& alerts) {
-    std::set<std::string> ids;
-    std::istringstream in(alerts);
-    std::string line;
-    while (std::getline(in, line)) {
-      const std::string_view needle = "\"rule\":{\"id\":\"";
-      const size_t at = line.find(needle);
-      if (at == std::string::npos) continue;
-      const size_t b = at + needle.size();
-      ids.insert(line.substr(b, line.find('"', b) - b));
-    }
-    return ids;
-  };
   const std::set<std::string> live_ids = rules_fired(slurp(live));
   for (const char* id : {"wsn.linux.exec_hidden_file", "wsn.linux.shadow_file_read",
                          "wsn.linux.setuid_bit_in_world_writable_dir"}) {

@@ -16,49 +16,16 @@
 #include <thread>
 #include <vector>
 
+#include "cli_test_util.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-Outcome run_cli(const std::string& args, const fs::path& dir) {
-  const fs::path out = dir / "cli.out";
-  const fs::path err = dir / "cli.err";
-  const std::string cmd = std::string(WSN_CLI_PATH) + " " + args + " >" + out.string() + " 2>" +
-                          err.string() + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Outcome o;
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = slurp(out);
-  o.err = slurp(err);
-  return o;
-}
-
-std::set<std::string> rules_fired(const std::string& alerts) {
-  std::set<std::string> ids;
-  std::istringstream in(alerts);
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::string_view needle = "\"rule\":{\"id\":\"";
-    const size_t at = line.find(needle);
-    if (at == std::string::npos) continue;
-    const size_t b = at + needle.size();
-    ids.insert(line.substr(b, line.find('"', b) - b));
-  }
-  return ids;
-}
+using wsn::cli_test::Outcome;
+using wsn::cli_test::rules_fired;
+using wsn::cli_test::run_cli;
+using wsn::cli_test::slurp;
 
 // The hooks a live run printed ("...; hooks: raw:a tp:b; Ctrl-C stops").
 std::vector<std::string> hooks_of(const std::string& err) {

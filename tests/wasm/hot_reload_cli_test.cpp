@@ -14,16 +14,13 @@
 #include <string>
 #include <thread>
 
+#include "../cli/cli_test_util.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using wsn::cli_test::slurp;
 
 // Writes `text` to `to` through a rename, as a deployment tool would.
 void install(const fs::path& to, const std::string& text) {
