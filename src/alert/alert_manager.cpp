@@ -10,6 +10,15 @@ std::string_view string_field(const Event& e, FieldId id) {
   return e.get(id, v) && v.type == FieldType::kString ? v.s : std::string_view();
 }
 
+// What a detection says about itself: the rule's own title, details and severity when it gave
+// them (a Wasm module's emit_alert), else the rule's severity and no words.
+void take_detail(const RuleMeta& rule, const MatchDetail* detail, Severity& severity,
+                 std::string& title, std::string& details) {
+  severity = detail && detail->has_severity ? detail->severity : rule.severity;
+  title.assign(detail ? detail->title : std::string_view());
+  details.assign(detail ? detail->details : std::string_view());
+}
+
 }  // namespace
 
 AlertManager::AlertManager(const FieldRegistry& registry, AlertManagerOptions options)
@@ -116,9 +125,7 @@ void AlertManager::on_detection(const RuleSet& set, uint32_t rule_index,
       w.last_ns = t;
       w.last_events.resize(events.size());
       for (size_t k = 0; k < events.size(); ++k) w.last_events[k] = *events[k];
-      w.last_severity = detail && detail->has_severity ? detail->severity : rule->severity;
-      w.last_title.assign(detail ? detail->title : std::string_view());
-      w.last_details.assign(detail ? detail->details : std::string_view());
+      take_detail(*rule, detail, w.last_severity, w.last_title, w.last_details);
       ++stats_.deduplicated;
       if (auto* c = counters_for(*rule).deduplicated) c->inc();
       return;
@@ -137,9 +144,7 @@ void AlertManager::on_detection(const RuleSet& set, uint32_t rule_index,
   a.count = 1;
   a.first_time_ns = 0;
   a.time_ns = t;
-  a.severity = detail && detail->has_severity ? detail->severity : rule->severity;
-  a.title.assign(detail ? detail->title : std::string_view());
-  a.details.assign(detail ? detail->details : std::string_view());
+  take_detail(*rule, detail, a.severity, a.title, a.details);
   a.events.resize(events.size());
   for (size_t k = 0; k < events.size(); ++k) a.events[k] = *events[k];
   emit(a);

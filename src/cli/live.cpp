@@ -2,9 +2,9 @@
 
 #include <fmt/core.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <utility>
 
 #include "cli/operations.h"
 
@@ -30,7 +30,7 @@ void SignalWatcher::block_signals() {
 }
 
 SignalWatcher::SignalWatcher(Engine& engine, bool reload) : set_(watched_signals()) {
-  pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  block_signals();
   thread_ = std::thread([this, &engine, reload] {
     const timespec tick{1, 0};
     while (!done_.load()) {
@@ -128,18 +128,12 @@ void LiveSupervisor::check_rules() {
   std::vector<std::string> missing = attached_.missing(needed);
   if (missing.empty()) return;
   // Only read prefixes missing, and reads already prefix-filtered: widen the kernel filter.
-  constexpr std::string_view kUnder = "file/open under ";
-  const bool prefixes_only = attached_.reads_mode() == 1 &&
-                             std::all_of(missing.begin(), missing.end(), [&](const std::string& m) {
-                               return m.starts_with(kUnder);
-                             });
+  const std::vector<std::string> added = attached_.missing_read_prefixes(needed);
+  const bool prefixes_only =
+      attached_.reads_mode() == 1 && needed.reads_mode() == 1 && added.size() == missing.size();
   if (prefixes_only) {
-    std::vector<std::string> added;
     std::string shown;
-    for (const std::string& m : missing) {
-      added.push_back(m.substr(kUnder.size()));
-      shown += (shown.empty() ? "" : ", ") + added.back();
-    }
+    for (const std::string& p : added) shown += (shown.empty() ? "" : ", ") + p;
     if (Status s = source_.add_read_prefixes(added); s.ok()) {
       for (const std::string& p : added) attached_.add_read_prefix(p);
       fmt::print(stderr,

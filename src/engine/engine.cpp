@@ -101,12 +101,8 @@ class PipelineMetrics {
                           "Rule evaluation errors (e.g. Wasm traps).").get()) {}
 
   void on_match(const RuleSet& set, uint32_t rule) {
-    if (set.generation != generation_ || per_rule_.size() != set.rules.size()) {
-      per_rule_.clear();
-      for (const auto& r : set.rules) per_rule_.push_back(&matches_.with({r.id}));
-      generation_ = set.generation;
-    }
-    if (rule < per_rule_.size()) per_rule_[rule]->inc();
+    series_for(set);
+    if (rule < rule_series_.size()) rule_series_[rule].matches->inc();
   }
 
   void update(const EventBus& bus, const EventSource& source, const DetectionStage& detection) {
@@ -133,21 +129,8 @@ class PipelineMetrics {
   void update_rules(const DetectionStage& detection) {
     const RuleSet* set = detection.current();
     if (!set) return;
+    series_for(*set);
     const size_t n = set->rules.size();
-    if (set->generation != rules_generation_ || rule_series_.size() != n) {
-      rules_generation_ = set->generation;
-      rule_series_.assign(n, RuleSeries{});
-      for (size_t k = 0; k < n; ++k) {
-        const RuleMeta& r = set->rules[k];
-        RuleSeries& rs = rule_series_[k];
-        rs.evaluations = &evaluations_.with({r.id});
-        if (r.kind == RuleKind::kWasm) {
-          rs.traps = &traps_.with({r.id});
-          rs.quarantines = &quarantines_.with({r.id});
-          rs.quarantined = &quarantined_.with({r.id});
-        }
-      }
-    }
     evals_now_.assign(n, 0);
     faults_now_.assign(n, RuleFaults{});
     detection.add_rule_counters(evals_now_, faults_now_);
@@ -161,12 +144,32 @@ class PipelineMetrics {
     }
   }
 
+  // Points rule_series_ at the series of `set`'s rules (rebuilt when a new snapshot shows up;
+  // a new snapshot's matchers start counting from zero).
+  void series_for(const RuleSet& set) {
+    if (set.generation == generation_ && rule_series_.size() == set.rules.size()) return;
+    generation_ = set.generation;
+    rule_series_.assign(set.rules.size(), RuleSeries{});
+    for (size_t k = 0; k < set.rules.size(); ++k) {
+      const RuleMeta& r = set.rules[k];
+      RuleSeries& rs = rule_series_[k];
+      rs.matches = &matches_.with({r.id});
+      rs.evaluations = &evaluations_.with({r.id});
+      if (r.kind == RuleKind::kWasm) {
+        rs.traps = &traps_.with({r.id});
+        rs.quarantines = &quarantines_.with({r.id});
+        rs.quarantined = &quarantined_.with({r.id});
+      }
+    }
+  }
+
   void observe_batch(double seconds, size_t events) {
     if (events > 0) latency_.observe(seconds / static_cast<double>(events), events);
   }
 
  private:
   struct RuleSeries {
+    metrics::Counter* matches = nullptr;
     metrics::Counter* evaluations = nullptr;
     metrics::Counter* traps = nullptr;  // Wasm rules only
     metrics::Counter* quarantines = nullptr;
@@ -187,10 +190,8 @@ class PipelineMetrics {
   metrics::Histogram& latency_;
   metrics::Gauge &queue_, &pending_;
   metrics::Counter &reloads_, &errors_;
-  std::vector<metrics::Counter*> per_rule_;
-  uint64_t generation_ = ~uint64_t{0};
   uint64_t last_errors_ = 0, error_base_ = 0;
-  uint64_t rules_generation_ = ~uint64_t{0};
+  uint64_t generation_ = ~uint64_t{0};  // of the snapshot rule_series_ belongs to
   std::vector<RuleSeries> rule_series_;
   std::vector<uint64_t> evals_now_;
   std::vector<RuleFaults> faults_now_;

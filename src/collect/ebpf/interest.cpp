@@ -124,10 +124,16 @@ std::vector<std::string> EbpfInterest::missing(const EbpfInterest& needed) const
     out.emplace_back("file/open of every path");
     return out;
   }
+  for (const std::string& p : missing_read_prefixes(needed)) out.push_back("file/open under " + p);
+  return out;
+}
+
+std::vector<std::string> EbpfInterest::missing_read_prefixes(const EbpfInterest& needed) const {
+  std::vector<std::string> out;
   for (const std::string& p : needed.read_prefixes()) {
     const bool covered = std::any_of(read_prefixes_.begin(), read_prefixes_.end(),
                                      [&p](const std::string& q) { return p.starts_with(q); });
-    if (!covered) out.push_back("file/open under " + p);
+    if (!covered) out.push_back(p);
   }
   return out;
 }

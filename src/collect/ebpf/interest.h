@@ -81,6 +81,9 @@ class EbpfInterest {
   // What `needed` wants that this interest does not deliver ("file/open under /etc/x",
   // "network/connect"), e.g. after a rule reload; empty when covered.
   std::vector<std::string> missing(const EbpfInterest& needed) const;
+  // The read prefixes of `needed` that this interest's prefixes do not cover (the
+  // "file/open under …" part of missing()).
+  std::vector<std::string> missing_read_prefixes(const EbpfInterest& needed) const;
 
  private:
   static uint32_t bit(EbpfEvent e) { return 1u << static_cast<unsigned>(e); }
