@@ -272,6 +272,7 @@ TEST(Config, DocumentedDefaultFileEqualsTheBuiltInDefaults) {
   EXPECT_EQ(c.sources.ebpf.ring_buffer_bytes, d.sources.ebpf.ring_buffer_bytes);
   EXPECT_EQ(c.sources.ebpf.process_table, d.sources.ebpf.process_table);
   EXPECT_EQ(c.sources.ebpf.host_name, d.sources.ebpf.host_name);
+  EXPECT_EQ(c.sources.ebpf.hooks, d.sources.ebpf.hooks);
   EXPECT_EQ(c.limits.bus_batches, d.limits.bus_batches);
   EXPECT_EQ(c.limits.batch_size, d.limits.batch_size);
   EXPECT_EQ(c.limits.process_table, d.limits.process_table);
