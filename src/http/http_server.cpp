@@ -43,7 +43,9 @@ void Server::routes() {
   httplib::Server& s = *server_;
   requests_ = &registry_.counter("wsn_http_requests_total",
                                  "HTTP requests served, by path and status.", {"path", "status"});
-  s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+  // Counted before the response is written (the logger runs after it, so a client's next
+  // request could be served before its previous one was counted).
+  s.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     // Label by route, not raw path: rule ids would make the label set unbounded.
     std::string route = req.path;
     if (route.rfind("/api/v1/rules/", 0) == 0)
