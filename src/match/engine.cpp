@@ -25,6 +25,9 @@ struct Unit {
   bool gated = false;  // evaluated only after a prefilter hit
   uint8_t needed = 0;  // gated: bit k set for requirement k; all must be hit in one event
   uint32_t slot = 0;   // evaluation cache slot, shared by identical predicates
+  // The `until` of a sequence rule, dispatched by key (RuleMatcher::run_until) instead of
+  // making its rule a candidate: an ending process must not visit every rule with an `until`.
+  bool until = false;
   // Lazy fields (Engine::unit_lazy) to scan once the first requirement is met.
   uint32_t lazy_first = 0;
   uint32_t lazy_count = 0;
@@ -73,6 +76,7 @@ struct RuleInfo {
   int64_t until_unit = -1;
   std::vector<uint32_t> step_keys;  // per step: key class (see Engine::key_class)
   uint32_t until_key = 0;
+  bool until_by_key = false;  // units[until_unit].until
   std::vector<uint32_t> real;                     // indexes of non-missing steps
   std::vector<std::vector<uint32_t>> missing_at;  // gap g (0..R): missing steps before real[g]
   bool leading = false;
@@ -297,8 +301,12 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
       ri.step_keys.push_back(key_class(rule, s));
     }
     if (rule.until) {
-      ri.until_unit = add_unit(r, rule.until->pred);
+      const uint32_t u = add_unit(r, rule.until->pred);
+      ri.until_unit = u;
       ri.until_key = key_class(rule, *rule.until);
+      // An ungated `until` (no literal to wait for) is checked with the rule's steps instead.
+      ri.until_by_key = rule.shape == RuleShape::kSequence && units[u].gated;
+      units[u].until = ri.until_by_key;
     }
     ri.missing_at.emplace_back();
     for (uint32_t k = 0; k < rule.steps.size(); ++k) {
@@ -428,6 +436,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   void emit(uint32_t rule, const std::vector<std::shared_ptr<const Event>>& events,
             MatchSink& sink);
   void run_rule(uint32_t r, const Event& e, MatchSink& sink);
+  void run_until(uint32_t unit, const Event& e);
   void run_sequence(uint32_t r, const Event& e, MatchSink& sink);
   void run_join(uint32_t r, const Event& e, MatchSink& sink);
   void complete(uint32_t r, uint32_t id, MatchSink& sink);
@@ -455,6 +464,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   // Candidate rules of the current event: a bitmap over rule indexes, so that they are visited
   // in rule order without sorting; words [cand_lo_, cand_hi_) may be non-zero.
   std::vector<uint64_t> cand_words_;
+  std::vector<uint32_t> until_hits_;  // `until` units (Unit::until) the prefilter met
   uint32_t cand_lo_ = UINT32_MAX;
   uint32_t cand_hi_ = 0;
   // Per key class, for the current event: the encoded key (or that it is null), its hash, and
@@ -515,10 +525,15 @@ void RuleMatcher::hit_units(std::span<const uint32_t> entries) {
       hit_mask_[u] = 0;
     }
     const uint32_t req = entry & (kMaxRequirements - 1);
-    hit_mask_[u] = static_cast<uint8_t>(hit_mask_[u] | 1u << req);
+    const uint8_t was = hit_mask_[u];
+    hit_mask_[u] = static_cast<uint8_t>(was | 1u << req);
     const Unit& un = eng_->units[u];
     if (hit_mask_[u] == un.needed) {
-      add_candidate(un.rule);
+      if (!un.until) {
+        add_candidate(un.rule);
+      } else if (was != un.needed) {
+        until_hits_.push_back(u);
+      }
     } else if (req == 0) {
       for (uint32_t k = 0; k < un.lazy_count; ++k) {
         lazy_stamp_[eng_->unit_lazy[un.lazy_first + k]] = stamp_;
@@ -644,7 +659,7 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   const RuleInfo& ri = eng_->info[r];
   const auto stages = static_cast<uint32_t>(ri.real.size());
   const int64_t now = e.time_ns();
-  if (rp.until && seqs_.any_placed(r, 1, stages) &&
+  if (rp.until && !ri.until_by_key && seqs_.any_placed(r, 1, stages) &&
       unit_match(static_cast<uint32_t>(ri.until_unit), e)) {
     if (CachedKey* k = key_of(r, *rp.until, ri.until_key, e)) {
       stats_.expired_sequences += seqs_.remove_key(r, key_id(*k), 1, stages);
@@ -706,6 +721,20 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   }
 }
 
+// The key comes before the predicate: most ending processes hold no partial of the rule, and
+// then the key (cached per event and key class) says so without evaluating anything.
+void RuleMatcher::run_until(uint32_t u, const Event& e) {
+  const uint32_t r = eng_->units[u].rule;
+  const RuleInfo& ri = eng_->info[r];
+  const auto stages = static_cast<uint32_t>(ri.real.size());
+  if (!seqs_.any_placed(r, 1, stages)) return;
+  CachedKey* k = key_of(r, *eng_->plan.rules[r].until, ri.until_key, e);
+  if (k == nullptr) return;
+  const uint32_t id = key_id(*k);
+  if (!seqs_.may_hold(r, id) || !unit_match(u, e)) return;
+  stats_.expired_sequences += seqs_.remove_key(r, id, 1, stages);
+}
+
 void RuleMatcher::run_join(uint32_t r, const Event& e, MatchSink& sink) {
   const RulePlan& rp = eng_->plan.rules[r];
   const RuleInfo& ri = eng_->info[r];
@@ -755,6 +784,9 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
       t.on_subquery_match(e);
     }
   }
+  // Before any rule's steps, as run_sequence orders them: `until` removes, then steps advance.
+  for (uint32_t u : until_hits_) run_until(u, e);
+  until_hits_.clear();
   const uint32_t lo = cand_lo_, hi = cand_hi_;
   cand_lo_ = UINT32_MAX;
   cand_hi_ = 0;
