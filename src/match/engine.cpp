@@ -31,6 +31,16 @@ struct Unit {
   // Lazy fields (Engine::unit_lazy) to scan once the first requirement is met.
   uint32_t lazy_first = 0;
   uint32_t lazy_count = 0;
+  // A top-level conjunct on an ECS enumeration field (`event.type == "start"` ...), shared by
+  // every unit with the same one and evaluated once per event: the prefilter leaves such
+  // fields out (every event of a category has one of a few values), so without it the end of
+  // each process would evaluate every `process.name == …` start step in full.
+  uint32_t guard = UINT32_MAX;
+};
+
+struct Guard {
+  uint32_t rule = 0;  // whose program holds `node`
+  NodeRef node = kNoNode;
 };
 
 // Requirements per unit (prefilter extract_requirements); prefilter entries name a unit and
@@ -98,6 +108,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
 
   RuleSetPlan plan;
   std::vector<Unit> units;
+  std::vector<Guard> guards;
   std::vector<RuleInfo> info;
   Bucket any;
   uint32_t key_classes = 0;
@@ -110,6 +121,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   uint32_t add_unit(uint32_t rule, const EventPredicate& pred);
   uint32_t key_class(const RulePlan& rule, const StepPlan& step);
   bool signature(const Program& p, NodeRef r, std::string& out) const;
+  uint32_t guard_of(uint32_t rule, const EventPredicate& pred);
   struct Secondary {  // a later requirement of a unit, on the field at `pos` of its bucket
     uint32_t unit;
     CategoryId category;
@@ -119,6 +131,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   std::vector<Secondary> secondaries_;
   std::unordered_map<std::string, uint32_t> key_class_of_;
   std::unordered_map<std::string, uint32_t> slot_of_;
+  std::unordered_map<std::string, uint32_t> guard_of_;
   Bucket& bucket_for(CategoryId c);
 
   std::vector<int32_t> bucket_of_ = std::vector<int32_t>(FieldRegistry::kMaxCategories, -1);
@@ -184,11 +197,41 @@ bool Engine::signature(const Program& p, NodeRef r, std::string& out) const {
   return true;
 }
 
+namespace {
+
+// Whether every field `r` reads is an ECS enumeration field of the current event.
+bool reads_enumerations_only(const Program& p, NodeRef r) {
+  const Node& n = p.node(r);
+  if (n.op == Op::kField && (n.event_index != 0 || !is_low_cardinality_field(n.field))) {
+    return false;
+  }
+  for (NodeRef k : p.kids(r)) {
+    if (!reads_enumerations_only(p, k)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+uint32_t Engine::guard_of(uint32_t rule, const EventPredicate& pred) {
+  const Program& p = plan.rules[rule].program;
+  if (pred.where == kNoNode || p.node(pred.where).op != Op::kAnd) return UINT32_MAX;
+  for (NodeRef k : p.kids(pred.where)) {
+    std::string sig = std::to_string(pred.category) + ':';
+    if (!signature(p, k, sig) || !reads_enumerations_only(p, k)) continue;
+    const auto [it, inserted] = guard_of_.try_emplace(sig, static_cast<uint32_t>(guards.size()));
+    if (inserted) guards.push_back({rule, k});
+    return it->second;
+  }
+  return UINT32_MAX;
+}
+
 uint32_t Engine::add_unit(uint32_t rule, const EventPredicate& pred) {
   Unit u;
   u.rule = rule;
   u.category = pred.category;
   u.where = pred.where;
+  u.guard = guard_of(rule, pred);
   const auto id = static_cast<uint32_t>(units.size());
   u.slot = id;
   std::string sig = std::to_string(pred.category) + ':';
@@ -359,6 +402,8 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
         lazy_stamp_(eng_->lazy_slots, 0),
         eval_stamp_(eng_->units.size(), 0),
         eval_result_(eng_->units.size(), 0),
+        guard_stamp_(eng_->guards.size(), 0),
+        guard_result_(eng_->guards.size(), 0),
         cand_words_((eng_->plan.rules.size() + 63) / 64, 0),
         keys_(eng_->key_classes),
         seqs_(eng_->plan.limits, eng_->plan.rules.size()),
@@ -461,6 +506,8 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   std::vector<uint64_t> lazy_stamp_;  // per lazy slot: == stamp_ when it is to be scanned
   std::vector<uint64_t> eval_stamp_;
   std::vector<uint8_t> eval_result_;
+  std::vector<uint64_t> guard_stamp_;  // per Engine::guards entry, as eval_stamp_
+  std::vector<uint8_t> guard_result_;
   // Candidate rules of the current event: a bitmap over rule indexes, so that they are visited
   // in rule order without sorting; words [cand_lo_, cand_hi_) may be non-zero.
   std::vector<uint64_t> cand_words_;
@@ -509,6 +556,15 @@ bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
   }
   if (eval_stamp_[un.slot] == stamp_) return eval_result_[un.slot] != 0;
   EvalContext& ctx = context(e);
+  if (un.guard != UINT32_MAX) {
+    if (guard_stamp_[un.guard] != stamp_) {
+      const Guard& g = eng_->guards[un.guard];
+      guard_stamp_[un.guard] = stamp_;
+      // Not counted as an evaluation: like the prefilter, it only rules predicates out.
+      guard_result_[un.guard] = holds(eng_->plan.rules[g.rule].program, g.node, ctx) ? 1 : 0;
+    }
+    if (guard_result_[un.guard] == 0) return false;
+  }
   const bool r = holds(eng_->plan.rules[un.rule].program, un.where, ctx);
   ++stats_.evaluations;
   ++rule_evals_[un.rule];

@@ -221,13 +221,40 @@ TEST_F(EngineTest, IdenticalPredicatesAreEvaluatedOncePerEvent) {
   Sink sink;
   m->process(proc("a", 0, "", "p1"), sink);
   EXPECT_EQ(m->stats().pending_sequences, 200u);
-  EXPECT_EQ(m->stats().evaluations, 2u);                // the shared first step once, rule 200 once
+  // The shared first step once; rule 200 not at all (its `event.type == "end"` guard fails).
+  EXPECT_EQ(m->stats().evaluations, 1u);
   m->process(proc("a", 1, "", "p1", "", "end"), sink);  // cancels all 200, fires rule 200
   EXPECT_EQ(m->stats().pending_sequences, 0u);
   EXPECT_EQ(m->stats().expired_sequences, 200u);
   ASSERT_EQ(sink.hits.size(), 1u);
   EXPECT_EQ(sink.hits[0].rule, 200u);
-  EXPECT_EQ(m->stats().evaluations, 5u);  // first step, until and rule 200: once each
+  // The until and rule 200 once each; the first step not (its "start" guard fails).
+  EXPECT_EQ(m->stats().evaluations, 3u);
+}
+
+// A generic conjunct on an enumeration field (`event.type == "start"`) is left out of the
+// prefilter, but it is checked once per event for every predicate that carries it: the end of a
+// process does not evaluate each `process.name == …` start predicate, and the answer is the
+// same as a full evaluation's.
+TEST_F(EngineTest, EnumerationGuardIsCheckedOncePerEventBeforeEvaluation) {
+  std::vector<std::string> qs;
+  for (int k = 0; k < 50; ++k) {
+    qs.push_back("process where event.type == \"start\" and process.name == \"a\" and "
+                 "process.pid > " + std::to_string(k));
+  }
+  qs.push_back("process where event.type : \"END\" and process.name == \"a\"");
+  qs.push_back("process where event.type == \"end\" or process.name == \"zz\"");  // no guard
+  auto rules = compile(qs);
+  auto m = rules->make_matcher();
+  CountSink sink;
+  m->process(proc("a", 0, "", "p1", "", "end"), sink);
+  EXPECT_EQ(sink.count, 2u);  // the case-insensitive "END" rule and the `or` rule
+  EXPECT_EQ(m->stats().evaluations, 2u);
+  Event start = proc("a", 1, "", "p1");
+  start.set_int(fields::kProcessPid, 10);
+  m->process(start, sink);
+  EXPECT_EQ(sink.count, 2u + 10u);  // pid 10 > k for k = 0..9
+  EXPECT_EQ(m->stats().evaluations, 2u + 50u + 1u);  // the `or` rule: no literal to gate it
 }
 
 TEST_F(EngineTest, EveryConjunctRequirementGatesEvaluation) {
