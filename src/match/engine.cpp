@@ -86,7 +86,7 @@ struct RuleInfo {
   int64_t until_unit = -1;
   std::vector<uint32_t> step_keys;  // per step: key class (see Engine::key_class)
   uint32_t until_key = 0;
-  bool until_by_key = false;  // units[until_unit].until
+  bool until_by_key = false;                      // units[until_unit].until
   std::vector<uint32_t> real;                     // indexes of non-missing steps
   std::vector<std::vector<uint32_t>> missing_at;  // gap g (0..R): missing steps before real[g]
   bool leading = false;

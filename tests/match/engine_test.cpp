@@ -239,8 +239,10 @@ TEST_F(EngineTest, IdenticalPredicatesAreEvaluatedOncePerEvent) {
 TEST_F(EngineTest, EnumerationGuardIsCheckedOncePerEventBeforeEvaluation) {
   std::vector<std::string> qs;
   for (int k = 0; k < 50; ++k) {
-    qs.push_back("process where event.type == \"start\" and process.name == \"a\" and "
-                 "process.pid > " + std::to_string(k));
+    qs.push_back(
+        "process where event.type == \"start\" and process.name == \"a\" and "
+        "process.pid > " +
+        std::to_string(k));
   }
   qs.push_back("process where event.type : \"END\" and process.name == \"a\"");
   qs.push_back("process where event.type == \"end\" or process.name == \"zz\"");  // no guard
@@ -253,7 +255,7 @@ TEST_F(EngineTest, EnumerationGuardIsCheckedOncePerEventBeforeEvaluation) {
   Event start = proc("a", 1, "", "p1");
   start.set_int(fields::kProcessPid, 10);
   m->process(start, sink);
-  EXPECT_EQ(sink.count, 2u + 10u);  // pid 10 > k for k = 0..9
+  EXPECT_EQ(sink.count, 2u + 10u);                   // pid 10 > k for k = 0..9
   EXPECT_EQ(m->stats().evaluations, 2u + 50u + 1u);  // the `or` rule: no literal to gate it
 }
 
