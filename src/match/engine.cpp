@@ -36,6 +36,9 @@ struct Unit {
   // fields out (every event of a category has one of a few values), so without it the end of
   // each process would evaluate every `process.name == …` start step in full.
   uint32_t guard = UINT32_MAX;
+  // A sequence step that only acts on partial matches waiting at this stage (a later step, or a
+  // missing step after the first): its rule is not run for it while none waits (0: any time).
+  uint32_t waits_at = 0;
 };
 
 struct Guard {
@@ -343,6 +346,11 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
       ri.step_units.push_back(add_unit(r, s.pred));
       ri.step_keys.push_back(key_class(rule, s));
     }
+    uint32_t stage = 0;  // partials wait at `stage` for the next real step
+    for (uint32_t k = 0; k < rule.steps.size(); ++k) {
+      if (rule.shape == RuleShape::kSequence) units[ri.step_units[k]].waits_at = stage;
+      if (!rule.steps[k].missing) ++stage;
+    }
     if (rule.until) {
       const uint32_t u = add_unit(r, rule.until->pred);
       ri.until_unit = u;
@@ -440,6 +448,9 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
     return n;
   }
   uint64_t prefilter_skips() const override { return prefilter_skips_; }
+  uint64_t evaluations_held() const override { return evaluations_held_; }
+  uint64_t partials_opened() const override { return seqs_.created(); }
+  size_t select_only(const Event& e) override;
 
  private:
   // One context, reused: building one zeroes its variable array, and evaluation leaves the
@@ -453,6 +464,18 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
     return ctx_;
   }
   bool unit_match(uint32_t u, const Event& e);
+  // Unit::guard on the current event (true without one), evaluated once per event. Not counted
+  // as an evaluation: like the prefilter, it only rules predicates out.
+  bool guard_holds(uint32_t g) {
+    if (g == UINT32_MAX) return true;
+    if (guard_stamp_[g] != stamp_) {
+      const Guard& gd = eng_->guards[g];
+      guard_stamp_[g] = stamp_;
+      guard_result_[g] =
+          holds(eng_->plan.rules[gd.rule].program, gd.node, context(*event_)) ? 1 : 0;
+    }
+    return guard_result_[g] != 0;
+  }
   void add_candidate(uint32_t rule) {
     const uint32_t w = rule >> 6;
     cand_words_[w] |= uint64_t{1} << (rule & 63);
@@ -536,11 +559,13 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   static constexpr uint32_t kNoCopy = 0xFFFFFFFFu;
   uint32_t current_copy_id_ = kNoCopy;
   const Event* current_ptr_ = nullptr;
+  const Event* event_ = nullptr;  // the event being matched (guard_holds)
   EvalContext ctx_;
   MatcherStats stats_;
   std::vector<uint64_t> rule_evals_;
   std::vector<uint64_t> rule_matches_;
   uint64_t prefilter_skips_ = 0;
+  uint64_t evaluations_held_ = 0;
 };
 
 std::unique_ptr<Matcher> Engine::make_matcher() const {
@@ -555,18 +580,10 @@ bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
     return false;
   }
   if (eval_stamp_[un.slot] == stamp_) return eval_result_[un.slot] != 0;
-  EvalContext& ctx = context(e);
-  if (un.guard != UINT32_MAX) {
-    if (guard_stamp_[un.guard] != stamp_) {
-      const Guard& g = eng_->guards[un.guard];
-      guard_stamp_[un.guard] = stamp_;
-      // Not counted as an evaluation: like the prefilter, it only rules predicates out.
-      guard_result_[un.guard] = holds(eng_->plan.rules[g.rule].program, g.node, ctx) ? 1 : 0;
-    }
-    if (guard_result_[un.guard] == 0) return false;
-  }
-  const bool r = holds(eng_->plan.rules[un.rule].program, un.where, ctx);
+  if (!guard_holds(un.guard)) return false;
+  const bool r = holds(eng_->plan.rules[un.rule].program, un.where, context(e));
   ++stats_.evaluations;
+  evaluations_held_ += r ? 1 : 0;
   ++rule_evals_[un.rule];
   eval_stamp_[un.slot] = stamp_;
   eval_result_[un.slot] = r ? 1 : 0;
@@ -585,10 +602,11 @@ void RuleMatcher::hit_units(std::span<const uint32_t> entries) {
     hit_mask_[u] = static_cast<uint8_t>(was | 1u << req);
     const Unit& un = eng_->units[u];
     if (hit_mask_[u] == un.needed) {
-      if (!un.until) {
+      if (un.until) {
+        if (was != un.needed) until_hits_.push_back(u);
+      } else if ((un.waits_at == 0 || seqs_.any_placed(un.rule, un.waits_at, un.waits_at)) &&
+                 guard_holds(un.guard)) {
         add_candidate(un.rule);
-      } else if (was != un.needed) {
-        until_hits_.push_back(u);
       }
     } else if (req == 0) {
       for (uint32_t k = 0; k < un.lazy_count; ++k) {
@@ -817,6 +835,7 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
     current_copy_id_ = kNoCopy;
   }
   const int64_t now = e.time_ns();
+  event_ = &e;
   seqs_.expire(now, [&](uint32_t id) {
     Partial& p = seqs_.get(id);
     const RuleInfo& ri = eng_->info[p.rule];
@@ -851,6 +870,22 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
       run_rule(w * 64 + static_cast<uint32_t>(std::countr_zero(bits)), e, sink);
     }
   }
+}
+
+size_t RuleMatcher::select_only(const Event& e) {
+  scratch_.reset();
+  ++stamp_;
+  event_ = &e;
+  if (const Bucket* b = eng_->bucket(e.category())) scan(*b, e);
+  scan(eng_->any, e);
+  size_t n = until_hits_.size();
+  until_hits_.clear();
+  for (uint32_t w = cand_lo_; w < cand_hi_; ++w) {
+    n += static_cast<size_t>(std::popcount(std::exchange(cand_words_[w], 0)));
+  }
+  cand_lo_ = UINT32_MAX;
+  cand_hi_ = 0;
+  return n;
 }
 
 void RuleMatcher::run_rule(uint32_t r, const Event& e, MatchSink& sink) {

@@ -24,12 +24,18 @@ namespace wsn::match {
 
 std::shared_ptr<const CompiledRules> build_rules(RuleSetPlan plan);
 
-// Extra counters of a matcher built by build_rules (dynamic_cast a Matcher to read them).
+// Extra counters of a matcher built by build_rules (dynamic_cast a Matcher to read them), and
+// the prefilter on its own, for the benchmark's account of where detection time goes.
 class RuleMatcherInfo {
  public:
   virtual ~RuleMatcherInfo() = default;
   virtual uint64_t lineage_evictions() const = 0;
-  virtual uint64_t prefilter_skips() const = 0;  // predicates not evaluated thanks to literals
+  virtual uint64_t prefilter_skips() const = 0;   // predicates not evaluated thanks to literals
+  virtual uint64_t evaluations_held() const = 0;  // evaluations whose predicate held
+  virtual uint64_t partials_opened() const = 0;   // partial sequence matches created
+  // Selects the rules `e` would run (prefilter and category index) and returns how many,
+  // without running them: no state changes, no matches.
+  virtual size_t select_only(const Event& e) = 0;
 };
 
 }  // namespace wsn::match

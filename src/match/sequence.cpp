@@ -154,6 +154,7 @@ uint32_t SequenceStore::create_with(uint32_t rule, uint32_t key, int64_t start_n
   p.events.clear();
   ++rs.count;
   ++live_count_;
+  ++created_;
   auto compact = [this](std::deque<std::pair<uint32_t, uint64_t>>& fifo, size_t live) {
     if (fifo.size() <= 2 * live + 64) return;
     std::deque<std::pair<uint32_t, uint64_t>> keep;

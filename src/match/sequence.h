@@ -161,6 +161,7 @@ class SequenceStore {
 
   size_t pending() const { return live_count_; }
   uint64_t evicted() const { return evicted_; }
+  uint64_t created() const { return created_; }
 
  private:
   struct HeapEntry {
@@ -236,6 +237,7 @@ class SequenceStore {
   uint64_t next_stamp_ = 1;
   size_t live_count_ = 0;
   uint64_t evicted_ = 0;
+  uint64_t created_ = 0;
 };
 
 // Endgame join: per key, the first event for each position; complete when all are filled.
