@@ -25,9 +25,10 @@ struct Unit {
   bool gated = false;  // evaluated only after a prefilter hit
   uint8_t needed = 0;  // gated: bit k set for requirement k; all must be hit in one event
   uint32_t slot = 0;   // evaluation cache slot, shared by identical predicates
-  // The `until` of a sequence rule, dispatched by key (RuleMatcher::run_until) instead of
-  // making its rule a candidate: an ending process must not visit every rule with an `until`.
-  bool until = false;
+  // The `until` of a sequence rule, dispatched by key in its group (RuleMatcher::run_until)
+  // instead of making its rule a candidate: an ending process must not visit every rule with an
+  // `until`. UINT32_MAX: not such an `until`.
+  uint32_t until_group = UINT32_MAX;
   // Lazy fields (Engine::unit_lazy) to scan once the first requirement is met.
   uint32_t lazy_first = 0;
   uint32_t lazy_count = 0;
@@ -39,6 +40,15 @@ struct Unit {
   // A sequence step that only acts on partial matches waiting at this stage (a later step, or a
   // missing step after the first): its rule is not run for it while none waits (0: any time).
   uint32_t waits_at = 0;
+};
+
+// Sequence rules whose `until` is the same predicate (one evaluation slot) on the same join key
+// fields (one key class): `until [process where event.type == "end"]` by process.entity_id, in
+// most rule sets. An event meeting it looks its key up once and visits only the partial matches
+// holding that key, whichever rules they belong to.
+struct UntilGroup {
+  uint32_t rule = 0;  // a member: its `until` step computes the key
+  uint32_t key_class = 0;
 };
 
 struct Guard {
@@ -89,7 +99,7 @@ struct RuleInfo {
   int64_t until_unit = -1;
   std::vector<uint32_t> step_keys;  // per step: key class (see Engine::key_class)
   uint32_t until_key = 0;
-  bool until_by_key = false;                      // units[until_unit].until
+  uint32_t until_group = UINT32_MAX;              // units[until_unit].until_group
   std::vector<uint32_t> real;                     // indexes of non-missing steps
   std::vector<std::vector<uint32_t>> missing_at;  // gap g (0..R): missing steps before real[g]
   bool leading = false;
@@ -112,6 +122,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   RuleSetPlan plan;
   std::vector<Unit> units;
   std::vector<Guard> guards;
+  std::vector<UntilGroup> until_groups;
   std::vector<RuleInfo> info;
   Bucket any;
   uint32_t key_classes = 0;
@@ -135,6 +146,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   std::unordered_map<std::string, uint32_t> key_class_of_;
   std::unordered_map<std::string, uint32_t> slot_of_;
   std::unordered_map<std::string, uint32_t> guard_of_;
+  std::unordered_map<uint64_t, uint32_t> until_group_of_;  // slot << 32 | key class -> group
   Bucket& bucket_for(CategoryId c);
 
   std::vector<int32_t> bucket_of_ = std::vector<int32_t>(FieldRegistry::kMaxCategories, -1);
@@ -356,8 +368,13 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
       ri.until_unit = u;
       ri.until_key = key_class(rule, *rule.until);
       // An ungated `until` (no literal to wait for) is checked with the rule's steps instead.
-      ri.until_by_key = rule.shape == RuleShape::kSequence && units[u].gated;
-      units[u].until = ri.until_by_key;
+      if (rule.shape == RuleShape::kSequence && units[u].gated) {
+        const uint64_t sig = uint64_t{units[u].slot} << 32 | ri.until_key;
+        const auto [it, inserted] =
+            until_group_of_.try_emplace(sig, static_cast<uint32_t>(until_groups.size()));
+        if (inserted) until_groups.push_back({r, ri.until_key});
+        ri.until_group = units[u].until_group = it->second;
+      }
     }
     ri.missing_at.emplace_back();
     for (uint32_t k = 0; k < rule.steps.size(); ++k) {
@@ -432,6 +449,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
       }
     }
     emit_buf_.reserve(16);
+    until_stamp_.assign(eng_->until_groups.size(), 0);
   }
 
   void process(const Event& e, MatchSink& sink) override;
@@ -504,7 +522,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   void emit(uint32_t rule, const std::vector<std::shared_ptr<const Event>>& events,
             MatchSink& sink);
   void run_rule(uint32_t r, const Event& e, MatchSink& sink);
-  void run_until(uint32_t unit, const Event& e);
+  void run_until(uint32_t group, const Event& e);
   void run_sequence(uint32_t r, const Event& e, MatchSink& sink);
   void run_join(uint32_t r, const Event& e, MatchSink& sink);
   void complete(uint32_t r, uint32_t id, MatchSink& sink);
@@ -534,7 +552,8 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   // Candidate rules of the current event: a bitmap over rule indexes, so that they are visited
   // in rule order without sorting; words [cand_lo_, cand_hi_) may be non-zero.
   std::vector<uint64_t> cand_words_;
-  std::vector<uint32_t> until_hits_;  // `until` units (Unit::until) the prefilter met
+  std::vector<uint32_t> until_hits_;   // until groups some unit of which the prefilter met
+  std::vector<uint64_t> until_stamp_;  // per until group: == stamp_ once in until_hits_
   uint32_t cand_lo_ = UINT32_MAX;
   uint32_t cand_hi_ = 0;
   // Per key class, for the current event: the encoded key (or that it is null), its hash, and
@@ -602,8 +621,11 @@ void RuleMatcher::hit_units(std::span<const uint32_t> entries) {
     hit_mask_[u] = static_cast<uint8_t>(was | 1u << req);
     const Unit& un = eng_->units[u];
     if (hit_mask_[u] == un.needed) {
-      if (un.until) {
-        if (was != un.needed) until_hits_.push_back(u);
+      if (un.until_group != UINT32_MAX) {
+        if (until_stamp_[un.until_group] != stamp_) {
+          until_stamp_[un.until_group] = stamp_;
+          until_hits_.push_back(un.until_group);
+        }
       } else if ((un.waits_at == 0 || seqs_.any_placed(un.rule, un.waits_at, un.waits_at)) &&
                  guard_holds(un.guard)) {
         add_candidate(un.rule);
@@ -733,7 +755,7 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   const RuleInfo& ri = eng_->info[r];
   const auto stages = static_cast<uint32_t>(ri.real.size());
   const int64_t now = e.time_ns();
-  if (rp.until && !ri.until_by_key && seqs_.any_placed(r, 1, stages) &&
+  if (rp.until && ri.until_group == UINT32_MAX && seqs_.any_placed(r, 1, stages) &&
       unit_match(static_cast<uint32_t>(ri.until_unit), e)) {
     if (CachedKey* k = key_of(r, *rp.until, ri.until_key, e)) {
       stats_.expired_sequences += seqs_.remove_key(r, key_id(*k), 1, stages);
@@ -795,18 +817,24 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   }
 }
 
-// The key comes before the predicate: most ending processes hold no partial of the rule, and
-// then the key (cached per event and key class) says so without evaluating anything.
-void RuleMatcher::run_until(uint32_t u, const Event& e) {
-  const uint32_t r = eng_->units[u].rule;
-  const RuleInfo& ri = eng_->info[r];
-  const auto stages = static_cast<uint32_t>(ri.real.size());
-  if (!seqs_.any_placed(r, 1, stages)) return;
-  CachedKey* k = key_of(r, *eng_->plan.rules[r].until, ri.until_key, e);
+// The key comes before the predicate: most ending processes hold no partial match, and then
+// the key (cached per event and key class) says so without evaluating anything. Otherwise the
+// partials holding the key are the only ones visited; each placed one whose rule is in the
+// group goes when the `until` holds (one shared evaluation).
+void RuleMatcher::run_until(uint32_t group, const Event& e) {
+  const UntilGroup& g = eng_->until_groups[group];
+  CachedKey* k = key_of(g.rule, *eng_->plan.rules[g.rule].until, g.key_class, e);
   if (k == nullptr) return;
-  const uint32_t id = key_id(*k);
-  if (!seqs_.may_hold(r, id) || !unit_match(u, e)) return;
-  stats_.expired_sequences += seqs_.remove_key(r, id, 1, stages);
+  const uint32_t key = key_id(*k);
+  if (key == kNoKey) return;
+  seqs_.for_each_with_key(key, [&](uint32_t id) {
+    const Partial& p = seqs_.get(id);
+    const RuleInfo& ri = eng_->info[p.rule];
+    if (ri.until_group != group || !p.placed || p.stage < 1) return;
+    if (!unit_match(static_cast<uint32_t>(ri.until_unit), e)) return;
+    seqs_.release(id);
+    ++stats_.expired_sequences;
+  });
 }
 
 void RuleMatcher::run_join(uint32_t r, const Event& e, MatchSink& sink) {

@@ -146,6 +146,11 @@ uint32_t SequenceStore::create_with(uint32_t rule, uint32_t key, int64_t start_n
   p.stage = 0;
   p.key = key;
   keys_.mark(key, rule);
+  if (key >= key_head_.size()) key_head_.resize(key + 1, kNoKey);
+  p.key_prev = kNoKey;
+  p.key_next = key_head_[key];
+  if (p.key_next != kNoKey) slab_[p.key_next].key_prev = id;
+  key_head_[key] = id;
   p.start_ns = start_ns;
   p.stamp = next_stamp_++;
   live_stamp_[id] = p.stamp;
@@ -228,6 +233,12 @@ void SequenceStore::release(uint32_t id) {
   live_stamp_[id] = 0;
   for (uint32_t e : p.events) copies_.drop(e);
   p.events.clear();
+  if (p.key_prev != kNoKey) {
+    slab_[p.key_prev].key_next = p.key_next;
+  } else {
+    key_head_[p.key] = p.key_next;
+  }
+  if (p.key_next != kNoKey) slab_[p.key_next].key_prev = p.key_prev;
   keys_.release(p.key);
   p.key = kNoKey;
   --rules_[p.rule].count;

@@ -69,6 +69,9 @@ struct Partial {
   int64_t start_ns = 0;
   uint64_t stamp = 0;
   std::vector<uint32_t> events;
+  // The live partials holding the same key, as a doubly linked list (SequenceStore::key_head_).
+  uint32_t key_prev = kNoKey;
+  uint32_t key_next = kNoKey;
 };
 
 class SequenceStore {
@@ -119,6 +122,17 @@ class SequenceStore {
       if (!st[s].empty()) return true;
     }
     return false;
+  }
+  // Calls f(id) for each live partial holding key id `key`, of any rule; f may release the
+  // partial it is given (and no other).
+  template <typename F>
+  void for_each_with_key(uint32_t key, F&& f) {
+    if (key >= key_head_.size()) return;
+    for (uint32_t id = key_head_[key]; id != kNoKey;) {
+      const uint32_t next = slab_[id].key_next;
+      f(id);
+      id = next;
+    }
   }
   // Removes the partials of `rule` with key id `key` in stages [first, last]; returns how many.
   size_t remove_key(uint32_t rule, uint32_t key, uint32_t first, uint32_t last);
@@ -226,6 +240,7 @@ class SequenceStore {
   KeyPool keys_;
   EventCopies copies_;
   std::vector<Partial> slab_;
+  std::vector<uint32_t> key_head_;    // per key id: the first partial holding it, or kNoKey
   std::vector<uint64_t> live_stamp_;  // per slab id: the live partial's stamp, 0 when released
   std::vector<uint32_t> free_;
   std::deque<std::pair<uint32_t, uint64_t>> global_fifo_;

@@ -232,6 +232,40 @@ TEST_F(EngineTest, IdenticalPredicatesAreEvaluatedOncePerEvent) {
   EXPECT_EQ(m->stats().evaluations, 3u);
 }
 
+// Rules whose `until` is the same predicate on the same key fields share one dispatch: an
+// ending process removes the partial matches holding its key, of each such rule, and nothing
+// else; a different `until` predicate or different key fields are groups of their own.
+TEST_F(EngineTest, UntilRemovesOnlyThePartialsHoldingTheEventsKey) {
+  auto seq = [](std::string_view by, std::string_view name, std::string_view until) {
+    return "sequence by " + std::string(by) +
+           " [process where event.type == \"start\" and process.name == \"" + std::string(name) +
+           "\"] [file where file.path : \"/x\"] until [process where " + std::string(until) + "]";
+  };
+  auto rules = compile({
+      seq("process.entity_id", "a", "event.type == \"end\""),
+      seq("process.entity_id", "b", "event.type == \"end\""),
+      seq("process.entity_id", "a", "event.type == \"end\" and process.name == \"zzz\""),
+      seq("process.parent.entity_id", "a", "event.type == \"end\""),
+  });
+  auto m = rules->make_matcher();
+  Sink sink;
+  m->process(proc("a", 0, "", "p1", "pp"), sink);  // rules 0 and 2 (key p1), rule 3 (key pp)
+  m->process(proc("b", 1, "", "p2", "qq"), sink);  // rule 1 (key p2)
+  EXPECT_EQ(m->stats().pending_sequences, 4u);
+  m->process(proc("b", 2, "", "p2", "qq", "end"), sink);
+  EXPECT_EQ(m->stats().pending_sequences, 3u);  // rule 1's only
+  EXPECT_EQ(m->stats().expired_sequences, 1u);
+  m->process(proc("a", 3, "", "p1", "pp", "end"), sink);
+  EXPECT_EQ(m->stats().pending_sequences, 1u);  // rule 0 (key p1) and rule 3 (key pp) go
+  EXPECT_EQ(m->stats().expired_sequences, 3u);
+  Event f = file("/x", 4, "p1");
+  f.set_string(fields::kProcessParentEntityId, "pp");
+  m->process(f, sink);
+  ASSERT_EQ(sink.hits.size(), 1u);  // rule 2: its `until` never held
+  EXPECT_EQ(sink.hits[0].rule, 2u);
+  EXPECT_EQ(m->stats().pending_sequences, 0u);
+}
+
 // A generic conjunct on an enumeration field (`event.type == "start"`) is left out of the
 // prefilter, but it is checked once per event for every predicate that carries it: the end of a
 // process does not evaluate each `process.name == …` start predicate, and the answer is the
