@@ -47,8 +47,9 @@ struct Unit {
 // most rule sets. An event meeting it looks its key up once and visits only the partial matches
 // holding that key, whichever rules they belong to.
 struct UntilGroup {
-  uint32_t rule = 0;  // a member: its `until` step computes the key
+  uint32_t rule = 0;  // the first member: its `until` step computes the key
   uint32_t key_class = 0;
+  uint32_t unit = 0;  // its `until` unit, the only one in the prefilter
 };
 
 struct Guard {
@@ -136,6 +137,8 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   uint32_t key_class(const RulePlan& rule, const StepPlan& step);
   bool signature(const Program& p, NodeRef r, std::string& out) const;
   uint32_t guard_of(uint32_t rule, const EventPredicate& pred);
+  // The until group an `until` with this predicate and key class joins, or UINT32_MAX.
+  uint32_t until_group_for(uint32_t rule, const EventPredicate& pred, uint32_t key_class) const;
   struct Secondary {  // a later requirement of a unit, on the field at `pos` of its bucket
     uint32_t unit;
     CategoryId category;
@@ -239,6 +242,18 @@ uint32_t Engine::guard_of(uint32_t rule, const EventPredicate& pred) {
     return it->second;
   }
   return UINT32_MAX;
+}
+
+uint32_t Engine::until_group_for(uint32_t rule, const EventPredicate& pred,
+                                 uint32_t key_class) const {
+  std::string sig = std::to_string(pred.category) + ':';  // as add_unit names a slot
+  if (pred.where == kNoNode || !signature(plan.rules[rule].program, pred.where, sig)) {
+    return UINT32_MAX;
+  }
+  const auto slot = slot_of_.find(sig);
+  if (slot == slot_of_.end()) return UINT32_MAX;
+  const auto group = until_group_of_.find(uint64_t{slot->second} << 32 | key_class);
+  return group == until_group_of_.end() ? UINT32_MAX : group->second;
 }
 
 uint32_t Engine::add_unit(uint32_t rule, const EventPredicate& pred) {
@@ -364,16 +379,25 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
       if (!rule.steps[k].missing) ++stage;
     }
     if (rule.until) {
-      const uint32_t u = add_unit(r, rule.until->pred);
-      ri.until_unit = u;
       ri.until_key = key_class(rule, *rule.until);
-      // An ungated `until` (no literal to wait for) is checked with the rule's steps instead.
-      if (rule.shape == RuleShape::kSequence && units[u].gated) {
-        const uint64_t sig = uint64_t{units[u].slot} << 32 | ri.until_key;
-        const auto [it, inserted] =
-            until_group_of_.try_emplace(sig, static_cast<uint32_t>(until_groups.size()));
-        if (inserted) until_groups.push_back({r, ri.until_key});
-        ri.until_group = units[u].until_group = it->second;
+      const uint32_t joined = rule.shape == RuleShape::kSequence
+                                  ? until_group_for(r, rule.until->pred, ri.until_key)
+                                  : UINT32_MAX;
+      if (joined != UINT32_MAX) {
+        // The group's unit stands for this one: its prefilter entries and its evaluation are
+        // the same, so an ending process meets one `until` entry, not one per rule.
+        ri.until_group = joined;
+        ri.until_unit = until_groups[joined].unit;
+      } else {
+        const uint32_t u = add_unit(r, rule.until->pred);
+        ri.until_unit = u;
+        // An ungated `until` (no literal to wait for) is checked with the rule's steps instead.
+        if (rule.shape == RuleShape::kSequence && units[u].gated) {
+          const auto group = static_cast<uint32_t>(until_groups.size());
+          until_group_of_[uint64_t{units[u].slot} << 32 | ri.until_key] = group;
+          until_groups.push_back({r, ri.until_key, u});
+          ri.until_group = units[u].until_group = group;
+        }
       }
     }
     ri.missing_at.emplace_back();
