@@ -1,6 +1,7 @@
 #include "alert/process_ancestry.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace wsn {
 namespace {
@@ -38,16 +39,66 @@ bool ProcessAncestry::key_of(const Event& e, bool parent, std::string& out) {
   return true;
 }
 
+uint32_t ProcessAncestry::find(std::string_view key, uint64_t hash) const {
+  if (index_.empty()) return kEmpty;
+  for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+    const uint32_t at = index_[i];
+    if (at == kEmpty) return kEmpty;
+    if (ring_[at].hash == hash && ring_[at].key == key) return at;
+  }
+}
+
+void ProcessAncestry::index_insert(uint32_t entry) {
+  size_t i = ring_[entry].hash & mask_;
+  while (index_[i] != kEmpty) i = (i + 1) & mask_;
+  index_[i] = entry;
+}
+
+// Backward-shift deletion: no tombstones, so probes stay short under constant churn.
+void ProcessAncestry::index_erase(uint32_t entry) {
+  size_t i = ring_[entry].hash & mask_;
+  while (index_[i] != entry) i = (i + 1) & mask_;
+  for (size_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
+    const uint32_t at = index_[j];
+    if (at == kEmpty) break;
+    const size_t home = ring_[at].hash & mask_;
+    if (((j - home) & mask_) >= ((j - i) & mask_)) {
+      index_[i] = at;
+      i = j;
+    }
+  }
+  index_[i] = kEmpty;
+}
+
 ProcessAncestry::Entry& ProcessAncestry::upsert(const std::string& key) {
-  auto it = table_.find(key);
-  if (it != table_.end()) return it->second;
-  if (table_.size() >= capacity_ && !order_.empty()) {
-    table_.erase(order_.front());
-    order_.pop_front();
+  const uint64_t hash = std::hash<std::string_view>{}(key);
+  if (const uint32_t at = find(key, hash); at != kEmpty) return ring_[at];
+  uint32_t at;
+  if (ring_.size() < capacity_) {
+    at = static_cast<uint32_t>(ring_.size());
+    ring_.emplace_back();
+    if (2 * ring_.size() > index_.size()) {  // grow: rebuild at twice the size
+      index_.assign(std::max<size_t>(64, 2 * index_.size()), kEmpty);
+      mask_ = index_.size() - 1;
+      for (uint32_t k = 0; k < at; ++k) index_insert(k);
+    }
+  } else {
+    at = static_cast<uint32_t>(oldest_);
+    oldest_ = (oldest_ + 1) % capacity_;
+    index_erase(at);
     ++evictions_;
   }
-  order_.push_back(key);
-  return table_[key];
+  Entry& e = ring_[at];
+  e.key = key;  // reuses the buffers of the entry it replaces
+  e.hash = hash;
+  e.info.pid = 0;
+  e.info.entity_id.clear();
+  e.info.name.clear();
+  e.info.executable.clear();
+  e.info.command_line.clear();
+  e.parent_key.clear();
+  index_insert(at);
+  return e;
 }
 
 void ProcessAncestry::observe(const Event& e) {
@@ -89,8 +140,8 @@ void ProcessAncestry::ancestors(const Event& e, size_t depth,
   while (out.size() < depth && !key.empty()) {
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) break;  // a cycle in bad data
     seen.push_back(key);
-    auto it = table_.find(key);
-    if (it == table_.end()) {
+    const uint32_t at = find(key, std::hash<std::string_view>{}(key));
+    if (at == kEmpty) {
       if (out.empty()) {  // the event itself names its parent
         AncestorInfo p;
         p.pid = get_int(e, fields::kProcessParentPid);
@@ -102,8 +153,8 @@ void ProcessAncestry::ancestors(const Event& e, size_t depth,
       }
       break;
     }
-    out.push_back(it->second.info);
-    key = it->second.parent_key;
+    out.push_back(ring_[at].info);
+    key = ring_[at].parent_key;
   }
 }
 

@@ -11,9 +11,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "wsn/alert.h"
@@ -31,22 +30,34 @@ class ProcessAncestry {
   // the event's own process.parent.* fields when the table does not know it.
   void ancestors(const Event& e, size_t depth, std::vector<AncestorInfo>& out) const;
 
-  size_t size() const { return table_.size(); }
+  size_t size() const { return ring_.size(); }
   uint64_t evictions() const { return evictions_; }
 
  private:
+  // One process. Entries live in `ring_` in the order they were first seen; once the table is
+  // full the oldest is overwritten, reusing its string buffers, so a warm table allocates little.
   struct Entry {
+    std::string key;
+    uint64_t hash = 0;
     AncestorInfo info;
     std::string parent_key;  // "" when unknown
   };
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   // Key of the process (parent = false) or of its parent (parent = true) into `out`; false
   // when the event has no usable identity.
   static bool key_of(const Event& e, bool parent, std::string& out);
+  // Index in ring_ of `key`, or kEmpty.
+  uint32_t find(std::string_view key, uint64_t hash) const;
   Entry& upsert(const std::string& key);
+  void index_insert(uint32_t entry);
+  void index_erase(uint32_t entry);
 
   size_t capacity_;
-  std::unordered_map<std::string, Entry> table_;
-  std::deque<std::string> order_;  // keys, first seen first
+  std::vector<Entry> ring_;
+  size_t oldest_ = 0;  // once ring_ is full: the entry to overwrite next
+  // Open addressing over ring_ indexes (kEmpty: free), linear probing, at most half full.
+  std::vector<uint32_t> index_;
+  size_t mask_ = 0;
   uint64_t evictions_ = 0;
   std::string key_, parent_key_;  // scratch, reused
 };

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <deque>
+#include <map>
 #include <numeric>
 
 #include "alert/alert_json.h"
@@ -307,6 +309,91 @@ TEST(AlertManager, AncestryTableIsBoundedAndCyclesStop) {
   std::vector<AncestorInfo> out;
   table.ancestors(a, 64, out);
   EXPECT_LE(out.size(), 2u);
+}
+
+// The documented behaviour, written the plain way: a map of processes, forgotten first seen
+// first; the parent learned from a child's event only fills what is missing.
+class ReferenceAncestry {
+ public:
+  explicit ReferenceAncestry(size_t capacity) : capacity_(capacity) {}
+  void observe(int64_t pid, int64_t ppid, const std::string& name, const std::string& pname) {
+    Info& p = upsert(ppid);
+    if (p.name.empty()) p.name = pname;
+    Info& c = upsert(pid);
+    c.name = name;
+    c.parent = ppid;
+  }
+  std::vector<std::string> ancestors(int64_t ppid, const std::string& pname, size_t depth) const {
+    std::vector<std::string> out;
+    std::vector<int64_t> seen;
+    for (int64_t k = ppid; out.size() < depth && k != 0;) {
+      if (std::find(seen.begin(), seen.end(), k) != seen.end()) break;
+      seen.push_back(k);
+      auto it = table_.find(k);
+      if (it == table_.end()) {
+        if (out.empty()) out.push_back(pname);
+        break;
+      }
+      out.push_back(it->second.name);
+      k = it->second.parent;
+    }
+    return out;
+  }
+
+ private:
+  struct Info {
+    std::string name;
+    int64_t parent = 0;
+  };
+  Info& upsert(int64_t pid) {
+    if (auto it = table_.find(pid); it != table_.end()) return it->second;
+    if (table_.size() >= capacity_) {
+      table_.erase(order_.front());
+      order_.pop_front();
+    }
+    order_.push_back(pid);
+    return table_[pid];
+  }
+  size_t capacity_;
+  std::map<int64_t, Info> table_;
+  std::deque<int64_t> order_;
+};
+
+// Random spawns and re-execs over a small pid space keep the table full and evicting: every
+// answer must be the reference's, whatever entry (and buffers) an eviction reused.
+TEST(AlertManager, AncestryTableMatchesAReferenceUnderChurn) {
+  for (size_t capacity : {1u, 3u, 16u, 100u}) {
+    ProcessAncestry table(capacity);
+    ReferenceAncestry ref(capacity);
+    uint64_t rng = 12345 + capacity;
+    auto next = [&rng](uint64_t n) {
+      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+      return (rng >> 33) % n;
+    };
+    for (int k = 0; k < 5000; ++k) {
+      const uint64_t pids = 2 * capacity + 20;  // more processes than room for them
+      const auto pid = static_cast<int64_t>(2 + next(pids));
+      const auto ppid = static_cast<int64_t>(1 + next(pids + 1));
+      if (ppid == pid) continue;
+      const std::string name = "p" + std::to_string(next(1000)) + std::string(next(40), 'x');
+      const std::string pname = "q" + std::to_string(ppid);
+      Event e;
+      e.set_category(categories::kProcess);
+      e.set_int(fields::kProcessPid, pid);
+      e.set_int(fields::kProcessParentPid, ppid);
+      e.set_string(fields::kProcessName, name);
+      e.set_string(fields::kProcessParentName, pname);
+      table.observe(e);
+      ref.observe(pid, ppid, name, pname);
+      ASSERT_LE(table.size(), capacity);
+      std::vector<AncestorInfo> got;
+      table.ancestors(e, 6, got);
+      std::vector<std::string> names;
+      for (const AncestorInfo& a : got) names.push_back(a.name);
+      ASSERT_EQ(names, ref.ancestors(ppid, pname, 6)) << "capacity " << capacity << " step " << k;
+    }
+    EXPECT_GT(table.evictions(), 0u);
+  }
 }
 
 class CountingHook final : public DetectionHook {
