@@ -190,7 +190,8 @@ uint32_t SequenceStore::clone(uint32_t id) {
   const uint32_t rule = src.rule;
   const uint32_t key = src.key;
   const int64_t start_ns = src.start_ns;
-  clone_events_ = src.events;
+  clone_events_.clear();
+  for (uint32_t e : src.events) clone_events_.push_back(e);
   // The clone's references, taken before an eviction could drop the key or the copies.
   keys_.add_ref(key);
   for (uint32_t e : clone_events_) copies_.hold(e);
@@ -198,7 +199,7 @@ uint32_t SequenceStore::clone(uint32_t id) {
   if (rs.count >= limits_.max_pending_per_rule) evict_oldest(rs.fifo);
   if (live_count_ >= limits_.max_pending_total) evict_oldest(global_fifo_);
   const uint32_t c = create_with(rule, key, start_ns);
-  slab_[c].events.assign(clone_events_.begin(), clone_events_.end());
+  for (uint32_t e : clone_events_) slab_[c].events.push_back(e);
   clone_events_.clear();
   return c;
 }

@@ -58,6 +58,48 @@ class EventCopies {
   size_t idle_ = 0;  // ids in free_ whose Event still exists
 };
 
+// Event copy ids of a partial match: up to 4 in place (every step of most sequences), so that
+// adding and dropping them does not chase a pointer to a separate buffer; more (long sequences,
+// `runs=N`) spill to the heap.
+class EventIds {
+ public:
+  void clear() {
+    size_ = 0;
+    if (more_) more_->clear();
+  }
+  void push_back(uint32_t id) {
+    if (size_ < kInPlace) {
+      in_place_[size_] = id;
+    } else {
+      if (!more_) more_ = std::make_unique<std::vector<uint32_t>>();
+      more_->push_back(id);
+    }
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  uint32_t operator[](size_t k) const {
+    return k < kInPlace ? in_place_[k] : (*more_)[k - kInPlace];
+  }
+  struct Iterator {
+    const EventIds* ids;
+    size_t k;
+    uint32_t operator*() const { return (*ids)[k]; }
+    Iterator& operator++() {
+      ++k;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return k != o.k; }
+  };
+  Iterator begin() const { return {this, 0}; }
+  Iterator end() const { return {this, size_}; }
+
+ private:
+  static constexpr uint32_t kInPlace = 4;
+  uint32_t in_place_[kInPlace] = {};
+  uint32_t size_ = 0;
+  std::unique_ptr<std::vector<uint32_t>> more_;
+};
+
 // A partial match. `key` is an id in the store's KeyPool (one reference per live partial);
 // `events` are ids in its EventCopies (one reference each).
 struct Partial {
@@ -68,7 +110,7 @@ struct Partial {
   bool placed = false;
   int64_t start_ns = 0;
   uint64_t stamp = 0;
-  std::vector<uint32_t> events;
+  EventIds events;
   // The live partials holding the same key, as a doubly linked list (SequenceStore::key_head_).
   uint32_t key_prev = kNoKey;
   uint32_t key_next = kNoKey;

@@ -515,6 +515,26 @@ TEST_F(EngineTest, SequenceMaxspanUntilAndRuns) {
   EXPECT_EQ(m->stats().expired_sequences, 2u);
 }
 
+// A partial match keeps its first events in place and the rest on the heap: a long sequence
+// (runs=6 after a first step: 7 events) reports every event, in order, and so does a second
+// match of the same rule reusing the released partial's slot.
+TEST_F(EngineTest, LongSequencesKeepEveryEventInOrder) {
+  auto rules =
+      compile({"sequence by process.entity_id [process where process.name == \"a\"] "
+               "[process where process.name : \"b*\"] with runs=6"});
+  auto m = rules->make_matcher();
+  Sink sink;
+  for (const char* entity : {"p1", "p2"}) {
+    m->process(proc("a", 0, "", entity), sink);
+    for (int k = 1; k <= 6; ++k) m->process(proc("b" + std::to_string(k), k, "", entity), sink);
+  }
+  ASSERT_EQ(sink.hits.size(), 2u);
+  for (const Hit& h : sink.hits) {
+    EXPECT_EQ(h.names, (std::vector<std::string>{"a", "b1", "b2", "b3", "b4", "b5", "b6"}));
+  }
+  EXPECT_EQ(m->stats().pending_sequences, 0u);
+}
+
 TEST_F(EngineTest, SequenceStateIsBoundedWithEviction) {
   eql::CompileOptions opt;
   opt.limits.max_pending_per_rule = 3;
