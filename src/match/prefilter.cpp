@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <stdexcept>
 
 #include "match/functions.h"
 
@@ -292,7 +293,9 @@ void AhoCorasick::build() {
     own[s].push_back(static_cast<uint32_t>(pid));
   }
   const size_t states = own.size();
-  delta_.assign(states * classes_, 0);
+  // Rows must fit in 31 bits: 2^31 transitions would be 8 GiB of literals' automaton.
+  if (states * classes_ >= kHasOutput) throw std::length_error("prefilter automaton too large");
+  std::vector<uint32_t> delta(states * classes_, 0);
   out_.assign(states, kNone);
   std::vector<uint32_t> fail(states, 0);
   std::deque<uint32_t> queue;
@@ -309,7 +312,7 @@ void AhoCorasick::build() {
   for (uint32_t c = 0; c < classes_; ++c) {
     const uint32_t u = go[c];
     if (u != kNone) {
-      delta_[c] = u;
+      delta[c] = u;
       fail[u] = 0;
       queue.push_back(u);
     }
@@ -320,15 +323,20 @@ void AhoCorasick::build() {
     emit_outputs(s);
     for (uint32_t c = 0; c < classes_; ++c) {
       const uint32_t u = go[static_cast<size_t>(s) * classes_ + c];
-      const uint32_t via_fail = delta_[static_cast<size_t>(fail[s]) * classes_ + c];
+      const uint32_t via_fail = delta[static_cast<size_t>(fail[s]) * classes_ + c];
       if (u != kNone) {
         fail[u] = via_fail;
-        delta_[static_cast<size_t>(s) * classes_ + c] = u;
+        delta[static_cast<size_t>(s) * classes_ + c] = u;
         queue.push_back(u);
       } else {
-        delta_[static_cast<size_t>(s) * classes_ + c] = via_fail;
+        delta[static_cast<size_t>(s) * classes_ + c] = via_fail;
       }
     }
+  }
+  next_.resize(delta.size());
+  for (size_t k = 0; k < delta.size(); ++k) {
+    const uint32_t target = delta[k];
+    next_[k] = target * classes_ | (out_[target] != kNone ? kHasOutput : 0);
   }
 }
 

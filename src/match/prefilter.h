@@ -67,10 +67,12 @@ class AhoCorasick {
   // the occurrence -- for every occurrence (a pattern may be reported repeatedly).
   template <typename F>
   void scan(std::string_view text, F&& on_match) const {
-    uint32_t s = 0;
+    uint32_t row = 0;  // the current state's row in next_
     for (size_t i = 0; i < text.size(); ++i) {
-      s = delta_[static_cast<size_t>(s) * classes_ + cls_[static_cast<unsigned char>(text[i])]];
-      for (uint32_t o = out_[s]; o != kNone; o = out_link_[o]) {
+      const uint32_t t = next_[row + cls_[static_cast<unsigned char>(text[i])]];
+      row = t & ~kHasOutput;
+      if ((t & kHasOutput) == 0) continue;
+      for (uint32_t o = out_[row / classes_]; o != kNone; o = out_link_[o]) {
         if constexpr (std::is_invocable_v<F&, uint32_t, size_t>) {
           on_match(out_pattern_[o], i + 1);
         } else {
@@ -82,10 +84,14 @@ class AhoCorasick {
 
  private:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  static constexpr uint32_t kHasOutput = 0x80000000u;
   std::vector<std::string> patterns_;
   std::vector<uint8_t> cls_ = std::vector<uint8_t>(256, 0);
   uint32_t classes_ = 1;
-  std::vector<uint32_t> delta_;
+  // Transitions by row: next_[state * classes_ + class] is the next state's row (its index
+  // times classes_, so the scan needs no multiply), with kHasOutput set when that state ends
+  // a pattern (so the scan loads nothing else for the states that end none, nearly all).
+  std::vector<uint32_t> next_;
   std::vector<uint32_t> out_;          // per state: first output record or kNone
   std::vector<uint32_t> out_pattern_;  // output records: pattern id
   std::vector<uint32_t> out_link_;     // next output record (via failure links)
