@@ -23,7 +23,7 @@ namespace {
 struct RecordOptions {
   std::string output;
   double duration = 0;
-  std::string hooks = "rules";
+  std::string hooks;  // "rules" | "all"; empty: the configuration's sources.ebpf.hooks
   std::vector<std::string> rules;
   std::string config;
   bool quiet = false;
@@ -31,7 +31,9 @@ struct RecordOptions {
 
 // The events to record: what the rules would need (their compiled interest), or everything.
 collect::EbpfInterest record_interest(const RecordOptions& o, const config::Config& cfg) {
-  if (o.hooks == "all") return every_event();
+  const bool all = o.hooks.empty() ? cfg.sources.ebpf.hooks == config::EbpfSourceConfig::Hooks::kAll
+                                   : o.hooks == "all";
+  if (all) return every_event();
   // A throw-away engine: the rules are only read for their interest, never run.
   Engine rules_engine(engine_options(cfg, o.rules, bundled_rules_dir()));
   const LoadOutcome loaded = load_rules_reporting(rules_engine);
@@ -116,9 +118,9 @@ void register_record(CLI::App& app, int& exit_code) {
                   "Stop after this many seconds (default: run until SIGINT/SIGTERM).")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--hooks", o->hooks,
-                  "rules (default): the events the rules (-r, default the bundled rules) can "
-                  "match, as `run` collects them; all: every event kind and every file read "
-                  "(heavy).")
+                  "rules: the events the rules (-r, default the bundled rules) can match, as "
+                  "`run` collects them; all: every event kind and every file read (heavy). "
+                  "Default: sources.ebpf.hooks of the configuration (rules if unset).")
       ->check(CLI::IsMember({"rules", "all"}));
   cmd->add_option("-r,--rules", o->rules,
                   "Rule file or directory (repeatable) whose needs decide what --hooks rules "

@@ -143,6 +143,26 @@ TEST_F(LiveCli, HooksAllInTheConfigurationAttachEverything) {
   EXPECT_NE(err.find("every file opened for reading is reported"), std::string::npos) << err;
 }
 
+// `record` follows sources.ebpf.hooks of the configuration unless --hooks says otherwise.
+TEST_F(LiveCli, RecordTakesItsHooksFromTheConfigurationUnlessTold) {
+  if (!root()) GTEST_SKIP() << "needs root (live eBPF collection); CI runs as root";
+  const fs::path cfg = write("all.yml", "sources:\n  ebpf:\n    hooks: all\n");
+  const std::string out = (dir_ / "rec.jsonl").string();
+  for (const bool override_to_rules : {false, true}) {
+    std::vector<std::string> args{"record", "-o", out, "--duration", "0.5", "-c", cfg.string()};
+    if (override_to_rules) args.insert(args.end(), {"--hooks", "rules"});
+    if (!start(args, "recording live events")) {
+      GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
+    }
+    ASSERT_EQ(finish(), 0) << slurp(err_);
+    const auto hooks = hooks_of(slurp(err_));
+    const std::set<std::string> got(hooks.begin(), hooks.end());
+    // No bundled rule watches ptrace: only "all" attaches it.
+    EXPECT_EQ(got.count("tp:syscalls/sys_enter_ptrace"), override_to_rules ? 0u : 1u)
+        << slurp(err_);
+  }
+}
+
 // A reload that needs new read prefixes widens the kernel filter at once (the new rule fires);
 // one that needs a new hook says a restart is needed.
 TEST_F(LiveCli, ReloadWidensReadPrefixesOrAsksForARestart) {
