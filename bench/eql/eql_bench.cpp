@@ -175,6 +175,22 @@ void prepare_rules() {
 
 // ---- benchmarks ----
 
+// One pass over the log: each batch is staged untimed, the way the bus hands events to detection
+// (recycled Event objects, just written, so warm in this core's cache), then on_event runs over
+// it, timed. Returns the timed seconds.
+template <typename F>
+double timed_pass(std::vector<wsn::Event>& batch, F&& on_event) {
+  double seconds = 0;
+  for (size_t k = 0; k < g->parsed.size(); k += kBatch) {
+    const size_t m = std::min(kBatch, g->parsed.size() - k);
+    for (size_t i = 0; i < m; ++i) batch[i] = g->parsed[k + i];
+    const auto t0 = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < m; ++i) on_event(batch[i]);
+    seconds += seconds_since(t0);
+  }
+  return seconds;
+}
+
 void BM_Detect(benchmark::State& state) {
   const auto& rules = g->compiled.at(state.range(0));
   CountingSink sink;
@@ -184,16 +200,8 @@ void BM_Detect(benchmark::State& state) {
   for (auto _ : state) {
     auto matcher = rules->make_matcher();
     sink = CountingSink();
-    double seconds = 0;
-    for (size_t k = 0; k < g->parsed.size(); k += kBatch) {
-      // Untimed: stage the next batch the way the bus hands events to detection (recycled
-      // Event objects, just written, so warm in this core's cache).
-      const size_t m = std::min(kBatch, g->parsed.size() - k);
-      for (size_t i = 0; i < m; ++i) batch[i] = g->parsed[k + i];
-      const auto t0 = std::chrono::steady_clock::now();
-      for (size_t i = 0; i < m; ++i) matcher->process(batch[i], sink);
-      seconds += seconds_since(t0);
-    }
+    const double seconds =
+        timed_pass(batch, [&](const wsn::Event& e) { matcher->process(e, sink); });
     const auto t0 = std::chrono::steady_clock::now();
     matcher->finish(sink);
     state.SetIterationTime(seconds + seconds_since(t0));
@@ -236,15 +244,8 @@ void BM_Select(benchmark::State& state) {
       return;
     }
     selected = 0;
-    double seconds = 0;
-    for (size_t k = 0; k < g->parsed.size(); k += kBatch) {
-      const size_t m = std::min(kBatch, g->parsed.size() - k);
-      for (size_t i = 0; i < m; ++i) batch[i] = g->parsed[k + i];
-      const auto t0 = std::chrono::steady_clock::now();
-      for (size_t i = 0; i < m; ++i) selected += info->select_only(batch[i]);
-      seconds += seconds_since(t0);
-    }
-    state.SetIterationTime(seconds);
+    state.SetIterationTime(
+        timed_pass(batch, [&](const wsn::Event& e) { selected += info->select_only(e); }));
   }
   state.SetItemsProcessed(static_cast<int64_t>(g->parsed.size()) * state.iterations());
   state.counters["selected/ev"] =
@@ -379,12 +380,20 @@ void print_rule_mix() {
   std::printf("\n");
 }
 
+// The median figure of benchmark `fn` at `rules`, or null when it did not run.
+const Figure* figure(const char* fn, int64_t rules) {
+  auto it = g_figures.find(std::string(fn) + "/rules:" + std::to_string(rules));
+  return it == g_figures.end() || it->second.eps <= 0 ? nullptr : &it->second;
+}
+
+double counter(const Figure& f, const char* name) {
+  auto it = f.counters.find(name);
+  return it == f.counters.end() ? 0.0 : it->second;
+}
+
 void print_table(const char* title, const char* fn, bool detect) {
-  const Figure* base = nullptr;
-  if (auto it = g_figures.find(std::string(fn) + "/rules:0"); it != g_figures.end()) {
-    base = &it->second;
-  }
-  if (base == nullptr || base->eps <= 0) return;
+  const Figure* base = figure(fn, 0);
+  if (base == nullptr) return;
   std::printf("\n%s\n", title);
   if (detect) {
     std::printf("%6s %14s %10s %8s %9s %9s %9s %9s %9s\n", "rules", "events/s", "ns/event", "ratio",
@@ -394,13 +403,10 @@ void print_table(const char* title, const char* fn, bool detect) {
                 "alerts");
   }
   for (int64_t n : kRuleCounts) {
-    auto it = g_figures.find(std::string(fn) + "/rules:" + std::to_string(n));
-    if (it == g_figures.end()) continue;
-    const Figure& f = it->second;
-    auto c = [&](const char* k) {
-      auto i = f.counters.find(k);
-      return i == f.counters.end() ? 0.0 : i->second;
-    };
+    const Figure* found = figure(fn, n);
+    if (found == nullptr) continue;
+    const Figure& f = *found;
+    auto c = [&f](const char* k) { return counter(f, k); };
     std::printf("%6lld %14.0f %10.1f %8.4f", static_cast<long long>(n), f.eps, 1e9 / f.eps,
                 f.eps / base->eps);
     if (detect) {
@@ -410,9 +416,9 @@ void print_table(const char* title, const char* fn, bool detect) {
       std::printf(" %9.0f %9.0f\n", c("detections"), c("alerts"));
     }
   }
-  auto eps = [&](int64_t n) {
-    auto it = g_figures.find(std::string(fn) + "/rules:" + std::to_string(n));
-    return it == g_figures.end() ? 0.0 : it->second.eps;
+  auto eps = [fn](int64_t n) {
+    const Figure* f = figure(fn, n);
+    return f == nullptr ? 0.0 : f->eps;
   };
   if (eps(10) > 0 && eps(1000) > 0) {
     const double slowdown = eps(10) / eps(1000);
@@ -430,37 +436,29 @@ void print_table(const char* title, const char* fn, bool detect) {
 // that held (each one an alert, or a partial match opened, advanced or cancelled), partial
 // matches opened, alerts. Then what the < 2x goal would leave per result at 1,000 rules.
 void print_time_account() {
-  auto fig = [](const char* fn, int64_t n) -> const Figure* {
-    auto it = g_figures.find(std::string(fn) + "/rules:" + std::to_string(n));
-    return it == g_figures.end() || it->second.eps <= 0 ? nullptr : &it->second;
-  };
-  auto counter = [](const Figure* f, const char* k) {
-    auto i = f->counters.find(k);
-    return i == f->counters.end() ? 0.0 : i->second;
-  };
   std::printf("\n== where detection time goes (per event) ==\n");
   std::printf("%6s %11s %11s %11s %10s %10s %10s %10s\n", "rules", "total ns", "select ns",
               "rest ns", "selected", "evals", "held", "opened");
   for (int64_t n : kRuleCounts) {
-    const Figure* d = fig("BM_Detect", n);
-    const Figure* s = fig("BM_Select", n);
+    const Figure* d = figure("BM_Detect", n);
+    const Figure* s = figure("BM_Select", n);
     if (d == nullptr || s == nullptr) continue;
     std::printf("%6lld %11.1f %11.1f %11.1f %10.2f %10.2f %10.2f %10.3f\n",
                 static_cast<long long>(n), 1e9 / d->eps, 1e9 / s->eps, 1e9 / d->eps - 1e9 / s->eps,
-                counter(s, "selected/ev"), counter(d, "evals/ev"), counter(d, "held/ev"),
-                counter(d, "opened/ev"));
+                counter(*s, "selected/ev"), counter(*d, "evals/ev"), counter(*d, "held/ev"),
+                counter(*d, "opened/ev"));
   }
-  const Figure* d10 = fig("BM_Detect", 10);
-  const Figure* s10 = fig("BM_Select", 10);
-  const Figure* d1k = fig("BM_Detect", 1000);
-  const Figure* s1k = fig("BM_Select", 1000);
+  const Figure* d10 = figure("BM_Detect", 10);
+  const Figure* s10 = figure("BM_Select", 10);
+  const Figure* d1k = figure("BM_Detect", 1000);
+  const Figure* s1k = figure("BM_Select", 1000);
   if (d10 == nullptr || s10 == nullptr || d1k == nullptr || s1k == nullptr) return;
   const double budget = 2e9 / d10->eps;  // ns/event at 1,000 rules for a 2x slowdown
   const double select_1k = 1e9 / s1k->eps;
   // Running the rules (all but selection), beyond what the 10-rule set spends on it.
   const double extra_run = (1e9 / d1k->eps - select_1k) - (1e9 / d10->eps - 1e9 / s10->eps);
-  const double results = counter(d1k, "held/ev") - counter(d10, "held/ev");
-  const double opened = counter(d1k, "opened/ev") - counter(d10, "opened/ev");
+  const double results = counter(*d1k, "held/ev") - counter(*d10, "held/ev");
+  const double opened = counter(*d1k, "opened/ev") - counter(*d10, "opened/ev");
   std::printf("goal < 2x: at most %.0f ns/event at 1,000 rules (twice the 10-rule pass)\n", budget);
   std::printf(
       "  rule selection alone at 1,000 rules: %.0f ns/event (%.1fx the whole 10-rule pass)\n",

@@ -133,10 +133,6 @@ class SequenceStore {
     if (key == kNoKey || !keys_.may_hold(key, rule)) return -1;
     return rules_[rule].stages[stage].find(key);
   }
-  // False when no partial of `rule` holds key id `key` (true may be a false positive).
-  bool may_hold(uint32_t rule, uint32_t key) const {
-    return key != kNoKey && keys_.may_hold(key, rule);
-  }
   // A new partial (not yet placed); may evict the oldest to respect the bounds.
   uint32_t create(uint32_t rule, const KeyRef& key, int64_t start_ns);
   uint32_t clone(uint32_t id);
