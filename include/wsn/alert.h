@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wsn/event.h"
+#include "wsn/result.h"
 #include "wsn/rule.h"
 
 namespace wsn {
@@ -21,12 +22,12 @@ struct AncestorInfo {
 };
 
 struct Alert {
-  int64_t time_ns = 0;      // event time of the last matched event (deterministic on replay)
-  uint64_t sequence = 0;    // 1-based alert number in this run
+  int64_t time_ns = 0;    // event time of the last matched event (deterministic on replay)
+  uint64_t sequence = 0;  // 1-based alert number in this run
   std::shared_ptr<const RuleMeta> rule;
   Severity severity = Severity::kMedium;  // the rule's, unless the detection set its own
-  std::string title;    // the rule's own words for this detection (Wasm emit_alert), or ""
-  std::string details;  // free text from the rule (Wasm emit_alert), or ""
+  std::string title;          // the rule's own words for this detection (Wasm emit_alert), or ""
+  std::string details;        // free text from the rule (Wasm emit_alert), or ""
   std::vector<Event> events;  // the triggering event, or every event of a sequence in order
   uint64_t count = 1;         // detections folded into this alert (dedupe, issue 6)
   int64_t first_time_ns = 0;  // event time of the first folded detection (when count > 1)
@@ -34,8 +35,8 @@ struct Alert {
   std::vector<AncestorInfo> ancestry;  // parent first, then grandparent …
 };
 
-// Where alerts go (stdout, a file, syslog, a webhook, the SQLite store). Implementations are
-// used from the alert thread only unless they say otherwise.
+// Where alerts go (one per configured sink plug-in). Implementations are used from the
+// detection thread (which runs the alert manager) only, unless they say otherwise.
 class AlertSink {
  public:
   virtual ~AlertSink() = default;
@@ -46,6 +47,13 @@ class AlertSink {
   // failures() and queue_depth() may be called from any thread (metrics scrapes).
   virtual uint64_t failures() const { return 0; }
   virtual size_t queue_depth() const { return 0; }  // alerts accepted but not yet delivered
+  // Sinks that keep alerts answer the JSON API's GET /alerts: a JSON array of the newest
+  // `limit` alerts (of rule `rule_id` unless empty), newest first. Called from any thread.
+  virtual bool stores_alerts() const { return false; }
+  virtual Result<std::string> recent_alerts_json(size_t limit, const std::string& rule_id) {
+    (void)limit, (void)rule_id;
+    return Error{"this sink keeps no alerts"};
+  }
 };
 
 }  // namespace wsn

@@ -1,6 +1,7 @@
-// The detection stage's extension point. Each rule kind (EQL, Sigma, Wasm) compiles its rules
-// into an immutable CompiledRules object; a RuleSet snapshot bundles them with their metadata
-// and is swapped atomically on reload, so matching never pauses. Mutable evaluation state
+// What the detection stage runs. Rule kinds (wsn/rule_kind.h) turn rules into immutable
+// CompiledRules objects — one shared by every predicate-IR kind (EQL, Sigma), one per other kind
+// (Wasm, plug-ins); a RuleSet snapshot bundles them with their metadata and is swapped
+// atomically on reload, so matching never pauses. Mutable evaluation state
 // (pending sequences, scratch buffers) lives in a Matcher owned by the detection thread.
 #pragma once
 
@@ -41,11 +42,12 @@ class MatchSink {
 };
 
 struct MatcherStats {
-  uint64_t evaluations = 0;       // rule evaluations performed
-  uint64_t pending_sequences = 0; // partial sequence matches held now
-  uint64_t evicted_sequences = 0; // partial matches dropped by a state bound
-  uint64_t expired_sequences = 0; // partial matches expired by maxspan / until
-  uint64_t errors = 0;            // evaluation errors (e.g. a Wasm trap)
+  uint64_t evaluations = 0;        // rule evaluations performed
+  uint64_t pending_sequences = 0;  // partial sequence matches held now
+  uint64_t evicted_sequences = 0;  // partial matches dropped by a state bound
+  uint64_t expired_sequences = 0;  // partial matches expired by maxspan / until
+  uint64_t errors = 0;             // evaluation errors (e.g. a Wasm trap)
+  uint64_t prefilter_scans = 0;    // prefilter passes over an event (IR rules: one per event)
 };
 
 // Faults of one rule (Wasm modules: traps, quarantines), for per-module metrics.
@@ -88,6 +90,11 @@ struct EventInterest {
   };
   bool everything = false;  // some rule may match any event at all
   std::vector<Want> wants;
+  // How a source should use this: as its configuration says (e.g. a collector set to watch
+  // everything), exactly as the rules need, or everything it can see (the operator asked on
+  // the command line, e.g. `record --hooks rules|all`).
+  enum class Scope : uint8_t { kConfigured, kRules, kAll };
+  Scope scope = Scope::kConfigured;
 };
 
 // Immutable compiled rules of one kind; shared by snapshots, safe to use from any thread.

@@ -32,9 +32,9 @@ struct IpAddress {
 // Read-only view of one field value; string views point into the owning Event.
 struct FieldView {
   FieldType type = FieldType::kString;
-  int64_t i = 0;        // kInt, kTimestamp (ns since the Unix epoch), kBool (0/1)
-  uint64_t u = 0;       // kUInt
-  std::string_view s;   // kString
+  int64_t i = 0;                  // kInt, kTimestamp (ns since the Unix epoch), kBool (0/1)
+  uint64_t u = 0;                 // kUInt
+  std::string_view s;             // kString
   const IpAddress* ip = nullptr;  // kIp
   // kStringList: count items, fetched with Event::list_item(view, k)
   uint32_t list_begin = 0;

@@ -1,4 +1,4 @@
-// Rule metadata shared by every rule kind (EQL, Sigma, Wasm).
+// Rule metadata shared by every rule kind (EQL, Sigma, Wasm, or a plug-in's own).
 #pragma once
 
 #include <cstdint>
@@ -16,21 +16,18 @@ std::string_view severity_label(Severity s);
 int severity_score(Severity s);
 bool parse_severity(std::string_view text, Severity& out);
 
-enum class RuleKind : uint8_t { kEql, kSigma, kWasm };
-std::string_view rule_kind_name(RuleKind k);
-
 struct RuleMeta {
   std::string id;  // stable, unique within a rule set
   std::string name;
   std::string description;
   Severity severity = Severity::kMedium;
-  RuleKind kind = RuleKind::kEql;
-  std::vector<std::string> tags;    // free tags, e.g. "linux", "attack.execution"
-  std::vector<std::string> mitre;   // ATT&CK technique ids, e.g. "T1059.004"
-  std::vector<std::string> actions; // response actions, e.g. "kill"
+  std::string kind = "eql";          // the registered rule kind (`type:` of the rule file)
+  std::vector<std::string> tags;     // free tags, e.g. "linux", "attack.execution"
+  std::vector<std::string> mitre;    // ATT&CK technique ids, e.g. "T1059.004"
+  std::vector<std::string> actions;  // registered response actions to run on a detection
   bool enabled = true;
   bool failed = false;  // loaded but did not compile (reported by validate/list)
-  std::string source;  // file the rule came from ("" for built-in)
+  std::string source;   // file the rule came from ("" for built-in)
 };
 
 }  // namespace wsn

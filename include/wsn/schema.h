@@ -66,7 +66,7 @@ inline constexpr CategoryId kBuiltinCount = 6;
 
 class FieldRegistry {
  public:
-  static constexpr size_t kMaxFields = 8192;       // unknown-field growth is bounded
+  static constexpr size_t kMaxFields = 8192;  // unknown-field growth is bounded
   static constexpr size_t kMaxCategories = 1024;
 
   FieldRegistry();

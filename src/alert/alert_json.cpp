@@ -120,7 +120,7 @@ void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::st
   out += ",\"description\":";
   append_json_string(rule.description, out);
   out += ",\"type\":";
-  append_json_string(rule_kind_name(rule.kind), out);
+  append_json_string(rule.kind, out);
   out += ",\"tags\":";
   append_string_array(out, rule.tags);
   out += '}';

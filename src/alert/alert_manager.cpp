@@ -67,6 +67,14 @@ void AlertManager::set_metrics(metrics::Registry* registry) {
   });
 }
 
+AlertSink* AlertManager::alert_store() const {
+  std::lock_guard lock(sinks_mu_);
+  for (const auto& s : sinks_) {
+    if (s->stores_alerts()) return s.get();
+  }
+  return nullptr;
+}
+
 void AlertManager::add_sink(std::unique_ptr<AlertSink> sink) {
   std::lock_guard lock(sinks_mu_);
   sinks_.push_back(std::move(sink));

@@ -76,6 +76,9 @@ class AlertManager {
   void set_metrics(metrics::Registry* registry);
   void set_detection_hook(DetectionHook* hook) { hook_ = hook; }
   void add_sink(std::unique_ptr<AlertSink> sink);
+  // The first sink that keeps alerts (AlertSink::stores_alerts), for GET /alerts; nullptr if
+  // none. It lives as long as this manager.
+  AlertSink* alert_store() const;
 
   // Every event, in stream order, before it is matched (feeds process ancestry).
   void observe(const Event& e) { ancestry_.observe(e); }

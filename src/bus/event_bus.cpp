@@ -30,6 +30,10 @@ void EventBus::recycle(std::unique_ptr<EventBatch> batch) {
 }
 
 bool EventBus::publish(std::unique_ptr<EventBatch> batch) {
+  return publish(std::move(batch), policy_);
+}
+
+bool EventBus::publish(std::unique_ptr<EventBatch> batch, Policy policy) {
   if (!batch || batch->size == 0) {
     if (batch) recycle(std::move(batch));
     return true;
@@ -37,7 +41,7 @@ bool EventBus::publish(std::unique_ptr<EventBatch> batch) {
   const uint64_t n = batch->size;
   received_.fetch_add(n, std::memory_order_relaxed);
   std::unique_lock lock(mu_);
-  if (policy_ == Policy::kBlock) {
+  if (policy == Policy::kBlock) {
     not_full_.wait(lock, [&] { return queue_.size() < capacity_ || closed_; });
   }
   if (closed_ || queue_.size() >= capacity_) {
@@ -95,11 +99,28 @@ Event& BatchWriter::next() {
 }
 
 void BatchWriter::commit() {
-  if (++batch_->size == batch_->events.size()) bus_.publish(std::move(batch_));
+  if (++batch_->size == batch_->events.size()) publish();
 }
 
 void BatchWriter::flush() {
-  if (batch_ && batch_->size > 0) bus_.publish(std::move(batch_));
+  if (batch_ && batch_->size > 0) publish();
+}
+
+void BatchWriter::publish() {
+  const uint64_t n = batch_->size;
+  batch_->producer = id_;
+  published_.fetch_add(n, std::memory_order_relaxed);
+  if (!bus_.publish(std::move(batch_), policy_)) dropped_.fetch_add(n, std::memory_order_relaxed);
+}
+
+void BatchWriter::count_malformed(uint64_t n) {
+  malformed_.fetch_add(n, std::memory_order_relaxed);
+  bus_.count_malformed(n);
+}
+
+WriterCounters BatchWriter::counters() const {
+  return {published_.load(std::memory_order_relaxed), dropped_.load(std::memory_order_relaxed),
+          malformed_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace wsn

@@ -17,12 +17,14 @@
 #include <vector>
 
 #include "wsn/event.h"
+#include "wsn/source.h"
 
 namespace wsn {
 
 struct EventBatch {
   std::vector<Event> events;  // capacity == batch size; only the first `size` are valid
   size_t size = 0;
+  uint32_t producer = 0;  // which writer filled it (BatchWriter's id), for per-source counts
 };
 
 struct BusCounters {
@@ -45,8 +47,10 @@ class EventBus {
 
   // Producer side. acquire() never blocks: it reuses a free batch or makes a new one.
   std::unique_ptr<EventBatch> acquire();
-  // Returns false if the batch was dropped (kDrop and full) or the bus is closed.
+  // Returns false if the batch was dropped (kDrop and full) or the bus is closed. `policy`
+  // overrides the bus's own (each source has its own drop policy).
   bool publish(std::unique_ptr<EventBatch> batch);
+  bool publish(std::unique_ptr<EventBatch> batch, Policy policy);
   void count_malformed(uint64_t n = 1) { malformed_.fetch_add(n, std::memory_order_relaxed); }
 
   // Consumer side. pop() waits for a batch; returns nullptr once closed and drained.
@@ -81,23 +85,40 @@ class EventBus {
   std::atomic<uint64_t> malformed_{0};
 };
 
-// Producer convenience: fills batches one event at a time and publishes them when full.
-class BatchWriter {
+// What one producer put on the bus (each source has its own writer).
+struct WriterCounters {
+  uint64_t published = 0;  // events handed to the bus
+  uint64_t dropped = 0;    // of those, dropped because the queue was full (kDrop)
+  uint64_t malformed = 0;  // input records the source could not turn into events
+};
+
+// Producer side for one source: fills batches one event at a time and publishes them when full,
+// with that source's drop policy. counters() may be read from any thread.
+class BatchWriter final : public EventWriter {
  public:
-  explicit BatchWriter(EventBus& bus) : bus_(bus) {}
-  ~BatchWriter() { flush(); }
+  explicit BatchWriter(EventBus& bus) : BatchWriter(bus, bus.policy()) {}
+  // `id` is stamped on every batch it publishes (EventBatch::producer).
+  BatchWriter(EventBus& bus, EventBus::Policy policy, uint32_t id = 0)
+      : bus_(bus), policy_(policy), id_(id) {}
+  ~BatchWriter() override { flush(); }
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
 
-  // A cleared event to fill; it becomes part of the batch only after commit().
-  Event& next();
-  void commit();
-  void flush();  // publishes a partial batch
+  Event& next() override;
+  void commit() override;
+  void flush() override;  // publishes a partial batch
+  void count_malformed(uint64_t n = 1) override;
   EventBus& bus() { return bus_; }
+  WriterCounters counters() const;
 
  private:
+  void publish();
+
   EventBus& bus_;
+  const EventBus::Policy policy_;
+  const uint32_t id_;
   std::unique_ptr<EventBatch> batch_;
+  std::atomic<uint64_t> published_{0}, dropped_{0}, malformed_{0};
 };
 
 }  // namespace wsn

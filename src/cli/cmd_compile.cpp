@@ -44,12 +44,12 @@ void register_compile(CLI::App& app, int& exit_code) {
     wasm::ModuleLoader loader(options);
     const std::vector<std::string> paths =
         o->rules.empty() ? std::vector<std::string>{bundled_rules_dir()} : o->rules;
-    RuleLoadResult loaded = load_rule_files(paths);
+    RuleLoadResult loaded = load_rule_files(paths, PluginRegistry::builtin());
     for (const auto& e : loaded.errors) std::fputs(e.c_str(), stderr);
     FieldRegistry registry;
     size_t built = 0, cached = 0, failed = 0;
     for (const RuleSource& r : loaded.rules) {
-      if (r.meta.kind != RuleKind::kWasm || !r.body) continue;
+      if (r.meta.kind != "wasm" || !r.body) continue;
       std::string path = r.body->text();
       while (!path.empty() && (path.back() == '\n' || path.back() == ' ')) path.pop_back();
       if (std::filesystem::path(path).is_relative() && !r.meta.source.empty()) {

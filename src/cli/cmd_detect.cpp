@@ -1,6 +1,6 @@
 // `replay` and `run`: the detection pipeline over a recorded log or the live host.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <optional>
@@ -12,7 +12,6 @@
 #include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/rule_loading.h"
-#include "collect/ebpf/ebpf_source.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "engine/engine.h"
 
@@ -25,8 +24,8 @@ struct DetectOptions {
   std::string config;  // --config FILE; "" = the built-in defaults
   bool strict = false;
   bool quiet = false;
-  std::string record;     // run: also write every live event here (JSON lines)
-  double duration = 0;    // run: stop after this many seconds (0: until a signal)
+  std::string record;   // run: also write every live event here (JSON lines)
+  double duration = 0;  // run: stop after this many seconds (0: until a signal)
   // run: the rule diagnostics were already printed (live collection failed after loading the
   // rules), so the fallback replay does not print them a second time.
   bool rules_reported = false;
@@ -101,11 +100,10 @@ int replay_file(const std::string& path, const DetectOptions& o,
     return exit_code;
   }
   const std::string shown = path == "-" ? "<stdin>" : path;
-  JsonlReplaySource source(path, engine.registry(), ReaderOptions{},
-                           [&shown](const MalformedLine& m) {
-                             fmt::print(stderr, "{}:{}: malformed event: {}\n", shown, m.line,
-                                        m.reason);
-                           });
+  JsonlReplaySource source(
+      path, engine.registry(), ReaderOptions{}, [&shown](const MalformedLine& m) {
+        fmt::print(stderr, "{}:{}: malformed event: {}\n", shown, m.line, m.reason);
+      });
   SignalWatcher signals(engine);
   RunStats stats;
   const Status st = engine.run(source, stats);
@@ -138,30 +136,27 @@ void register_replay(CLI::App& app, int& exit_code) {
   cmd->callback([o, file, &exit_code] { exit_code = replay_file(*file, *o); });
 }
 
-// Live detection with the eBPF collector. Rules load first: the collector then attaches only
-// the hooks they need (interest pushdown). Returns nullopt (after saying why) when live
-// collection cannot run here, so the caller can fall back.
+// Live detection with the configured sources (the kernel collector by default; any set of
+// source plug-ins at once). Rules load first: the sources are then told what the rules need
+// (interest pushdown). Returns nullopt (after saying why) when no source can run here, so the
+// caller can fall back.
 std::optional<int> run_live(DetectOptions& o) {
   SignalWatcher::block_signals();
   config::Config cfg;
   if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
-  if (!cfg.sources.ebpf.enabled) {
-    fmt::print(stderr, "wasm-sentinel: the eBPF source is disabled in the configuration\n");
-    return std::nullopt;
-  }
-  if (Status avail = collect::ebpf_available(); !avail.ok()) {
-    fmt::print(stderr, "wasm-sentinel: live collection unavailable: {}\n",
-               avail.error().message);
-    return std::nullopt;
-  }
 
   EngineOptions options = engine_options(cfg, o.rules, bundled_rules_dir());
-  options.policy = EventBus::Policy::kDrop;  // never stall the kernel reader
+  options.report = [](const std::string& note) { fmt::print(stderr, "wasm-sentinel: {}\n", note); };
   std::unique_ptr<EventRecorder> recorder;
   if (!o.record.empty()) {
     options.tap = [&recorder](const Event& e) { recorder->write(e); };
   }
   Engine engine(options);
+  const std::vector<std::string> names = usable_sources(engine, cfg);
+  if (names.empty()) {
+    fmt::print(stderr, "wasm-sentinel: no configured event source can run here\n");
+    return std::nullopt;
+  }
   if (!o.record.empty()) {
     auto r = EventRecorder::open(o.record, engine.registry());
     if (!r.ok()) {
@@ -174,26 +169,19 @@ std::optional<int> run_live(DetectOptions& o) {
   if (!load_rules_checked(engine, o, cfg, exit_code)) return exit_code;
   o.rules_reported = true;
 
-  const bool follow_rules = cfg.sources.ebpf.hooks == config::EbpfSourceConfig::Hooks::kRules;
-  collect::EbpfOptions eo = ebpf_options(cfg);
-  eo.interest = follow_rules ? rules_interest(*engine.rules(), engine.registry()) : every_event();
-  collect::EbpfSource source(eo);
-  if (Status s = source.start(); !s.ok()) {
-    fmt::print(stderr, "wasm-sentinel: live collection unavailable: {}\n", s.error().message);
-    return std::nullopt;
-  }
+  LiveSources sources = start_sources(engine, cfg, names, engine.rules_interest());
+  if (sources.running.empty()) return std::nullopt;
   std::unique_ptr<Operations> ops;
   if (!start_operations(engine, o, cfg, config::Mode::kRun, /*live=*/true, ops, exit_code)) {
     return exit_code;
   }
   SignalWatcher signals(engine);  // before saying we are live: a signal then finds it
-  print_hooks(source, eo.interest,
-              fmt::format("live detection with {} rules", engine.rules()->rules.size()));
+  print_sources(sources, fmt::format("live detection with {} rules", engine.rules()->rules.size()));
   RunStats stats;
   Status st;
   {
-    LiveSupervisor supervisor(engine, source, eo.interest, follow_rules, o.duration);
-    st = engine.run(source, stats);
+    RunTimer timer(engine, o.duration);
+    st = engine.run(sources.running, stats);
   }
   if (!st.ok()) {
     fmt::print(stderr, "wasm-sentinel: {}\n", st.error().message);
@@ -201,7 +189,12 @@ std::optional<int> run_live(DetectOptions& o) {
   }
   if (!o.quiet) {
     print_summary(stats, engine.rules()->rules.size());
-    fmt::print(stderr, "wasm-sentinel: kernel drops: {}\n", stats.source.lost);
+    for (const auto& s : stats.sources) {
+      fmt::print(stderr,
+                 "wasm-sentinel: source {}: {} events, {} dropped in the event queue, {} lost "
+                 "before reaching it, {} malformed\n",
+                 s.name, s.writer.published, s.writer.dropped, s.source.lost, s.source.malformed);
+    }
   }
   if (recorder) {
     std::string error;
@@ -218,15 +211,18 @@ void register_run(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "run",
       "The main job: live detection on this host with the loaded rules (default: the bundled\n"
-      "rules), alerts on standard output. Needs root and a kernel with BTF for the eBPF\n"
-      "collector; where that is unavailable it says why and replays the bundled sample log\n"
-      "instead, so you can see what detection looks like. Stop with Ctrl-C.");
+      "rules), alerts on standard output. Events come from the configured sources (default:\n"
+      "the kernel collector, which needs root and a kernel with BTF; `sources:` in the\n"
+      "configuration adds others, e.g. stdin, several at once). Where no source can run it\n"
+      "says why and replays the bundled sample log instead, so you can see what detection\n"
+      "looks like. Stop with Ctrl-C.");
   add_detect_options(cmd, *o);
   cmd->add_option("--record", o->record,
                   "Also write every live event to this file as JSON lines; `replay FILE` "
                   "reproduces the run's detections from it.");
-  cmd->add_option("--duration", o->duration, "Stop after this many seconds (default: run until "
-                                             "SIGINT/SIGTERM).");
+  cmd->add_option("--duration", o->duration,
+                  "Stop after this many seconds (default: run until "
+                  "SIGINT/SIGTERM).");
   cmd->callback([o, &exit_code] {
     if (auto rc = run_live(*o)) {
       exit_code = *rc;

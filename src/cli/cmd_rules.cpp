@@ -1,6 +1,6 @@
 // `validate` and `list`: load and compile rules without processing events.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
@@ -40,7 +40,8 @@ void register_validate(CLI::App& app, int& exit_code) {
       "KEY.PATH: message) and then the rules it names.");
   add_rules_option(cmd, *o);
   auto config_path = std::make_shared<std::string>();
-  cmd->add_option("-c,--config", *config_path, "Configuration file to check (docs/configuration.md).");
+  cmd->add_option("-c,--config", *config_path,
+                  "Configuration file to check (docs/configuration.md).");
   cmd->callback([o, config_path, &exit_code] {
     config::Config cfg;
     if (!load_config_reporting(*config_path, cfg)) {
@@ -77,13 +78,15 @@ void register_list(CLI::App& app, int& exit_code) {
     Engine engine(EngineOptions{.rule_paths = rule_paths(*o)});
     const LoadOutcome loaded = load_rules_reporting(engine);
     const auto set = engine.rules();
-    fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {}\n", "ID", "TYPE", "SEVERITY", "STATUS",
-               "ATT&CK", "NAME");
+    fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {}\n", "ID", "TYPE", "SEVERITY", "STATUS", "ATT&CK",
+               "NAME");
     for (const auto& r : set->rules) {
       std::string mitre;
       for (const auto& t : r.mitre) mitre += (mitre.empty() ? "" : ",") + t;
-      fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {}\n", r.id, rule_kind_name(r.kind),
-                 severity_label(r.severity), r.failed ? "error" : r.enabled ? "enabled" : "disabled",
+      fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {}\n", r.id, r.kind, severity_label(r.severity),
+                 r.failed    ? "error"
+                 : r.enabled ? "enabled"
+                             : "disabled",
                  mitre, r.name);
     }
     if (loaded.errors > 0) exit_code = kExitInvalidRules;
@@ -93,11 +96,15 @@ void register_list(CLI::App& app, int& exit_code) {
 void register_version(CLI::App& app, int& /*exit_code*/) {
   CLI::App* cmd = app.add_subcommand("version", "Print the version and what this build supports.");
   cmd->callback([] {
-    std::string kinds;
-    for (const auto& c : make_rule_compilers()) {
-      kinds += (kinds.empty() ? "" : ", ") + std::string(rule_kind_name(c->kind()));
-    }
-    fmt::print("wasm-sentinel {}\nrule kinds: {}\n", WSN_VERSION, kinds.empty() ? "none" : kinds);
+    const PluginRegistry& p = PluginRegistry::builtin();
+    auto names = [](const auto& list) {
+      std::string out;
+      for (const auto& x : list) out += (out.empty() ? "" : ", ") + x.name;
+      return out.empty() ? std::string("none") : out;
+    };
+    fmt::print("wasm-sentinel {}\nrule kinds: {}\nsources: {}\nsinks: {}\nactions: {}\n",
+               WSN_VERSION, names(p.rule_kinds()), names(p.sources()), names(p.sinks()),
+               names(p.actions()));
   });
 }
 

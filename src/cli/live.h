@@ -1,16 +1,16 @@
-// What `run` and `record` share around the live eBPF collector: signal handling, collector
-// options and hook selection from the configuration and the loaded rules (interest pushdown),
-// and a supervisor thread that ends timed runs and notices rule reloads that need hooks the
-// collector does not have.
+// What `run` and `record` share around live sources: signal handling, choosing and preparing the
+// configured sources (any set of source plug-ins; the kernel collector by default), printing
+// what they collect, and ending timed runs.
 #pragma once
 
 #include <atomic>
 #include <csignal>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
-#include "collect/ebpf/ebpf_source.h"
 #include "config/config.h"
 #include "engine/engine.h"
 
@@ -36,41 +36,33 @@ class SignalWatcher {
   std::thread thread_;
 };
 
-// Collector options from `sources.ebpf` (ring buffer, process table, host name); the interest
-// is left to the caller.
-collect::EbpfOptions ebpf_options(const config::Config& cfg);
+// The source plug-ins `cfg` enables that can run on this host; prints why for each that cannot
+// ("<name>: live collection unavailable: …"). Empty when none can.
+std::vector<std::string> usable_sources(const Engine& engine, const config::Config& cfg);
 
-// The collector events `rules` can match (every rule kind describes itself; see
-// CompiledRules::add_interest) plus process tracking.
-collect::EbpfInterest rules_interest(const RuleSet& rules, const FieldRegistry& registry);
+// The running set of sources of a live run.
+struct LiveSources {
+  std::vector<std::unique_ptr<EventSource>> owned;
+  std::vector<EventSource*> running;  // those that prepared; what Engine::run gets
+};
 
-// Every event kind and every file read (`sources.ebpf.hooks: all`, `record --hooks all`).
-collect::EbpfInterest every_event();
+// Makes the sources named in `names` and prepares each with `wanted`; one that fails to prepare
+// is reported and left out. Empty `running` when none could start.
+LiveSources start_sources(Engine& engine, const config::Config& cfg,
+                          const std::vector<std::string>& names, const EventInterest& wanted);
 
-// Prints the hooks attached for `interest` (and wanted ones this kernel lacks), with a warning
-// when every file read is reported.
-void print_hooks(const collect::EbpfSource& source, const collect::EbpfInterest& interest,
-                 const std::string& headline);
+// Prints the headline and what each source collects.
+void print_sources(const LiveSources& sources, const std::string& headline);
 
-// Ends a live run after `seconds` (0: never) and, when `engine` gets new rules (SIGHUP, the
-// rules watcher, the HTTP API), checks that the collector still delivers what they need:
-// extra read prefixes are added in the kernel at once; anything else is a warning that a
-// restart is needed (hooks are chosen at start).
-class LiveSupervisor {
+// Ends a run after `seconds` (0: never).
+class RunTimer {
  public:
-  LiveSupervisor(Engine& engine, collect::EbpfSource& source, collect::EbpfInterest attached,
-                 bool follow_rules, double seconds);
-  ~LiveSupervisor();  // joins the thread
-  LiveSupervisor(const LiveSupervisor&) = delete;
-  LiveSupervisor& operator=(const LiveSupervisor&) = delete;
+  RunTimer(Engine& engine, double seconds);
+  ~RunTimer();  // joins the thread
+  RunTimer(const RunTimer&) = delete;
+  RunTimer& operator=(const RunTimer&) = delete;
 
  private:
-  void check_rules();
-
-  Engine& engine_;
-  collect::EbpfSource& source_;
-  collect::EbpfInterest attached_;
-  uint64_t generation_ = 0;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };

@@ -7,8 +7,8 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "WasmSentinel: runtime threat detection for Linux hosts.\n"
-      "Events from the kernel (eBPF) or a recorded log are matched against EQL, Sigma and\n"
-      "WebAssembly rules; alerts are written as ECS JSON lines.",
+      "Events from the kernel or a recorded log are matched against EQL and WebAssembly\n"
+      "rules; alerts are written as ECS JSON lines.",
       "wasm-sentinel"};
   app.require_subcommand(1);
   app.footer(

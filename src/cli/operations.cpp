@@ -6,13 +6,9 @@
 #include <filesystem>
 #include <mutex>
 
-#include "alert/sinks/sink_factory.h"
-#include "alert/sinks/sqlite/alert_store.h"
 #include "alert/sinks/stream/stream_sink.h"
 #include "event/json_writer.h"
-#include "event/timestamp.h"
 #include "http/http_server.h"
-#include "response/response_actions.h"
 #include "wasm/dir_watcher.h"
 
 namespace wsn::cli {
@@ -37,7 +33,7 @@ std::string rules_json(const RuleSet& set) {
     out += ",\"name\":";
     append_json_string(r.name, out);
     out += ",\"type\":";
-    append_json_string(rule_kind_name(r.kind), out);
+    append_json_string(r.kind, out);
     out += ",\"severity\":";
     append_json_string(severity_label(r.severity), out);
     out += ",\"enabled\":";
@@ -58,40 +54,6 @@ std::string rules_json(const RuleSet& set) {
   return out;
 }
 
-// Reader side of the alert store for the API, opened at the first request (the sink creates
-// the database).
-class StoreReader {
- public:
-  explicit StoreReader(std::string path) : path_(std::move(path)) {}
-  Result<std::string> recent(size_t limit, const std::string& rule) {
-    std::lock_guard lock(mu_);
-    if (!store_) {
-      auto s = AlertStore::open({.path = path_, .create = false});
-      if (!s.ok()) return s.error();
-      store_ = std::move(s.value());
-    }
-    auto rows = store_->recent(limit, rule);
-    if (!rows.ok()) return rows.error();
-    std::string out = "[";
-    for (size_t k = 0; k < rows.value().size(); ++k) {
-      const StoredAlert& a = rows.value()[k];
-      if (k) out += ',';
-      out += "{\"id\":" + std::to_string(a.id) + ",\"stored\":\"";
-      format_rfc3339(a.stored_ns, out);
-      out += "\",\"alert\":";
-      out += a.json;
-      out += '}';
-    }
-    out += "]\n";
-    return out;
-  }
-
- private:
-  std::string path_;
-  std::mutex mu_;
-  std::unique_ptr<AlertStore> store_;
-};
-
 bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
 }
@@ -100,10 +62,10 @@ bool is_loopback(const std::string& host) {
 
 bool load_config_reporting(const std::string& path, config::Config& out) {
   if (path.empty()) {
-    out = config::Config{};
+    out = config::default_config(PluginRegistry::builtin());
     return true;
   }
-  config::LoadResult r = config::load_config_file(path);
+  config::LoadResult r = config::load_config_file(path, PluginRegistry::builtin());
   for (const auto& e : r.errors) std::fputs(e.c_str(), stderr);
   if (!r.ok()) return false;
   out = std::move(r.config);
@@ -143,36 +105,16 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
                                                       bool live) {
   std::unique_ptr<Operations> ops(new Operations());
 
-  AlertManagerOptions ao;
-  ao.dedupe_window_ns = cfg.alerts.dedupe_window(mode);
-  ao.dedupe_max_keys = cfg.limits.dedupe_keys;
-  ao.throttle_max_alerts = cfg.alerts.throttle_max(mode);
-  ao.throttle_period_ns = cfg.alerts.throttle_period_ns;
-  ao.ancestry_depth = cfg.alerts.ancestry_depth;
-  ao.process_table_capacity = cfg.limits.process_table;
-  engine.alerts().set_options(ao);
-
-  config::SinksConfig sinks = cfg.sinks;
-  if (output != "-") sinks.stdout_sink.enabled = false;
-  auto built = make_sinks(sinks, mode);
-  if (!built.ok()) return built.error();
-  ops->warnings_ = built.value().warnings;
+  EngineSetup setup;
+  setup.mode = mode;
+  setup.live = live;
+  if (output != "-") setup.skip_sinks.push_back("stdout");  // -o FILE replaces standard output
+  if (Status st = engine.configure(cfg, setup, ops->warnings_); !st.ok()) return st.error();
   if (output != "-") {
     auto file = StreamSink::open_file(output);
     if (!file.ok()) return file.error();
     engine.alerts().add_sink(std::move(file.value()));
   }
-  for (auto& s : built.value().sinks) engine.alerts().add_sink(std::move(s));
-
-  // Replay without a configuration file keeps its audit records on standard error rather than
-  // creating files under /var/lib.
-  response::ResponseOptions ro;
-  ro.dry_run = cfg.response.dry_run || !live;
-  ro.audit_log = (mode == config::Mode::kReplay && cfg.file.empty()) ? "-" : cfg.response.audit_log;
-  auto response = response::ResponseActions::open(ro, &engine.metrics());
-  if (!response.ok()) return response.error();
-  ops->response_ = std::move(response.value());
-  engine.alerts().set_detection_hook(ops->response_.get());
 
   // Hot reload of the live agent: a rule file or Wasm module added, changed or removed under a
   // rules directory publishes new rules (only if all of them compile). Single rule files given
@@ -205,10 +147,9 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
     http::ApiBackend api;
     api.ready = [&engine] { return engine.running(); };
     api.rules_json = [&engine] { return rules_json(*engine.rules()); };
-    if (cfg.sinks.sqlite.is_enabled(mode)) {
-      auto reader = std::make_shared<StoreReader>(cfg.sinks.sqlite.path);
-      api.alerts_json = [reader](size_t limit, const std::string& rule) {
-        return reader->recent(limit, rule);
+    if (AlertSink* store = engine.alerts().alert_store()) {
+      api.alerts_json = [store](size_t limit, const std::string& rule) {
+        return store->recent_alerts_json(limit, rule);
       };
     }
     api.set_rule_enabled = [&engine](const std::string& id, bool enabled, std::string& detail) {

@@ -1,5 +1,6 @@
-// What `run` and `replay` set up around the engine from the configuration file (issue 6):
-// alert dedupe/throttle/enrichment options, the sinks, response actions and the HTTP endpoint.
+// What `run` and `replay` set up around the engine from the configuration file: the engine's
+// own setup (alert handling, sink and action plug-ins: Engine::configure), the -o file, the
+// rules-directory watcher and the HTTP endpoint.
 #pragma once
 
 #include <memory>
@@ -13,17 +14,14 @@
 namespace wsn::http {
 class Server;
 }
-namespace wsn::response {
-class ResponseActions;
-}
 namespace wsn::wasm {
 class RuleReloader;
 }
 
 namespace wsn::cli {
 
-// Reads `path` ("" = the built-in defaults); prints every error on standard error and returns
-// false when there is any.
+// Reads `path` ("" = the built-in defaults) with the built-in plug-ins; prints every error on
+// standard error and returns false when there is any.
 bool load_config_reporting(const std::string& path, config::Config& out);
 
 // Reloads the engine's rules, prints warnings and errors on standard error and one line saying
@@ -48,7 +46,6 @@ class Operations {
 
  private:
   Operations() = default;
-  std::unique_ptr<response::ResponseActions> response_;
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<wasm::RuleReloader> watcher_;  // rules.watch: hot reload on file changes
   std::vector<std::string> warnings_;

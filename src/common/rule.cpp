@@ -4,20 +4,28 @@ namespace wsn {
 
 std::string_view severity_label(Severity s) {
   switch (s) {
-    case Severity::kLow: return "low";
-    case Severity::kMedium: return "medium";
-    case Severity::kHigh: return "high";
-    case Severity::kCritical: return "critical";
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
   }
   return "medium";
 }
 
 int severity_score(Severity s) {
   switch (s) {
-    case Severity::kLow: return 21;
-    case Severity::kMedium: return 47;
-    case Severity::kHigh: return 73;
-    case Severity::kCritical: return 99;
+    case Severity::kLow:
+      return 21;
+    case Severity::kMedium:
+      return 47;
+    case Severity::kHigh:
+      return 73;
+    case Severity::kCritical:
+      return 99;
   }
   return 47;
 }
@@ -30,15 +38,6 @@ bool parse_severity(std::string_view text, Severity& out) {
     }
   }
   return false;
-}
-
-std::string_view rule_kind_name(RuleKind k) {
-  switch (k) {
-    case RuleKind::kEql: return "eql";
-    case RuleKind::kSigma: return "sigma";
-    case RuleKind::kWasm: return "wasm";
-  }
-  return "eql";
 }
 
 }  // namespace wsn

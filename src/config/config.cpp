@@ -45,7 +45,7 @@ bool parse_http_url(const std::string& text, HttpUrl& out, std::string& why) {
   std::string authority = rest.substr(0, slash);
   out.path = slash == std::string::npos ? "/" : rest.substr(slash);
   if (authority.find('@') != std::string::npos) {
-    why = "credentials in the URL are not supported (use sinks.webhook.headers)";
+    why = "credentials in the URL are not supported (send them in a header)";
     return false;
   }
   const bool bracketed = !authority.empty() && authority.front() == '[';

@@ -7,13 +7,21 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "wsn/config_section.h"
+#include "wsn/plugins.h"
+
 namespace wsn::config {
 
-enum class Mode : uint8_t { kRun, kReplay };
+using Mode = RunMode;
+
+// Each plug-in's parsed section, by plug-in name: every registered plug-in has an entry (its
+// defaults when the file has no section for it).
+using PluginSections = std::map<std::string, std::shared_ptr<const PluginConfig>>;
 
 inline constexpr int64_t kSecond = 1'000'000'000;
 
@@ -24,21 +32,6 @@ struct RulesConfig {
   // replay; replay of a stream on standard input may turn it on).
   std::optional<bool> watch;
   bool watch_enabled(Mode m) const { return watch.value_or(m == Mode::kRun); }
-};
-
-struct EbpfSourceConfig {
-  bool enabled = true;
-  uint64_t ring_buffer_bytes = uint64_t{16} << 20;
-  uint64_t process_table = 65536;
-  std::string host_name;  // empty: gethostname()
-  // Which hooks `run` attaches: those the loaded rules need (interest pushdown), or all of
-  // them (every event kind and every file read: heavy, for `record` of everything).
-  enum class Hooks : uint8_t { kRules, kAll };
-  Hooks hooks = Hooks::kRules;
-};
-
-struct SourcesConfig {
-  EbpfSourceConfig ebpf;
 };
 
 struct LimitsConfig {
@@ -62,56 +55,6 @@ struct AlertsConfig {
   }
 };
 
-enum class TextFormat : uint8_t { kJson, kText };
-
-struct StdoutSinkConfig {
-  bool enabled = true;
-  TextFormat format = TextFormat::kJson;
-};
-
-struct FileSinkConfig {
-  std::string path;  // empty: off
-  uint64_t max_bytes = uint64_t{100} << 20;
-  uint64_t max_files = 5;
-};
-
-struct SyslogSinkConfig {
-  bool enabled = false;
-  std::string address = "unix:/dev/log";  // unix:PATH or udp:HOST:PORT
-  std::string facility = "local0";
-  std::string app_name = "wasm-sentinel";
-};
-
-struct WebhookSinkConfig {
-  std::string url;  // empty: off
-  uint64_t batch_size = 100;
-  int64_t flush_interval_ns = kSecond;
-  int64_t timeout_ns = 5 * kSecond;
-  int64_t retry_initial_ns = kSecond / 2;
-  int64_t retry_max_ns = 30 * kSecond;
-  uint64_t queue_size = 10000;
-  std::string spool_dir = "/var/lib/wasm-sentinel/webhook-spool";
-  uint64_t spool_max_bytes = uint64_t{1} << 30;
-  std::map<std::string, std::string> headers;
-};
-
-struct SqliteSinkConfig {
-  std::optional<bool> enabled;  // nullopt: auto (on for run, off for replay)
-  std::string path = "/var/lib/wasm-sentinel/alerts.db";
-  int64_t max_age_ns = int64_t{30} * 86400 * kSecond;
-  uint64_t max_rows = 1'000'000;
-
-  bool is_enabled(Mode m) const { return enabled.value_or(m == Mode::kRun); }
-};
-
-struct SinksConfig {
-  StdoutSinkConfig stdout_sink;
-  FileSinkConfig file;
-  SyslogSinkConfig syslog;
-  WebhookSinkConfig webhook;
-  SqliteSinkConfig sqlite;
-};
-
 struct HttpConfig {
   std::optional<bool> enabled;  // nullopt: auto (on for run, off for replay)
   std::string listen = "127.0.0.1:9477";
@@ -121,20 +64,28 @@ struct HttpConfig {
   bool is_enabled(Mode m) const { return enabled.value_or(m == Mode::kRun); }
 };
 
+// Settings every response action shares (each action's own are under actions.<name>).
 struct ResponseConfig {
   bool dry_run = false;
   std::string audit_log = "/var/lib/wasm-sentinel/audit.jsonl";  // "-": standard error
 };
 
+// Custom fields (`schema.fields: {name: type}`), registered with their types before rules load.
+struct SchemaConfig {
+  std::vector<std::pair<std::string, FieldType>> fields;
+};
+
 struct Config {
   std::string file;  // where it was read from ("" for the built-in defaults)
   RulesConfig rules;
-  SourcesConfig sources;
   LimitsConfig limits;
   AlertsConfig alerts;
-  SinksConfig sinks;
   HttpConfig http;
   ResponseConfig response;
+  SchemaConfig schema;
+  PluginSections sources;  // sources.<name>
+  PluginSections sinks;    // sinks.<name>
+  PluginSections actions;  // actions.<name>
 };
 
 struct LoadResult {
@@ -145,13 +96,15 @@ struct LoadResult {
 };
 
 // Reads and checks a configuration file. Every problem is reported (unknown keys, wrong types,
-// bad values), each with its position and key path. Relative paths in the file are resolved
-// against the file's directory.
-LoadResult load_config_file(const std::string& path);
+// bad values), each with its position and key path; plug-in sections are checked by their
+// plug-ins in `plugins`. Relative paths in the file are resolved against the file's directory.
+LoadResult load_config_file(const std::string& path, const PluginRegistry& plugins);
 // Same for a YAML text (tests); `name` is used in messages, relative paths resolve against
 // `base_dir`.
 LoadResult load_config_text(const std::string& name, const std::string& text,
-                            const std::string& base_dir = ".");
+                            const PluginRegistry& plugins, const std::string& base_dir = ".");
+// The built-in defaults: every plug-in's section as if the file had none.
+Config default_config(const PluginRegistry& plugins);
 
 // "host:port" → parts. IPv6 literals are written [::1]:9477. Returns false when malformed.
 bool split_host_port(const std::string& text, std::string& host, uint16_t& port);

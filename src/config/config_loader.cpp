@@ -15,11 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kFacilities[] = {"kern",     "user",   "mail",   "daemon", "auth",
-                                            "syslog",   "lpr",    "news",   "uucp",   "cron",
-                                            "authpriv", "ftp",    "local0", "local1", "local2",
-                                            "local3",   "local4", "local5", "local6", "local7"};
-
 class Reader {
  public:
   Reader(std::string file, std::string base_dir, std::vector<std::string>& errors)
@@ -58,12 +53,44 @@ class Reader {
     for (auto it = n.begin(); it != n.end(); ++it) {
       const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
       if (std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string list;
-        for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        error(it->first, join(path, key), "unknown key (known: " + list + ")");
+        unknown_key(it->first, path, key, std::vector<std::string_view>(known));
       }
     }
     return true;
+  }
+
+  // "unknown key (did you mean 'file'? known: stdout, file, …)".
+  void unknown_key(const YAML::Node& at, const std::string& path, const std::string& key,
+                   const std::vector<std::string_view>& known) {
+    std::string list;
+    for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    std::string hint;
+    if (auto near = closest(key, known); !near.empty()) hint = "did you mean '" + near + "'? ";
+    error(at, join(path, key), "unknown key (" + hint + "known: " + list + ")");
+  }
+
+  // The known key within edit distance 2 of `key` (a typo), or "".
+  static std::string closest(std::string_view key, const std::vector<std::string_view>& known) {
+    std::string best;
+    size_t best_d = 3;
+    for (auto k : known) {
+      std::vector<size_t> row(k.size() + 1);
+      for (size_t j = 0; j <= k.size(); ++j) row[j] = j;
+      for (size_t i = 1; i <= key.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= k.size(); ++j) {
+          const size_t up = row[j];
+          row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (key[i - 1] == k[j - 1] ? 0 : 1)});
+          diag = up;
+        }
+      }
+      if (row[k.size()] < best_d && row[k.size()] < std::max<size_t>(k.size(), 2)) {
+        best_d = row[k.size()];
+        best = std::string(k);
+      }
+    }
+    return best;
   }
 
   static std::string join(const std::string& path, std::string_view key) {
@@ -242,38 +269,6 @@ void read_rules(Reader& r, const YAML::Node& n, RulesConfig& c) {
            [&](const YAML::Node& v, const std::string& kp) { r.toggle(v, kp, c.watch); });
 }
 
-void read_sources(Reader& r, const YAML::Node& n, SourcesConfig& c) {
-  const std::string p = "sources";
-  if (!r.mapping(n, p, {"ebpf"})) return;
-  with_key(n, p, "ebpf", [&](const YAML::Node& e, const std::string& ep) {
-    if (!r.mapping(e, ep, {"enabled", "ring_buffer", "process_table", "host_name", "hooks"})) {
-      return;
-    }
-    with_key(e, ep, "enabled",
-             [&](const YAML::Node& v, const std::string& kp) { r.boolean(v, kp, c.ebpf.enabled); });
-    with_key(e, ep, "ring_buffer", [&](const YAML::Node& v, const std::string& kp) {
-      r.size(v, kp, c.ebpf.ring_buffer_bytes, 4096);
-    });
-    with_key(e, ep, "process_table", [&](const YAML::Node& v, const std::string& kp) {
-      r.uint(v, kp, c.ebpf.process_table, 1024, 16u << 20);
-    });
-    with_key(e, ep, "host_name", [&](const YAML::Node& v, const std::string& kp) {
-      r.scalar(v, kp, c.ebpf.host_name);
-    });
-    with_key(e, ep, "hooks", [&](const YAML::Node& v, const std::string& kp) {
-      std::string h;
-      if (!r.scalar(v, kp, h)) return;
-      if (h == "rules") {
-        c.ebpf.hooks = EbpfSourceConfig::Hooks::kRules;
-      } else if (h == "all") {
-        c.ebpf.hooks = EbpfSourceConfig::Hooks::kAll;
-      } else {
-        r.error(v, kp, "expected rules or all, got '" + h + "'");
-      }
-    });
-  });
-}
-
 void read_limits(Reader& r, const YAML::Node& n, LimitsConfig& c) {
   const std::string p = "limits";
   if (!r.mapping(n, p, {"bus_batches", "batch_size", "process_table", "dedupe_keys"})) return;
@@ -311,164 +306,6 @@ void read_alerts(Reader& r, const YAML::Node& n, AlertsConfig& c) {
   });
   with_key(n, p, "ancestry_depth", [&](const YAML::Node& v, const std::string& kp) {
     r.uint(v, kp, c.ancestry_depth, 0, 64);
-  });
-}
-
-void read_sinks(Reader& r, const YAML::Node& n, SinksConfig& c) {
-  const std::string p = "sinks";
-  if (!r.mapping(n, p, {"stdout", "file", "syslog", "webhook", "sqlite"})) return;
-  with_key(n, p, "stdout", [&](const YAML::Node& s, const std::string& sp) {
-    if (!r.mapping(s, sp, {"enabled", "format"})) return;
-    with_key(s, sp, "enabled", [&](const YAML::Node& v, const std::string& kp) {
-      r.boolean(v, kp, c.stdout_sink.enabled);
-    });
-    with_key(s, sp, "format", [&](const YAML::Node& v, const std::string& kp) {
-      std::string f;
-      if (!r.scalar(v, kp, f)) return;
-      if (f == "json") {
-        c.stdout_sink.format = TextFormat::kJson;
-      } else if (f == "text") {
-        c.stdout_sink.format = TextFormat::kText;
-      } else {
-        r.error(v, kp, "expected json or text, got '" + f + "'");
-      }
-    });
-  });
-  with_key(n, p, "file", [&](const YAML::Node& s, const std::string& sp) {
-    if (!r.mapping(s, sp, {"path", "max_size", "max_files"})) return;
-    with_key(s, sp, "path",
-             [&](const YAML::Node& v, const std::string& kp) { r.path_value(v, kp, c.file.path); });
-    with_key(s, sp, "max_size", [&](const YAML::Node& v, const std::string& kp) {
-      r.size(v, kp, c.file.max_bytes, 4096);
-    });
-    with_key(s, sp, "max_files", [&](const YAML::Node& v, const std::string& kp) {
-      r.uint(v, kp, c.file.max_files, 1, 1000);
-    });
-  });
-  with_key(n, p, "syslog", [&](const YAML::Node& s, const std::string& sp) {
-    if (!r.mapping(s, sp, {"enabled", "address", "facility", "app_name"})) return;
-    with_key(s, sp, "enabled", [&](const YAML::Node& v, const std::string& kp) {
-      r.boolean(v, kp, c.syslog.enabled);
-    });
-    with_key(s, sp, "address", [&](const YAML::Node& v, const std::string& kp) {
-      std::string a;
-      if (!r.scalar(v, kp, a)) return;
-      std::string host;
-      uint16_t port = 0;
-      if (a.rfind("unix:", 0) == 0 && a.size() > 5) {
-        c.syslog.address = "unix:" + r.resolve(a.substr(5));
-      } else if (a.rfind("udp:", 0) == 0 && split_host_port(a.substr(4), host, port) && port) {
-        c.syslog.address = a;
-      } else {
-        r.error(v, kp, "expected unix:PATH or udp:HOST:PORT, got '" + a + "'");
-      }
-    });
-    with_key(s, sp, "facility", [&](const YAML::Node& v, const std::string& kp) {
-      std::string f;
-      if (!r.scalar(v, kp, f)) return;
-      if (std::find(std::begin(kFacilities), std::end(kFacilities), f) == std::end(kFacilities)) {
-        r.error(v, kp,
-                "unknown facility '" + f + "' (use daemon, auth, authpriv, local0..local7, …)");
-        return;
-      }
-      c.syslog.facility = f;
-    });
-    with_key(s, sp, "app_name", [&](const YAML::Node& v, const std::string& kp) {
-      std::string a;
-      if (!r.scalar(v, kp, a)) return;
-      const bool printable =
-          std::all_of(a.begin(), a.end(), [](char ch) { return ch > 32 && ch < 127; });
-      if (a.empty() || a.size() > 48 || !printable) {
-        r.error(v, kp,
-                "must be 1-48 printable ASCII characters without spaces (RFC 5424 APP-NAME)");
-        return;
-      }
-      c.syslog.app_name = a;
-    });
-  });
-  with_key(n, p, "webhook", [&](const YAML::Node& s, const std::string& sp) {
-    if (!r.mapping(s, sp,
-                   {"url", "batch_size", "flush_interval", "timeout", "retry_initial", "retry_max",
-                    "queue_size", "spool_dir", "spool_max_size", "headers"})) {
-      return;
-    }
-    auto& w = c.webhook;
-    with_key(s, sp, "url", [&](const YAML::Node& v, const std::string& kp) {
-      std::string u;
-      if (!r.scalar(v, kp, u)) return;
-      HttpUrl parsed;
-      std::string why;
-      if (!u.empty() && !parse_http_url(u, parsed, why)) {
-        r.error(v, kp, why + ", got '" + u + "'");
-        return;
-      }
-      w.url = u;
-    });
-    with_key(s, sp, "batch_size", [&](const YAML::Node& v, const std::string& kp) {
-      r.uint(v, kp, w.batch_size, 1, 10000);
-    });
-    with_key(s, sp, "flush_interval", [&](const YAML::Node& v, const std::string& kp) {
-      r.duration(v, kp, w.flush_interval_ns, kSecond / 1000);
-    });
-    with_key(s, sp, "timeout", [&](const YAML::Node& v, const std::string& kp) {
-      r.duration(v, kp, w.timeout_ns, kSecond / 1000);
-    });
-    with_key(s, sp, "retry_initial", [&](const YAML::Node& v, const std::string& kp) {
-      r.duration(v, kp, w.retry_initial_ns, kSecond / 1000);
-    });
-    with_key(s, sp, "retry_max", [&](const YAML::Node& v, const std::string& kp) {
-      r.duration(v, kp, w.retry_max_ns, kSecond / 1000);
-      if (w.retry_max_ns < w.retry_initial_ns) {
-        r.error(v, kp,
-                "must not be shorter than sinks.webhook.retry_initial (" +
-                    format_duration(w.retry_initial_ns) + ")");
-      }
-    });
-    with_key(s, sp, "queue_size", [&](const YAML::Node& v, const std::string& kp) {
-      r.uint(v, kp, w.queue_size, 1, 10'000'000);
-    });
-    with_key(s, sp, "spool_dir",
-             [&](const YAML::Node& v, const std::string& kp) { r.path_value(v, kp, w.spool_dir); });
-    with_key(s, sp, "spool_max_size", [&](const YAML::Node& v, const std::string& kp) {
-      r.size(v, kp, w.spool_max_bytes, 64 * 1024);
-    });
-    with_key(s, sp, "headers", [&](const YAML::Node& h, const std::string& hp) {
-      if (!h.IsMap()) {
-        r.error(h, hp, "expected a mapping of header names to values");
-        return;
-      }
-      for (auto it = h.begin(); it != h.end(); ++it) {
-        std::string name, value;
-        if (!r.scalar(it->first, hp, name) || !r.scalar(it->second, Reader::join(hp, name), value))
-          continue;
-        const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
-          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
-        });
-        if (!token) {
-          r.error(it->first, Reader::join(hp, name), "not a valid HTTP header name");
-        } else if (value.find_first_of("\r\n") != std::string::npos) {
-          r.error(it->second, Reader::join(hp, name), "header values must not contain line breaks");
-        } else {
-          w.headers[name] = value;
-        }
-      }
-    });
-  });
-  with_key(n, p, "sqlite", [&](const YAML::Node& s, const std::string& sp) {
-    if (!r.mapping(s, sp, {"enabled", "path", "max_age", "max_rows"})) return;
-    with_key(s, sp, "enabled", [&](const YAML::Node& v, const std::string& kp) {
-      r.toggle(v, kp, c.sqlite.enabled);
-    });
-    with_key(s, sp, "path", [&](const YAML::Node& v, const std::string& kp) {
-      r.path_value(v, kp, c.sqlite.path);
-      if (c.sqlite.path.empty() || c.sqlite.path == "-") r.error(v, kp, "expected a file path");
-    });
-    with_key(s, sp, "max_age", [&](const YAML::Node& v, const std::string& kp) {
-      r.duration(v, kp, c.sqlite.max_age_ns, 0);
-    });
-    with_key(s, sp, "max_rows", [&](const YAML::Node& v, const std::string& kp) {
-      r.uint(v, kp, c.sqlite.max_rows, 0, uint64_t{1} << 40);
-    });
   });
 }
 
@@ -524,10 +361,200 @@ void read_response(Reader& r, const YAML::Node& n, ResponseConfig& c) {
   });
 }
 
+// A plug-in's section over its YAML node (wsn/config_section.h).
+class YamlSection final : public ConfigSection {
+ public:
+  YamlSection(Reader& r, YAML::Node node, std::string path)
+      : r_(r), node_(std::move(node)), path_(std::move(path)) {
+    present_ = node_ && !node_.IsNull();
+    if (present_ && !node_.IsMap()) {
+      r_.error(node_, path_, "expected a mapping");
+      present_ = false;
+    }
+  }
+
+  const std::string& path() const override { return path_; }
+  bool present() const override { return present_; }
+  void known_keys(std::initializer_list<std::string_view> keys) override {
+    if (present_) r_.mapping(node_, path_, keys);
+  }
+  bool has(std::string_view key) const override { return value(key).has_value(); }
+
+  bool read_string(std::string_view key, std::string& out) override {
+    return with(key,
+                [&](const YAML::Node& v, const std::string& kp) { return r_.scalar(v, kp, out); });
+  }
+  bool read_bool(std::string_view key, bool& out) override {
+    return checked(key,
+                   [&](const YAML::Node& v, const std::string& kp) { r_.boolean(v, kp, out); });
+  }
+  bool read_toggle(std::string_view key, std::optional<bool>& out) override {
+    return checked(key, [&](const YAML::Node& v, const std::string& kp) { r_.toggle(v, kp, out); });
+  }
+  bool read_uint(std::string_view key, uint64_t& out, uint64_t min, uint64_t max) override {
+    return checked(
+        key, [&](const YAML::Node& v, const std::string& kp) { r_.uint(v, kp, out, min, max); });
+  }
+  bool read_duration(std::string_view key, int64_t& out_ns, int64_t min_ns) override {
+    return checked(key, [&](const YAML::Node& v, const std::string& kp) {
+      r_.duration(v, kp, out_ns, min_ns);
+    });
+  }
+  bool read_size(std::string_view key, uint64_t& out, uint64_t min) override {
+    return checked(key,
+                   [&](const YAML::Node& v, const std::string& kp) { r_.size(v, kp, out, min); });
+  }
+  bool read_path(std::string_view key, std::string& out) override {
+    return checked(key,
+                   [&](const YAML::Node& v, const std::string& kp) { r_.path_value(v, kp, out); });
+  }
+  bool read_choice(std::string_view key, std::string& out,
+                   std::initializer_list<std::string_view> choices) override {
+    return with(key, [&](const YAML::Node& v, const std::string& kp) {
+      std::string s;
+      if (!r_.scalar(v, kp, s)) return false;
+      if (std::find(choices.begin(), choices.end(), s) == choices.end()) {
+        std::string list;
+        for (size_t k = 0; k < choices.size(); ++k) {
+          list += (k == 0                    ? ""
+                   : k + 1 == choices.size() ? " or "
+                                             : ", ") +
+                  std::string(choices.begin()[k]);
+        }
+        r_.error(v, kp, "expected " + list + ", got '" + s + "'");
+        return false;
+      }
+      out = s;
+      return true;
+    });
+  }
+  bool read_string_list(std::string_view key, std::vector<std::string>& out) override {
+    return checked(key, [&](const YAML::Node& v, const std::string& kp) {
+      r_.string_list(v, kp, out, /*paths=*/false);
+    });
+  }
+  bool read_string_map(std::string_view key, std::map<std::string, std::string>& out) override {
+    return with(key, [&](const YAML::Node& h, const std::string& hp) {
+      if (!h.IsMap()) {
+        r_.error(h, hp, "expected a mapping of names to values");
+        return false;
+      }
+      bool ok = true;
+      for (auto it = h.begin(); it != h.end(); ++it) {
+        std::string name, v;
+        if (!r_.scalar(it->first, hp, name) || !r_.scalar(it->second, Reader::join(hp, name), v)) {
+          ok = false;
+          continue;
+        }
+        out[name] = v;
+      }
+      return ok;
+    });
+  }
+
+  void error(std::string_view key, const std::string& message) override {
+    const auto v = value(key);
+    const std::string kp = key.empty() ? path_ : Reader::join(path_, key);
+    if (v) {
+      r_.error(*v, kp, message);
+    } else if (present_) {
+      r_.error(node_, kp, message);
+    } else {
+      r_.error_at(YAML::Mark::null_mark(), kp, message);
+    }
+  }
+  std::string resolve_path(std::string_view path) const override {
+    return r_.resolve(std::string(path));
+  }
+
+ private:
+  std::optional<YAML::Node> value(std::string_view key) const {
+    if (!present_) return std::nullopt;
+    if (key.empty()) return node_;
+    const YAML::Node v = node_[std::string(key)];
+    if (!v) return std::nullopt;
+    return v;
+  }
+  template <typename F>
+  bool with(std::string_view key, F&& fn) {
+    const auto v = value(key);
+    if (!v) return false;
+    return fn(*v, Reader::join(path_, key));
+  }
+  // For Reader helpers that report errors but return nothing: ok when no error was added.
+  template <typename F>
+  bool checked(std::string_view key, F&& fn) {
+    return with(key, [&](const YAML::Node& v, const std::string& kp) {
+      const size_t before = r_.error_count();
+      fn(v, kp);
+      return r_.error_count() == before;
+    });
+  }
+
+  Reader& r_;
+  YAML::Node node_;
+  std::string path_;
+  bool present_ = false;
+};
+
+// `sources:`, `sinks:` or `actions:`: each key names a registered plug-in, whose parser reads
+// its section. Every plug-in gets its settings, its defaults when the file has no section.
+template <typename Plugin>
+void read_plugin_sections(Reader& r, const YAML::Node& root, const std::string& group,
+                          const std::vector<Plugin>& plugins, PluginSections& out) {
+  const YAML::Node n = root ? root[group] : YAML::Node();
+  std::vector<std::string_view> names;
+  for (const auto& p : plugins) names.push_back(p.name);
+  if (n && !n.IsNull()) {
+    if (!n.IsMap()) {
+      r.error(n, group, "expected a mapping");
+    } else {
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+        if (std::find(names.begin(), names.end(), key) == names.end()) {
+          r.unknown_key(it->first, group, key, names);
+        }
+      }
+    }
+  }
+  for (const auto& p : plugins) {
+    const YAML::Node section = n && n.IsMap() ? n[p.name] : YAML::Node();
+    YamlSection s(r, section, group + "." + p.name);
+    if (p.configure) out[p.name] = p.configure(s);
+  }
+}
+
+void read_schema(Reader& r, const YAML::Node& n, SchemaConfig& c) {
+  const std::string p = "schema";
+  if (!r.mapping(n, p, {"fields"})) return;
+  with_key(n, p, "fields", [&](const YAML::Node& f, const std::string& fp) {
+    if (!f.IsMap()) {
+      r.error(f, fp, "expected a mapping of field names to types");
+      return;
+    }
+    for (auto it = f.begin(); it != f.end(); ++it) {
+      std::string name, type;
+      if (!r.scalar(it->first, fp, name)) continue;
+      const std::string kp = Reader::join(fp, name);
+      if (!r.scalar(it->second, kp, type)) continue;
+      const auto t = parse_field_type(type);
+      if (name.empty()) {
+        r.error(it->first, kp, "a field name must not be empty");
+      } else if (!t) {
+        r.error(it->second, kp,
+                "unknown type '" + type +
+                    "' (known: string, int, uint, bool, ip, timestamp, string_list)");
+      } else {
+        c.fields.emplace_back(name, *t);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 LoadResult load_config_text(const std::string& name, const std::string& text,
-                            const std::string& base_dir) {
+                            const PluginRegistry& plugins, const std::string& base_dir) {
   LoadResult out;
   out.config.file = name;
   Reader r(name, base_dir, out.errors);
@@ -539,33 +566,36 @@ LoadResult load_config_text(const std::string& name, const std::string& text,
     r.finish();
     return out;
   }
-  if (root.IsNull()) return out;  // an empty file: every default
   Config& c = out.config;
-  if (!r.mapping(
-          root, "",
-          {"version", "rules", "sources", "limits", "alerts", "sinks", "http", "response"})) {
+  if (!root.IsNull() && !r.mapping(root, "",
+                                   {"version", "rules", "schema", "sources", "limits", "alerts",
+                                    "sinks", "actions", "http", "response"})) {
     r.finish();
     return out;
   }
-  with_key(root, "", "version", [&](const YAML::Node& v, const std::string& kp) {
-    uint64_t version = 1;
-    r.uint(v, kp, version, 1, 1);
-  });
+  const YAML::Node doc = root.IsNull() ? YAML::Node() : root;
   try {
-    with_key(root, "", "rules",
-             [&](const YAML::Node& v, const std::string&) { read_rules(r, v, c.rules); });
-    with_key(root, "", "sources",
-             [&](const YAML::Node& v, const std::string&) { read_sources(r, v, c.sources); });
-    with_key(root, "", "limits",
-             [&](const YAML::Node& v, const std::string&) { read_limits(r, v, c.limits); });
-    with_key(root, "", "alerts",
-             [&](const YAML::Node& v, const std::string&) { read_alerts(r, v, c.alerts); });
-    with_key(root, "", "sinks",
-             [&](const YAML::Node& v, const std::string&) { read_sinks(r, v, c.sinks); });
-    with_key(root, "", "http",
-             [&](const YAML::Node& v, const std::string&) { read_http(r, v, c.http); });
-    with_key(root, "", "response",
-             [&](const YAML::Node& v, const std::string&) { read_response(r, v, c.response); });
+    if (doc) {
+      with_key(doc, "", "version", [&](const YAML::Node& v, const std::string& kp) {
+        uint64_t version = 1;
+        r.uint(v, kp, version, 1, 1);
+      });
+      with_key(doc, "", "rules",
+               [&](const YAML::Node& v, const std::string&) { read_rules(r, v, c.rules); });
+      with_key(doc, "", "schema",
+               [&](const YAML::Node& v, const std::string&) { read_schema(r, v, c.schema); });
+      with_key(doc, "", "limits",
+               [&](const YAML::Node& v, const std::string&) { read_limits(r, v, c.limits); });
+      with_key(doc, "", "alerts",
+               [&](const YAML::Node& v, const std::string&) { read_alerts(r, v, c.alerts); });
+      with_key(doc, "", "http",
+               [&](const YAML::Node& v, const std::string&) { read_http(r, v, c.http); });
+      with_key(doc, "", "response",
+               [&](const YAML::Node& v, const std::string&) { read_response(r, v, c.response); });
+    }
+    read_plugin_sections(r, doc, "sources", plugins.sources(), c.sources);
+    read_plugin_sections(r, doc, "sinks", plugins.sinks(), c.sinks);
+    read_plugin_sections(r, doc, "actions", plugins.actions(), c.actions);
   } catch (const YAML::Exception& e) {
     // Defensive: node access on odd documents (e.g. complex keys) must not escape as a crash.
     r.error_at(e.mark, "", e.msg);
@@ -574,7 +604,12 @@ LoadResult load_config_text(const std::string& name, const std::string& text,
   return out;
 }
 
-LoadResult load_config_file(const std::string& path) {
+Config default_config(const PluginRegistry& plugins) {
+  LoadResult r = load_config_text("", "", plugins);
+  return std::move(r.config);
+}
+
+LoadResult load_config_file(const std::string& path, const PluginRegistry& plugins) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult out;
@@ -585,7 +620,7 @@ LoadResult load_config_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   const fs::path parent = fs::path(path).parent_path();
-  return load_config_text(path, ss.str(), parent.empty() ? "." : parent.string());
+  return load_config_text(path, ss.str(), plugins, parent.empty() ? "." : parent.string());
 }
 
 }  // namespace wsn::config

@@ -1,39 +1,50 @@
 #include "detect/rule_compiler.h"
 
+#include "match/engine.h"
+#include "match/plan.h"
+
 namespace wsn {
 
 RuleSetBuild build_rule_set(const std::vector<RuleSource>& rules,
-                            std::span<RuleKindCompiler* const> compilers, FieldRegistry& registry,
+                            std::span<const NamedRuleKind> kinds, FieldRegistry& registry,
                             uint64_t generation) {
   RuleSetBuild out;
   auto set = std::make_shared<RuleSet>();
   set->generation = generation;
   for (const auto& r : rules) set->rules.push_back(r.meta);
 
-  for (RuleKindCompiler* c : compilers) {
+  RulePlanBuilder shared;
+  bool any_ir = false;
+  for (const NamedRuleKind& k : kinds) {
     std::vector<const RuleSource*> mine;
     std::vector<uint32_t> indices;
-    for (uint32_t k = 0; k < rules.size(); ++k) {
-      if (rules[k].meta.kind == c->kind() && rules[k].meta.enabled) {
-        mine.push_back(&rules[k]);
-        indices.push_back(k);
+    for (uint32_t i = 0; i < rules.size(); ++i) {
+      if (rules[i].meta.kind == k.name && rules[i].meta.enabled) {
+        mine.push_back(&rules[i]);
+        indices.push_back(i);
       }
     }
     if (mine.empty()) continue;
-    if (auto compiled = c->compile(mine, indices, registry, out.report)) {
+    if (k.kind->compiles_to_shared_plan()) {
+      k.kind->add_to_plan(mine, indices, registry, shared, out.report);
+      any_ir = true;
+    } else if (auto compiled = k.kind->compile(mine, indices, registry, out.report)) {
       set->compiled.push_back(std::move(compiled));
     }
+  }
+  if (any_ir) {
+    // First, so IR rules are matched before the others see the event (as before the merge).
+    set->compiled.insert(set->compiled.begin(), match::build_rules(std::move(shared.plan)));
   }
   for (uint32_t k : out.report.failed) {
     if (k < set->rules.size()) set->rules[k].failed = true;
   }
   for (auto& meta : set->rules) {
     bool supported = false;
-    for (RuleKindCompiler* c : compilers) supported |= c->kind() == meta.kind;
+    for (const NamedRuleKind& k : kinds) supported |= k.name == meta.kind;
     if (!supported) {
       out.report.errors.push_back(meta.source + ": error: rule '" + meta.id + "' has type '" +
-                           std::string(rule_kind_name(meta.kind)) +
-                           "', which this build cannot run yet\n");
+                                  meta.kind + "', which this engine has no rule kind for\n");
       meta.failed = true;
     }
   }

@@ -18,6 +18,7 @@ struct FileContext {
   std::shared_ptr<SourceText> text;
   RuleLoadResult& out;
   std::set<std::string>* seen_ids;
+  const PluginRegistry& plugins;
 
   // Byte offset of a yaml-cpp mark (0-based line/column) in the file text.
   uint32_t offset_of(const YAML::Mark& m) const {
@@ -122,15 +123,18 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
     ctx.error("RULE001", "a rule document must be a mapping of keys to values", doc.Mark());
     return;
   }
-  static const std::set<std::string> kKnown = {"id",   "name",  "description", "severity",
-                                               "tags", "mitre", "type",        "query",
-                                               "actions", "enabled", "module", "detection",
-                                               "config", "author", "references", "version",
-                                               "fail"};
+  // Keys every rule may have; each kind adds its body key and extra keys.
+  std::set<std::string> known = {"id",      "name",   "description", "severity",
+                                 "tags",    "mitre",  "type",        "actions",
+                                 "enabled", "author", "references",  "version"};
+  for (const auto& k : ctx.plugins.rule_kinds()) {
+    known.insert(k.body_key);
+    known.insert(k.extra_keys.begin(), k.extra_keys.end());
+  }
   const size_t errors_before = ctx.out.errors.size();
   for (const auto& kv : doc) {
     const std::string key = kv.first.as<std::string>();
-    if (!kKnown.count(key)) {
+    if (!known.count(key)) {
       ctx.error("RULE002", "unknown key '" + key + "'", kv.first.Mark(),
                 static_cast<uint32_t>(key.size()));
     }
@@ -156,7 +160,8 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
   }
   if (!r.meta.id.empty()) {
     if (!std::all_of(r.meta.id.begin(), r.meta.id.end(), is_id_char)) {
-      ctx.error("RULE005", "rule id '" + r.meta.id + "' may only use letters, digits, '.', '_', '-'",
+      ctx.error("RULE005",
+                "rule id '" + r.meta.id + "' may only use letters, digits, '.', '_', '-'",
                 doc["id"].Mark(), static_cast<uint32_t>(r.meta.id.size()));
     } else if (!ctx.seen_ids->insert(r.meta.id).second) {
       ctx.error("RULE007", "duplicate rule id '" + r.meta.id + "'", doc["id"].Mark(),
@@ -185,7 +190,13 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
   }
   r.meta.actions = string_list(ctx, doc["actions"], "actions");
   for (const auto& a : r.meta.actions) {
-    if (a != "kill") ctx.error("RULE010", "unknown action '" + a + "' (known: kill)", doc["actions"].Mark());
+    if (!ctx.plugins.action(a)) {
+      std::string list;
+      for (const auto& p : ctx.plugins.actions()) list += (list.empty() ? "" : ", ") + p.name;
+      ctx.error("RULE010",
+                "unknown action '" + a + "' (known: " + (list.empty() ? "none" : list) + ")",
+                doc["actions"].Mark());
+    }
   }
   if (const YAML::Node e = doc["enabled"]) {
     bool v = true;
@@ -195,18 +206,24 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
     r.meta.enabled = v;
   }
   r.meta.source = ctx.text->name();
-  const char* body_key = r.type == "wasm" ? "module" : r.type == "sigma" ? "detection" : "query";
-  if (r.type == "eql") r.meta.kind = RuleKind::kEql;
-  else if (r.type == "sigma") r.meta.kind = RuleKind::kSigma;
-  else if (r.type == "wasm") r.meta.kind = RuleKind::kWasm;
-  else if (!r.type.empty()) {
-    ctx.error("RULE012", "unknown rule type '" + r.type + "' (known: eql, sigma, wasm)",
-              doc["type"].Mark(), static_cast<uint32_t>(r.type.size()));
+  const RuleKindPlugin* kind = r.type.empty() ? nullptr : ctx.plugins.rule_kind(r.type);
+  r.meta.kind = r.type;
+  if (!kind) {
+    if (!r.type.empty()) {
+      std::string list;
+      for (const auto& k : ctx.plugins.rule_kinds()) list += (list.empty() ? "" : ", ") + k.name;
+      ctx.error("RULE012", "unknown rule type '" + r.type + "' (known: " + list + ")",
+                doc["type"].Mark(), static_cast<uint32_t>(r.type.size()));
+    }
+    return;
   }
+  const std::string body_key = kind->body_key;
   const YAML::Node body = doc[body_key];
   if (!body) {
-    ctx.error("RULE003", std::string("missing required key '") + body_key + "' for a rule of type '" +
-                             r.type + "'", doc.Mark());
+    ctx.error(
+        "RULE003",
+        std::string("missing required key '") + body_key + "' for a rule of type '" + r.type + "'",
+        doc.Mark());
   } else if (body.IsScalar()) {
     r.body = std::make_shared<SourceText>(ctx.text->name(), body.as<std::string>());
     position_body(body, *ctx.text, *r.body);
@@ -220,7 +237,7 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
                        static_cast<uint32_t>(body.Mark().column));
   }
   // Kind-specific keys, handed to the compiler of the rule's kind.
-  for (const char* key : {"config", "fail"}) {
+  for (const std::string& key : kind->extra_keys) {
     if (const YAML::Node n = doc[key]) {
       if (n.IsScalar()) {
         r.params.emplace_back(key, n.as<std::string>());
@@ -235,8 +252,8 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
 }
 
 void load_text(const std::string& name, const std::string& text, RuleLoadResult& out,
-               std::set<std::string>& seen) {
-  FileContext ctx{std::make_shared<SourceText>(name, text), out, &seen};
+               std::set<std::string>& seen, const PluginRegistry& plugins) {
+  FileContext ctx{std::make_shared<SourceText>(name, text), out, &seen, plugins};
   ++out.files;
   std::vector<YAML::Node> docs;
   try {
@@ -256,13 +273,15 @@ void load_text(const std::string& name, const std::string& text, RuleLoadResult&
 
 }  // namespace
 
-void load_rule_text(const std::string& file_name, const std::string& text, RuleLoadResult& out) {
+void load_rule_text(const std::string& file_name, const std::string& text, RuleLoadResult& out,
+                    const PluginRegistry& plugins) {
   std::set<std::string> seen;
   for (const auto& r : out.rules) seen.insert(r.meta.id);
-  load_text(file_name, text, out, seen);
+  load_text(file_name, text, out, seen, plugins);
 }
 
-RuleLoadResult load_rule_files(const std::vector<std::string>& paths) {
+RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
+                               const PluginRegistry& plugins) {
   RuleLoadResult out;
   std::set<std::string> seen;
   std::vector<fs::path> files;
@@ -274,7 +293,8 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths) {
         const auto ext = it->path().extension();
         if (it->is_regular_file() && (ext == ".yml" || ext == ".yaml")) files.push_back(it->path());
       }
-      if (ec) out.errors.push_back(p + ": error: cannot read rules directory: " + ec.message() + "\n");
+      if (ec)
+        out.errors.push_back(p + ": error: cannot read rules directory: " + ec.message() + "\n");
     } else if (fs::exists(p, ec)) {
       files.emplace_back(p);
     } else {
@@ -290,7 +310,7 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths) {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    load_text(f.string(), ss.str(), out, seen);
+    load_text(f.string(), ss.str(), out, seen, plugins);
   }
   return out;
 }

@@ -12,7 +12,7 @@
 //   type: eql
 //   query: |
 //     process where event.action == "exec" and process.command_line : "*/dev/tcp/*"
-//   actions: [kill]                     # optional response actions
+//   actions: [kill]                     # optional response actions (registered names)
 //   enabled: true
 #pragma once
 
@@ -22,18 +22,11 @@
 #include <vector>
 
 #include "wsn/diagnostics.h"
+#include "wsn/plugins.h"
 #include "wsn/rule.h"
+#include "wsn/rule_kind.h"
 
 namespace wsn {
-
-struct RuleSource {
-  RuleMeta meta;
-  std::string type;                   // "eql", "sigma", "wasm"
-  std::shared_ptr<SourceText> body;   // the query/detection text, positioned in its file
-  // Kind-specific keys passed through to the kind's compiler (wasm: `config`, `fail`);
-  // structured values are re-emitted as YAML text.
-  std::vector<std::pair<std::string, std::string>> params;
-};
 
 struct RuleLoadResult {
   std::vector<RuleSource> rules;
@@ -43,10 +36,13 @@ struct RuleLoadResult {
 
 // Loads every *.yml / *.yaml file under each path (a file or a directory, recursively, in
 // sorted order so loading is deterministic). Every problem of every file is reported; rules
-// with errors are left out. Duplicate rule ids are errors.
-RuleLoadResult load_rule_files(const std::vector<std::string>& paths);
+// with errors are left out. Duplicate rule ids are errors. `plugins` tells the rule kinds
+// (`type:`, body key, extra keys) and the response actions a rule may name.
+RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
+                               const PluginRegistry& plugins);
 
 // Loads rules from one YAML text (tests, stdin).
-void load_rule_text(const std::string& file_name, const std::string& text, RuleLoadResult& out);
+void load_rule_text(const std::string& file_name, const std::string& text, RuleLoadResult& out,
+                    const PluginRegistry& plugins);
 
 }  // namespace wsn

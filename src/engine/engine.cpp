@@ -2,14 +2,23 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <thread>
 
 #include "metrics/process_metrics.h"
+#include "response/response_actions.h"
 
 namespace wsn {
 
 Engine::Engine(EngineOptions options)
-    : options_(std::move(options)), alerts_(registry_), compilers_(make_rule_compilers()) {
+    : options_(std::move(options)),
+      alerts_(registry_),
+      plugins_(options_.plugins ? options_.plugins : &PluginRegistry::builtin()) {
+  for (const RuleKindPlugin& k : plugins_->rule_kinds()) {
+    if (!k.create) continue;
+    kinds_.push_back(k.create());
+    named_kinds_.push_back({k.name, kinds_.back().get()});
+  }
   holder_.publish(std::make_shared<const RuleSet>());
   alerts_.set_metrics(&metrics_);
   metrics::register_process_metrics(metrics_);
@@ -18,8 +27,8 @@ Engine::Engine(EngineOptions options)
       "Rule reloads asked for (SIGHUP, a watched rules directory), by result: published, or "
       "rejected because a rule failed to compile (the previous rules stay).",
       {"result"});
-  auto& loaded = metrics_.gauge("wsn_rules_loaded", "Rules in the running snapshot, by state.",
-                                {"state"});
+  auto& loaded =
+      metrics_.gauge("wsn_rules_loaded", "Rules in the running snapshot, by state.", {"state"});
   metrics_.add_collector([this, &loaded] {
     const auto set = holder_.current();
     double enabled = 0, disabled = 0, failed = 0;
@@ -30,25 +39,26 @@ Engine::Engine(EngineOptions options)
   });
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // Actions hang off the alert manager as its detection hook: unhook before they go.
+  alerts_.set_detection_hook(nullptr);
+}
 
 namespace {
 
-RuleSetBuild compile_rules(const std::vector<std::string>& paths,
-                           std::vector<std::unique_ptr<RuleKindCompiler>>& owned,
-                           FieldRegistry& registry, uint64_t generation,
-                           std::vector<std::string>& errors, std::vector<std::string>* warnings,
+RuleSetBuild compile_rules(const std::vector<std::string>& paths, const PluginRegistry& plugins,
+                           std::span<const NamedRuleKind> kinds, FieldRegistry& registry,
+                           uint64_t generation, std::vector<std::string>& errors,
+                           std::vector<std::string>* warnings,
                            const std::map<std::string, bool>& enabled_overrides) {
-  RuleLoadResult loaded = load_rule_files(paths);
+  RuleLoadResult loaded = load_rule_files(paths, plugins);
   for (auto& r : loaded.rules) {  // run-time enable/disable (HTTP API) outlives reloads
     if (auto it = enabled_overrides.find(r.meta.id); it != enabled_overrides.end()) {
       r.meta.enabled = it->second;
     }
   }
   errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
-  std::vector<RuleKindCompiler*> compilers;
-  for (auto& c : owned) compilers.push_back(c.get());
-  RuleSetBuild build = build_rule_set(loaded.rules, compilers, registry, generation);
+  RuleSetBuild build = build_rule_set(loaded.rules, kinds, registry, generation);
   errors.insert(errors.end(), build.report.errors.begin(), build.report.errors.end());
   if (warnings) {
     warnings->insert(warnings->end(), build.report.warnings.begin(), build.report.warnings.end());
@@ -60,28 +70,24 @@ RuleSetBuild compile_rules(const std::vector<std::string>& paths,
 // thread at batch boundaries (the counters it reads are not all thread safe).
 class PipelineMetrics {
  public:
-  // `source`: the kind of source ("jsonl:/path" → "jsonl"), so labels stay few.
-  PipelineMetrics(metrics::Registry& m, std::string_view source_name)
-      : PipelineMetrics(m, std::string(source_name.substr(0, source_name.find(':')))) {}
-  PipelineMetrics(metrics::Registry& m, const std::string& source)
-      : received_(m.counter("wsn_events_received_total", "Events produced by a source.",
-                            {"source"}).with({source})),
+  PipelineMetrics(metrics::Registry& m)
+      : received_(
+            m.counter("wsn_events_received_total", "Events produced by a source.", {"source"})),
         processed_(m.counter("wsn_events_processed_total", "Events matched against the rules.",
-                             {"source"}).with({source})),
+                             {"source"})),
         dropped_(m.counter("wsn_events_dropped_total", "Events dropped before detection.",
-                           {"source", "reason"}).with({source, "queue_full"})),
+                           {"source", "reason"})),
         malformed_(m.counter("wsn_events_malformed_total",
-                             "Input records that could not become events.", {"source"})
-                       .with({source})),
+                             "Input records that could not become events.", {"source"})),
         lost_(m.counter("wsn_kernel_drops_total",
                         "Records lost before reaching the agent (kernel ring buffer full).",
-                        {"source"}).with({source})),
+                        {"source"})),
         evaluations_(m.counter("wsn_rule_evaluations_total",
                                "Rule evaluations performed (candidates the prefilter let through), "
                                "by rule.",
                                {"rule"})),
-        traps_(m.counter("wsn_wasm_traps_total", "Traps of a Wasm rule's module, by rule.",
-                         {"rule"})),
+        traps_(
+            m.counter("wsn_wasm_traps_total", "Traps of a Wasm rule's module, by rule.", {"rule"})),
         quarantines_(m.counter("wsn_wasm_quarantines_total",
                                "Times a Wasm rule's module was quarantined after repeated traps.",
                                {"rule"})),
@@ -96,30 +102,54 @@ class PipelineMetrics {
                      .get()),
         queue_(m.gauge("wsn_bus_queue_depth", "Event batches waiting for detection.").get()),
         pending_(m.gauge("wsn_sequences_pending", "Partial sequence matches held.").get()),
-        reloads_(m.counter("wsn_rule_reloads_total", "Rule snapshots picked up at run time.").get()),
-        errors_(m.counter("wsn_rule_errors_total",
-                          "Rule evaluation errors (e.g. Wasm traps).").get()) {}
+        reloads_(
+            m.counter("wsn_rule_reloads_total", "Rule snapshots picked up at run time.").get()),
+        errors_(
+            m.counter("wsn_rule_errors_total", "Rule evaluation errors (e.g. Wasm traps).").get()),
+        scans_(m.counter("wsn_prefilter_scans_total",
+                         "Prefilter passes over an event: one per event for all predicate-IR "
+                         "rules together (EQL, Sigma), however many rule files and kinds.")
+                   .get()) {}
+
+  // One per source, in the order of run()'s sources. The metric label is the source's kind
+  // ("jsonl:/path" → "jsonl").
+  void add_source(const EventSource& source, const BatchWriter& writer) {
+    const std::string_view n = source.name();
+    const std::string label(n.substr(0, n.find(':')));
+    sources_.push_back({&source, &writer, &received_.with({label}), &processed_.with({label}),
+                        &dropped_.with({label, "queue_full"}), &malformed_.with({label}),
+                        &lost_.with({label})});
+  }
+
+  // A batch of `producer`'s events went through detection.
+  void processed(uint32_t producer, size_t events) {
+    if (producer < sources_.size()) sources_[producer].processed->inc(events);
+  }
 
   void on_match(const RuleSet& set, uint32_t rule) {
     series_for(set);
     if (rule < rule_series_.size()) rule_series_[rule].matches->inc();
   }
 
-  void update(const EventBus& bus, const EventSource& source, const DetectionStage& detection) {
-    const BusCounters b = bus.counters();
-    const SourceStats src = source.stats();
-    received_.set_total(b.received);
-    processed_.set_total(b.processed);
-    dropped_.set_total(b.dropped);
-    malformed_.set_total(src.malformed);
-    lost_.set_total(src.lost);
+  void update(const EventBus& bus, const DetectionStage& detection) {
+    for (const SourceSeries& ss : sources_) {
+      const WriterCounters w = ss.writer->counters();
+      const SourceStats src = ss.source->stats();
+      ss.received->set_total(w.published);
+      ss.dropped->set_total(w.dropped);
+      ss.malformed->set_total(std::max(src.malformed, w.malformed));
+      ss.lost->set_total(src.lost);
+    }
     queue_.set(static_cast<double>(bus.depth()));
     const DetectionStats d = detection.stats();
     update_rules(detection);
-    // Matcher counters restart with each new rule snapshot: keep the total monotonic.
+    // Matcher counters restart with each new rule snapshot: keep the totals monotonic.
     if (d.matcher.errors < last_errors_) error_base_ += last_errors_;
     last_errors_ = d.matcher.errors;
     errors_.set_total(error_base_ + d.matcher.errors);
+    if (d.matcher.prefilter_scans < last_scans_) scan_base_ += last_scans_;
+    last_scans_ = d.matcher.prefilter_scans;
+    scans_.set_total(scan_base_ + d.matcher.prefilter_scans);
     pending_.set(static_cast<double>(d.matcher.pending_sequences));
     reloads_.set_total(d.reloads);
   }
@@ -155,7 +185,7 @@ class PipelineMetrics {
       RuleSeries& rs = rule_series_[k];
       rs.matches = &matches_.with({r.id});
       rs.evaluations = &evaluations_.with({r.id});
-      if (r.kind == RuleKind::kWasm) {
+      if (r.kind == "wasm") {
         rs.traps = &traps_.with({r.id});
         rs.quarantines = &quarantines_.with({r.id});
         rs.quarantined = &quarantined_.with({r.id});
@@ -181,7 +211,13 @@ class PipelineMetrics {
     last = now;
   }
 
-  metrics::Counter &received_, &processed_, &dropped_, &malformed_, &lost_;
+  struct SourceSeries {
+    const EventSource* source;
+    const BatchWriter* writer;
+    metrics::Counter *received, *processed, *dropped, *malformed, *lost;
+  };
+  metrics::Family<metrics::Counter>&received_, &processed_, &dropped_, &malformed_, &lost_;
+  std::vector<SourceSeries> sources_;
   metrics::Family<metrics::Counter>& evaluations_;
   metrics::Family<metrics::Counter>& traps_;
   metrics::Family<metrics::Counter>& quarantines_;
@@ -189,8 +225,8 @@ class PipelineMetrics {
   metrics::Family<metrics::Counter>& matches_;
   metrics::Histogram& latency_;
   metrics::Gauge &queue_, &pending_;
-  metrics::Counter &reloads_, &errors_;
-  uint64_t last_errors_ = 0, error_base_ = 0;
+  metrics::Counter &reloads_, &errors_, &scans_;
+  uint64_t last_errors_ = 0, error_base_ = 0, last_scans_ = 0, scan_base_ = 0;
   uint64_t generation_ = ~uint64_t{0};  // of the snapshot rule_series_ belongs to
   std::vector<RuleSeries> rule_series_;
   std::vector<uint64_t> evals_now_;
@@ -202,9 +238,8 @@ class PipelineMetrics {
 bool Engine::reload_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings) {
   std::lock_guard lock(load_mu_);
   const size_t before = errors.size();
-  RuleSetBuild build =
-      compile_rules(options_.rule_paths, compilers_, registry_, generation_ + 1, errors, warnings,
-                    enabled_overrides_);
+  RuleSetBuild build = compile_rules(options_.rule_paths, *plugins_, named_kinds_, registry_,
+                                     generation_ + 1, errors, warnings, enabled_overrides_);
   if (errors.size() != before) {
     reload_attempts_->with({"rejected"}).inc();
     return false;
@@ -217,32 +252,78 @@ bool Engine::reload_rules(std::vector<std::string>& errors, std::vector<std::str
 
 void Engine::load_rules(std::vector<std::string>& errors, std::vector<std::string>* warnings) {
   std::lock_guard lock(load_mu_);
-  RuleSetBuild build =
-      compile_rules(options_.rule_paths, compilers_, registry_, ++generation_, errors, warnings,
-                    enabled_overrides_);
+  RuleSetBuild build = compile_rules(options_.rule_paths, *plugins_, named_kinds_, registry_,
+                                     ++generation_, errors, warnings, enabled_overrides_);
   holder_.publish(std::move(build.rule_set));
 }
 
 Status Engine::run(EventSource& source, RunStats& stats) {
-  const auto start = std::chrono::steady_clock::now();
-  EventBus bus(options_.bus_batches, options_.batch_size, options_.policy);
-  PipelineMetrics pipeline(metrics_, source.name());
-  DetectionStage detection(holder_, [this, &pipeline](const RuleSet& set, uint32_t rule,
-                                                      std::span<const Event* const> events,
-                                                      const MatchDetail* detail) {
-    pipeline.on_match(set, rule);
-    alerts_.on_detection(set, rule, events, detail);
-  });
+  EventSource* one[] = {&source};
+  return run(one, stats);
+}
 
-  Status source_status;
-  running_.store(&source);
-  std::thread producer([&] {
-    BatchWriter writer(bus);
-    source_status = source.run(writer);
-    writer.flush();
-    bus.close();
+Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
+  const auto start = std::chrono::steady_clock::now();
+  EventBus bus(options_.bus_batches, options_.batch_size, EventBus::Policy::kBlock);
+  PipelineMetrics pipeline(metrics_);
+  DetectionStage detection(
+      holder_, [this, &pipeline](const RuleSet& set, uint32_t rule,
+                                 std::span<const Event* const> events, const MatchDetail* detail) {
+        pipeline.on_match(set, rule);
+        alerts_.on_detection(set, rule, events, detail);
+      });
+
+  // Each source has its own writer (own drop policy and counters) and its own thread; the bus
+  // closes when the last one ends.
+  const size_t n = sources.size();
+  std::vector<std::unique_ptr<BatchWriter>> writers;
+  std::vector<Status> statuses(n);
+  bool live = false;
+  for (EventSource* s : sources) {
+    const auto policy =
+        s->drop_policy() == DropPolicy::kDrop ? EventBus::Policy::kDrop : EventBus::Policy::kBlock;
+    writers.push_back(
+        std::make_unique<BatchWriter>(bus, policy, static_cast<uint32_t>(writers.size())));
+    pipeline.add_source(*s, *writers.back());
+    live |= s->live();
+  }
+  {
+    std::lock_guard lock(running_mu_);
+    running_.assign(sources.begin(), sources.end());
+  }
+  is_running_.store(true);
+  if (stop_requested_.load()) stop();
+  std::atomic<size_t> remaining{n};
+  std::vector<std::thread> producers;
+  for (size_t k = 0; k < n; ++k) {
+    producers.emplace_back([&, k] {
+      statuses[k] = sources[k]->run(*writers[k]);
+      writers[k]->flush();
+      if (remaining.fetch_sub(1) == 1) bus.close();
+    });
+  }
+  if (n == 0) bus.close();
+
+  // New rules (SIGHUP, the watcher, the API): tell the sources what they now need, even while
+  // no event flows (checked every 200 ms; a source widens what it collects or says why not).
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;
+  bool watch_done = false;
+  std::thread rules_watch([&] {
+    uint64_t seen = holder_.current()->generation;
+    std::unique_lock lock(watch_mu);
+    while (!watch_cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return watch_done; })) {
+      const auto set = holder_.current();
+      if (set->generation == seen) continue;
+      seen = set->generation;
+      const EventInterest wanted = rules_interest();
+      std::vector<std::string> notes;
+      for (EventSource* s : sources) s->rules_changed(wanted, notes);
+      if (options_.report) {
+        for (const auto& note : notes) options_.report(note);
+      }
+    }
   });
-  const bool live = options_.policy == EventBus::Policy::kDrop;
   const EventBatch no_events;
   while (auto batch = bus.pop()) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -255,28 +336,49 @@ Status Engine::run(EventSource& source, RunStats& stats) {
       detection.process(batch->events[k]);
     }
     pipeline.observe_batch(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-        batch->size);
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), batch->size);
+    pipeline.processed(batch->producer, batch->size);
     // Live: dedupe windows close on the stream's clock even when no detection comes.
     if (live && batch->size > 0) alerts_.advance(batch->events[batch->size - 1].time_ns());
     bus.release(std::move(batch));
-    pipeline.update(bus, source, detection);
+    pipeline.update(bus, detection);
     // Alerts leave at every batch boundary: a live stream must not hold them in a buffer.
     alerts_.flush();
   }
-  producer.join();
-  running_.store(nullptr);
+  for (auto& t : producers) t.join();
+  {
+    std::lock_guard lock(watch_mu);
+    watch_done = true;
+  }
+  watch_cv.notify_all();
+  rules_watch.join();
+  {
+    std::lock_guard lock(running_mu_);
+    running_.clear();
+  }
+  is_running_.store(false);
+  stop_requested_.store(false);
   detection.finish();
   alerts_.finish();  // closes open dedupe windows, flushes the sinks
-  pipeline.update(bus, source, detection);
+  pipeline.update(bus, detection);
 
   stats.bus = bus.counters();
-  stats.source = source.stats();
+  stats.source = {};
+  stats.sources.clear();
+  Status first_error;
+  for (size_t k = 0; k < n; ++k) {
+    const SourceStats st = sources[k]->stats();
+    stats.source.events += st.events;
+    stats.source.malformed += st.malformed;
+    stats.source.lost += st.lost;
+    stats.sources.push_back(
+        {std::string(sources[k]->name()), st, writers[k]->counters(), statuses[k]});
+    if (!statuses[k].ok() && first_error.ok()) first_error = statuses[k];
+  }
   stats.detection = detection.stats();
   stats.alerts = alerts_.stats();
-  stats.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return source_status;
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return first_error;
 }
 
 Engine::RuleChange Engine::set_rule_enabled(const std::string& id, bool enabled,
@@ -298,7 +400,7 @@ Engine::RuleChange Engine::set_rule_enabled(const std::string& id, bool enabled,
   // again; disabling is a metadata change on a copy of the running snapshot.
   if (enabled) {
     std::vector<std::string> errors;
-    RuleSetBuild build = compile_rules(options_.rule_paths, compilers_, registry_,
+    RuleSetBuild build = compile_rules(options_.rule_paths, *plugins_, named_kinds_, registry_,
                                        generation_ + 1, errors, nullptr, enabled_overrides_);
     const auto& rules = build.rule_set->rules;
     const bool ok = std::any_of(rules.begin(), rules.end(), [&](const RuleMeta& r) {
@@ -323,7 +425,88 @@ Engine::RuleChange Engine::set_rule_enabled(const std::string& id, bool enabled,
 }
 
 void Engine::stop() {
-  if (EventSource* s = running_.load()) s->stop();
+  stop_requested_.store(true);
+  std::lock_guard lock(running_mu_);
+  for (EventSource* s : running_) s->stop();
+}
+
+EventInterest Engine::rules_interest() const {
+  EventInterest wanted;
+  const auto set = holder_.current();
+  for (const auto& compiled : set->compiled) {
+    if (compiled) compiled->add_interest(wanted, registry_);
+  }
+  return wanted;
+}
+
+Status Engine::configure(const config::Config& cfg, const EngineSetup& setup,
+                         std::vector<std::string>& warnings) {
+  for (const auto& [name, type] : cfg.schema.fields) {
+    if (!registry_.define(name, type)) {
+      return Error{"schema.fields." + name + ": cannot be declared as " +
+                   std::string(field_type_name(type)) +
+                   " (a built-in field of another type, or the field table is full)"};
+    }
+  }
+  AlertManagerOptions ao;
+  ao.dedupe_window_ns = cfg.alerts.dedupe_window(setup.mode);
+  ao.dedupe_max_keys = cfg.limits.dedupe_keys;
+  ao.throttle_max_alerts = cfg.alerts.throttle_max(setup.mode);
+  ao.throttle_period_ns = cfg.alerts.throttle_period_ns;
+  ao.ancestry_depth = cfg.alerts.ancestry_depth;
+  ao.process_table_capacity = cfg.limits.process_table;
+  alerts_.set_options(ao);
+
+  SinkContext sc{.mode = setup.mode, .warnings = &warnings};
+  for (const SinkPlugin& p : plugins_->sinks()) {
+    if (std::find(setup.skip_sinks.begin(), setup.skip_sinks.end(), p.name) !=
+        setup.skip_sinks.end()) {
+      continue;
+    }
+    auto it = cfg.sinks.find(p.name);
+    if (it == cfg.sinks.end() || !it->second || !p.create) continue;
+    auto sink = p.create(*it->second, sc);
+    if (!sink.ok()) return sink.error();
+    if (sink.value()) alerts_.add_sink(std::move(sink.value()));
+  }
+
+  std::vector<std::unique_ptr<ResponseAction>> actions;
+  ActionContext ac{.mode = setup.mode};
+  for (const ActionPlugin& p : plugins_->actions()) {
+    auto it = cfg.actions.find(p.name);
+    if (it == cfg.actions.end() || !it->second || !p.create) continue;
+    auto action = p.create(*it->second, ac);
+    if (!action.ok()) return Error{"actions." + p.name + ": " + action.error().message};
+    if (action.value()) actions.push_back(std::move(action.value()));
+  }
+  // Replay without a configuration file keeps its audit records on standard error rather than
+  // creating files under /var/lib.
+  response::ResponseOptions ro;
+  ro.dry_run = cfg.response.dry_run || !setup.live;
+  ro.audit_log =
+      (setup.mode == RunMode::kReplay && cfg.file.empty()) ? "-" : cfg.response.audit_log;
+  auto response = response::ResponseActions::open(ro, std::move(actions), &metrics_);
+  if (!response.ok()) return response.error();
+  alerts_.set_detection_hook(nullptr);
+  response_ = std::move(response.value());
+  alerts_.set_detection_hook(response_.get());
+  return {};
+}
+
+Result<std::vector<std::unique_ptr<EventSource>>> Engine::make_sources(
+    const config::Config& cfg, RunMode mode, const std::vector<std::string>& only) {
+  std::vector<std::unique_ptr<EventSource>> out;
+  SourceContext ctx{.registry = registry_, .mode = mode, .report = options_.report};
+  for (const SourcePlugin& p : plugins_->sources()) {
+    if (!only.empty() && std::find(only.begin(), only.end(), p.name) == only.end()) continue;
+    auto it = cfg.sources.find(p.name);
+    if (it == cfg.sources.end() || !it->second || !p.create) continue;
+    if (p.enabled && !p.enabled(*it->second)) continue;
+    auto source = p.create(*it->second, ctx);
+    if (!source.ok()) return Error{"sources." + p.name + ": " + source.error().message};
+    out.push_back(std::move(source.value()));
+  }
+  return out;
 }
 
 }  // namespace wsn

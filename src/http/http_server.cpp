@@ -73,7 +73,8 @@ void Server::routes() {
   });
   s.Get("/api/v1/alerts", [this](const httplib::Request& req, httplib::Response& res) {
     if (!backend_.alerts_json) {
-      return json_error(res, 404, "no alert store (sinks.sqlite is off)");
+      return json_error(
+          res, 404, "no alert store: no sink that keeps alerts is on (see docs/configuration.md)");
     }
     size_t limit = 100;
     if (req.has_param("limit")) {

@@ -897,6 +897,8 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
       ++stats_.expired_sequences;
     }
   });
+  // One prefilter pass per event for every IR rule of the set, whichever kind wrote it.
+  ++stats_.prefilter_scans;
   if (const Bucket* b = eng_->bucket(e.category())) scan(*b, e);
   scan(eng_->any, e);
   // Lineage before rules: a process event updates the trees its own rules then test.

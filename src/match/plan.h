@@ -76,3 +76,16 @@ struct RuleSetPlan {
 };
 
 }  // namespace wsn::match
+
+namespace wsn {
+
+// The one predicate-IR plan that every IR rule kind of a rule set adds to (wsn/rule_kind.h).
+// The first kind to add sets the lineage and limits; build_rule_set() then builds a single
+// matcher from it, so all IR rules share one category index, prefilter scan and sequence store.
+class RulePlanBuilder {
+ public:
+  match::RuleSetPlan plan;
+  bool configured = false;  // lineage and limits set
+};
+
+}  // namespace wsn

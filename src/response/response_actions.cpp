@@ -12,33 +12,18 @@
 #include "event/timestamp.h"
 
 namespace wsn::response {
-namespace {
 
-std::string_view string_field(const Event& e, FieldId id) {
-  FieldView v;
-  return e.get(id, v) && v.type == FieldType::kString ? v.s : std::string_view();
-}
-
-int64_t int_field(const Event& e, FieldId id) {
-  FieldView v;
-  if (!e.get(id, v)) return 0;
-  if (v.type == FieldType::kInt || v.type == FieldType::kTimestamp) return v.i;
-  if (v.type == FieldType::kUInt) return static_cast<int64_t>(v.u);
-  return 0;
-}
-
-}  // namespace
-
-Result<std::unique_ptr<ResponseActions>> ResponseActions::open(ResponseOptions options,
-                                                               metrics::Registry* metrics) {
+Result<std::unique_ptr<ResponseActions>> ResponseActions::open(
+    ResponseOptions options, std::vector<std::unique_ptr<ResponseAction>> actions,
+    metrics::Registry* metrics) {
   std::unique_ptr<ResponseActions> r(new ResponseActions(std::move(options)));
+  r->actions_ = std::move(actions);
   if (metrics) {
     r->counter_ =
         &metrics->counter("wsn_response_actions_total",
                           "Response action attempts, by action and result.", {"action", "result"});
-    for (auto res : {KillResult::kKilled, KillResult::kDryRun, KillResult::kRefused,
-                     KillResult::kGone, KillResult::kFailed}) {
-      r->counter_->with({"kill", std::string(kill_result_name(res))});
+    for (const auto& a : r->actions_) {
+      for (const auto& res : a->results()) r->counter_->with({std::string(a->name()), res});
     }
   }
   return r;
@@ -74,47 +59,57 @@ ResponseActions::~ResponseActions() {
 
 void ResponseActions::on_detection(const RuleMeta& rule, std::span<const Event* const> events) {
   if (events.empty()) return;
-  for (const auto& action : rule.actions) {
-    if (action != "kill") continue;  // the rule loader accepts no other action today
-    const Event& e = *events.back();
-    KillTarget t;
-    t.pid = int_field(e, fields::kProcessPid);
-    t.name = std::string(string_field(e, fields::kProcessName));
-    t.start_ns = int_field(e, fields::kProcessStart);
-    const KillOutcome o = kill_process(t, options_.dry_run);
-    counts_[static_cast<size_t>(o.result)].fetch_add(1, std::memory_order_relaxed);
-    if (counter_) counter_->with({"kill", std::string(kill_result_name(o.result))}).inc();
-    audit(rule, e, t, o);
+  for (const auto& name : rule.actions) {
+    ResponseAction* action = nullptr;
+    for (const auto& a : actions_) {
+      if (a->name() == name) action = a.get();
+    }
+    // The rule loader refuses unknown action names; a rule set built elsewhere may still name
+    // one this engine has no plug-in for: that is audited as a failure, never ignored.
+    ActionOutcome o;
+    if (action) {
+      o = action->run(rule, events, options_.dry_run);
+    } else {
+      o.result = "failed";
+      o.detail = "no response action named '" + name + "' in this build";
+    }
+    {
+      std::lock_guard lock(counts_mu_);
+      ++counts_[{name, o.result}];
+    }
+    if (counter_) counter_->with({name, o.result}).inc();
+    audit(rule, name, *events.back(), o);
   }
 }
 
-void ResponseActions::audit(const RuleMeta& rule, const Event& e, const KillTarget& t,
-                            const KillOutcome& o) {
+void ResponseActions::audit(const RuleMeta& rule, std::string_view action, const Event& e,
+                            const ActionOutcome& o) {
   line_.clear();
   const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   line_ += "{\"@timestamp\":\"";
   format_rfc3339(now, line_);
-  line_ += "\",\"action\":\"kill\",\"result\":\"";
-  line_ += kill_result_name(o.result);
-  line_ += "\",\"dry_run\":";
+  line_ += "\",\"action\":";
+  append_json_string(action, line_);
+  line_ += ",\"result\":";
+  append_json_string(o.result, line_);
+  line_ += ",\"dry_run\":";
   line_ += options_.dry_run ? "true" : "false";
   line_ += ",\"rule\":{\"id\":";
   append_json_string(rule.id, line_);
   line_ += ",\"name\":";
   append_json_string(rule.name, line_);
-  line_ += "},\"target\":{\"pid\":";
-  line_ += std::to_string(t.pid);
-  line_ += ",\"name\":";
-  append_json_string(t.name, line_);
-  if (auto entity = string_field(e, fields::kProcessEntityId); !entity.empty()) {
-    line_ += ",\"entity_id\":";
-    append_json_string(entity, line_);
-  }
-  if (auto host = string_field(e, fields::kHostName); !host.empty()) {
-    line_ += ",\"host\":";
-    append_json_string(host, line_);
+  line_ += "},\"target\":{";
+  for (size_t k = 0; k < o.target.size(); ++k) {
+    if (k) line_ += ',';
+    append_json_string(o.target[k].key, line_);
+    line_ += ':';
+    if (o.target[k].number) {
+      line_ += o.target[k].value;
+    } else {
+      append_json_string(o.target[k].value, line_);
+    }
   }
   line_ += "},\"event_time\":\"";
   format_rfc3339(e.time_ns(), line_);
@@ -126,14 +121,10 @@ void ResponseActions::audit(const RuleMeta& rule, const Event& e, const KillTarg
   std::fflush(audit_);  // actions are rare and each record matters
 }
 
-ResponseCounts ResponseActions::counts() const {
-  ResponseCounts c;
-  c.killed = counts_[0].load();
-  c.dry_run = counts_[1].load();
-  c.refused = counts_[2].load();
-  c.gone = counts_[3].load();
-  c.failed = counts_[4].load();
-  return c;
+uint64_t ResponseActions::count(std::string_view action, std::string_view result) const {
+  std::lock_guard lock(counts_mu_);
+  auto it = counts_.find(std::pair<std::string, std::string>(action, result));
+  return it == counts_.end() ? 0 : it->second;
 }
 
 }  // namespace wsn::response

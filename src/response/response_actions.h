@@ -1,23 +1,26 @@
-// Response actions of rules (`actions: [kill]`), run for every detection of such a rule (the
-// alert manager's DetectionHook), with one global dry-run switch. Every action attempt writes
-// one audit record (a JSON line) and bumps wsn_response_actions_total{action,result}.
+// Runs the response actions rules ask for (`actions: [NAME, …]`, each a registered action
+// plug-in) for every detection of such a rule (the alert manager's DetectionHook), with one
+// global dry-run switch. Every action attempt writes one audit record (a JSON line) and bumps
+// wsn_response_actions_total{action,result}.
 //
 // Audit record:
-//   {"@timestamp":"<wall clock>","action":"kill","result":"killed","dry_run":false,
-//    "rule":{"id":"…","name":"…"},"target":{"pid":4242,"name":"bash","entity_id":"…"},
+//   {"@timestamp":"<wall clock>","action":"<name>","result":"<result>","dry_run":false,
+//    "rule":{"id":"…","name":"…"},"target":{<what the action acted on>},
 //    "event_time":"<event time>","detail":"…"}
 //
-// Thread safety: on_detection from the detection thread; counts() from any thread.
+// Thread safety: on_detection from the detection thread; count() from any thread.
 #pragma once
 
-#include <atomic>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "alert/alert_manager.h"
 #include "metrics/metrics.h"
-#include "response/kill_action.h"
+#include "wsn/action.h"
 #include "wsn/result.h"
 
 namespace wsn::response {
@@ -29,31 +32,31 @@ struct ResponseOptions {
   std::string audit_log = "-";
 };
 
-struct ResponseCounts {
-  uint64_t killed = 0, dry_run = 0, refused = 0, gone = 0, failed = 0;
-};
-
 class ResponseActions final : public DetectionHook {
  public:
-  static Result<std::unique_ptr<ResponseActions>> open(ResponseOptions options,
-                                                       metrics::Registry* metrics);
+  // `actions`: every action a rule may name (owned from now on).
+  static Result<std::unique_ptr<ResponseActions>> open(
+      ResponseOptions options, std::vector<std::unique_ptr<ResponseAction>> actions,
+      metrics::Registry* metrics);
   ~ResponseActions() override;
 
   void on_detection(const RuleMeta& rule, std::span<const Event* const> events) override;
-  ResponseCounts counts() const;
+  // Attempts of `action` that ended with `result`.
+  uint64_t count(std::string_view action, std::string_view result) const;
   bool dry_run() const { return options_.dry_run; }
 
  private:
   explicit ResponseActions(ResponseOptions options) : options_(std::move(options)) {}
-  void audit(const RuleMeta& rule, const Event& e, const KillTarget& t, const KillOutcome& o);
-
-  ResponseOptions options_;
+  void audit(const RuleMeta& rule, std::string_view action, const Event& e, const ActionOutcome& o);
   bool open_audit();
 
+  ResponseOptions options_;
+  std::vector<std::unique_ptr<ResponseAction>> actions_;
   std::FILE* audit_ = nullptr;  // opened at the first action, so no file appears unused
   bool owned_ = false;
   metrics::Family<metrics::Counter>* counter_ = nullptr;
-  std::atomic<uint64_t> counts_[5] = {};
+  mutable std::mutex counts_mu_;
+  std::map<std::pair<std::string, std::string>, uint64_t, std::less<>> counts_;
   std::string line_;
 };
 

@@ -8,7 +8,7 @@
 
 #include "alert/alert_json.h"
 #include "alert/alert_manager.h"
-#include "alert/sinks/stream_sink.h"
+#include "alert/sinks/stream/stream_sink.h"
 
 namespace wsn {
 namespace {
@@ -44,9 +44,9 @@ TEST(AlertJson, SerializesEcsAlertDeterministically) {
   std::string out;
   write_alert_json(a, reg, out);
   const std::string expected_prefix =
-            R"({"@timestamp":"2025-11-20T10:14:03.412Z","event":{"kind":"alert","severity":73,)"
-            R"("severity_label":"high"},"rule":{"id":"wsn.test","name":"Test \"quoted\" rule",)"
-            R"("description":"d","type":"eql","tags":["linux"]},"threat":{"framework":"MIT)";
+      R"({"@timestamp":"2025-11-20T10:14:03.412Z","event":{"kind":"alert","severity":73,)"
+      R"("severity_label":"high"},"rule":{"id":"wsn.test","name":"Test \"quoted\" rule",)"
+      R"("description":"d","type":"eql","tags":["linux"]},"threat":{"framework":"MIT)";
   EXPECT_EQ(out.substr(0, expected_prefix.size()), expected_prefix);
   std::string again;
   write_alert_json(a, reg, again);
@@ -61,8 +61,7 @@ TEST(AlertJson, SerializesEcsAlertDeterministically) {
   EXPECT_EQ(std::string_view(doc["threat"]["technique"]["id"].at(0)), "T1059.004");
   EXPECT_EQ(std::string_view(doc["host"]["name"]), "web-01");
   EXPECT_EQ(uint64_t(doc["alert"]["sequence"]), 3u);
-  EXPECT_EQ(std::string_view(doc["events"].at(0)["process"]["command_line"]),
-            "sh -c \"id\"\n\x01");
+  EXPECT_EQ(std::string_view(doc["events"].at(0)["process"]["command_line"]), "sh -c \"id\"\n\x01");
 }
 
 TEST(AlertJson, SequenceAlertsCarryEveryEventInOrder) {

@@ -6,7 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
+#include "alert/sinks/file/file_plugin.h"
+#include "alert/sinks/sqlite/sqlite_plugin.h"
+#include "alert/sinks/stream/stdout_plugin.h"
+#include "alert/sinks/syslog/syslog_plugin.h"
+#include "alert/sinks/webhook/webhook_plugin.h"
+#include "collect/ebpf/ebpf_plugin.h"
 #include "config/config.h"
 #include "config/units.h"
 
@@ -15,8 +22,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Each plug-in's parsed section, as its own settings type.
+template <typename T>
+const T& section(const PluginSections& s, const char* name) {
+  const T* c = plugin_config<T>(s.at(name));
+  if (!c) throw std::runtime_error(std::string("no settings for ") + name);
+  return *c;
+}
+const plugins::StdoutSinkConfig& stdout_of(const Config& c) {
+  return section<plugins::StdoutSinkConfig>(c.sinks, "stdout");
+}
+const plugins::FileSinkConfig& file_of(const Config& c) {
+  return section<plugins::FileSinkConfig>(c.sinks, "file");
+}
+const plugins::SyslogSinkConfig& syslog_of(const Config& c) {
+  return section<plugins::SyslogSinkConfig>(c.sinks, "syslog");
+}
+const plugins::WebhookSinkConfig& webhook_of(const Config& c) {
+  return section<plugins::WebhookSinkConfig>(c.sinks, "webhook");
+}
+const plugins::SqliteSinkConfig& sqlite_of(const Config& c) {
+  return section<plugins::SqliteSinkConfig>(c.sinks, "sqlite");
+}
+const plugins::EbpfSourceConfig& ebpf_of(const Config& c) {
+  return section<plugins::EbpfSourceConfig>(c.sources, "ebpf");
+}
+
 LoadResult load(const std::string& text) {
-  return load_config_text("config.yml", text, "/etc/wsn");
+  return load_config_text("config.yml", text, PluginRegistry::builtin(), "/etc/wsn");
 }
 
 std::string errors_of(const LoadResult& r) {
@@ -31,9 +64,9 @@ TEST(Config, EmptyFileGivesTheDefaultsAndAutoDependsOnTheCommand) {
   const Config& c = r.config;
   EXPECT_TRUE(c.rules.paths.empty());
   EXPECT_EQ(c.limits.bus_batches, 64u);
-  EXPECT_TRUE(c.sinks.stdout_sink.enabled);
-  EXPECT_TRUE(c.sinks.sqlite.is_enabled(Mode::kRun));
-  EXPECT_FALSE(c.sinks.sqlite.is_enabled(Mode::kReplay));
+  EXPECT_TRUE(stdout_of(c).enabled);
+  EXPECT_TRUE(sqlite_of(c).is_enabled(Mode::kRun));
+  EXPECT_FALSE(sqlite_of(c).is_enabled(Mode::kReplay));
   EXPECT_TRUE(c.http.is_enabled(Mode::kRun));
   EXPECT_FALSE(c.http.is_enabled(Mode::kReplay));
   EXPECT_EQ(c.alerts.dedupe_window(Mode::kRun), 60 * kSecond);
@@ -44,7 +77,7 @@ TEST(Config, EmptyFileGivesTheDefaultsAndAutoDependsOnTheCommand) {
   EXPECT_FALSE(c.response.dry_run);
   EXPECT_TRUE(c.rules.watch_enabled(Mode::kRun));
   EXPECT_FALSE(c.rules.watch_enabled(Mode::kReplay));
-  EXPECT_EQ(c.sources.ebpf.hooks, EbpfSourceConfig::Hooks::kRules);
+  EXPECT_EQ(ebpf_of(c).hooks, plugins::EbpfSourceConfig::Hooks::kRules);
 }
 
 TEST(Config, EveryKeyIsRead) {
@@ -84,30 +117,30 @@ response: {dry_run: true, audit_log: "-"}
   EXPECT_EQ(c.rules.paths, (std::vector<std::string>{"/etc/wsn/rules", "/abs/rules"}));
   EXPECT_TRUE(c.rules.strict);
   EXPECT_TRUE(c.rules.watch_enabled(Mode::kReplay));
-  EXPECT_EQ(c.sources.ebpf.hooks, EbpfSourceConfig::Hooks::kAll);
-  EXPECT_FALSE(c.sources.ebpf.enabled);
-  EXPECT_EQ(c.sources.ebpf.ring_buffer_bytes, 64u << 20);
-  EXPECT_EQ(c.sources.ebpf.host_name, "h1");
+  EXPECT_EQ(ebpf_of(c).hooks, plugins::EbpfSourceConfig::Hooks::kAll);
+  EXPECT_FALSE(ebpf_of(c).enabled);
+  EXPECT_EQ(ebpf_of(c).ring_buffer_bytes, 64u << 20);
+  EXPECT_EQ(ebpf_of(c).host_name, "h1");
   EXPECT_EQ(c.limits.batch_size, 512u);
   EXPECT_EQ(c.limits.dedupe_keys, 99u);
   EXPECT_EQ(c.alerts.dedupe_window(Mode::kReplay), 90 * kSecond);
   EXPECT_EQ(c.alerts.throttle_max(Mode::kReplay), 10u);
   EXPECT_EQ(c.alerts.throttle_period_ns, 300 * kSecond);
   EXPECT_EQ(c.alerts.ancestry_depth, 3u);
-  EXPECT_FALSE(c.sinks.stdout_sink.enabled);
-  EXPECT_EQ(c.sinks.stdout_sink.format, TextFormat::kText);
-  EXPECT_EQ(c.sinks.file.path, "/etc/wsn/out/alerts.jsonl");
-  EXPECT_EQ(c.sinks.file.max_bytes, 10'000'000u);
-  EXPECT_EQ(c.sinks.syslog.address, "udp:127.0.0.1:5514");
-  EXPECT_EQ(c.sinks.syslog.facility, "auth");
-  EXPECT_EQ(c.sinks.webhook.url, "https://siem.example:8443/in");
-  EXPECT_EQ(c.sinks.webhook.flush_interval_ns, kSecond / 4);
-  EXPECT_EQ(c.sinks.webhook.retry_max_ns, 60 * kSecond);
-  EXPECT_EQ(c.sinks.webhook.spool_dir, "/etc/wsn/spool");
-  EXPECT_EQ(c.sinks.webhook.spool_max_bytes, uint64_t{2} << 30);
-  EXPECT_EQ(c.sinks.webhook.headers.at("X-Api-Key"), "secret");
-  EXPECT_TRUE(c.sinks.sqlite.is_enabled(Mode::kReplay));
-  EXPECT_EQ(c.sinks.sqlite.max_age_ns, int64_t{7} * 86400 * kSecond);
+  EXPECT_FALSE(stdout_of(c).enabled);
+  EXPECT_EQ(stdout_of(c).format, AlertLineFormat::kText);
+  EXPECT_EQ(file_of(c).path, "/etc/wsn/out/alerts.jsonl");
+  EXPECT_EQ(file_of(c).max_bytes, 10'000'000u);
+  EXPECT_EQ(syslog_of(c).address, "udp:127.0.0.1:5514");
+  EXPECT_EQ(syslog_of(c).facility, "auth");
+  EXPECT_EQ(webhook_of(c).url, "https://siem.example:8443/in");
+  EXPECT_EQ(webhook_of(c).flush_interval_ns, kSecond / 4);
+  EXPECT_EQ(webhook_of(c).retry_max_ns, 60 * kSecond);
+  EXPECT_EQ(webhook_of(c).spool_dir, "/etc/wsn/spool");
+  EXPECT_EQ(webhook_of(c).spool_max_bytes, uint64_t{2} << 30);
+  EXPECT_EQ(webhook_of(c).headers.at("X-Api-Key"), "secret");
+  EXPECT_TRUE(sqlite_of(c).is_enabled(Mode::kReplay));
+  EXPECT_EQ(sqlite_of(c).max_age_ns, int64_t{7} * 86400 * kSecond);
   EXPECT_FALSE(c.http.is_enabled(Mode::kRun));
   EXPECT_EQ(c.http.listen, "[::1]:8080");
   EXPECT_TRUE(c.response.dry_run);
@@ -148,7 +181,7 @@ response:
       "config.yml:9:15: error: sinks.syslog.facility: unknown facility 'local9' (use daemon, auth, "
       "authpriv, local0..local7, …)\n",
       "config.yml:10:20: error: sinks.stdout.format: expected json or text, got 'xml'\n",
-      "config.yml:11:3: error: sinks.fiel: unknown key (known: stdout, file, syslog, webhook, "
+      "config.yml:11:3: error: sinks.fiel: unknown key (did you mean 'file'? known: stdout, file, syslog, webhook, "
       "sqlite)\n",
       "config.yml:13:16: error: limits.bus_batches: expected an integer, got 'lots'\n",
       "config.yml:15:20: error: alerts.dedupe.window: unknown duration unit (use ms, s, m, h or "
@@ -180,7 +213,7 @@ TEST(Config, StructureErrors) {
   const std::string syntax = errors_of(load("sinks:\n  stdout: {enabled: true\n"));
   EXPECT_EQ(syntax.rfind("config.yml:", 0), 0u) << syntax;
   EXPECT_NE(syntax.find(": error: invalid YAML: "), std::string::npos) << syntax;
-  const LoadResult missing = load_config_file("/nonexistent/wsn.yml");
+  const LoadResult missing = load_config_file("/nonexistent/wsn.yml", PluginRegistry::builtin());
   ASSERT_EQ(missing.errors.size(), 1u);
   EXPECT_EQ(
       missing.errors[0],
@@ -193,12 +226,12 @@ TEST(Config, TokenFileAndRelativePathsFromTheFile) {
   std::ofstream(dir / "token") << "s3cr3t-token-of-sufficient-length\n";
   std::ofstream(dir / "c.yml")
       << "http:\n  token_file: token\nsinks:\n  sqlite:\n    path: db/a.db\n";
-  const LoadResult r = load_config_file((dir / "c.yml").string());
+  const LoadResult r = load_config_file((dir / "c.yml").string(), PluginRegistry::builtin());
   ASSERT_TRUE(r.ok()) << errors_of(r);
   EXPECT_EQ(r.config.http.token, "s3cr3t-token-of-sufficient-length");
-  EXPECT_EQ(r.config.sinks.sqlite.path, (dir / "db/a.db").string());
+  EXPECT_EQ(sqlite_of(r.config).path, (dir / "db/a.db").string());
   std::ofstream(dir / "d.yml") << "http:\n  token_file: missing\n";
-  const LoadResult bad = load_config_file((dir / "d.yml").string());
+  const LoadResult bad = load_config_file((dir / "d.yml").string(), PluginRegistry::builtin());
   ASSERT_EQ(bad.errors.size(), 1u);
   EXPECT_NE(bad.errors[0].find(":2:15: error: http.token_file: cannot read token file "),
             std::string::npos)
@@ -261,18 +294,18 @@ TEST(Config, DocumentedDefaultFileEqualsTheBuiltInDefaults) {
   ASSERT_NE(begin, std::string::npos);
   const size_t end = doc.find("```\n", begin + open.size());
   const std::string yaml = doc.substr(begin + open.size(), end - begin - open.size());
-  const LoadResult r = load_config_text("docs/configuration.md", yaml, "/");
+  const LoadResult r = load_config_text("docs/configuration.md", yaml, PluginRegistry::builtin(), "/");
   ASSERT_TRUE(r.ok()) << errors_of(r);
   const Config& c = r.config;
-  const Config d;
+  const Config d = default_config(PluginRegistry::builtin());
   EXPECT_EQ(c.rules.paths, d.rules.paths);
   EXPECT_EQ(c.rules.strict, d.rules.strict);
   EXPECT_EQ(c.rules.watch, d.rules.watch);
-  EXPECT_EQ(c.sources.ebpf.enabled, d.sources.ebpf.enabled);
-  EXPECT_EQ(c.sources.ebpf.ring_buffer_bytes, d.sources.ebpf.ring_buffer_bytes);
-  EXPECT_EQ(c.sources.ebpf.process_table, d.sources.ebpf.process_table);
-  EXPECT_EQ(c.sources.ebpf.host_name, d.sources.ebpf.host_name);
-  EXPECT_EQ(c.sources.ebpf.hooks, d.sources.ebpf.hooks);
+  EXPECT_EQ(ebpf_of(c).enabled, ebpf_of(d).enabled);
+  EXPECT_EQ(ebpf_of(c).ring_buffer_bytes, ebpf_of(d).ring_buffer_bytes);
+  EXPECT_EQ(ebpf_of(c).process_table, ebpf_of(d).process_table);
+  EXPECT_EQ(ebpf_of(c).host_name, ebpf_of(d).host_name);
+  EXPECT_EQ(ebpf_of(c).hooks, ebpf_of(d).hooks);
   EXPECT_EQ(c.limits.bus_batches, d.limits.bus_batches);
   EXPECT_EQ(c.limits.batch_size, d.limits.batch_size);
   EXPECT_EQ(c.limits.process_table, d.limits.process_table);
@@ -281,29 +314,29 @@ TEST(Config, DocumentedDefaultFileEqualsTheBuiltInDefaults) {
   EXPECT_EQ(c.alerts.throttle_max_alerts, d.alerts.throttle_max_alerts);
   EXPECT_EQ(c.alerts.throttle_period_ns, d.alerts.throttle_period_ns);
   EXPECT_EQ(c.alerts.ancestry_depth, d.alerts.ancestry_depth);
-  EXPECT_EQ(c.sinks.stdout_sink.enabled, d.sinks.stdout_sink.enabled);
-  EXPECT_EQ(c.sinks.stdout_sink.format, d.sinks.stdout_sink.format);
-  EXPECT_EQ(c.sinks.file.path, d.sinks.file.path);
-  EXPECT_EQ(c.sinks.file.max_bytes, d.sinks.file.max_bytes);
-  EXPECT_EQ(c.sinks.file.max_files, d.sinks.file.max_files);
-  EXPECT_EQ(c.sinks.syslog.enabled, d.sinks.syslog.enabled);
-  EXPECT_EQ(c.sinks.syslog.address, d.sinks.syslog.address);
-  EXPECT_EQ(c.sinks.syslog.facility, d.sinks.syslog.facility);
-  EXPECT_EQ(c.sinks.syslog.app_name, d.sinks.syslog.app_name);
-  EXPECT_EQ(c.sinks.webhook.url, d.sinks.webhook.url);
-  EXPECT_EQ(c.sinks.webhook.batch_size, d.sinks.webhook.batch_size);
-  EXPECT_EQ(c.sinks.webhook.flush_interval_ns, d.sinks.webhook.flush_interval_ns);
-  EXPECT_EQ(c.sinks.webhook.timeout_ns, d.sinks.webhook.timeout_ns);
-  EXPECT_EQ(c.sinks.webhook.retry_initial_ns, d.sinks.webhook.retry_initial_ns);
-  EXPECT_EQ(c.sinks.webhook.retry_max_ns, d.sinks.webhook.retry_max_ns);
-  EXPECT_EQ(c.sinks.webhook.queue_size, d.sinks.webhook.queue_size);
-  EXPECT_EQ(c.sinks.webhook.spool_dir, d.sinks.webhook.spool_dir);
-  EXPECT_EQ(c.sinks.webhook.spool_max_bytes, d.sinks.webhook.spool_max_bytes);
-  EXPECT_EQ(c.sinks.webhook.headers, d.sinks.webhook.headers);
-  EXPECT_EQ(c.sinks.sqlite.enabled, d.sinks.sqlite.enabled);
-  EXPECT_EQ(c.sinks.sqlite.path, d.sinks.sqlite.path);
-  EXPECT_EQ(c.sinks.sqlite.max_age_ns, d.sinks.sqlite.max_age_ns);
-  EXPECT_EQ(c.sinks.sqlite.max_rows, d.sinks.sqlite.max_rows);
+  EXPECT_EQ(stdout_of(c).enabled, stdout_of(d).enabled);
+  EXPECT_EQ(stdout_of(c).format, stdout_of(d).format);
+  EXPECT_EQ(file_of(c).path, file_of(d).path);
+  EXPECT_EQ(file_of(c).max_bytes, file_of(d).max_bytes);
+  EXPECT_EQ(file_of(c).max_files, file_of(d).max_files);
+  EXPECT_EQ(syslog_of(c).enabled, syslog_of(d).enabled);
+  EXPECT_EQ(syslog_of(c).address, syslog_of(d).address);
+  EXPECT_EQ(syslog_of(c).facility, syslog_of(d).facility);
+  EXPECT_EQ(syslog_of(c).app_name, syslog_of(d).app_name);
+  EXPECT_EQ(webhook_of(c).url, webhook_of(d).url);
+  EXPECT_EQ(webhook_of(c).batch_size, webhook_of(d).batch_size);
+  EXPECT_EQ(webhook_of(c).flush_interval_ns, webhook_of(d).flush_interval_ns);
+  EXPECT_EQ(webhook_of(c).timeout_ns, webhook_of(d).timeout_ns);
+  EXPECT_EQ(webhook_of(c).retry_initial_ns, webhook_of(d).retry_initial_ns);
+  EXPECT_EQ(webhook_of(c).retry_max_ns, webhook_of(d).retry_max_ns);
+  EXPECT_EQ(webhook_of(c).queue_size, webhook_of(d).queue_size);
+  EXPECT_EQ(webhook_of(c).spool_dir, webhook_of(d).spool_dir);
+  EXPECT_EQ(webhook_of(c).spool_max_bytes, webhook_of(d).spool_max_bytes);
+  EXPECT_EQ(webhook_of(c).headers, webhook_of(d).headers);
+  EXPECT_EQ(sqlite_of(c).enabled, sqlite_of(d).enabled);
+  EXPECT_EQ(sqlite_of(c).path, sqlite_of(d).path);
+  EXPECT_EQ(sqlite_of(c).max_age_ns, sqlite_of(d).max_age_ns);
+  EXPECT_EQ(sqlite_of(c).max_rows, sqlite_of(d).max_rows);
   EXPECT_EQ(c.http.enabled, d.http.enabled);
   EXPECT_EQ(c.http.listen, d.http.listen);
   EXPECT_EQ(c.http.token, d.http.token);

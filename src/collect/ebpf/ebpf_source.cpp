@@ -56,7 +56,7 @@ struct EbpfSource::Impl {
         break;
       case RecordDecoder::Outcome::kMalformed:
         malformed.fetch_add(1, std::memory_order_relaxed);
-        out->bus().count_malformed();
+        out->count_malformed();
         if (opt.on_malformed) opt.on_malformed(decoder->error());
         break;
     }
@@ -77,7 +77,7 @@ struct EbpfSource::Impl {
   std::unique_ptr<ProcessTable> table;
   UserNames users;
   std::unique_ptr<RecordDecoder> decoder;
-  BatchWriter* out = nullptr;
+  EventWriter* out = nullptr;
 
   std::atomic<bool> stop_requested{false};
   std::atomic<uint64_t> records{0}, events{0}, malformed{0};
@@ -138,7 +138,7 @@ Status EbpfSource::start() {
   return {};
 }
 
-Status EbpfSource::run(BatchWriter& out) {
+Status EbpfSource::run(EventWriter& out) {
   Impl& s = *impl_;
   if (s.stop_requested.load()) {
     // Stopped before running: still detach whatever start() attached.

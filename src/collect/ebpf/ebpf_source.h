@@ -84,7 +84,7 @@ class EbpfSource final : public EventSource {
   // Loads, attaches and seeds; a no-op when already started. The Error says what is missing
   // (privileges, BTF, tracefs) and how to fix it.
   Status start();
-  Status run(BatchWriter& out) override;
+  Status run(EventWriter& out) override;
   void stop() override;
   SourceStats stats() const override;
   EbpfStats detailed_stats() const;

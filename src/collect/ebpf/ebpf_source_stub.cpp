@@ -21,7 +21,7 @@ EbpfSource::~EbpfSource() = default;
 Status EbpfSource::start() {
   return ebpf_available();
 }
-Status EbpfSource::run(BatchWriter&) {
+Status EbpfSource::run(EventWriter&) {
   return ebpf_available();
 }
 void EbpfSource::stop() {}

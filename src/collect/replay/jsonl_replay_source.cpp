@@ -98,7 +98,7 @@ Status decode_file(const std::string& path, JsonEventReader& reader, int wake_fd
 JsonlReplaySource::JsonlReplaySource(std::string path, FieldRegistry& registry,
                                      ReaderOptions options, MalformedCallback on_malformed)
     : path_(std::move(path)),
-      name_("jsonl:" + path_),
+      name_(path_ == "-" ? std::string("stdin") : "jsonl:" + path_),
       registry_(registry),
       options_(std::move(options)),
       on_malformed_(std::move(on_malformed)),
@@ -124,13 +124,12 @@ SourceStats JsonlReplaySource::stats() const {
   return s;
 }
 
-Status JsonlReplaySource::run(BatchWriter& out) {
+Status JsonlReplaySource::run(EventWriter& out) {
   if (wake_fd_ < 0) {
     return Error{"eventfd for " + name_ + ": " + std::strerror(wake_errno_), wake_errno_};
   }
   if (stop_.load(std::memory_order_relaxed)) return {};
   JsonEventReader reader(registry_, options_);
-  EventBus& bus = out.bus();
   const Status status = decode_file(
       path_, reader, wake_fd_, &stop_, [&]() -> Event& { return out.next(); },
       [&] {
@@ -142,7 +141,7 @@ Status JsonlReplaySource::run(BatchWriter& out) {
       },
       [&](const MalformedLine& m) {
         malformed_.fetch_add(1, std::memory_order_relaxed);
-        bus.count_malformed();
+        out.count_malformed();
         if (on_malformed_) on_malformed_(m);
       },
       [&] { out.flush(); });

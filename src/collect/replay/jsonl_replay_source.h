@@ -30,12 +30,12 @@ class JsonlReplaySource final : public EventSource {
   JsonlReplaySource(const JsonlReplaySource&) = delete;
   JsonlReplaySource& operator=(const JsonlReplaySource&) = delete;
 
-  std::string_view name() const override { return name_; }  // "jsonl:<path>"
+  std::string_view name() const override { return name_; }  // "jsonl:<path>" or "stdin"
   const std::string& path() const { return path_; }
   // Reads to the end of the input (or until stop()), publishing events through `out` and
   // flushing it before returning. Errors: the input cannot be opened or read ("open <path>:
   // <strerror>"), or the stop mechanism could not be set up.
-  Status run(BatchWriter& out) override;
+  Status run(EventWriter& out) override;
   void stop() override;
   SourceStats stats() const override;
   // Fields dropped because the field registry was full (their events were kept).

@@ -13,6 +13,13 @@ std::shared_ptr<const CompiledRules> compile_eql_rules(std::span<const EqlRuleSo
   match::RuleSetPlan plan;
   plan.lineage = resolve_lineage(reg, opt);
   plan.limits = opt.limits;
+  add_eql_rules(rules, reg, opt, plan, diags);
+  return match::build_rules(std::move(plan));
+}
+
+void add_eql_rules(std::span<const EqlRuleSource> rules, FieldRegistry& reg,
+                   const CompileOptions& opt, match::RuleSetPlan& plan,
+                   std::span<Diagnostics> diags) {
   QueryCompiler qc(reg, opt, plan);
   for (size_t k = 0; k < rules.size() && k < diags.size(); ++k) {
     if (rules[k].source == nullptr) continue;
@@ -27,7 +34,6 @@ std::shared_ptr<const CompiledRules> compile_eql_rules(std::span<const EqlRuleSo
     }
     qc.compile(parsed->query, rules[k].rule_index, diags[k]);
   }
-  return match::build_rules(std::move(plan));
 }
 
 std::optional<CompiledQuery> compile_eql_query(const SourceText& src, FieldRegistry& reg,

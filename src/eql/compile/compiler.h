@@ -68,6 +68,11 @@ std::shared_ptr<const CompiledRules> compile_eql_rules(std::span<const EqlRuleSo
                                                        const CompileOptions& opt,
                                                        std::span<Diagnostics> diags);
 
+// Adds rules to a plan shared with other IR rule kinds (the caller set its lineage and limits).
+void add_eql_rules(std::span<const EqlRuleSource> rules, FieldRegistry& reg,
+                   const CompileOptions& opt, match::RuleSetPlan& plan,
+                   std::span<Diagnostics> diags);
+
 // One ad-hoc query with its pipes (the conformance test, `wasm-sentinel query`).
 struct CompiledQuery {
   std::shared_ptr<const CompiledRules> rules;  // one rule, index 0

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 
+#include "event/json_writer.h"
+#include "event/timestamp.h"
+
 namespace wsn {
 namespace {
 
@@ -64,6 +67,29 @@ void SqliteSink::maybe_enforce_retention(std::chrono::steady_clock::time_point n
 
 void SqliteSink::flush() {
   commit();
+}
+
+Result<std::string> SqliteSink::recent_alerts_json(size_t limit, const std::string& rule_id) {
+  std::lock_guard lock(reader_mu_);
+  if (!reader_) {
+    auto s = AlertStore::open({.path = options_.store.path, .create = false});
+    if (!s.ok()) return s.error();
+    reader_ = std::move(s.value());
+  }
+  auto rows = reader_->recent(limit, rule_id);
+  if (!rows.ok()) return rows.error();
+  std::string out = "[";
+  for (size_t k = 0; k < rows.value().size(); ++k) {
+    const StoredAlert& a = rows.value()[k];
+    if (k) out += ',';
+    out += "{\"id\":" + std::to_string(a.id) + ",\"stored\":\"";
+    format_rfc3339(a.stored_ns, out);
+    out += "\",\"alert\":";
+    out += a.json;
+    out += '}';
+  }
+  out += "]\n";
+  return out;
 }
 
 }  // namespace wsn

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 #include "alert/sinks/sqlite/alert_store.h"
 
@@ -30,6 +31,9 @@ class SqliteSink final : public AlertSink {
   void flush() override;
   uint64_t failures() const override { return failures_.load(std::memory_order_relaxed); }
   size_t queue_depth() const override { return pending_.load(std::memory_order_relaxed); }
+  bool stores_alerts() const override { return true; }
+  // Through a second, read-only connection opened at the first call (thread safe).
+  Result<std::string> recent_alerts_json(size_t limit, const std::string& rule_id) override;
 
  private:
   SqliteSink(SqliteSinkOptions options, std::unique_ptr<AlertStore> store);
@@ -43,6 +47,8 @@ class SqliteSink final : public AlertSink {
   std::chrono::steady_clock::time_point last_retention_{};
   std::atomic<size_t> pending_{0};
   std::atomic<uint64_t> failures_{0};
+  std::mutex reader_mu_;
+  std::unique_ptr<AlertStore> reader_;
 };
 
 }  // namespace wsn

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <map>
 
-#include "engine/rule_kinds.h"
 #include "wasm/loader.h"
+#include "wasm/wasm_rule_kind.h"
 #include "wasm/wasm_rules.h"
 
 namespace wsn {
@@ -17,12 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class WasmRuleKind final : public RuleKindCompiler {
+class WasmRuleKind final : public RuleKind {
  public:
   explicit WasmRuleKind(std::shared_ptr<const wasm::WasmOptions> options)
       : options_(std::move(options)), loader_(*options_) {}
-
-  RuleKind kind() const override { return RuleKind::kWasm; }
 
   std::shared_ptr<const CompiledRules> compile(std::span<const RuleSource* const> rules,
                                                std::span<const uint32_t> indices,
@@ -101,14 +99,24 @@ class WasmRuleKind final : public RuleKindCompiler {
 
 }  // namespace
 
-std::unique_ptr<RuleKindCompiler> make_wasm_rule_kind() {
-  return make_wasm_rule_kind(
-      std::make_shared<const wasm::WasmOptions>(wasm::default_wasm_options()));
-}
-
-std::unique_ptr<RuleKindCompiler> make_wasm_rule_kind(
-    std::shared_ptr<const wasm::WasmOptions> options) {
+std::unique_ptr<RuleKind> make_wasm_rule_kind(std::shared_ptr<const wasm::WasmOptions> options) {
   return std::make_unique<WasmRuleKind>(std::move(options));
 }
 
+namespace plugins {
+
+RuleKindPlugin wasm_rule_kind_plugin() {
+  RuleKindPlugin p;
+  p.name = "wasm";
+  p.summary = "WebAssembly modules run sandboxed (docs/wasm-runtime.md)";
+  p.body_key = "module";
+  p.extra_keys = {"config", "fail"};
+  p.create = [] {
+    return make_wasm_rule_kind(
+        std::make_shared<const wasm::WasmOptions>(wasm::default_wasm_options()));
+  };
+  return p;
+}
+
+}  // namespace plugins
 }  // namespace wsn

@@ -1,4 +1,4 @@
-#include "response/kill_action.h"
+#include "response/kill/kill_action.h"
 
 #include <signal.h>
 #include <sys/syscall.h>

@@ -1,0 +1,31 @@
+#include "alert/sinks/file/file_plugin.h"
+
+#include "alert/sinks/file/rotating_file_sink.h"
+
+namespace wsn::plugins {
+
+SinkPlugin file_sink_plugin() {
+  SinkPlugin p;
+  p.name = "file";
+  p.summary = "ECS JSON lines appended to a file, rotated by size";
+  p.configure = [](ConfigSection& s) {
+    auto c = std::make_shared<FileSinkConfig>();
+    s.known_keys({"path", "max_size", "max_files"});
+    s.read_path("path", c->path);
+    s.read_size("max_size", c->max_bytes, 4096);
+    s.read_uint("max_files", c->max_files, 1, 1000);
+    return c;
+  };
+  p.create = [](const PluginConfig& pc, SinkContext&) -> Result<std::unique_ptr<AlertSink>> {
+    const auto& c = static_cast<const FileSinkConfig&>(pc);
+    if (c.path.empty()) return std::unique_ptr<AlertSink>();
+    auto s = RotatingFileSink::open({.path = c.path,
+                                     .max_bytes = c.max_bytes,
+                                     .max_files = static_cast<uint32_t>(c.max_files)});
+    if (!s.ok()) return Error{"sinks.file: " + s.error().message, s.error().sys_errno};
+    return std::unique_ptr<AlertSink>(std::move(s.value()));
+  };
+  return p;
+}
+
+}  // namespace wsn::plugins

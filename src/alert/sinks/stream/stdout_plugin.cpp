@@ -1,0 +1,27 @@
+#include "alert/sinks/stream/stdout_plugin.h"
+
+namespace wsn::plugins {
+
+SinkPlugin stdout_sink_plugin() {
+  SinkPlugin p;
+  p.name = "stdout";
+  p.summary = "alerts on standard output (ECS JSON lines or text)";
+  p.configure = [](ConfigSection& s) {
+    auto c = std::make_shared<StdoutSinkConfig>();
+    s.known_keys({"enabled", "format"});
+    s.read_bool("enabled", c->enabled);
+    std::string format;
+    if (s.read_choice("format", format, {"json", "text"})) {
+      c->format = format == "text" ? AlertLineFormat::kText : AlertLineFormat::kJson;
+    }
+    return c;
+  };
+  p.create = [](const PluginConfig& pc, SinkContext&) -> Result<std::unique_ptr<AlertSink>> {
+    const auto& c = static_cast<const StdoutSinkConfig&>(pc);
+    if (!c.enabled) return std::unique_ptr<AlertSink>();
+    return std::unique_ptr<AlertSink>(StreamSink::stdout_sink(c.format));
+  };
+  return p;
+}
+
+}  // namespace wsn::plugins

@@ -1,3 +1,0 @@
-// Moved to alert/sinks/stream/stream_sink.h (each sink has its own folder and target).
-#pragma once
-#include "alert/sinks/stream/stream_sink.h"

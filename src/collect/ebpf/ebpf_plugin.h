@@ -1,0 +1,26 @@
+// The `ebpf` event source plug-in: the live kernel collector (libbpf, CO-RE tracepoints), the
+// default source of `run`. Its section `sources.ebpf` sets the ring buffer, the process table,
+// the host name and which hooks attach (those the rules need, or all).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "wsn/plugins.h"
+
+namespace wsn::plugins {
+
+struct EbpfSourceConfig final : PluginConfig {
+  bool enabled = true;
+  uint64_t ring_buffer_bytes = uint64_t{16} << 20;
+  uint64_t process_table = 65536;
+  std::string host_name;  // empty: gethostname()
+  // Which hooks attach: those the loaded rules need (interest pushdown), or all of them (every
+  // event kind and every file read: heavy, for recording everything).
+  enum class Hooks : uint8_t { kRules, kAll };
+  Hooks hooks = Hooks::kRules;
+};
+
+SourcePlugin ebpf_source_plugin();
+
+}  // namespace wsn::plugins

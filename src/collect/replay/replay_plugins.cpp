@@ -1,0 +1,62 @@
+#include "collect/replay/replay_plugins.h"
+
+#include "collect/replay/jsonl_replay_source.h"
+
+namespace wsn::plugins {
+namespace {
+
+Result<std::unique_ptr<EventSource>> open_log(const std::string& path, SourceContext& ctx) {
+  const std::string shown = path == "-" ? "<stdin>" : path;
+  MalformedCallback on_malformed;
+  if (ctx.report) {
+    on_malformed = [report = ctx.report, shown](const MalformedLine& m) {
+      report(shown + ":" + std::to_string(m.line) + ": malformed event: " + std::string(m.reason));
+    };
+  }
+  return std::unique_ptr<EventSource>(std::make_unique<JsonlReplaySource>(
+      path, ctx.registry, ReaderOptions{}, std::move(on_malformed)));
+}
+
+}  // namespace
+
+SourcePlugin replay_source_plugin() {
+  SourcePlugin p;
+  p.name = "replay";
+  p.summary = "a recorded JSON-lines event log (docs/event-format.md)";
+  p.configure = [](ConfigSection& s) {
+    auto c = std::make_shared<ReplaySourceConfig>();
+    s.known_keys({"path"});
+    s.read_path("path", c->path);
+    return c;
+  };
+  p.enabled = [](const PluginConfig& pc) {
+    return !static_cast<const ReplaySourceConfig&>(pc).path.empty();
+  };
+  p.available = [] { return Status{}; };
+  p.create = [](const PluginConfig& pc, SourceContext& ctx) {
+    return open_log(static_cast<const ReplaySourceConfig&>(pc).path, ctx);
+  };
+  p.filled_fields = [] { return std::vector<std::string>{"*"}; };
+  return p;
+}
+
+SourcePlugin stdin_source_plugin() {
+  SourcePlugin p;
+  p.name = "stdin";
+  p.summary = "JSON-lines events on standard input";
+  p.configure = [](ConfigSection& s) {
+    auto c = std::make_shared<StdinSourceConfig>();
+    s.known_keys({"enabled"});
+    s.read_bool("enabled", c->enabled);
+    return c;
+  };
+  p.enabled = [](const PluginConfig& pc) {
+    return static_cast<const StdinSourceConfig&>(pc).enabled;
+  };
+  p.available = [] { return Status{}; };
+  p.create = [](const PluginConfig&, SourceContext& ctx) { return open_log("-", ctx); };
+  p.filled_fields = [] { return std::vector<std::string>{"*"}; };
+  return p;
+}
+
+}  // namespace wsn::plugins
