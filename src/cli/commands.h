@@ -16,5 +16,6 @@ void register_list(CLI::App& app, int& exit_code);
 void register_compile(CLI::App& app, int& exit_code);  // Wasm AOT cache (cmd_compile.cpp)
 void register_version(CLI::App& app, int& exit_code);
 void register_query(CLI::App& app, int& exit_code);
+void register_fields(CLI::App& app, int& exit_code);  // the built-in field schema (cmd_fields.cpp)
 
 }  // namespace wsn::cli

@@ -23,7 +23,7 @@ class SignalWatcher {
  public:
   // Blocks the watched signals in the calling thread, hence in every thread it starts from
   // now on: call it before anything starts threads (rule loading, sinks, HTTP, collector),
-  // or a signal may land in a thread that does not expect it (SIGHUP would kill the process).
+  // or a signal may land in a thread that does not expect it (SIGHUP would end the process).
   static void block_signals();
   explicit SignalWatcher(Engine& engine, bool reload = true);
   ~SignalWatcher();

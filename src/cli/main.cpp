@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   wsn::cli::register_validate(app, exit_code);
   wsn::cli::register_list(app, exit_code);
   wsn::cli::register_query(app, exit_code);
+  wsn::cli::register_fields(app, exit_code);
   wsn::cli::register_compile(app, exit_code);
   wsn::cli::register_version(app, exit_code);
   try {

@@ -1,6 +1,6 @@
 // The wasm-sentinel configuration file (YAML): sources, rules, limits, alerts, sinks, HTTP,
 // response. docs/configuration.md documents every key with its default; the defaults here are
-// the same values. Some defaults depend on the command ("auto"): the SQLite store, the HTTP
+// the same values. Some defaults depend on the command ("auto"): the alert store, the HTTP
 // endpoint, alert dedupe and throttling are on for `run` and off for `replay`, so replaying a
 // log without a config prints exactly the alerts, one per detection, and touches nothing else.
 #pragma once

@@ -12,7 +12,7 @@
 //   type: eql
 //   query: |
 //     process where event.action == "exec" and process.command_line : "*/dev/tcp/*"
-//   actions: [kill]                     # optional response actions (registered names)
+//   actions: [ACTION, …]                # optional response actions (registered names)
 //   enabled: true
 #pragma once
 

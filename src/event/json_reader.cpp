@@ -26,7 +26,7 @@ constexpr size_t kMaxCachedNames = size_t{1} << 14;  // × ≤1 KiB names: bound
 constexpr size_t kMaxCachedCategories = 1024;
 constexpr size_t kMaxDepthCap = 1024;  // recursion bound whatever the options say
 constexpr size_t kMinParserCapacity = 4096;
-// Name-cache marker for names below a built-in field (never a registry id: those are < 8192).
+// Name-cache marker for names below a built-in field (never a registry id: those are < kMaxFields).
 constexpr FieldId kBelowBuiltin = kInvalidField - 1;
 static_assert(FieldRegistry::kMaxFields < kBelowBuiltin);
 
@@ -491,9 +491,11 @@ bool JsonEventReader::Impl::is_builtin_leaf(std::string_view dotted) {
 
 // `builtin` names a built-in field but holds an object (nested or through dotted keys).
 bool JsonEventReader::Impl::object_error(std::string_view builtin) {
+  const FieldId id = reader.registry_.find(builtin);
+  reader.registry_.note_type_mismatch(id);
   std::string& e = field_error(builtin);
   e.append("expected ");
-  e.append(expected_name(reader.registry_.type(reader.registry_.find(builtin))));
+  e.append(expected_name(reader.registry_.type(id)));
   e.append(", got object");
   return false;
 }
@@ -545,7 +547,11 @@ bool JsonEventReader::Impl::set_field(std::string_view name, const element& v, E
     reader.error_.append(" fields");
     return false;
   }
-  return convert(id, name, v, out);
+  if (convert(id, name, v, out)) return true;
+  // Every failure of convert() is a value its field's type cannot hold losslessly: the line is
+  // rejected with the reason, and the field's tally feeds wsn_field_type_mismatches_total.
+  reader.registry_.note_type_mismatch(id);
+  return false;
 }
 
 bool JsonEventReader::Impl::convert(FieldId id, std::string_view name, const element& v,

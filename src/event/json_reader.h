@@ -4,7 +4,10 @@
 // and dotted keys are equivalent, values are converted to the schema type of their field, and
 // unknown fields are registered as they appear. A line that cannot become a valid event (bad
 // JSON, wrong type, too deep, too many fields ...) is rejected with a one-line reason naming the
-// field and the problem; callers count and report it and go on.
+// field and the problem; callers count and report it and go on. Values are converted when that
+// loses nothing ("42" into an integer field, 42 into a string field, "a" into a string list,
+// "true" into a bool, RFC 3339 text or epoch numbers into a timestamp); a value that cannot be
+// is a type mismatch, also counted per field in FieldRegistry::note_type_mismatch.
 //
 // Field names are resolved through a per-reader cache, so the registry lock is taken only the
 // first time a name is met; steady-state decoding allocates nothing per field.

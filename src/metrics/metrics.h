@@ -6,7 +6,7 @@
 //
 //   auto& dropped = registry.counter("wsn_events_dropped_total", "Events dropped.",
 //                                    {"source", "reason"});
-//   metrics::Counter& c = dropped.with({"ebpf", "queue_full"});   // setup (takes a lock)
+//   metrics::Counter& c = dropped.with({"stdin", "queue_full"});   // setup (takes a lock)
 //   c.inc();                                                       // per event (lock-free)
 //
 // Registering a name again returns the existing family when the type and label names agree,

@@ -115,7 +115,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
     execve(exe.c_str(), args.data(), environ);
     _exit(127);
   }
-  setpgid(pid, pid);  // also from the parent, so a kill right after fork reaches the group
+  setpgid(pid, pid);  // also from the parent, so a signal right after fork reaches the group
   out_w.reset();
   err_w.reset();
 

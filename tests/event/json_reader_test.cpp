@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -278,6 +279,99 @@ TEST_F(JsonReaderTest, StringListFields) {
             "field 'process.args': expected array of strings, got array containing null");
   EXPECT_EQ(parse(R"({"process":{"args":{"a":"b"}}})"),
             "field 'process.args': expected array of strings, got object");
+}
+
+// Values of another JSON type than the field's are converted when nothing is lost, and are
+// then not type mismatches.
+TEST_F(JsonReaderTest, LosslessConversionsIntoDeclaredTypes) {
+  // Integer text into integer fields (ECS long, unsigned).
+  ASSERT_EQ(parse(R"({"process":{"parent":{"args_count":"42"}},"event.sequence":"7"})"), "");
+  EXPECT_EQ(get("process.parent.args_count").type, FieldType::kInt);
+  EXPECT_EQ(get("process.parent.args_count").i, 42);
+  EXPECT_EQ(get("event.sequence").u, 7u);
+  // Numbers and bools into string (keyword) fields: their JSON text.
+  ASSERT_EQ(parse(R"({"host.os.type":42,"host.os.name":true,"host.os.version":1.5})"), "");
+  EXPECT_EQ(str("host.os.type"), "42");
+  EXPECT_EQ(str("host.os.name"), "true");
+  EXPECT_EQ(str("host.os.version"), "1.5");
+  // A single scalar into a string-list field: a one-item list.
+  ASSERT_EQ(parse(R"({"process.env_vars":"PATH=/bin","process.Ext.ancestry":7})"), "");
+  EXPECT_EQ(list("process.env_vars"), (std::vector<std::string>{"PATH=/bin"}));
+  EXPECT_EQ(list("process.Ext.ancestry"), (std::vector<std::string>{"7"}));
+  // "true" / "false" into bool fields.
+  ASSERT_EQ(parse(R"({"process.interactive":"true","process.parent.interactive":"false"})"), "");
+  EXPECT_EQ(get("process.interactive").type, FieldType::kBool);
+  EXPECT_EQ(get("process.interactive").i, 1);
+  EXPECT_EQ(get("process.parent.interactive").i, 0);
+  // RFC 3339 text, epoch-ms integers and epoch-ms text into timestamp (ECS date) fields.
+  ASSERT_EQ(parse(R"({"event.created":"2023-11-14T22:13:20Z","event.ingested":1700000000000,)"
+                  R"("process.end":"1700000000000"})"),
+            "");
+  EXPECT_EQ(get("event.created").type, FieldType::kTimestamp);
+  EXPECT_EQ(get("event.created").i, 1'700'000'000'000'000'000);
+  EXPECT_EQ(get("event.ingested").i, 1'700'000'000'000'000'000);
+  EXPECT_EQ(get("process.end").i, 1'700'000'000'000'000'000);
+  // Address text into ip fields; a list of addresses into an ECS ip array.
+  ASSERT_EQ(parse(R"({"client.ip":"10.0.0.1","host.ip":["10.0.0.2","fe80::1"]})"), "");
+  EXPECT_EQ(get("client.ip").ip->to_string(), "10.0.0.1");
+  EXPECT_EQ(list("host.ip"), (std::vector<std::string>{"10.0.0.2", "fe80::1"}));
+  EXPECT_TRUE(reg_.type_mismatch_counts().empty());
+}
+
+// A value that no lossless conversion fits rejects the line with a reason naming the field
+// (as before), and is counted for that field in the registry: never silently dropped.
+TEST_F(JsonReaderTest, TypeMismatchesAreRejectedAndCountedPerField) {
+  const auto count = [&](std::string_view name) { return reg_.type_mismatches(reg_.find(name)); };
+  struct Case {
+    const char* line;
+    const char* field;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {R"({"process.interactive":"yes"})", "process.interactive",
+       R"(field 'process.interactive': expected bool, got string "yes")"},
+      {R"({"process.interactive":1})", "process.interactive",
+       "field 'process.interactive': expected bool, got number 1"},
+      {R"({"process.parent.args_count":"abc"})", "process.parent.args_count",
+       R"(field 'process.parent.args_count': expected integer, got string "abc")"},
+      {R"({"process.parent.args_count":1.5})", "process.parent.args_count",
+       "field 'process.parent.args_count': expected integer, got number 1.5"},
+      {R"({"process.parent.args_count":[1]})", "process.parent.args_count",
+       "field 'process.parent.args_count': expected integer, got array"},
+      {R"({"process.parent.args_count":"99999999999999999999"})", "process.parent.args_count",
+       R"(field 'process.parent.args_count': integer "99999999999999999999" out of range)"},
+      {R"({"process":{"parent":{"args_count":{"n":1}}}})", "process.parent.args_count",
+       "field 'process.parent.args_count': expected integer, got object"},
+      {R"({"event.sequence":-1})", "event.sequence",
+       "field 'event.sequence': expected unsigned integer, got number -1"},
+      {R"({"client.ip":"300.1.1.1"})", "client.ip",
+       R"(field 'client.ip': invalid IP address "300.1.1.1")"},
+      {R"({"client.ip":167837953})", "client.ip",
+       "field 'client.ip': expected IP address string, got number 167837953"},
+      {R"({"event.created":"yesterday"})", "event.created",
+       R"(field 'event.created': invalid timestamp "yesterday": expected YYYY-MM-DDTHH:MM:SS)"},
+      {R"({"event.created":true})", "event.created",
+       "field 'event.created': expected timestamp, got bool true"},
+      {R"({"process.env_vars":[{"a":1}]})", "process.env_vars",
+       "field 'process.env_vars': expected array of strings, got array containing object"},
+      {R"({"host.os.type":["linux"]})", "host.os.type",
+       "field 'host.os.type': expected string, got array"},
+      {R"({"process.pid.x":1})", "process.pid",
+       "field 'process.pid': expected integer, got object"},
+  };
+  std::map<std::string, uint64_t> want;
+  for (const Case& c : cases) {
+    EXPECT_EQ(parse(c.line), c.reason) << c.line;
+    ++want[c.field];
+    EXPECT_EQ(count(c.field), want[c.field]) << c.line;
+  }
+  // Only the fields named above were counted, each once per rejected value.
+  std::map<std::string, uint64_t> got;
+  for (const auto& [id, n] : reg_.type_mismatch_counts()) got[reg_.info(id).name] = n;
+  EXPECT_EQ(got, want);
+  // The cached "below a built-in" path counts again.
+  EXPECT_NE(parse(R"({"process.pid.x":1})"), "");
+  EXPECT_EQ(count("process.pid"), 2u);
 }
 
 TEST_F(JsonReaderTest, UnknownFieldsAreRegisteredAndKept) {

@@ -1,6 +1,7 @@
 #include "collect/ebpf/ebpf_plugin.h"
 
 #include "collect/ebpf/ebpf_source.h"
+#include "collect/ebpf/filled_fields.h"
 
 namespace wsn::plugins {
 namespace {
@@ -141,6 +142,12 @@ SourcePlugin ebpf_source_plugin() {
     return static_cast<const EbpfSourceConfig&>(pc).enabled;
   };
   p.available = [] { return collect::ebpf_available(); };
+  p.filled_fields = [] {
+    const FieldRegistry names;  // built-in names only
+    std::vector<std::string> out;
+    for (FieldId id : collect::ebpf_filled_fields()) out.push_back(names.info(id).name);
+    return out;
+  };
   p.create = [](const PluginConfig& pc,
                 SourceContext& ctx) -> Result<std::unique_ptr<EventSource>> {
     return std::unique_ptr<EventSource>(
