@@ -33,7 +33,9 @@ class DetectionStage::Sink final : public MatchSink {
 };
 
 DetectionStage::DetectionStage(const RuleSetHolder& holder, DetectionCallback on_detection)
-    : holder_(holder), on_detection_(std::move(on_detection)), sink_(std::make_unique<Sink>(*this)) {
+    : holder_(holder),
+      on_detection_(std::move(on_detection)),
+      sink_(std::make_unique<Sink>(*this)) {
   refresh();
 }
 
@@ -81,6 +83,7 @@ DetectionStats DetectionStage::stats() const {
     s.matcher.evicted_sequences += ms.evicted_sequences;
     s.matcher.expired_sequences += ms.expired_sequences;
     s.matcher.errors += ms.errors;
+    s.matcher.prefilter_scans += ms.prefilter_scans;
   }
   return s;
 }

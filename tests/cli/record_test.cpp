@@ -60,10 +60,15 @@ class LiveCli : public ::testing::Test {
   }
   // Starts the CLI with stdout+stderr in dir_/err; true once it says `ready` (false after
   // saying the collector is unavailable: the caller skips).
-  bool start(std::vector<std::string> args, const std::string& ready) {
+  bool start(std::vector<std::string> args, const std::string& ready,
+             const fs::path& stdin_file = {}) {
     err_ = dir_ / "err";
     pid_ = fork();
     if (pid_ == 0) {
+      if (!stdin_file.empty()) {
+        const int in = ::open(stdin_file.c_str(), O_RDONLY);
+        dup2(in, 0);
+      }
       const int e = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       dup2(e, 1);
       dup2(e, 2);
@@ -193,6 +198,42 @@ TEST_F(LiveCli, ReloadWidensReadPrefixesOrAsksForARestart) {
   kill(pid_, SIGTERM);
   ASSERT_EQ(finish(), 0) << slurp(err_);
   EXPECT_TRUE(rules_fired(slurp(dir_ / "alerts")).count("t.second")) << slurp(err_);
+}
+
+// Two sources at once: the live kernel collector and a log on standard input (sources.stdin)
+// feed one engine; the alerts of both come out of the one run.
+TEST_F(LiveCli, RunWithTwoSourcesRaisesTheAlertsOfBoth) {
+  if (!root()) GTEST_SKIP() << "needs root (live eBPF collection); CI runs as root";
+  const std::string marker = "wsn2s" + std::to_string(::getpid() % 100000);  // < 16 (comm)
+  write("rules/live.yml",
+        "id: t.live\nname: L\ntype: eql\nquery: process where event.action == "
+        "\"exec\" and process.name == \"" +
+            marker + "\"\n");
+  write("rules/log.yml",
+        "id: t.log\nname: G\ntype: eql\nquery: process where "
+        "process.name == \"from_the_log\"\n");
+  const fs::path log = write("in.jsonl",
+                             "{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"event\":{\"category\":"
+                             "[\"process\"],\"type\":[\"start\"],\"action\":\"exec\"},"
+                             "\"process\":{\"pid\":7,\"name\":\"from_the_log\"}}\n");
+  const fs::path cfg = write("two.yml",
+                             "sources:\n  stdin:\n    enabled: true\nsinks:\n  sqlite:\n"
+                             "    enabled: false\nhttp:\n  enabled: false\nrules:\n"
+                             "  watch: false\n");
+  if (!start({"run", "--duration", "5", "--rules", (dir_ / "rules").string(), "-o",
+              (dir_ / "alerts").string(), "-c", cfg.string()},
+             "live detection with", log)) {
+    GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
+  }
+  EXPECT_NE(slurp(err_).find("sources: ebpf, stdin"), std::string::npos) << slurp(err_);
+  const fs::path exe = dir_ / marker;
+  fs::copy_file("/bin/true", exe);
+  ASSERT_EQ(std::system(exe.c_str()), 0);
+  ASSERT_EQ(finish(), 0) << slurp(err_);
+  const auto fired = rules_fired(slurp(dir_ / "alerts"));
+  EXPECT_TRUE(fired.count("t.live")) << slurp(dir_ / "alerts") << slurp(err_);
+  EXPECT_TRUE(fired.count("t.log")) << slurp(dir_ / "alerts") << slurp(err_);
+  EXPECT_NE(slurp(err_).find("source stdin: 1 events"), std::string::npos) << slurp(err_);
 }
 
 // `record` while attack-chain commands run for real; `replay` of the recording raises the
