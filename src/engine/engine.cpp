@@ -29,6 +29,17 @@ Engine::Engine(EngineOptions options)
       {"result"});
   auto& loaded =
       metrics_.gauge("wsn_rules_loaded", "Rules in the running snapshot, by state.", {"state"});
+  // Values that arrived with a type their field cannot take (the line was rejected and counted
+  // as malformed; this says which field, so a schema mismatch is found, not guessed).
+  auto& mismatches = metrics_.counter(
+      "wsn_field_type_mismatches_total",
+      "Values whose JSON type the field's declared type cannot take losslessly, by field.",
+      {"field"});
+  metrics_.add_collector([this, &mismatches] {
+    for (const auto& [id, n] : registry_.type_mismatch_counts()) {
+      mismatches.with({registry_.info(id).name}).set_total(n);
+    }
+  });
   metrics_.add_collector([this, &loaded] {
     const auto set = holder_.current();
     double enabled = 0, disabled = 0, failed = 0;
