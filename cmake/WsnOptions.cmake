@@ -17,10 +17,15 @@ if(WSN_SANITIZE)
 endif()
 
 # wsn_add_module(name SOURCES ... PUBLIC_DEPS ... PRIVATE_DEPS ...)
-# One static library per pipeline stage; headers are included as "stage/file.h" from src/.
+# One static library per pipeline stage or plug-in. Only include/ (the public headers) is
+# exported to what links it; src/ (headers included as "stage/file.h") is on each module's own
+# private path, so nothing outside the project's build — a plug-in written elsewhere, a program
+# linking the libraries — can reach an internal header. Targets inside the project that are
+# white-box on purpose (the CLI, tests, benchmarks) add src/ themselves.
 function(wsn_add_module name)
   cmake_parse_arguments(M "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(${name} STATIC ${M_SOURCES})
-  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
+                             PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${name} PUBLIC ${M_PUBLIC_DEPS} PRIVATE wsn_build_flags ${M_PRIVATE_DEPS})
 endfunction()

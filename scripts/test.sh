@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh Debian 12 machine (as root: root-only eBPF/XDP tests run,
+# The whole test suite, from a fresh Debian 12 machine (as root: root-only eBPF tests run,
 # elsewhere they skip with a message): install dependencies; build and run every test in the
 # release build and again under AddressSanitizer + UndefinedBehaviorSanitizer; build the
 # libFuzzer targets and run each for a bounded time.

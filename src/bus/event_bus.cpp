@@ -1,5 +1,7 @@
 #include "bus/event_bus.h"
 
+#include "common/check.h"
+
 namespace wsn {
 
 EventBus::EventBus(size_t capacity_batches, size_t batch_size, Policy policy)
@@ -68,6 +70,7 @@ std::unique_ptr<EventBatch> EventBus::pop() {
 }
 
 void EventBus::release(std::unique_ptr<EventBatch> batch) {
+  WSN_DCHECK(batch != nullptr, "releasing no batch");
   processed_.fetch_add(batch->size, std::memory_order_relaxed);
   recycle(std::move(batch));
 }
@@ -99,6 +102,7 @@ Event& BatchWriter::next() {
 }
 
 void BatchWriter::commit() {
+  WSN_DCHECK(batch_ && batch_->size < batch_->events.size(), "commit() without next()");
   if (++batch_->size == batch_->events.size()) publish();
 }
 

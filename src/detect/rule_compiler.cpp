@@ -1,5 +1,6 @@
 #include "detect/rule_compiler.h"
 
+#include "common/check.h"
 #include "match/engine.h"
 #include "match/plan.h"
 
@@ -37,6 +38,7 @@ RuleSetBuild build_rule_set(const std::vector<RuleSource>& rules,
     set->compiled.insert(set->compiled.begin(), match::build_rules(std::move(shared.plan)));
   }
   for (uint32_t k : out.report.failed) {
+    WSN_DCHECK(k < set->rules.size(), "a rule kind reported a rule index it was not given");
     if (k < set->rules.size()) set->rules[k].failed = true;
   }
   for (auto& meta : set->rules) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <ctime>
 #include <fstream>
 #include <mutex>
@@ -241,18 +242,21 @@ Status ebpf_available() {
   if (::stat("/sys/kernel/btf/vmlinux", &st) != 0) {
     return Error{
         "the kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing; "
-        "CONFIG_DEBUG_INFO_BTF=y is needed for the eBPF collector)"};
+        "CONFIG_DEBUG_INFO_BTF=y is needed for the eBPF collector)",
+        ENOENT, ErrorCode::kUnavailable};
   }
   if (::geteuid() != 0) {
     // CAP_BPF (39) with CAP_PERFMON (38), or CAP_SYS_ADMIN, are enough without root.
     __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2]{};
     if (::syscall(SYS_capget, &hdr, data) != 0) {
-      return Error{"the eBPF collector needs root (cannot read this process's capabilities)"};
+      return Error{"the eBPF collector needs root (cannot read this process's capabilities)", errno,
+                   ErrorCode::kPermission};
     }
     auto has = [&](int cap) { return (data[cap / 32].effective >> (cap % 32)) & 1u; };
     if (!has(21 /* CAP_SYS_ADMIN */) && !(has(39) && has(38))) {
-      return Error{"the eBPF collector needs root, or CAP_BPF with CAP_PERFMON"};
+      return Error{"the eBPF collector needs root, or CAP_BPF with CAP_PERFMON", EPERM,
+                   ErrorCode::kPermission};
     }
   }
   return {};

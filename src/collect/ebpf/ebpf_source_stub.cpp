@@ -44,7 +44,8 @@ Status EbpfSource::add_read_prefixes(const std::vector<std::string>&) {
 
 Status ebpf_available() {
   return Error{"this build has no eBPF collector (" WSN_EBPF_UNAVAILABLE_REASON
-               "); rebuild on a host with kernel BTF, bpftool, clang and libbpf"};
+               "); rebuild on a host with kernel BTF, bpftool, clang and libbpf",
+               0, ErrorCode::kUnavailable};
 }
 
 }  // namespace wsn::collect

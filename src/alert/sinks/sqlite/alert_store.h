@@ -1,5 +1,5 @@
 // The embedded alert store: an SQLite database (WAL mode) of every alert, with retention by
-// age and by row count. One writer (the SQLite sink, on the alert thread) and any number of
+// age and by row count. One writer (the SQLite sink, on the detection thread) and any number of
 // readers (the HTTP API, `wasm-sentinel` tools), each with its own AlertStore: WAL lets
 // readers run while the writer appends.
 //

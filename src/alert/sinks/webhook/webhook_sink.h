@@ -1,21 +1,22 @@
 // Alerts to an HTTP endpoint: POST of JSON arrays of alerts, batched, retried with exponential
 // back-off, never lost while the receiver is down.
 //
-// write() only queues (the alert thread never waits on the network); a delivery thread sends
-// batches of up to `batch_size` alerts once that many are queued or the oldest has waited
-// `flush_interval`. A failed POST (connection error, timeout, 5xx, 408, 429) is retried with
-// the same body and the same `Idempotency-Key` header (a hash of the body) after a back-off
-// that doubles from `retry_initial` to `retry_max`; alerts queued meanwhile wait in memory up to
-// `queue_size`, then in a disk spool (disk_spool.h, bounded by `spool_max_bytes`). Order is
-// kept: memory holds only alerts older than anything spooled. At shutdown the sink keeps trying
-// for `shutdown_timeout`, then moves what is left to the spool, which the next run delivers
+// write() only queues (the detection thread, which runs the alert manager, never waits on the
+// network); a delivery thread sends batches of up to `batch_size` alerts once that many are queued
+// or the oldest has waited `flush_interval`. A failed POST (connection error, timeout, 5xx, 408,
+// 429) is retried with the same body and the same `Idempotency-Key` header (a hash of the body)
+// after a back-off that doubles from `retry_initial` to `retry_max`; alerts queued meanwhile wait
+// in memory up to `queue_size`, then in a disk spool (disk_spool.h, bounded by `spool_max_bytes`).
+// Order is kept: memory holds only alerts older than anything spooled. At shutdown the sink keeps
+// trying for `shutdown_timeout`, then moves what is left to the spool, which the next run delivers
 // first. A batch the receiver rejects for good (another 4xx) is appended to
 // <spool_dir>/rejected.jsonl and counted as failed rather than retried forever.
 //
 // Delivery is at least once; receivers get exactly-once by ignoring an Idempotency-Key they
 // have already accepted (a batch is re-sent only when its acknowledgement was lost).
 //
-// Thread safety: write/flush from the alert thread; failures/queue_depth/stats from any.
+// Thread safety: write/flush from the detection thread (alert manager); failures/queue_depth/stats
+// from any.
 #pragma once
 
 #include <atomic>
