@@ -82,12 +82,28 @@ class Matcher {
 // a rule that cannot be analysed sets `everything`.
 struct EventInterest {
   // Events some rule can match: every listed constraint holds (an empty list: unconstrained).
+  // A field the rules constrain to a set of values (or of prefixes), in the value's text form
+  // (an integer port as "443"; a case-insensitive test's literal lower-cased).
+  struct FieldValues {
+    std::string field;  // ECS name, e.g. "destination.port", "network.transport", "url.path"
+    std::vector<std::string> values;
+    bool prefixes = false;  // values are prefixes the field starts with
+  };
   struct Want {
     std::string category;                    // event.category; "" = any category
     std::vector<std::string> actions;        // event.action is one of these
     std::vector<std::string> types;          // event.type holds one of these
     std::vector<std::string> path_prefixes;  // file.path starts with one of these
+    // Network, DNS and HTTP fields a packet or request source can filter on
+    // (EventInterest::kFilterFields); a field not listed is unconstrained.
+    std::vector<FieldValues> fields;
   };
+  // The fields beyond action, type and file path that rule kinds describe in Want::fields:
+  // what a network or HTTP source can decide before it builds an event.
+  static constexpr const char* kFilterFields[] = {
+      "network.transport",   "network.protocol", "network.direction", "source.ip",
+      "source.port",         "destination.ip",   "destination.port",  "dns.question.name",
+      "http.request.method", "url.path",         "url.domain",        "user_agent.original"};
   bool everything = false;  // some rule may match any event at all
   std::vector<Want> wants;
   // How a source should use this: as its configuration says (e.g. a collector set to watch

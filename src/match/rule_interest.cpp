@@ -50,6 +50,10 @@ Values leaf_values(const Program& p, NodeRef r, FieldId field, Want want) {
       if (!p.is_const(c)) std::swap(f, c);
       if (!p.is_const(c) || !is_subject(p, f, field)) return std::nullopt;
       const Value& v = p.const_value(c);
+      if (v.kind == ValueKind::kInt && want == Want::kEquals) {
+        out.push_back(std::to_string(v.i));  // ports, codes: compared as numbers
+        return out;
+      }
       if (v.kind != ValueKind::kString) return std::nullopt;
       add_literal(v.s, n.cmode, want, out);
       return out;
@@ -58,8 +62,13 @@ Values leaf_values(const Program& p, NodeRef r, FieldId field, Want want) {
       if (!is_subject(p, p.kid(r, 0), field)) return std::nullopt;
       const ValueSet& set = p.set(n.aux);
       std::vector<std::string> members;
-      if (!set.string_members(members)) return std::nullopt;
-      for (const auto& m : members) add_literal(m, set.mode(), want, out);
+      if (set.string_members(members)) {
+        for (const auto& m : members) add_literal(m, set.mode(), want, out);
+        return out;
+      }
+      std::vector<int64_t> numbers;  // `destination.port in (80, 443)`
+      if (want != Want::kEquals || !set.int_members(numbers)) return std::nullopt;
+      for (int64_t x : numbers) out.push_back(std::to_string(x));
       return out;
     }
     case Op::kStrMatch: {
@@ -178,6 +187,17 @@ void add_predicate(const Program& p, const EventPredicate& pred, const FieldRegi
     if (v->empty()) return;  // contradictory (action == "a" and action == "b"): never matches
     sort_unique(*v);
     *d.into = std::move(*v);
+  }
+  // The network / DNS / HTTP fields other sources filter on: equalities, or prefixes for paths.
+  for (const char* name : EventInterest::kFilterFields) {
+    const FieldId id = registry.find(name);
+    if (id == kInvalidField) continue;
+    const bool prefix = std::string_view(name) == "url.path";
+    Values v = values_of(p, pred.where, id, prefix ? Want::kPrefix : Want::kEquals);
+    if (!v) continue;
+    if (v->empty()) return;
+    sort_unique(*v);
+    w.fields.push_back({name, std::move(*v), prefix});
   }
   out.wants.push_back(std::move(w));
 }

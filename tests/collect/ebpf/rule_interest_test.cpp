@@ -209,3 +209,40 @@ TEST_F(RuleInterestTest, MissingSaysWhatAReloadWouldNeed) {
 
 }  // namespace
 }  // namespace wsn::collect
+
+namespace wsn::collect {
+namespace {
+
+// Beyond process and file events: the network, DNS and HTTP fields a packet or request source
+// can filter on are described too (EventInterest::Want::fields), numbers in their text form.
+TEST_F(RuleInterestTest, NetworkAndHttpFieldsAreDescribedForOtherSources) {
+  const EventInterest i =
+      derive({"network where destination.port in (443, 80) and network.transport == \"tcp\"",
+              "network where url.path : \"/admin/*\" and http.request.method == \"POST\"",
+              "network where destination.port == 22 or source.port == 22"});
+  ASSERT_EQ(i.wants.size(), 3u);
+  using FV = EventInterest::FieldValues;
+  auto field = [](const EventInterest::Want& w, const std::string& name) -> const FV* {
+    for (const FV& f : w.fields) {
+      if (f.field == name) return &f;
+    }
+    return nullptr;
+  };
+  const FV* port = field(i.wants[0], "destination.port");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->values, (Strings{"443", "80"}));
+  EXPECT_FALSE(port->prefixes);
+  ASSERT_NE(field(i.wants[0], "network.transport"), nullptr);
+  EXPECT_EQ(field(i.wants[0], "network.transport")->values, (Strings{"tcp"}));
+  const FV* path = field(i.wants[1], "url.path");
+  ASSERT_NE(path, nullptr);
+  EXPECT_TRUE(path->prefixes);
+  EXPECT_EQ(path->values, (Strings{"/admin/"}));
+  EXPECT_EQ(field(i.wants[1], "http.request.method")->values, (Strings{"POST"}));
+  // An `or` over two different fields constrains neither.
+  EXPECT_EQ(field(i.wants[2], "destination.port"), nullptr);
+  EXPECT_EQ(field(i.wants[2], "source.port"), nullptr);
+}
+
+}  // namespace
+}  // namespace wsn::collect
