@@ -339,6 +339,10 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
   while (auto batch = bus.pop()) {
     const auto t0 = std::chrono::steady_clock::now();
     detection.process(no_events);  // takes up a new rule snapshot at the batch boundary
+    // Actions act for real only on events of a live source (never on a log's pids).
+    if (response_ && batch->producer < n) {
+      response_->set_live_events(sources[batch->producer]->live());
+    }
     // Event by event so the alert manager learns process ancestry in stream order (alerts stay
     // deterministic whatever the batch boundaries).
     for (size_t k = 0; k < batch->size; ++k) {

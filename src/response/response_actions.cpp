@@ -68,7 +68,7 @@ void ResponseActions::on_detection(const RuleMeta& rule, std::span<const Event* 
     // one this engine has no plug-in for: that is audited as a failure, never ignored.
     ActionOutcome o;
     if (action) {
-      o = action->run(rule, events, options_.dry_run);
+      o = action->run(rule, events, dry_run());
     } else {
       o.result = "failed";
       o.detail = "no response action named '" + name + "' in this build";
@@ -95,7 +95,7 @@ void ResponseActions::audit(const RuleMeta& rule, std::string_view action, const
   line_ += ",\"result\":";
   append_json_string(o.result, line_);
   line_ += ",\"dry_run\":";
-  line_ += options_.dry_run ? "true" : "false";
+  line_ += dry_run() ? "true" : "false";
   line_ += ",\"rule\":{\"id\":";
   append_json_string(rule.id, line_);
   line_ += ",\"name\":";

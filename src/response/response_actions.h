@@ -43,7 +43,12 @@ class ResponseActions final : public DetectionHook {
   void on_detection(const RuleMeta& rule, std::span<const Event* const> events) override;
   // Attempts of `action` that ended with `result`.
   uint64_t count(std::string_view action, std::string_view result) const;
-  bool dry_run() const { return options_.dry_run; }
+  // Dry-run for this detection: always when configured so, and for events from a source that
+  // does not observe this host (a log: its pids are not this host's processes).
+  bool dry_run() const { return options_.dry_run || !live_events_; }
+  // Whether the events being detected now come from a live source (set by the detection thread
+  // before each batch).
+  void set_live_events(bool live) { live_events_ = live; }
 
  private:
   explicit ResponseActions(ResponseOptions options) : options_(std::move(options)) {}
@@ -51,6 +56,7 @@ class ResponseActions final : public DetectionHook {
   bool open_audit();
 
   ResponseOptions options_;
+  bool live_events_ = true;
   std::vector<std::unique_ptr<ResponseAction>> actions_;
   std::FILE* audit_ = nullptr;  // opened at the first action, so no file appears unused
   bool owned_ = false;

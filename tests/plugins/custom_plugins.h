@@ -20,7 +20,7 @@ struct Observations {
 
 // Adds to `registry`:
 //   source  "ticker"   sources.ticker: {count: N, name: NAME}  N process events, every third
-//                      named NAME (the others "idle"), pid = sequence number
+//                      named NAME (the others "idle"), pid = sequence number; a live source
 //   kind    "procname" body key `name:` — fires when process.name equals the body
 //   sink    "memory"   sinks.memory: {tag: T}                  records alerts in `seen`
 //   action  "mark"     actions.mark: {label: L}                records each run in `seen`

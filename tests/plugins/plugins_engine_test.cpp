@@ -53,7 +53,8 @@ TEST_F(PluginsEngine, NewSourceKindSinkAndActionRunEndToEnd) {
   write("rules.yml",
         "id: t.procname\nname: Named process\ntype: procname\nname_is: evil\n"
         "actions: [mark]\n---\n"
-        "id: t.eql\nname: netcat\ntype: eql\nquery: process where process.name == \"nc\"\n");
+        "id: t.eql\nname: netcat\ntype: eql\nquery: process where process.name == \"nc\"\n"
+        "actions: [mark]\n");
   const std::string text =
       "sources:\n"
       "  ebpf: {enabled: false}\n"
@@ -96,11 +97,13 @@ TEST_F(PluginsEngine, NewSourceKindSinkAndActionRunEndToEnd) {
   std::sort(alerts.begin(), alerts.end());
   EXPECT_EQ(alerts, (std::vector<std::string>{"mem:t.eql:nc", "mem:t.procname:evil",
                                               "mem:t.procname:evil", "mem:t.procname:evil"}));
-  // The action runs for every detection of its rule, live (run mode, live sources).
+  // The action runs for every detection of its rule: for real on the live source's events,
+  // as a dry run on the log's (a recorded pid is not this host's process).
   std::vector<std::string> actions = seen_.actions;
   std::sort(actions.begin(), actions.end());
-  EXPECT_EQ(actions, (std::vector<std::string>{"seen:t.procname:3:live", "seen:t.procname:6:live",
-                                               "seen:t.procname:9:live"}));
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"seen:t.eql:99:dry", "seen:t.procname:3:live",
+                                      "seen:t.procname:6:live", "seen:t.procname:9:live"}));
   const std::string metrics = engine.metrics().render();
   EXPECT_NE(metrics.find("wsn_response_actions_total{action=\"mark\",result=\"marked\"} 3"),
             std::string::npos)
