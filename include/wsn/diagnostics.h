@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,17 @@ struct Diagnostic {
 
 // Renders one diagnostic with the source line and a `^~~~` marker under its range.
 std::string render_diagnostic(const Diagnostic& d, const SourceText& src);
+
+// A diagnostic kept as an object with the text it points into, rendered only when shown (a
+// rule kind reports these; the engine renders them for the CLI, the API, the logs).
+struct SourcedDiagnostic {
+  Diagnostic diag;
+  std::shared_ptr<const SourceText> source;  // null: a problem with no position in a text …
+  std::string file;                          // … then reported against this file name
+  // "FILE:LINE:COL: error: MESSAGE [CODE]" with the source line and a caret, or without a
+  // source "FILE: error: MESSAGE [CODE]".
+  std::string render() const;
+};
 
 // Collects diagnostics for one source text.
 class Diagnostics {

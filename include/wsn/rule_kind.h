@@ -38,11 +38,42 @@ struct RuleSource {
   std::vector<std::pair<std::string, std::string>> params;
 };
 
-// Rendered diagnostics of a rule load (file:line:col: error: … with source line and caret).
+// What a rule load found, kept as diagnostic objects with the text they point into (the
+// engine renders them: file:line:col: error: … with the source line and a caret).
 struct RuleReport {
-  std::vector<std::string> errors;
-  std::vector<std::string> warnings;
+  std::vector<SourcedDiagnostic> diagnostics;
   std::vector<uint32_t> failed;  // rule indices that did not compile
+
+  // A diagnostic whose range points into `source` (a rule's body: RuleSource::body).
+  void add(Diagnostic d, std::shared_ptr<const SourceText> source) {
+    diagnostics.push_back({std::move(d), std::move(source), {}});
+  }
+  // A problem with no position in a text, reported against a file name.
+  void add_message(DiagSeverity severity, std::string file, std::string message,
+                   std::string code = {}) {
+    Diagnostic d;
+    d.severity = severity;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    diagnostics.push_back({std::move(d), nullptr, std::move(file)});
+  }
+  size_t error_count() const {
+    size_t n = 0;
+    for (const auto& d : diagnostics) n += d.diag.severity == DiagSeverity::kError ? 1 : 0;
+    return n;
+  }
+  // Rendered, in report order.
+  std::vector<std::string> errors() const { return rendered(DiagSeverity::kError); }
+  std::vector<std::string> warnings() const { return rendered(DiagSeverity::kWarning); }
+
+ private:
+  std::vector<std::string> rendered(DiagSeverity which) const {
+    std::vector<std::string> out;
+    for (const auto& d : diagnostics) {
+      if (d.diag.severity == which) out.push_back(d.render());
+    }
+    return out;
+  }
 };
 
 // The shared predicate-IR plan that IR kinds add to (defined inside the engine; opaque here).

@@ -41,9 +41,12 @@ namespace {
 
 const char* severity_word(DiagSeverity s) {
   switch (s) {
-    case DiagSeverity::kError: return "error";
-    case DiagSeverity::kWarning: return "warning";
-    case DiagSeverity::kNote: return "note";
+    case DiagSeverity::kError:
+      return "error";
+    case DiagSeverity::kWarning:
+      return "warning";
+    case DiagSeverity::kNote:
+      return "note";
   }
   return "error";
 }
@@ -70,8 +73,8 @@ void render_one(std::string& out, const SourceText& src, DiagSeverity sev, const
   const std::string_view line = src.line_of(range.begin);
   // Column within the raw line (locate() may have shifted it for embedded text).
   const uint32_t line_start = static_cast<uint32_t>(line.data() - src.text().data());
-  const uint32_t col0 = std::min<uint32_t>(range.begin, static_cast<uint32_t>(src.text().size())) -
-                        line_start;
+  const uint32_t col0 =
+      std::min<uint32_t>(range.begin, static_cast<uint32_t>(src.text().size())) - line_start;
   out += "  ";
   for (char c : line) out += (c == '\t') ? ' ' : c;
   out += "\n  ";
@@ -88,7 +91,16 @@ void render_one(std::string& out, const SourceText& src, DiagSeverity sev, const
 std::string render_diagnostic(const Diagnostic& d, const SourceText& src) {
   std::string out;
   render_one(out, src, d.severity, d.message, d.code, d.range);
-  for (const auto& [msg, range] : d.notes) render_one(out, src, DiagSeverity::kNote, msg, "", range);
+  for (const auto& [msg, range] : d.notes)
+    render_one(out, src, DiagSeverity::kNote, msg, "", range);
+  return out;
+}
+
+std::string SourcedDiagnostic::render() const {
+  if (source) return render_diagnostic(diag, *source);
+  std::string out = file + ": " + severity_word(diag.severity) + ": " + diag.message;
+  if (!diag.code.empty()) out += " [" + diag.code + "]";
+  out += '\n';
   return out;
 }
 

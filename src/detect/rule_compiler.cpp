@@ -45,8 +45,9 @@ RuleSetBuild build_rule_set(const std::vector<RuleSource>& rules,
     bool supported = false;
     for (const NamedRuleKind& k : kinds) supported |= k.name == meta.kind;
     if (!supported) {
-      out.report.errors.push_back(meta.source + ": error: rule '" + meta.id + "' has type '" +
-                                  meta.kind + "', which this engine has no rule kind for\n");
+      out.report.add_message(DiagSeverity::kError, meta.source,
+                             "rule '" + meta.id + "' has type '" + meta.kind +
+                                 "', which this engine has no rule kind for");
       meta.failed = true;
     }
   }

@@ -70,9 +70,10 @@ RuleSetBuild compile_rules(const std::vector<std::string>& paths, const PluginRe
   }
   errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
   RuleSetBuild build = build_rule_set(loaded.rules, kinds, registry, generation);
-  errors.insert(errors.end(), build.report.errors.begin(), build.report.errors.end());
+  // Rendered here, at the edge: the rule kinds kept them as objects.
+  for (std::string& e : build.report.errors()) errors.push_back(std::move(e));
   if (warnings) {
-    warnings->insert(warnings->end(), build.report.warnings.begin(), build.report.warnings.end());
+    for (std::string& w : build.report.warnings()) warnings->push_back(std::move(w));
   }
   return build;
 }

@@ -31,10 +31,7 @@ class EqlRuleKind final : public RuleKind {
     eql::add_eql_rules(sources, registry, options, builder.plan, diags);
     for (size_t k = 0; k < rules.size(); ++k) {
       if (diags[k].has_errors()) report.failed.push_back(indices[k]);
-      for (const Diagnostic& d : diags[k].items()) {
-        auto& into = d.severity == DiagSeverity::kError ? report.errors : report.warnings;
-        into.push_back(render_diagnostic(d, *rules[k]->body));
-      }
+      for (const Diagnostic& d : diags[k].items()) report.add(d, rules[k]->body);
     }
   }
 };

@@ -35,7 +35,7 @@ class WasmRuleKind final : public RuleKind {
         d.code = code;
         d.message = msg;
         d.range = {0, static_cast<uint32_t>(r.body->text().size())};
-        (warning ? report.warnings : report.errors).push_back(render_diagnostic(d, *r.body));
+        report.add(std::move(d), r.body);
       };
       std::string config;
       wasm::FailMode fail = wasm::FailMode::kOpen;

@@ -49,7 +49,7 @@ class NameCompiler final : public RuleKind {
     std::vector<uint32_t> idx;
     for (size_t k = 0; k < rules.size(); ++k) {
       if (rules[k]->body->text().empty()) {
-        report.errors.push_back("empty");
+        report.add_message(DiagSeverity::kError, rules[k]->meta.source, "empty");
         continue;
       }
       names.push_back(rules[k]->body->text());
@@ -84,7 +84,7 @@ TEST(DetectionStage, RoutesMatchesWithRuleIndexAndCounts) {
                                       "id: b\nname: B\ntype: eql\nenabled: false\nquery: sh\n---\n"
                                       "id: c\nname: C\ntype: eql\nquery: curl\n"),
                               cs, reg, 1);
-  ASSERT_TRUE(build.report.errors.empty());
+  ASSERT_TRUE(build.report.errors().empty());
   RuleSetHolder holder;
   holder.publish(build.rule_set);
   std::vector<std::string> seen;
@@ -126,8 +126,8 @@ TEST(DetectionStage, RulesOfAKindWithoutCompilerAreReported) {
   NameCompiler c;
   const NamedRuleKind cs[] = {{"eql", &c}};
   auto build = build_rule_set(sources("id: w\nname: W\ntype: wasm\nmodule: x.wasm\n"), cs, reg, 1);
-  ASSERT_EQ(build.report.errors.size(), 1u);
-  EXPECT_NE(build.report.errors[0].find(
+  ASSERT_EQ(build.report.errors().size(), 1u);
+  EXPECT_NE(build.report.errors()[0].find(
                 "rule 'w' has type 'wasm', which this engine has no rule kind for"),
             std::string::npos);
 }

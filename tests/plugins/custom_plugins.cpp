@@ -86,7 +86,11 @@ class ProcNameKind final : public RuleKind {
       std::string n = rules[k]->body->text();
       while (!n.empty() && (n.back() == '\n' || n.back() == ' ')) n.pop_back();
       if (n.find('/') != std::string::npos) {
-        report.errors.push_back(rules[k]->meta.source + ": error: a process name has no '/'\n");
+        Diagnostic d;
+        d.code = "PROC001";
+        d.message = "a process name has no '/'";
+        d.range = {0, static_cast<uint32_t>(n.size())};
+        report.add(std::move(d), rules[k]->body);
         report.failed.push_back(indices[k]);
         continue;
       }

@@ -36,9 +36,16 @@ class RuleKindTest : public WasmFixture {
     RuleLoadResult loaded = load_rule_files({dir_.string()}, PluginRegistry::builtin());
     const NamedRuleKind compilers[] = {{"wasm", kind_.get()}};
     RuleSetBuild b = build_rule_set(loaded.rules, compilers, registry_, ++generation_);
-    b.report.errors.insert(b.report.errors.begin(), loaded.errors.begin(), loaded.errors.end());
+    load_errors_ = loaded.errors;
     return b;
   }
+  // The rule-file errors of the last build(), then the rule kind's, rendered.
+  std::vector<std::string> errors(const RuleSetBuild& b) const {
+    std::vector<std::string> out = load_errors_;
+    for (auto& e : b.report.errors()) out.push_back(std::move(e));
+    return out;
+  }
+  std::vector<std::string> load_errors_;
 
   void write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
@@ -78,14 +85,14 @@ TEST_F(RuleKindTest, YamlRulesRunOnTheSampleLogAndReportBadOnes) {
         "module: modules/reverse_shell.wasm\n"
         "fail: sometimes\n");
   RuleSetBuild b = build();
-  ASSERT_EQ(b.report.errors.size(), 2u);
+  ASSERT_EQ(errors(b).size(), 2u);
   const std::string file = (dir_ / "rules.yml").string();
-  EXPECT_EQ(b.report.errors[0].rfind(file + ":18:9: error: cannot load Wasm module '", 0), 0u)
-      << b.report.errors[0];
-  EXPECT_NE(b.report.errors[0].find("[WASM001]"), std::string::npos) << b.report.errors[0];
-  EXPECT_NE(b.report.errors[1].find("'fail' must be 'open' or 'closed', not 'sometimes' [WASM005]"),
+  EXPECT_EQ(errors(b)[0].rfind(file + ":18:9: error: cannot load Wasm module '", 0), 0u)
+      << errors(b)[0];
+  EXPECT_NE(errors(b)[0].find("[WASM001]"), std::string::npos) << errors(b)[0];
+  EXPECT_NE(errors(b)[1].find("'fail' must be 'open' or 'closed', not 'sometimes' [WASM005]"),
             std::string::npos)
-      << b.report.errors[1];
+      << errors(b)[1];
   ASSERT_EQ(b.rule_set->rules.size(), 4u);
   EXPECT_FALSE(b.rule_set->rules[0].failed);
   EXPECT_FALSE(b.rule_set->rules[1].failed);
@@ -117,7 +124,7 @@ TEST_F(RuleKindTest, HotReloadPicksUpNewModulesAndKeepsTheLastGoodOne) {
         "id: test.wasm.hot\nname: Hot-reloaded Wasm rule\ntype: wasm\nmodule: rule.wasm\n");
   RuleSetHolder holder;
   RuleSetBuild first = build();
-  ASSERT_TRUE(first.report.errors.empty()) << first.report.errors[0];
+  ASSERT_TRUE(errors(first).empty()) << errors(first)[0];
   holder.publish(first.rule_set);
 
   std::mutex mu;
@@ -130,7 +137,7 @@ TEST_F(RuleKindTest, HotReloadPicksUpNewModulesAndKeepsTheLastGoodOne) {
         RuleSetBuild b = build();
         holder.publish(b.rule_set);
         std::lock_guard<std::mutex> lock(mu);
-        last_errors = b.report.errors;
+        last_errors = errors(b);
         ++reloads;
         cv.notify_all();
       },
