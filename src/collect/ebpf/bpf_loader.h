@@ -29,7 +29,7 @@ struct bpf_program;
 namespace wsn::collect {
 
 struct BpfLoaderConfig {
-  size_t ring_buffer_bytes = size_t{16} << 20;  // rounded up to a power of two
+  size_t ring_buffer_bytes = size_t{4} << 20;  // rounded up to a power of two
   uint32_t ignore_tgid = 0;                     // 0: report every process
   EbpfInterest interest = EbpfInterest::all();
   bool mount_tracefs = true;  // mount tracefs when missing (needed for syscall hooks)
