@@ -166,7 +166,13 @@ void ProcessAncestry::observe(const Event& e) {
   if (auto v = get_string(e, fields::kProcessExecutable); !v.empty()) c.info.executable = v;
   if (auto v = get_string(e, fields::kProcessCommandLine); !v.empty()) c.info.command_line = v;
   if (has_parent && parent_key_ != key_) c.parent_key = parent_key_;
-  if (max_exited_ < capacity_ && is_end(e)) note_exit(static_cast<uint32_t>(&c - ring_.data()));
+  if (max_exited_ >= capacity_) return;  // the table is small: ends need no special care
+  if (is_end(e)) {
+    note_exit(static_cast<uint32_t>(&c - ring_.data()));
+  } else if (c.exited) {  // a pid-keyed entry reused by a new process: live again
+    c.exited = false;
+    ++c.generation;  // its pending exited_ record is stale now
+  }
 }
 
 void ProcessAncestry::ancestors(const Event& e, size_t depth,

@@ -29,7 +29,7 @@ namespace wsn {
 class ProcessAncestry {
  public:
   // Ended processes remembered at most (fewer when the capacity is smaller).
-  static constexpr size_t kMaxExited = 4096;
+  static constexpr size_t kMaxExited = 2048;
 
   explicit ProcessAncestry(size_t capacity)
       : capacity_(capacity), max_exited_(std::min(capacity, kMaxExited)) {}

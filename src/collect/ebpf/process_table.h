@@ -68,7 +68,7 @@ std::string join_command_line(const std::vector<std::string>& args);
 class ProcessTable {
  public:
   // Exited processes kept at most (fewer when the capacity is smaller).
-  static constexpr size_t kMaxExited = 4096;
+  static constexpr size_t kMaxExited = 2048;
 
   // proc_root is normally "/proc" (tests may point elsewhere).
   ProcessTable(size_t capacity, std::string boot_id, std::string proc_root = "/proc");
