@@ -113,7 +113,7 @@ std::string category(const std::string& name, const std::string& exe, unsigned l
                      long ring_kb) {
   if (name == "[heap]") return "heap";
   if (name == "[stack]") return "stacks";
-  if (name.find("bpf") != std::string::npos) {
+  if (name.rfind("anon_inode:bpf", 0) == 0) {
     // The ring buffer maps its data area twice: by far the largest BPF mapping.
     return size_kb >= ring_kb ? "ring buffer" : "BPF maps";
   }
@@ -168,7 +168,7 @@ Breakdown breakdown(pid_t pid) {
   }
   long ring_kb = 0;
   for (const Map& m : maps) {
-    if (m.name.find("bpf") != std::string::npos) ring_kb = std::max(ring_kb, m.size);
+    if (m.name.rfind("anon_inode:bpf", 0) == 0) ring_kb = std::max(ring_kb, m.size);
   }
   if (ring_kb < 256) ring_kb = 1L << 40;  // no ring buffer mapped (replay)
   for (const Map& m : maps) {
@@ -473,8 +473,14 @@ int main(int argc, char** argv) {
               static_cast<double>(steady) / static_cast<double>(median(agents[1].samples_kb)),
               mb(steady - median(agents[1].samples_kb)),
               static_cast<double>(steady) / static_cast<double>(median(sleeper.samples_kb)));
-  const std::string err = read_all(dir + "/agent.err");
-  std::printf("\nagent stderr (first lines):\n%s\n", err.substr(0, 1500).c_str());
+  // The agent's own summary: events, drops in the queue and losses in the ring buffer.
+  std::printf("\nagent summary (stderr):\n");
+  std::istringstream err(read_all(dir + "/agent.err"));
+  for (std::string l; std::getline(err, l);) {
+    if (l.find(" events") != std::string::npos && l.find("hooks:") == std::string::npos) {
+      std::printf("  %s\n", l.c_str());
+    }
+  }
   if (keep) {
     std::printf("files kept in %s\n", dir.c_str());
   } else {
