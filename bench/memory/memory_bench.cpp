@@ -69,8 +69,8 @@ long field_kb(const std::string& text, const std::string& key) {
 
 // Children of `pid` (the agent's Wasm helper, if any), recursively.
 void descendants(pid_t pid, std::vector<pid_t>& out) {
-  const std::string text = read_all("/proc/" + std::to_string(pid) + "/task/" +
-                                    std::to_string(pid) + "/children");
+  const std::string text =
+      read_all("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
   std::istringstream in(text);
   pid_t child;
   while (in >> child) {
@@ -278,7 +278,9 @@ std::string live_unavailable() {
   return "";
 }
 
-double mb(long kb) { return static_cast<double>(kb) * 1024.0 / kMb; }
+double mb(long kb) {
+  return static_cast<double>(kb) * 1024.0 / kMb;
+}
 
 long median(std::vector<long> v) {
   if (v.empty()) return 0;
@@ -341,16 +343,22 @@ int main(int argc, char** argv) {
     const int port = label == "agent" ? activity_port : free_port();
     const std::string cfg = dir + "/" + name + ".yml";
     // Everything the default `run` has stays on; only paths and the port move.
-    write_file(cfg, "version: 1\n"
-                    "sinks:\n"
-                    "  sqlite:\n"
-                    "    enabled: true\n"
-                    "    path: " + dir + "/" + name + "-alerts.db\n"
-                    "http:\n"
-                    "  enabled: true\n"
-                    "  listen: 127.0.0.1:" + std::to_string(port) + "\n"
-                    "response:\n"
-                    "  audit_log: " + dir + "/" + name + "-audit.jsonl\n");
+    write_file(cfg,
+               "version: 1\n"
+               "sinks:\n"
+               "  sqlite:\n"
+               "    enabled: true\n"
+               "    path: " +
+                   dir + "/" + name +
+                   "-alerts.db\n"
+                   "http:\n"
+                   "  enabled: true\n"
+                   "  listen: 127.0.0.1:" +
+                   std::to_string(port) +
+                   "\n"
+                   "response:\n"
+                   "  audit_log: " +
+                   dir + "/" + name + "-audit.jsonl\n");
     std::vector<std::string> args = {agent_path, live ? "run" : "replay", "-c", cfg};
     if (label != "agent") {
       args.insert(args.end(), {"-r", peer_rules});
@@ -368,8 +376,8 @@ int main(int argc, char** argv) {
   }
   Agent sleeper;
   sleeper.label = "peer: sleep";
-  sleeper.pid = spawn({"/bin/sleep", std::to_string(static_cast<int>(seconds) + 30)},
-                      "/dev/null", "/dev/null", nullptr);
+  sleeper.pid = spawn({"/bin/sleep", std::to_string(static_cast<int>(seconds) + 30)}, "/dev/null",
+                      "/dev/null", nullptr);
 
   std::printf("wasm-sentinel memory benchmark: %s, %s rules, %.0f s of activity\n",
               live ? "live (run, eBPF)" : ("replay through stdin (" + why + ")").c_str(),
@@ -465,14 +473,16 @@ int main(int argc, char** argv) {
   std::printf("\nagent RSS every 5 s, MB:");
   for (long kb : agents[0].timeline_kb) std::printf(" %.1f", mb(kb));
   std::printf("\n");
-  std::printf("\nagent steady RSS %.1f MB, peak %.1f MB; goal %.0f MB: steady/goal %.2f, "
-              "peak/goal %.2f\n",
-              mb(steady), mb(a.peak_kb), kGoalMb, mb(steady) / kGoalMb, mb(a.peak_kb) / kGoalMb);
-  std::printf("agent / peer with 1 rule: %.2f (+%.1f MB for the bundled rules); agent / sleep: "
-              "%.1f\n",
-              static_cast<double>(steady) / static_cast<double>(median(agents[1].samples_kb)),
-              mb(steady - median(agents[1].samples_kb)),
-              static_cast<double>(steady) / static_cast<double>(median(sleeper.samples_kb)));
+  std::printf(
+      "\nagent steady RSS %.1f MB, peak %.1f MB; goal %.0f MB: steady/goal %.2f, "
+      "peak/goal %.2f\n",
+      mb(steady), mb(a.peak_kb), kGoalMb, mb(steady) / kGoalMb, mb(a.peak_kb) / kGoalMb);
+  std::printf(
+      "agent / peer with 1 rule: %.2f (+%.1f MB for the bundled rules); agent / sleep: "
+      "%.1f\n",
+      static_cast<double>(steady) / static_cast<double>(median(agents[1].samples_kb)),
+      mb(steady - median(agents[1].samples_kb)),
+      static_cast<double>(steady) / static_cast<double>(median(sleeper.samples_kb)));
   // The agent's own summary: events, drops in the queue and losses in the ring buffer.
   std::printf("\nagent summary (stderr):\n");
   std::istringstream err(read_all(dir + "/agent.err"));

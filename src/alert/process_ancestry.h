@@ -50,7 +50,7 @@ class ProcessAncestry {
     std::string key;
     uint64_t hash = 0;
     AncestorInfo info;
-    std::string parent_key;  // "" when unknown
+    std::string parent_key;   // "" when unknown
     uint32_t generation = 0;  // bumped on reuse: tells a stale exited_ record from a live one
     bool exited = false;
   };
@@ -70,7 +70,7 @@ class ProcessAncestry {
   size_t capacity_;
   size_t max_exited_;
   std::vector<Entry> ring_;
-  std::vector<uint32_t> free_;                         // freed entries, reused first
+  std::vector<uint32_t> free_;                        // freed entries, reused first
   std::deque<std::pair<uint32_t, uint32_t>> exited_;  // (entry, generation), oldest end first
   size_t oldest_ = 0;  // once ring_ is full: the entry to overwrite next
   // Open addressing over ring_ indexes (kEmpty: free), linear probing, at most half full.

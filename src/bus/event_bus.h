@@ -3,8 +3,9 @@
 // Events travel in batches of reusable Event objects: a producer fills a batch taken from a
 // free pool, publishes it, and the consumer hands it back when done, so steady state allocates
 // nothing. Batches are made on demand (none up front) and at most kMaxSpareBatches idle ones
-// are kept, so memory follows the queue's actual depth rather than its capacity. When the queue is full, policy kBlock (replay: lose nothing) waits for room, policy
-// kDrop (live: never stall the kernel reader) drops the batch and counts its events.
+// are kept, so memory follows the queue's actual depth rather than its capacity. When the queue is
+// full, policy kBlock (replay: lose nothing) waits for room, policy kDrop (live: never stall the
+// kernel reader) drops the batch and counts its events.
 //
 // Thread safety: any number of producers, one consumer.
 #pragma once
