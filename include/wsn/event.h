@@ -2,8 +2,10 @@
 //
 // Values live in a flat slot array keyed by FieldId, strings in one byte arena owned by the
 // event. clear() keeps every buffer's capacity, so an Event that is reused (the bus recycles
-// them) performs no heap allocation per field once warmed up. Built-in fields (ids below
-// kIndexedFields) are found through a direct index; others by a short linear scan.
+// them) performs no heap allocation per field once warmed up; a new Event allocates nothing
+// until it is filled. Built-in fields (ids below kIndexedFields) are found through a direct
+// index; others by a short linear scan, so the size of the schema costs an Event nothing: it
+// pays only for the fields it holds (one 16-byte slot each, plus string bytes).
 //
 // Not thread safe; an Event is owned by one stage at a time.
 #pragma once

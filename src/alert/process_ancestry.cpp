@@ -74,7 +74,10 @@ ProcessAncestry::Entry& ProcessAncestry::upsert(const std::string& key) {
   const uint64_t hash = std::hash<std::string_view>{}(key);
   if (const uint32_t at = find(key, hash); at != kEmpty) return ring_[at];
   uint32_t at;
-  if (ring_.size() < capacity_) {
+  if (!free_.empty()) {
+    at = free_.back();
+    free_.pop_back();
+  } else if (ring_.size() < capacity_) {
     at = static_cast<uint32_t>(ring_.size());
     ring_.emplace_back();
     if (2 * ring_.size() > index_.size()) {  // grow: rebuild at twice the size
@@ -91,6 +94,8 @@ ProcessAncestry::Entry& ProcessAncestry::upsert(const std::string& key) {
   Entry& e = ring_[at];
   e.key = key;  // reuses the buffers of the entry it replaces
   e.hash = hash;
+  ++e.generation;
+  e.exited = false;
   e.info.pid = 0;
   e.info.entity_id.clear();
   e.info.name.clear();
@@ -99,6 +104,39 @@ ProcessAncestry::Entry& ProcessAncestry::upsert(const std::string& key) {
   e.parent_key.clear();
   index_insert(at);
   return e;
+}
+
+namespace {
+
+// event.type holds "end" (a process exit).
+bool is_end(const Event& e) {
+  FieldView v;
+  if (!e.get(fields::kEventType, v)) return false;
+  if (v.type == FieldType::kString) return v.s == "end";
+  if (v.type != FieldType::kStringList) return false;
+  for (uint32_t k = 0; k < v.list_count; ++k) {
+    if (e.list_item(v, k) == "end") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void ProcessAncestry::note_exit(uint32_t entry) {
+  Entry& x = ring_[entry];
+  if (x.exited) return;
+  x.exited = true;
+  exited_.emplace_back(entry, x.generation);
+  while (exited_.size() > max_exited_) {
+    const auto [at, generation] = exited_.front();
+    exited_.pop_front();
+    Entry& old = ring_[at];
+    if (old.generation != generation || !old.exited) continue;  // reused since
+    index_erase(at);
+    old.exited = false;
+    ++old.generation;
+    free_.push_back(at);
+  }
 }
 
 void ProcessAncestry::observe(const Event& e) {
@@ -128,6 +166,13 @@ void ProcessAncestry::observe(const Event& e) {
   if (auto v = get_string(e, fields::kProcessExecutable); !v.empty()) c.info.executable = v;
   if (auto v = get_string(e, fields::kProcessCommandLine); !v.empty()) c.info.command_line = v;
   if (has_parent && parent_key_ != key_) c.parent_key = parent_key_;
+  if (max_exited_ >= capacity_) return;  // the table is small: ends need no special care
+  if (is_end(e)) {
+    note_exit(static_cast<uint32_t>(&c - ring_.data()));
+  } else if (c.exited) {  // a pid-keyed entry reused by a new process: live again
+    c.exited = false;
+    ++c.generation;  // its pending exited_ record is stale now
+  }
 }
 
 void ProcessAncestry::ancestors(const Event& e, size_t depth,

@@ -4,13 +4,19 @@
 //
 // Processes are keyed by process.entity_id, or by host.name + pid when events carry no entity
 // ids. An entry is updated by every later process event of the same process (an exec changes
-// its name and command line). When full, the process seen first is forgotten first.
+// its name and command line). A process that ended (event.type "end") stays known while it is
+// among the kMaxExited most recent ends (an alert may come after its parent exited), then its
+// entry is freed for reuse: the table's memory follows the live processes, not the host's
+// process churn. When full anyway, the process seen first is forgotten first (a freed entry
+// reused by a newer process is overwritten in its place's turn).
 //
 // Thread safety: none; used from the detection thread, in event order, which makes the
 // ancestry in alerts deterministic on replay.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +28,11 @@ namespace wsn {
 
 class ProcessAncestry {
  public:
-  explicit ProcessAncestry(size_t capacity) : capacity_(capacity) {}
+  // Ended processes remembered at most (fewer when the capacity is smaller).
+  static constexpr size_t kMaxExited = 2048;
+
+  explicit ProcessAncestry(size_t capacity)
+      : capacity_(capacity), max_exited_(std::min(capacity, kMaxExited)) {}
 
   // Learns from `e` when it is a process event (others are ignored at the cost of one compare).
   void observe(const Event& e);
@@ -30,7 +40,7 @@ class ProcessAncestry {
   // the event's own process.parent.* fields when the table does not know it.
   void ancestors(const Event& e, size_t depth, std::vector<AncestorInfo>& out) const;
 
-  size_t size() const { return ring_.size(); }
+  size_t size() const { return ring_.size() - free_.size(); }
   uint64_t evictions() const { return evictions_; }
 
  private:
@@ -40,7 +50,9 @@ class ProcessAncestry {
     std::string key;
     uint64_t hash = 0;
     AncestorInfo info;
-    std::string parent_key;  // "" when unknown
+    std::string parent_key;   // "" when unknown
+    uint32_t generation = 0;  // bumped on reuse: tells a stale exited_ record from a live one
+    bool exited = false;
   };
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   // Key of the process (parent = false) or of its parent (parent = true) into `out`; false
@@ -51,9 +63,15 @@ class ProcessAncestry {
   Entry& upsert(const std::string& key);
   void index_insert(uint32_t entry);
   void index_erase(uint32_t entry);
+  // Records that the process at `entry` ended; frees the oldest ended entries beyond
+  // max_exited_.
+  void note_exit(uint32_t entry);
 
   size_t capacity_;
+  size_t max_exited_;
   std::vector<Entry> ring_;
+  std::vector<uint32_t> free_;                        // freed entries, reused first
+  std::deque<std::pair<uint32_t, uint32_t>> exited_;  // (entry, generation), oldest end first
   size_t oldest_ = 0;  // once ring_ is full: the entry to overwrite next
   // Open addressing over ring_ indexes (kEmpty: free), linear probing, at most half full.
   std::vector<uint32_t> index_;

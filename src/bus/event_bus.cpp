@@ -27,8 +27,9 @@ std::unique_ptr<EventBatch> EventBus::acquire() {
 void EventBus::recycle(std::unique_ptr<EventBatch> batch) {
   batch->size = 0;
   std::lock_guard lock(pool_mu_);
-  // The pool never needs more than every batch that can be in flight.
-  if (pool_.size() < capacity_ + 4) pool_.push_back(std::move(batch));
+  // Steady state recycles one or two batches; keeping every batch of a burst (up to the queue
+  // capacity, 64 x 256 Events) would pin its memory for good, so extra ones are freed.
+  if (pool_.size() < kMaxSpareBatches) pool_.push_back(std::move(batch));
 }
 
 bool EventBus::publish(std::unique_ptr<EventBatch> batch) {

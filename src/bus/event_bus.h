@@ -2,8 +2,10 @@
 //
 // Events travel in batches of reusable Event objects: a producer fills a batch taken from a
 // free pool, publishes it, and the consumer hands it back when done, so steady state allocates
-// nothing. When the queue is full, policy kBlock (replay: lose nothing) waits for room, policy
-// kDrop (live: never stall the kernel reader) drops the batch and counts its events.
+// nothing. Batches are made on demand (none up front) and at most kMaxSpareBatches idle ones
+// are kept, so memory follows the queue's actual depth rather than its capacity. When the queue is
+// full, policy kBlock (replay: lose nothing) waits for room, policy kDrop (live: never stall the
+// kernel reader) drops the batch and counts its events.
 //
 // Thread safety: any number of producers, one consumer.
 #pragma once
@@ -37,6 +39,8 @@ struct BusCounters {
 class EventBus {
  public:
   enum class Policy : uint8_t { kBlock, kDrop };
+  // Idle batches kept for reuse; more than the pipeline cycles through in steady state.
+  static constexpr size_t kMaxSpareBatches = 8;
 
   EventBus(size_t capacity_batches, size_t batch_size, Policy policy);
   EventBus(const EventBus&) = delete;

@@ -29,8 +29,8 @@ struct bpf_program;
 namespace wsn::collect {
 
 struct BpfLoaderConfig {
-  size_t ring_buffer_bytes = size_t{16} << 20;  // rounded up to a power of two
-  uint32_t ignore_tgid = 0;                     // 0: report every process
+  size_t ring_buffer_bytes = size_t{4} << 20;  // rounded up to a power of two
+  uint32_t ignore_tgid = 0;                    // 0: report every process
   EbpfInterest interest = EbpfInterest::all();
   bool mount_tracefs = true;  // mount tracefs when missing (needed for syscall hooks)
   // Pending bytes at which the kernel wakes the reader (0: every record); below it the

@@ -12,7 +12,9 @@ namespace wsn::plugins {
 
 struct EbpfSourceConfig final : PluginConfig {
   bool enabled = true;
-  uint64_t ring_buffer_bytes = uint64_t{16} << 20;
+  // 4 MiB: the kernel maps the data area twice into the agent, so this costs 8 MiB of RSS;
+  // it is 64x the 64 KiB at which the reader is woken (docs/operations.md, "Memory").
+  uint64_t ring_buffer_bytes = uint64_t{4} << 20;
   uint64_t process_table = 65536;
   std::string host_name;  // empty: gethostname()
   // Which hooks attach: those the loaded rules need (interest pushdown), or all of them (every

@@ -37,9 +37,10 @@
 namespace wsn::collect {
 
 struct EbpfOptions {
-  // Kernel ring buffer size (rounded up to a power of two). At ~200 bytes a record, 16 MiB
-  // holds ~80k records: about a second of a heavy burst.
-  size_t ring_buffer_bytes = size_t{16} << 20;
+  // Kernel ring buffer size (rounded up to a power of two). At ~200 bytes a record, 4 MiB
+  // holds ~20k records: a quarter second of a heavy burst. Its data pages are mapped twice
+  // into the reader, so it counts 2x in RSS.
+  size_t ring_buffer_bytes = size_t{4} << 20;
   EbpfInterest interest = EbpfInterest::all();
   // Process whose activity the kernel drops (the engine itself). -1: this process; 0: none.
   int32_t ignore_pid = -1;

@@ -116,6 +116,7 @@ std::string join_command_line(const std::vector<std::string>& args) {
 
 ProcessTable::ProcessTable(size_t capacity, std::string boot_id, std::string proc_root)
     : capacity_(capacity < 16 ? 16 : capacity),
+      max_exited_(std::min(capacity_, kMaxExited)),
       boot_id_(std::move(boot_id)),
       proc_root_(std::move(proc_root)),
       ns_per_tick_([] {
@@ -194,17 +195,23 @@ size_t ProcessTable::seed() {
   return added;
 }
 
-void ProcessTable::trim() {
-  while (procs_.size() > capacity_ && !exited_.empty()) {
-    const auto [pid, start] = exited_.front();
-    exited_.pop_front();
-    auto it = procs_.find(pid);
-    // The pid may have been reused since it exited: only drop the exited incarnation.
-    if (it != procs_.end() && it->second.exited && it->second.start_ns == start) {
-      procs_.erase(it);
-      ++stats_.reaped_exited;
-    }
+void ProcessTable::reap_oldest_exited() {
+  const auto [pid, start] = exited_.front();
+  exited_.pop_front();
+  auto it = procs_.find(pid);
+  // The pid may have been reused since it exited: only drop the exited incarnation.
+  if (it != procs_.end() && it->second.exited && it->second.start_ns == start) {
+    procs_.erase(it);
+    ++stats_.reaped_exited;
   }
+}
+
+void ProcessTable::trim() {
+  // Only the most recent exits are worth keeping (late records, children naming them); without
+  // this bound a host running many short-lived processes fills the table with the dead, ~0.5 KB
+  // each, since pids (pid_max 4M) are rarely reused.
+  while (exited_.size() > max_exited_) reap_oldest_exited();
+  while (procs_.size() > capacity_ && !exited_.empty()) reap_oldest_exited();
   if (procs_.size() > capacity_) {
     // Evict the least recently used, down to 7/8 of capacity so that the scan is amortized
     // over many inserts rather than paid on each.

@@ -9,9 +9,11 @@
 // later process that reuses the pid.
 //
 // Bounded: at most `capacity` entries after trim(). Exited processes are kept (their
-// children's events may still name them as parent) until room is needed; then, if live
-// processes alone overflow the table, the least recently used are evicted (down to 7/8 of
-// capacity, amortizing the scan) and counted. A lookup that misses reads /proc/<pid> once.
+// children's events may still name them as parent) until room is needed, and at most the
+// kMaxExited most recent of them in any case (memory follows the live processes, not the
+// host's process churn); then, if live processes alone overflow the table, the least recently
+// used are evicted (down to 7/8 of capacity, amortizing the scan) and counted. A lookup that
+// misses reads /proc/<pid> once.
 //
 // Pointers returned by the table stay valid until the next trim() (which is the only call
 // that removes entries), so a caller can hold a process and its parent while building one
@@ -65,6 +67,9 @@ std::string join_command_line(const std::vector<std::string>& args);
 
 class ProcessTable {
  public:
+  // Exited processes kept at most (fewer when the capacity is smaller).
+  static constexpr size_t kMaxExited = 2048;
+
   // proc_root is normally "/proc" (tests may point elsewhere).
   ProcessTable(size_t capacity, std::string boot_id, std::string proc_root = "/proc");
 
@@ -103,8 +108,10 @@ class ProcessTable {
 
  private:
   ProcessInfo& insert(ProcessInfo info);
+  void reap_oldest_exited();
 
   const size_t capacity_;
+  const size_t max_exited_;
   const std::string boot_id_;
   const std::string proc_root_;
   const uint64_t ns_per_tick_;

@@ -97,7 +97,13 @@ Status AlertStore::open_db() {
     return e;
   }
   sqlite3_busy_timeout(db_, 5000);
-  if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok()) return s;
+  // Page cache at most 1 MiB per connection (SQLite's default is 2 MB): appends and the API's
+  // indexed queries touch few pages, and the agent's whole budget is 32 MB.
+  if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                      "PRAGMA cache_size=-1024;");
+      !s.ok()) {
+    return s;
+  }
   if (options_.create) {
     if (Status s = exec(kSchema); !s.ok()) return s;
   }
