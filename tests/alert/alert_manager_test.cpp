@@ -311,6 +311,42 @@ TEST(AlertManager, AncestryTableIsBoundedAndCyclesStop) {
   EXPECT_LE(out.size(), 2u);
 }
 
+// Ended processes are remembered only while among the kMaxExited most recent ends: the table
+// follows the live processes, not the host's churn; a recently ended parent is still named.
+TEST(AlertManager, AncestryKeepsOnlyTheMostRecentEndedProcesses) {
+  ProcessAncestry table(65536);
+  auto event = [](int64_t pid, int64_t ppid, const char* type, const std::string& name) {
+    Event e;
+    e.set_category(categories::kProcess);
+    const std::string_view t = type;
+    e.set_string_list(fields::kEventType, {&t, 1});
+    e.set_int(fields::kProcessPid, pid);
+    e.set_int(fields::kProcessParentPid, ppid);
+    e.set_string(fields::kProcessName, name);
+    return e;
+  };
+  table.observe(event(1, 0, "start", "init"));  // stays alive throughout
+  const int kChurn = 10'000;
+  for (int k = 0; k < kChurn; ++k) {
+    const int64_t pid = 10 + k;
+    table.observe(event(pid, 1, "start", "job" + std::to_string(k)));
+    table.observe(event(pid, 1, "end", "job" + std::to_string(k)));
+  }
+  EXPECT_LE(table.size(), ProcessAncestry::kMaxExited + 1) << "memory follows live processes";
+  std::vector<AncestorInfo> out;
+  // The child of the last job to end still gets its parent's name; of the first, only the pid
+  // its own event carries.
+  table.ancestors(event(90000, 10 + kChurn - 1, "start", "child"), 4, out);
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].name, "job" + std::to_string(kChurn - 1));
+  EXPECT_EQ(out.size(), 2u) << "job → init";
+  out.clear();
+  table.ancestors(event(90001, 10, "start", "child"), 4, out);
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].pid, 10);
+  EXPECT_EQ(out[0].name, "") << "forgotten: only the event's own parent pid is known";
+}
+
 // The documented behaviour, written the plain way: a map of processes, forgotten first seen
 // first; the parent learned from a child's event only fills what is missing.
 class ReferenceAncestry {
