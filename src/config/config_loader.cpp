@@ -64,6 +64,10 @@ class Reader {
                    const std::vector<std::string_view>& known) {
     std::string list;
     for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    if (known.empty()) {
+      error(at, join(path, key), "unknown key (" + path + " takes no settings)");
+      return;
+    }
     std::string hint;
     if (auto near = closest(key, known); !near.empty()) hint = "did you mean '" + near + "'? ";
     error(at, join(path, key), "unknown key (" + hint + "known: " + list + ")");

@@ -181,7 +181,8 @@ response:
       "config.yml:9:15: error: sinks.syslog.facility: unknown facility 'local9' (use daemon, auth, "
       "authpriv, local0..local7, …)\n",
       "config.yml:10:20: error: sinks.stdout.format: expected json or text, got 'xml'\n",
-      "config.yml:11:3: error: sinks.fiel: unknown key (did you mean 'file'? known: stdout, file, syslog, webhook, "
+      "config.yml:11:3: error: sinks.fiel: unknown key (did you mean 'file'? known: stdout, file, "
+      "syslog, webhook, "
       "sqlite)\n",
       "config.yml:13:16: error: limits.bus_batches: expected an integer, got 'lots'\n",
       "config.yml:15:20: error: alerts.dedupe.window: unknown duration unit (use ms, s, m, h or "
@@ -294,7 +295,8 @@ TEST(Config, DocumentedDefaultFileEqualsTheBuiltInDefaults) {
   ASSERT_NE(begin, std::string::npos);
   const size_t end = doc.find("```\n", begin + open.size());
   const std::string yaml = doc.substr(begin + open.size(), end - begin - open.size());
-  const LoadResult r = load_config_text("docs/configuration.md", yaml, PluginRegistry::builtin(), "/");
+  const LoadResult r =
+      load_config_text("docs/configuration.md", yaml, PluginRegistry::builtin(), "/");
   ASSERT_TRUE(r.ok()) << errors_of(r);
   const Config& c = r.config;
   const Config d = default_config(PluginRegistry::builtin());
@@ -342,6 +344,29 @@ TEST(Config, DocumentedDefaultFileEqualsTheBuiltInDefaults) {
   EXPECT_EQ(c.http.token, d.http.token);
   EXPECT_EQ(c.response.dry_run, d.response.dry_run);
   EXPECT_EQ(c.response.audit_log, d.response.audit_log);
+}
+
+}  // namespace
+}  // namespace wsn::config
+
+namespace wsn::config {
+namespace {
+
+// Plug-in sections: a name no plug-in registered, a key its plug-in does not know, and a
+// plug-in that takes no settings, each reported by key path with a hint.
+TEST(Config, PluginSectionsAreCheckedByTheirPlugins) {
+  const LoadResult r = load_config_text(
+      "c.yml", "sources:\n  ebpff: {}\n  stdin: {enabld: true}\nactions:\n  kill: {force: true}\n",
+      PluginRegistry::builtin());
+  std::string all;
+  for (const auto& e : r.errors) all += e;
+  EXPECT_EQ(
+      all,
+      "c.yml:2:3: error: sources.ebpff: unknown key (did you mean 'ebpf'? known: ebpf, "
+      "replay, stdin)\n"
+      "c.yml:3:11: error: sources.stdin.enabld: unknown key (did you mean 'enabled'? "
+      "known: enabled)\n"
+      "c.yml:5:10: error: actions.kill.force: unknown key (actions.kill takes no settings)\n");
 }
 
 }  // namespace
