@@ -117,7 +117,8 @@ void register_fields(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", *json, "One JSON array of {name, type, sources}");
   cmd->callback([json, &exit_code] {
     const FieldRegistry reg;
-    const auto rows = schema_rows(reg, source_fields(reg));
+    const auto sources = source_fields(reg);  // rows view its names: keep it alive
+    const auto rows = schema_rows(reg, sources);
     if (*json) {
       print_json(rows);
     } else {

@@ -259,6 +259,7 @@ bool Engine::reload_rules(std::vector<std::string>& errors, std::vector<std::str
   reload_attempts_->with({"published"}).inc();
   ++generation_;
   holder_.publish(std::move(build.rule_set));
+  rules_published();
   return true;
 }
 
@@ -267,6 +268,7 @@ void Engine::load_rules(std::vector<std::string>& errors, std::vector<std::strin
   RuleSetBuild build = compile_rules(options_.rule_paths, *plugins_, named_kinds_, registry_,
                                      ++generation_, errors, warnings, enabled_overrides_);
   holder_.publish(std::move(build.rule_set));
+  rules_published();
 }
 
 Status Engine::run(EventSource& source, RunStats& stats) {
@@ -318,13 +320,17 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
 
   // New rules (SIGHUP, the watcher, the API): tell the sources what they now need, even while
   // no event flows (checked every 200 ms; a source widens what it collects or says why not).
-  std::mutex watch_mu;
-  std::condition_variable watch_cv;
-  bool watch_done = false;
+  {
+    std::lock_guard lock(watch_mu_);
+    watch_done_ = false;
+  }
   std::thread rules_watch([&] {
     uint64_t seen = holder_.current()->generation;
-    std::unique_lock lock(watch_mu);
-    while (!watch_cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return watch_done; })) {
+    std::unique_lock lock(watch_mu_);
+    for (;;) {
+      watch_cv_.wait_for(lock, std::chrono::milliseconds(200),
+                         [&] { return watch_done_ || holder_.current()->generation != seen; });
+      if (watch_done_) break;
       const auto set = holder_.current();
       if (set->generation == seen) continue;
       seen = set->generation;
@@ -363,10 +369,10 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
   }
   for (auto& t : producers) t.join();
   {
-    std::lock_guard lock(watch_mu);
-    watch_done = true;
+    std::lock_guard lock(watch_mu_);
+    watch_done_ = true;
   }
-  watch_cv.notify_all();
+  watch_cv_.notify_all();
   rules_watch.join();
   {
     std::lock_guard lock(running_mu_);
@@ -429,6 +435,7 @@ Engine::RuleChange Engine::set_rule_enabled(const std::string& id, bool enabled,
     }
     ++generation_;
     holder_.publish(std::move(build.rule_set));
+    rules_published();
     return RuleChange::kOk;
   }
   auto next = std::make_shared<RuleSet>(*current);
@@ -437,7 +444,14 @@ Engine::RuleChange Engine::set_rule_enabled(const std::string& id, bool enabled,
   }
   next->generation = ++generation_;
   holder_.publish(std::move(next));
+  rules_published();
   return RuleChange::kOk;
+}
+
+void Engine::rules_published() {
+  // Wakes a running engine's rules watch at once (sources widen what they collect).
+  { std::lock_guard lock(watch_mu_); }
+  watch_cv_.notify_all();
 }
 
 void Engine::stop() {

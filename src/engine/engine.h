@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -139,6 +140,10 @@ class Engine {
   std::mutex load_mu_;  // serializes load_rules/reload_rules/set_rule_enabled
   std::map<std::string, bool> enabled_overrides_;  // set_rule_enabled, by rule id
   uint64_t generation_ = 0;
+  void rules_published();  // after every publish of a new rule set
+  std::mutex watch_mu_;    // the rules watch of run(): woken by rules_published()
+  std::condition_variable watch_cv_;
+  bool watch_done_ = false;
   std::mutex running_mu_;  // guards running_ (stop() from another thread)
   std::vector<EventSource*> running_;
   std::atomic<bool> is_running_{false};
