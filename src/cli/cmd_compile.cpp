@@ -45,7 +45,7 @@ void register_compile(CLI::App& app, int& exit_code) {
     const std::vector<std::string> paths =
         o->rules.empty() ? std::vector<std::string>{bundled_rules_dir()} : o->rules;
     RuleLoadResult loaded = load_rule_files(paths, PluginRegistry::builtin());
-    for (const auto& e : loaded.errors) std::fputs(e.c_str(), stderr);
+    for (const auto& e : loaded.errors()) std::fputs(e.c_str(), stderr);
     FieldRegistry registry;
     size_t built = 0, cached = 0, failed = 0;
     for (const RuleSource& r : loaded.rules) {
@@ -75,7 +75,7 @@ void register_compile(CLI::App& app, int& exit_code) {
     }
     fmt::print("compile: {} compiled, {} already cached, {} failed; cache {}\n", built, cached,
                failed, loader.cache().dir());
-    if (failed || !loaded.errors.empty()) exit_code = kExitInvalidRules;
+    if (failed || loaded.error_count() > 0) exit_code = kExitInvalidRules;
   });
 }
 

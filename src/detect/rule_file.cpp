@@ -31,7 +31,7 @@ struct FileContext {
     d.code = code;
     d.message = msg;
     d.range = {offset_of(m), offset_of(m) + len};
-    out.errors.push_back(render_diagnostic(d, *text));
+    out.diagnostics.push_back({std::move(d), text, {}});
   }
 };
 
@@ -131,7 +131,7 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
     known.insert(k.body_key);
     known.insert(k.extra_keys.begin(), k.extra_keys.end());
   }
-  const size_t errors_before = ctx.out.errors.size();
+  const size_t errors_before = ctx.out.error_count();
   for (const auto& kv : doc) {
     const std::string key = kv.first.as<std::string>();
     if (!known.count(key)) {
@@ -248,7 +248,7 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
       }
     }
   }
-  if (ctx.out.errors.size() == errors_before) ctx.out.rules.push_back(std::move(r));
+  if (ctx.out.error_count() == errors_before) ctx.out.rules.push_back(std::move(r));
 }
 
 void load_text(const std::string& name, const std::string& text, RuleLoadResult& out,
@@ -269,6 +269,13 @@ void load_text(const std::string& name, const std::string& text, RuleLoadResult&
       ctx.error("RULE000", "invalid rule: " + e.msg, e.mark);
     }
   }
+}
+
+// A problem with a file as a whole (no position in a text).
+void file_error(RuleLoadResult& out, const std::string& file, std::string message) {
+  Diagnostic d;
+  d.message = std::move(message);
+  out.diagnostics.push_back({std::move(d), nullptr, file});
 }
 
 }  // namespace
@@ -293,19 +300,18 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
         const auto ext = it->path().extension();
         if (it->is_regular_file() && (ext == ".yml" || ext == ".yaml")) files.push_back(it->path());
       }
-      if (ec)
-        out.errors.push_back(p + ": error: cannot read rules directory: " + ec.message() + "\n");
+      if (ec) file_error(out, p, "cannot read rules directory: " + ec.message());
     } else if (fs::exists(p, ec)) {
       files.emplace_back(p);
     } else {
-      out.errors.push_back(p + ": error: no such rule file or directory\n");
+      file_error(out, p, "no such rule file or directory");
     }
   }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     if (!in) {
-      out.errors.push_back(f.string() + ": error: cannot open rule file\n");
+      file_error(out, f.string(), "cannot open rule file");
       continue;
     }
     std::stringstream ss;

@@ -30,8 +30,17 @@ namespace wsn {
 
 struct RuleLoadResult {
   std::vector<RuleSource> rules;
-  std::vector<std::string> errors;  // rendered diagnostics (file:line:col: error: ...)
+  // Every problem, kept as a diagnostic with the file text it points into until shown.
+  std::vector<SourcedDiagnostic> diagnostics;
   size_t files = 0;
+
+  size_t error_count() const { return diagnostics.size(); }  // the loader reports only errors
+  // Rendered (file:line:col: error: … with the source line and a caret), in report order.
+  std::vector<std::string> errors() const {
+    std::vector<std::string> out;
+    for (const auto& d : diagnostics) out.push_back(d.render());
+    return out;
+  }
 };
 
 // Loads every *.yml / *.yaml file under each path (a file or a directory, recursively, in

@@ -68,7 +68,7 @@ RuleSetBuild compile_rules(const std::vector<std::string>& paths, const PluginRe
       r.meta.enabled = it->second;
     }
   }
-  errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
+  for (std::string& e : loaded.errors()) errors.push_back(std::move(e));
   RuleSetBuild build = build_rule_set(loaded.rules, kinds, registry, generation);
   // Rendered here, at the edge: the rule kinds kept them as objects.
   for (std::string& e : build.report.errors()) errors.push_back(std::move(e));

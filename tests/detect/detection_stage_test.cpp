@@ -62,7 +62,7 @@ class NameCompiler final : public RuleKind {
 std::vector<RuleSource> sources(const std::string& yaml) {
   RuleLoadResult r;
   load_rule_text("t.yml", yaml, r, PluginRegistry::builtin());
-  EXPECT_TRUE(r.errors.empty());
+  EXPECT_TRUE(r.errors().empty());
   return r.rules;
 }
 

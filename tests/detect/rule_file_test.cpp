@@ -27,7 +27,7 @@ TEST(RuleFile, LoadsMetadataAndPositionsTheQuery) {
       "query: |\n"
       "  process where\n"
       "    process.name == \"nc\"\n");
-  ASSERT_TRUE(r.errors.empty()) << r.errors[0];
+  ASSERT_TRUE(r.errors().empty()) << r.errors()[0];
   ASSERT_EQ(r.rules.size(), 1u);
   const RuleSource& s = r.rules[0];
   EXPECT_EQ(s.meta.id, "wsn.test.one");
@@ -47,7 +47,7 @@ TEST(RuleFile, LoadsMetadataAndPositionsTheQuery) {
 
 TEST(RuleFile, InlineQueryPosition) {
   const auto r = load("id: a\nname: A\ntype: eql\nquery: \"process where true\"\n");
-  ASSERT_TRUE(r.errors.empty());
+  ASSERT_TRUE(r.errors().empty());
   EXPECT_EQ(r.rules[0].body->locate(0).line, 4u);
   EXPECT_EQ(r.rules[0].body->locate(0).column, 9u);
 }
@@ -60,17 +60,17 @@ TEST(RuleFile, ReportsEveryProblemWithCaret) {
       "type: eql\n"
       "colour: red\n"
       "query: process where true\n");
-  ASSERT_EQ(r.errors.size(), 3u);
-  EXPECT_EQ(r.errors[0],
+  ASSERT_EQ(r.errors().size(), 3u);
+  EXPECT_EQ(r.errors()[0],
             "rules/x.yml:5:1: error: unknown key 'colour' [RULE002]\n"
             "  colour: red\n"
             "  ^~~~~~\n");
-  EXPECT_EQ(r.errors[1],
+  EXPECT_EQ(r.errors()[1],
             "rules/x.yml:1:5: error: rule id 'bad id' may only use letters, digits, '.', '_', "
             "'-' [RULE005]\n"
             "  id: bad id\n"
             "      ^~~~~~\n");
-  EXPECT_EQ(r.errors[2],
+  EXPECT_EQ(r.errors()[2],
             "rules/x.yml:3:11: error: severity must be one of low, medium, high, critical "
             "[RULE008]\n"
             "  severity: urgent\n"
@@ -81,22 +81,22 @@ TEST(RuleFile, ReportsEveryProblemWithCaret) {
 TEST(RuleFile, MissingKeysAndUnknownType) {
   // A type no plug-in registered has no body key to ask for: two errors, not three.
   const auto r = load("name: X\ntype: lua\n");
-  ASSERT_EQ(r.errors.size(), 2u);
-  EXPECT_NE(r.errors[0].find("missing required key 'id' [RULE003]"), std::string::npos);
-  EXPECT_NE(r.errors[1].find("unknown rule type 'lua' (known: eql, wasm) [RULE012]"),
+  ASSERT_EQ(r.errors().size(), 2u);
+  EXPECT_NE(r.errors()[0].find("missing required key 'id' [RULE003]"), std::string::npos);
+  EXPECT_NE(r.errors()[1].find("unknown rule type 'lua' (known: eql, wasm) [RULE012]"),
             std::string::npos);
   // A registered kind's own body key is required.
   const auto w = load("id: w\nname: W\ntype: wasm\n");
-  ASSERT_EQ(w.errors.size(), 1u);
-  EXPECT_NE(w.errors[0].find("missing required key 'module' for a rule of type 'wasm'"),
+  ASSERT_EQ(w.errors().size(), 1u);
+  EXPECT_NE(w.errors()[0].find("missing required key 'module' for a rule of type 'wasm'"),
             std::string::npos);
 }
 
 TEST(RuleFile, InvalidYamlIsAnErrorNotACrash) {
   const auto r = load("id: [unclosed\nname: x\n");
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_NE(r.errors[0].find("invalid YAML"), std::string::npos);
-  EXPECT_NE(r.errors[0].find("[RULE000]"), std::string::npos);
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_NE(r.errors()[0].find("invalid YAML"), std::string::npos);
+  EXPECT_NE(r.errors()[0].find("[RULE000]"), std::string::npos);
 }
 
 TEST(RuleFile, SeveralDocumentsAndDuplicateIds) {
@@ -106,8 +106,8 @@ TEST(RuleFile, SeveralDocumentsAndDuplicateIds) {
       "id: a\nname: A2\ntype: eql\nquery: any where true\n");
   ASSERT_EQ(r.rules.size(), 2u);
   EXPECT_FALSE(r.rules[1].meta.enabled);
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_NE(r.errors[0].find("rules/x.yml:12:5: error: duplicate rule id 'a' [RULE007]"),
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_NE(r.errors()[0].find("rules/x.yml:12:5: error: duplicate rule id 'a' [RULE007]"),
             std::string::npos);
 }
 
@@ -125,8 +125,8 @@ TEST(RuleFile, DirectoriesLoadInSortedOrderAndMissingPathsAreErrors) {
   EXPECT_EQ(r.rules[0].meta.id, "b");  // "b.yml" sorts before "sub/a.yaml"
   EXPECT_EQ(r.rules[1].meta.id, "a");
   EXPECT_EQ(r.files, 2u);
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_NE(r.errors[0].find("no such rule file or directory"), std::string::npos);
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_NE(r.errors()[0].find("no such rule file or directory"), std::string::npos);
   fs::remove_all(dir);
 }
 

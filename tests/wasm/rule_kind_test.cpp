@@ -36,7 +36,7 @@ class RuleKindTest : public WasmFixture {
     RuleLoadResult loaded = load_rule_files({dir_.string()}, PluginRegistry::builtin());
     const NamedRuleKind compilers[] = {{"wasm", kind_.get()}};
     RuleSetBuild b = build_rule_set(loaded.rules, compilers, registry_, ++generation_);
-    load_errors_ = loaded.errors;
+    load_errors_ = loaded.errors();
     return b;
   }
   // The rule-file errors of the last build(), then the rule kind's, rendered.
