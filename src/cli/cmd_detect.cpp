@@ -48,6 +48,17 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
 bool load_rules_checked(Engine& engine, const DetectOptions& o, const config::Config& cfg,
                         int& exit_code) {
   const LoadOutcome loaded = load_rules_reporting(engine, /*print=*/!o.rules_reported);
+  if (engine.rules()->rules.empty()) {
+    // Nothing to detect is never a quiet success.
+    std::string paths;
+    for (const auto& p : engine.rule_paths()) paths += (paths.empty() ? "" : ", ") + p;
+    fmt::print(stderr,
+               "wasm-sentinel: error: no rules loaded from {}; nothing to detect (give rule files "
+               "or directories with -r, or leave -r out for the bundled rules)\n",
+               paths);
+    exit_code = kExitInvalidRules;
+    return false;
+  }
   if (loaded.errors > 0) {
     if (!o.rules_reported) {
       fmt::print(stderr, "wasm-sentinel: {} rule error(s){}\n", loaded.errors,
@@ -112,6 +123,13 @@ int replay_file(const std::string& path, const DetectOptions& o,
     return kExitRuntimeError;
   }
   if (!o.quiet) print_summary(stats, engine.rules()->rules.size());
+  if (stats.bus.processed == 0 && stats.source.malformed > 0) {
+    fmt::print(stderr,
+               "wasm-sentinel: error: no line of {} was an event ({} malformed); is it a "
+               "JSON-lines event log (docs/event-format.md)?\n",
+               shown, stats.source.malformed);
+    return kExitRuntimeError;
+  }
   if (stats.alerts.sink_failures > 0) {
     fmt::print(stderr, "wasm-sentinel: {} alert(s) could not be written\n",
                stats.alerts.sink_failures);

@@ -58,6 +58,11 @@ void register_validate(CLI::App& app, int& exit_code) {
       valid += r.failed ? 0 : 1;
       enabled += (!r.failed && r.enabled) ? 1 : 0;
     }
+    if (loaded.errors == 0 && set->rules.empty()) {
+      fmt::print(stderr, "validate: error: no rules found; nothing to validate\n");
+      exit_code = kExitInvalidRules;
+      return;
+    }
     if (loaded.errors > 0) {
       fmt::print(stderr, "validate: {} error(s); {} of {} loaded rule(s) valid\n", loaded.errors,
                  valid, set->rules.size());

@@ -1,6 +1,9 @@
 // wasm-sentinel: runtime threat detection for Linux hosts. See docs/cli.md.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <string>
+
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 
@@ -11,6 +14,7 @@ int main(int argc, char** argv) {
       "rules; alerts are written as ECS JSON lines.",
       "wasm-sentinel"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("wasm-sentinel ") + WSN_VERSION);
   app.footer(
       "Exit codes: 0 ok, 1 runtime error (unreadable input, collector failure),\n"
       "            2 usage error, 3 invalid rules or configuration.\n"
@@ -25,6 +29,20 @@ int main(int argc, char** argv) {
   wsn::cli::register_fields(app, exit_code);
   wsn::cli::register_compile(app, exit_code);
   wsn::cli::register_version(app, exit_code);
+  // An unknown command gets a clear message, not CLI11's "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    std::string names;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      known |= sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "wasm-sentinel: unknown command '%s' (commands: %s; see --help)\n",
+                   argv[1], names.c_str());
+      return wsn::cli::kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -614,6 +614,14 @@ Config default_config(const PluginRegistry& plugins) {
 }
 
 LoadResult load_config_file(const std::string& path, const PluginRegistry& plugins) {
+  std::error_code dir_ec;
+  if (fs::is_directory(path, dir_ec)) {
+    LoadResult out;
+    out.errors.push_back(path +
+                         ": error: is a directory, not a configuration file (give the "
+                         "YAML file, e.g. /etc/wasm-sentinel/config.yml)\n");
+    return out;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult out;

@@ -295,14 +295,38 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
+      const size_t before = files.size();
+      size_t others = 0;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
            it.increment(ec)) {
         const auto ext = it->path().extension();
-        if (it->is_regular_file() && (ext == ".yml" || ext == ".yaml")) files.push_back(it->path());
+        if (!it->is_regular_file()) continue;
+        if (ext == ".yml" || ext == ".yaml") {
+          files.push_back(it->path());
+        } else {
+          ++others;
+        }
       }
-      if (ec) file_error(out, p, "cannot read rules directory: " + ec.message());
+      if (ec) {
+        file_error(out, p, "cannot read rules directory: " + ec.message());
+      } else if (files.size() == before) {
+        // A directory that yields nothing is a mistake, not an empty rule set.
+        file_error(out, p,
+                   "no rule files (*.yml, *.yaml) in this directory" +
+                       (others ? " (" + std::to_string(others) +
+                                     " other file(s): Wasm modules and other content are named "
+                                     "by the rule files that use them)"
+                               : std::string()));
+      }
     } else if (fs::exists(p, ec)) {
-      files.emplace_back(p);
+      const auto ext = fs::path(p).extension();
+      if (ext == ".yml" || ext == ".yaml") {
+        files.emplace_back(p);
+      } else {
+        file_error(out, p,
+                   "not a rule file: rule files are YAML (.yml, .yaml); a .wasm module is "
+                   "named by the `module:` key of a rule file");
+      }
     } else {
       file_error(out, p, "no such rule file or directory");
     }

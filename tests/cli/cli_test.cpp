@@ -1,6 +1,6 @@
 // End-to-end tests of the wasm-sentinel binary: exit codes, what goes to stdout and stderr.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,12 +46,13 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, ReplayReportsEachMalformedLineAndProcessesTheRest) {
   write("rules/r.yml",
         "id: t.curl\nname: curl ran\ntype: eql\nquery: process where process.name == \"curl\"\n");
-  const fs::path log = write("log.jsonl",
-                             "{\"process\":{\"name\":\"curl\"},\"event\":{\"category\":[\"process\"]}}\n"
-                             "{not json\n"
-                             "{\"process\":{\"pid\":\"abc\"}}\n"
-                             "\n"
-                             "{\"process.name\":\"curl\",\"event.category\":\"process\"}\n");
+  const fs::path log =
+      write("log.jsonl",
+            "{\"process\":{\"name\":\"curl\"},\"event\":{\"category\":[\"process\"]}}\n"
+            "{not json\n"
+            "{\"process\":{\"pid\":\"abc\"}}\n"
+            "\n"
+            "{\"process.name\":\"curl\",\"event.category\":\"process\"}\n");
   const Outcome o = run_cli("replay " + log.string() + " --rules " + (dir_ / "rules").string());
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_NE(o.err.find(log.string() + ":2: malformed event: invalid JSON"), std::string::npos)
@@ -76,11 +77,11 @@ TEST_F(CliTest, ReplayReportsEachMalformedLineAndProcessesTheRest) {
 }
 
 TEST_F(CliTest, UnreadableFileExitsNonZeroWithAClearMessage) {
+  write("rules/r.yml", "id: t.r\nname: R\ntype: eql\nquery: process where true\n");
   const Outcome o = run_cli("replay " + (dir_ / "missing.jsonl").string() + " --rules " +
                             (dir_ / "rules").string());
   EXPECT_EQ(o.exit_code, 1);
-  EXPECT_NE(o.err.find("open " + (dir_ / "missing.jsonl").string() +
-                       ": No such file or directory"),
+  EXPECT_NE(o.err.find("open " + (dir_ / "missing.jsonl").string() + ": No such file or directory"),
             std::string::npos)
       << o.err;
   EXPECT_TRUE(o.out.empty());
@@ -126,16 +127,17 @@ TEST_F(CliTest, StdinReplayAndStrictMode) {
   const Outcome strict =
       run_cli("replay --strict " + log.string() + " --rules " + (dir_ / "rules").string());
   EXPECT_EQ(strict.exit_code, 3);
-  const Outcome lax = run_cli("replay - --rules " + (dir_ / "rules").string() + " < " +
-                              log.string());
+  const Outcome lax =
+      run_cli("replay - --rules " + (dir_ / "rules").string() + " < " + log.string());
   EXPECT_EQ(lax.exit_code, 0) << lax.err;
 }
 
 TEST_F(CliTest, QueryPrintsMatchesAndPipes) {
-  const fs::path log = write("log.jsonl",
-                             "{\"event\":{\"category\":\"process\"},\"process\":{\"name\":\"a\",\"pid\":1}}\n"
-                             "{\"event\":{\"category\":\"process\"},\"process\":{\"name\":\"b\",\"pid\":2}}\n"
-                             "{\"event\":{\"category\":\"file\"},\"process\":{\"name\":\"a\",\"pid\":3}}\n");
+  const fs::path log =
+      write("log.jsonl",
+            "{\"event\":{\"category\":\"process\"},\"process\":{\"name\":\"a\",\"pid\":1}}\n"
+            "{\"event\":{\"category\":\"process\"},\"process\":{\"name\":\"b\",\"pid\":2}}\n"
+            "{\"event\":{\"category\":\"file\"},\"process\":{\"name\":\"a\",\"pid\":3}}\n");
   const Outcome o = run_cli("query 'process where true | tail 1' --events " + log.string());
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_NE(o.out.find("\"pid\":2"), std::string::npos) << o.out;
@@ -229,8 +231,8 @@ bool wait_for_lines(const fs::path& path, size_t n) {
 }
 
 TEST_F(CliTest, SighupReloadsRulesWithoutStoppingAndRejectsBrokenOnes) {
-  const fs::path rule = write("rules/r.yml",
-                              "id: t.a\nname: A\ntype: eql\nquery: any where process.name == \"a\"\n");
+  const fs::path rule =
+      write("rules/r.yml", "id: t.a\nname: A\ntype: eql\nquery: any where process.name == \"a\"\n");
   const fs::path out = dir_ / "alerts.jsonl";
   int in_pipe[2];
   ASSERT_EQ(pipe(in_pipe), 0);
@@ -244,8 +246,8 @@ TEST_F(CliTest, SighupReloadsRulesWithoutStoppingAndRejectsBrokenOnes) {
     dup2(e, 1);
     dup2(e, 2);
     const std::string rules = (dir_ / "rules").string();
-    execl(WSN_CLI_PATH, WSN_CLI_PATH, "replay", "-", "--rules", rules.c_str(), "-o",
-          out.c_str(), "-q", static_cast<char*>(nullptr));
+    execl(WSN_CLI_PATH, WSN_CLI_PATH, "replay", "-", "--rules", rules.c_str(), "-o", out.c_str(),
+          "-q", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(in_pipe[0]);
@@ -266,8 +268,8 @@ TEST_F(CliTest, SighupReloadsRulesWithoutStoppingAndRejectsBrokenOnes) {
     ASSERT_EQ(::write(in_pipe[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
   };
   send("a");
-  ASSERT_TRUE(wait_for_lines(out, 1))
-      << "a streamed event must not wait for a full batch\n" << slurp(err);
+  ASSERT_TRUE(wait_for_lines(out, 1)) << "a streamed event must not wait for a full batch\n"
+                                      << slurp(err);
 
   std::ofstream(rule) << "id: t.b\nname: B\ntype: eql\nquery: any where process.name == \"b\"\n";
   kill(pid, SIGHUP);
@@ -296,6 +298,54 @@ TEST_F(CliTest, SighupReloadsRulesWithoutStoppingAndRejectsBrokenOnes) {
   guard.pid = 0;
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+
+namespace {
+
+// Nothing to do is an error, never a quiet zero: no rules, a directory of no rule files, a
+// file that is not a rule file, a configuration path that is a directory, a log with no event.
+TEST_F(CliTest, EmptyOrUnusableSetupsFailLoudly) {
+  fs::create_directories(dir_ / "wasm");
+  write("wasm/a.wasm", "\0asm");
+  write("log.jsonl", "{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"process\":{\"pid\":1}}\n");
+  const std::string log = (dir_ / "log.jsonl").string();
+
+  Outcome o = run_cli("replay " + log + " -r " + (dir_ / "nothing").string());
+  EXPECT_EQ(o.exit_code, 3) << o.err;
+  EXPECT_NE(o.err.find("no rules loaded from"), std::string::npos) << o.err;
+
+  o = run_cli("validate -r " + (dir_ / "wasm").string());
+  EXPECT_EQ(o.exit_code, 3) << o.err;
+  EXPECT_NE(o.err.find("no rule files (*.yml, *.yaml) in this directory (1 other file(s)"),
+            std::string::npos)
+      << o.err;
+
+  o = run_cli("validate -r " + (dir_ / "wasm/a.wasm").string());
+  EXPECT_EQ(o.exit_code, 3) << o.err;
+  EXPECT_NE(o.err.find("a.wasm: error: not a rule file"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("invalid YAML"), std::string::npos) << o.err;
+
+  o = run_cli("validate -c " + dir_.string());
+  EXPECT_EQ(o.exit_code, 3) << o.err;
+  EXPECT_NE(o.err.find("is a directory, not a configuration file"), std::string::npos) << o.err;
+
+  write("rules/r.yml", "id: t.r\nname: R\ntype: eql\nquery: process where true\n");
+  o = run_cli("replay " + std::string(WSN_SOURCE_DIR) + "/README.md -r " +
+              (dir_ / "rules").string());
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  EXPECT_NE(o.err.find("error: no line of"), std::string::npos) << o.err;
+}
+
+TEST_F(CliTest, VersionFlagAndUnknownCommands) {
+  Outcome o = run_cli("--version");
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_EQ(o.out.rfind("wasm-sentinel ", 0), 0u) << o.out;
+  o = run_cli("frobnicate");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("unknown command 'frobnicate' (commands: run, replay"), std::string::npos)
+      << o.err;
 }
 
 }  // namespace
