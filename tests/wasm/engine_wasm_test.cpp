@@ -114,7 +114,11 @@ TEST_F(EngineWasmTest, ModuleTitleDetailsSeverityAndCountersReachAlertsAndMetric
   EXPECT_LE(quarantines * 5, traps);  // quarantine after 5 consecutive traps
   EXPECT_EQ(counter(engine, "wsn_wasm_traps_total", "t.shell"), 0u);
   EXPECT_EQ(stats.detection.matcher.errors, traps);
-  EXPECT_EQ(engine.metrics().counter("wsn_rule_errors_total", "").get().value(), traps);
+  // Errors by kind: the loop's traps are all fuel traps.
+  auto& by_kind = engine.metrics().counter("wsn_rule_errors_total", "", {"rule", "kind"});
+  EXPECT_EQ(by_kind.with({"t.loop", "trap_fuel"}).value(), traps);
+  EXPECT_EQ(by_kind.with({"t.loop", "trap_depth"}).value(), 0u);
+  EXPECT_EQ(by_kind.with({"t.shell", "negative_result"}).value(), 0u);
 }
 
 }  // namespace
