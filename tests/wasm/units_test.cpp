@@ -5,6 +5,7 @@
 
 #include "wasm/module_meta.h"
 #include "wasm/record_builder.h"
+#include "wasm/runner.h"
 #include "wasm/state_store.h"
 #include "wasm/subprocess.h"
 #include "wasm_test_util.h"
@@ -116,6 +117,17 @@ TEST(StateStoreTest, FloodOfDistinctKeysKeepsTheBoundAndCountsEvictions) {
   s.set("late", 1, 0, 500'000);
   EXPECT_EQ(s.size(), 2u);
   EXPECT_EQ(s.evictions(), 30001u);
+}
+
+TEST(ModuleTextTest, EscapedAndCutAtTheCap) {
+  EXPECT_EQ(escape_module_text("a\nb\r\t\\\x1b[2J\x7f\x01", kMaxLogLineBytes),
+            "a\\nb\\r\\t\\\\\\x1b[2J\\x7f\\x01");
+  const std::string cut = escape_module_text(std::string(2000, '\n'), kMaxLogLineBytes);
+  EXPECT_EQ(cut.size(), kMaxLogLineBytes + std::string_view("...[truncated]").size());
+  EXPECT_EQ(cut.substr(0, 4), "\\n\\n");
+  EXPECT_TRUE(cut.ends_with("\\n...[truncated]"));
+  // An escape is never split by the cut.
+  EXPECT_TRUE(escape_module_text("ab\x1b", 5).ends_with("ab...[truncated]"));
 }
 
 TEST(RecordBuilderTest, LayoutMatchesTheAbiHeader) {
