@@ -5,6 +5,7 @@
 // (pending sequences, scratch buffers) lives in a Matcher owned by the detection thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -50,11 +51,30 @@ struct MatcherStats {
   uint64_t prefilter_scans = 0;    // prefilter passes over an event (IR rules: one per event)
 };
 
+// Why one evaluation of a rule failed: the `kind` label of wsn_rule_errors_total.
+enum class RuleErrorKind : uint8_t {
+  kTrapFuel,        // fuel budget exhausted (instructions or host-function work)
+  kTrapDepth,       // call depth limit exceeded
+  kTrapMemory,      // out-of-bounds access, or the host could not provide memory
+  kTrapOther,       // any other trap (unreachable, divide by zero, ...)
+  kNegativeResult,  // the entry point returned a negative value (ABI: an error)
+  kHostRefusal,     // a host function refused its arguments
+};
+inline constexpr size_t kRuleErrorKindCount = 6;
+constexpr std::string_view rule_error_kind_name(RuleErrorKind k) {
+  constexpr std::string_view kNames[kRuleErrorKindCount] = {
+      "trap_fuel", "trap_depth", "trap_memory", "trap_other", "negative_result", "host_refusal"};
+  return kNames[static_cast<size_t>(k)];
+}
+
 // Faults of one rule (Wasm modules: traps, quarantines), for per-module metrics.
 struct RuleFaults {
   uint64_t traps = 0;
   uint64_t quarantines = 0;
-  bool quarantined = false;  // not evaluated now (back-off running)
+  bool quarantined = false;                            // not evaluated now (back-off running)
+  std::array<uint64_t, kRuleErrorKindCount> errors{};  // by RuleErrorKind
+  uint64_t dropped_logs = 0;                           // module log lines dropped (per-call limit)
+  uint64_t state_evictions = 0;                        // live state entries dropped to make room
 };
 
 // Mutable per-thread evaluation state of one CompiledRules. Not thread safe.

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <thread>
@@ -106,6 +107,15 @@ class PipelineMetrics {
         quarantined_(m.gauge("wsn_wasm_quarantined",
                              "1 while a Wasm rule's module is quarantined (not evaluated).",
                              {"rule"})),
+        dropped_logs_(m.counter("wsn_wasm_log_lines_dropped_total",
+                                "Log lines of a Wasm rule's module dropped (per-call limit).",
+                                {"rule"})),
+        evictions_(m.counter("wsn_wasm_state_evictions_total",
+                             "Live state entries of a Wasm rule evicted to make room.", {"rule"})),
+        errors_(m.counter("wsn_rule_errors_total",
+                          "Rule evaluation errors, by rule and kind (trap_fuel, trap_depth, "
+                          "trap_memory, trap_other, negative_result, host_refusal).",
+                          {"rule", "kind"})),
         matches_(m.counter("wsn_rule_matches_total", "Detections, by rule.", {"rule"})),
         latency_(m.histogram("wsn_event_evaluation_seconds",
                              "Time to match one event against the rules (each event of a batch "
@@ -116,8 +126,6 @@ class PipelineMetrics {
         pending_(m.gauge("wsn_sequences_pending", "Partial sequence matches held.").get()),
         reloads_(
             m.counter("wsn_rule_reloads_total", "Rule snapshots picked up at run time.").get()),
-        errors_(
-            m.counter("wsn_rule_errors_total", "Rule evaluation errors (e.g. Wasm traps).").get()),
         scans_(m.counter("wsn_prefilter_scans_total",
                          "Prefilter passes over an event: one per event for all predicate-IR "
                          "rules together (EQL, Sigma), however many rule files and kinds.")
@@ -156,9 +164,6 @@ class PipelineMetrics {
     const DetectionStats d = detection.stats();
     update_rules(detection);
     // Matcher counters restart with each new rule snapshot: keep the totals monotonic.
-    if (d.matcher.errors < last_errors_) error_base_ += last_errors_;
-    last_errors_ = d.matcher.errors;
-    errors_.set_total(error_base_ + d.matcher.errors);
     if (d.matcher.prefilter_scans < last_scans_) scan_base_ += last_scans_;
     last_scans_ = d.matcher.prefilter_scans;
     scans_.set_total(scan_base_ + d.matcher.prefilter_scans);
@@ -183,6 +188,11 @@ class PipelineMetrics {
       advance(*rs.traps, rs.last_traps, faults_now_[k].traps);
       advance(*rs.quarantines, rs.last_quarantines, faults_now_[k].quarantines);
       rs.quarantined->set(faults_now_[k].quarantined ? 1 : 0);
+      for (size_t i = 0; i < kRuleErrorKindCount; ++i) {
+        advance(*rs.errors[i], rs.last_errors[i], faults_now_[k].errors[i]);
+      }
+      advance(*rs.dropped_logs, rs.last_dropped_logs, faults_now_[k].dropped_logs);
+      advance(*rs.evictions, rs.last_evictions, faults_now_[k].state_evictions);
     }
   }
 
@@ -201,6 +211,11 @@ class PipelineMetrics {
         rs.traps = &traps_.with({r.id});
         rs.quarantines = &quarantines_.with({r.id});
         rs.quarantined = &quarantined_.with({r.id});
+        for (size_t i = 0; i < kRuleErrorKindCount; ++i) {
+          rs.errors[i] = &errors_.with({r.id, rule_error_kind_name(static_cast<RuleErrorKind>(i))});
+        }
+        rs.dropped_logs = &dropped_logs_.with({r.id});
+        rs.evictions = &evictions_.with({r.id});
       }
     }
   }
@@ -216,7 +231,12 @@ class PipelineMetrics {
     metrics::Counter* traps = nullptr;  // Wasm rules only
     metrics::Counter* quarantines = nullptr;
     metrics::Gauge* quarantined = nullptr;
+    std::array<metrics::Counter*, kRuleErrorKindCount> errors{};  // by RuleErrorKind
+    metrics::Counter* dropped_logs = nullptr;
+    metrics::Counter* evictions = nullptr;
     uint64_t last_evaluations = 0, last_traps = 0, last_quarantines = 0;
+    std::array<uint64_t, kRuleErrorKindCount> last_errors{};
+    uint64_t last_dropped_logs = 0, last_evictions = 0;
   };
   static void advance(metrics::Counter& c, uint64_t& last, uint64_t now) {
     if (now > last) c.inc(now - last);
@@ -234,11 +254,14 @@ class PipelineMetrics {
   metrics::Family<metrics::Counter>& traps_;
   metrics::Family<metrics::Counter>& quarantines_;
   metrics::Family<metrics::Gauge>& quarantined_;
+  metrics::Family<metrics::Counter>& dropped_logs_;
+  metrics::Family<metrics::Counter>& evictions_;
+  metrics::Family<metrics::Counter>& errors_;
   metrics::Family<metrics::Counter>& matches_;
   metrics::Histogram& latency_;
   metrics::Gauge &queue_, &pending_;
-  metrics::Counter &reloads_, &errors_, &scans_;
-  uint64_t last_errors_ = 0, error_base_ = 0, last_scans_ = 0, scan_base_ = 0;
+  metrics::Counter &reloads_, &scans_;
+  uint64_t last_scans_ = 0, scan_base_ = 0;
   uint64_t generation_ = ~uint64_t{0};  // of the snapshot rule_series_ belongs to
   std::vector<RuleSeries> rule_series_;
   std::vector<uint64_t> evals_now_;

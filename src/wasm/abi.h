@@ -96,6 +96,15 @@ inline constexpr int64_t kFuelPerGrowPage = 1024;  // memory.grow, per 64 KiB pa
 inline constexpr int kFuelBulkShift = 6;           // bulk memory: 1 fuel per 64 bytes
 inline constexpr uint32_t kFrameWeightSlots = 16;  // depth weight: 1 + slots / 16
 
+// Fuel host functions charge (HostEnv, the same in both tiers), before doing the work, so a
+// module looping on host calls runs out of fuel like one looping on instructions. Roughly the
+// host's own cost in nanoseconds, as one fuel is about one nanosecond of compiled code.
+inline constexpr int64_t kHostFuelCall = 100;    // any host call
+inline constexpr int64_t kHostFuelState = 400;   // state_*: hashing, an ordered index
+inline constexpr int64_t kHostFuelLog = 5000;    // a delivered log line: formatting, a write
+inline constexpr int64_t kHostFuelAlert = 2000;  // an alert: a detection down the pipeline
+inline constexpr int64_t kHostFuelPerByte = 1;   // each byte copied in or out
+
 inline constexpr uint32_t kMinEventBuffer = 64;
 inline constexpr uint32_t kWasmPageBytes = 65536;
 

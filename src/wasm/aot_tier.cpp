@@ -115,7 +115,7 @@ class AotInstance final : public Instance {
     memory_ = api_->memory(inst_);
     if (code != 0) {
       out.trap = *fuel_ < 0 ? TrapKind::kFuel : classify(code);
-      out.message = message_for(code);
+      out.message = trap_detail(out.trap, message_for(code), 0, depth_limit_);
       return out;
     }
     out.instance = std::move(self);
@@ -135,13 +135,17 @@ class AotInstance final : public Instance {
       r.trap = *fuel_ < 0                                      ? TrapKind::kFuel
                : static_cast<uint32_t>(*depth_) > depth_limit_ ? TrapKind::kDepth
                                                                : classify(code);
-      message_ = message_for(code);
+      message_ = trap_detail(r.trap, message_for(code), fuel, depth_limit_);
       return r;
     }
     if (export_info(e).sig.results == "i") r.value &= 0xffffffffu;
     return r;
   }
 
+  bool charge_fuel(int64_t fuel) override {
+    *fuel_ -= fuel;
+    return *fuel_ >= 0;
+  }
   std::span<uint8_t> memory() override { return {memory_->data, memory_->size}; }
   std::string trap_message() const override { return message_; }
 

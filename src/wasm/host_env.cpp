@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "wasm/abi.h"
 #include "wsn_abi.h"
 
 namespace wsn::wasm {
@@ -24,6 +25,12 @@ bool HostEnv::fail(std::string msg) {
   return false;
 }
 
+bool HostEnv::charge(int64_t fuel, const char* fn) {
+  // No instance: the call is refused anyway (instantiation) or costs nothing worth metering.
+  if (!instance_ || instance_->charge_fuel(fuel)) return true;
+  return fail(std::string("in ") + fn);
+}
+
 bool HostEnv::range(uint32_t ptr, uint32_t len, std::span<uint8_t>& out, const char* what) {
   if (!instance_) return fail("host functions are not available during instantiation");
   std::span<uint8_t> mem = instance_->memory();
@@ -35,11 +42,12 @@ bool HostEnv::range(uint32_t ptr, uint32_t len, std::span<uint8_t>& out, const c
   return true;
 }
 
-bool HostEnv::key(uint32_t ptr, uint32_t len, std::string_view& out) {
+bool HostEnv::key(uint32_t ptr, uint32_t len, std::string_view& out, const char* fn) {
   if (len == 0 || len > WSN_MAX_STATE_KEY_BYTES) {
     return fail("state key length " + std::to_string(len) + " is not in 1.." +
                 std::to_string(WSN_MAX_STATE_KEY_BYTES));
   }
+  if (!charge(kHostFuelCall + kHostFuelState + kHostFuelPerByte * len, fn)) return false;
   std::span<uint8_t> k;
   if (!range(ptr, len, k, "state key")) return false;
   out = std::string_view(reinterpret_cast<const char*>(k.data()), k.size());
@@ -59,6 +67,10 @@ bool HostEnv::emit_alert(uint32_t severity, uint32_t title, uint32_t title_len, 
   if (details_len > WSN_MAX_DETAILS_BYTES) {
     return fail("emit_alert: details longer than " + std::to_string(WSN_MAX_DETAILS_BYTES) +
                 " bytes");
+  }
+  if (!charge(kHostFuelCall + kHostFuelAlert + kHostFuelPerByte * (title_len + details_len),
+              "emit_alert")) {
+    return false;
   }
   if (alert_count_ >= alerts_.size()) {
     return fail("emit_alert: more than " + std::to_string(WSN_MAX_ALERTS_PER_CALL) +
@@ -82,12 +94,14 @@ bool HostEnv::log(uint32_t level, uint32_t msg, uint32_t msg_len) {
   if (msg_len > WSN_MAX_LOG_BYTES) {
     return fail("log: message longer than " + std::to_string(WSN_MAX_LOG_BYTES) + " bytes");
   }
+  if (!charge(kHostFuelCall, "log")) return false;
   std::span<uint8_t> m;
   if (!range(msg, msg_len, m, "log message")) return false;
   if (logs_this_call_++ >= max_logs_) {
     ++dropped_logs_;
     return true;
   }
+  if (!charge(kHostFuelLog + kHostFuelPerByte * msg_len, "log")) return false;
   if (log_) {
     log_(static_cast<int>(level),
          std::string_view(reinterpret_cast<const char*>(m.data()), m.size()));
@@ -98,6 +112,7 @@ bool HostEnv::log(uint32_t level, uint32_t msg, uint32_t msg_len) {
 bool HostEnv::get_field(uint32_t field, uint32_t item, uint32_t buf, uint32_t buf_len,
                         uint32_t& out) {
   out = static_cast<uint32_t>(WSN_FIELD_ABSENT);
+  if (!charge(kHostFuelCall, "get_field")) return false;
   std::span<uint8_t> dst;
   if (!range(buf, buf_len, dst, "get_field buffer")) return false;
   const size_t nfields = meta_.fields.size();
@@ -105,8 +120,12 @@ bool HostEnv::get_field(uint32_t field, uint32_t item, uint32_t buf, uint32_t bu
   const FieldId id = field < nfields ? meta_.fields[field] : meta_.lazy_fields[field - nfields];
   FieldView v;
   if (!event_->get(id, v)) return true;
+  bool paid = true;
   auto copy = [&](const void* p, size_t n) {
-    std::memcpy(dst.data(), p, std::min<size_t>(n, dst.size()));
+    const size_t copied = std::min<size_t>(n, dst.size());
+    paid = charge(kHostFuelPerByte * static_cast<int64_t>(copied), "get_field");
+    if (!paid) return;
+    std::memcpy(dst.data(), p, copied);
     out = static_cast<uint32_t>(std::min<size_t>(n, 0x7fffffff));
   };
   switch (v.type) {
@@ -133,26 +152,26 @@ bool HostEnv::get_field(uint32_t field, uint32_t item, uint32_t buf, uint32_t bu
       out = 8;
       break;
   }
-  return true;
+  return paid;
 }
 
 bool HostEnv::state_get(uint32_t k, uint32_t len, uint64_t& out) {
   std::string_view key_view;
-  if (!key(k, len, key_view)) return false;
+  if (!key(k, len, key_view, "state_get")) return false;
   out = static_cast<uint64_t>(state_.get(key_view, now_ns_));
   return true;
 }
 
 bool HostEnv::state_set(uint32_t k, uint32_t len, uint64_t value, uint64_t ttl) {
   std::string_view key_view;
-  if (!key(k, len, key_view)) return false;
+  if (!key(k, len, key_view, "state_set")) return false;
   state_.set(key_view, static_cast<int64_t>(value), static_cast<int64_t>(ttl), now_ns_);
   return true;
 }
 
 bool HostEnv::state_add(uint32_t k, uint32_t len, uint64_t delta, uint64_t ttl, uint64_t& out) {
   std::string_view key_view;
-  if (!key(k, len, key_view)) return false;
+  if (!key(k, len, key_view, "state_add")) return false;
   out = static_cast<uint64_t>(
       state_.add(key_view, static_cast<int64_t>(delta), static_cast<int64_t>(ttl), now_ns_));
   return true;
@@ -160,12 +179,13 @@ bool HostEnv::state_add(uint32_t k, uint32_t len, uint64_t delta, uint64_t ttl, 
 
 bool HostEnv::state_del(uint32_t k, uint32_t len, uint32_t& out) {
   std::string_view key_view;
-  if (!key(k, len, key_view)) return false;
+  if (!key(k, len, key_view, "state_del")) return false;
   out = state_.erase(key_view) ? 1 : 0;
   return true;
 }
 
 bool HostEnv::event_time(uint64_t& out) {
+  if (!charge(kHostFuelCall, "event_time")) return false;
   out = static_cast<uint64_t>(now_ns_);
   return true;
 }

@@ -1,7 +1,8 @@
 // The host side of the `wsn` imports, shared by both tiers: each tier's import thunks call
 // these methods with the raw i32/i64 arguments, and the checks (pointer ranges, lengths,
-// argument values) live here once. A method returning false makes the calling module trap
-// (TrapKind::kHost), with the reason in error().
+// argument values) and the fuel each call costs (abi.h) live here once. A method returning
+// false makes the calling module trap, with the reason in error(): TrapKind::kHost, or
+// TrapKind::kFuel when the call would have exhausted the budget (the tiers see it negative).
 //
 // One HostEnv serves one rule in one matcher, across re-instantiations; bind() points it at the
 // current instance. Not thread safe.
@@ -56,7 +57,9 @@ class HostEnv {
   bool fail(std::string msg);
   // Guest range [ptr, ptr+len) of the current instance's memory, or false (trap).
   bool range(uint32_t ptr, uint32_t len, std::span<uint8_t>& out, const char* what);
-  bool key(uint32_t ptr, uint32_t len, std::string_view& out);
+  bool key(uint32_t ptr, uint32_t len, std::string_view& out, const char* fn);
+  // Takes `fuel` for host function `fn`; false (refuse: a fuel trap) when the budget is gone.
+  bool charge(int64_t fuel, const char* fn);
 
   const BoundMeta& meta_;
   StateStore& state_;

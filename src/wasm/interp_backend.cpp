@@ -101,6 +101,11 @@ class InterpInstance final : public Instance {
     if (r == "I" && !results_.empty()) out.value = results_[0].Get<uint64_t>();
   }
 
+  bool charge_fuel(int64_t fuel) override {
+    const int64_t left = static_cast<int64_t>(fuel_->UnsafeGet<uint64_t>()) - fuel;
+    fuel_->UnsafeSet(wi::Value::Make(static_cast<uint64_t>(left)));
+    return left >= 0;
+  }
   uint8_t* memory_data() override { return memory_->UnsafeData(); }
   size_t memory_size() override { return static_cast<size_t>(memory_->ByteSize()); }
 

@@ -37,6 +37,8 @@ class Instance {
   virtual ~Instance() = default;
   virtual bool has(Export e) const = 0;
   virtual void call(Export e, uint64_t arg, int64_t fuel, CallOutcome& out) = 0;
+  // Subtracts from the fuel global; false when it is then negative.
+  virtual bool charge_fuel(int64_t fuel) = 0;
   virtual uint8_t* memory_data() = 0;
   virtual size_t memory_size() = 0;
 };

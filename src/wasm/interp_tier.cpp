@@ -59,7 +59,7 @@ class InterpInstance final : public Instance {
     backend_ = interp_backend::instantiate(m, calls_, &message);
     if (!backend_) {
       out.trap = message.rfind("host: ", 0) == 0 ? TrapKind::kHost : classify_interp_trap(message);
-      out.message = std::move(message);
+      out.message = trap_detail(out.trap, message, 0, depth_limit_);
       return out;
     }
     out.instance = std::move(self);
@@ -74,17 +74,19 @@ class InterpInstance final : public Instance {
     CallResult r;
     r.fuel_used = fuel - out_.fuel_left;
     if (out_.trapped) {
-      message_ = out_.message;
-      r.trap = out_.fuel_left < 0                 ? TrapKind::kFuel
-               : out_.depth_after > depth_limit_  ? TrapKind::kDepth
-               : message_.rfind("host: ", 0) == 0 ? TrapKind::kHost
-                                                  : classify_interp_trap(message_);
+      const std::string& raw = out_.message;
+      r.trap = out_.fuel_left < 0                ? TrapKind::kFuel
+               : out_.depth_after > depth_limit_ ? TrapKind::kDepth
+               : raw.rfind("host: ", 0) == 0     ? TrapKind::kHost
+                                                 : classify_interp_trap(raw);
+      message_ = trap_detail(r.trap, raw, fuel, depth_limit_);
       return r;
     }
     r.value = out_.value;
     return r;
   }
 
+  bool charge_fuel(int64_t fuel) override { return backend_->charge_fuel(fuel); }
   std::span<uint8_t> memory() override {
     return {backend_->memory_data(), backend_->memory_size()};
   }

@@ -106,6 +106,26 @@ std::string_view tier_name(Tier t) {
   return t == Tier::kCompiled ? "compiled" : "interpreter";
 }
 
+std::string trap_detail(TrapKind k, std::string_view raw, int64_t budget, uint32_t depth_limit) {
+  constexpr std::string_view kHostPrefix = "host: ";
+  const bool from_host = raw.substr(0, kHostPrefix.size()) == kHostPrefix;
+  const std::string host(from_host ? raw.substr(kHostPrefix.size()) : std::string_view());
+  switch (k) {
+    case TrapKind::kFuel: {
+      std::string budget_text = budget > 0 ? "budget " + std::to_string(budget) : "";
+      if (host.empty()) return budget_text;
+      return budget_text.empty() ? host : host + ", " + budget_text;
+    }
+    case TrapKind::kDepth:
+      return "limit " + std::to_string(depth_limit);
+    case TrapKind::kHost:
+    case TrapKind::kOther:
+      return from_host ? host : std::string(raw);
+    default:
+      return {};
+  }
+}
+
 std::string_view trap_kind_name(TrapKind k) {
   switch (k) {
     case TrapKind::kNone:

@@ -34,7 +34,11 @@ struct HelperLimits {
 };
 
 struct QuarantinePolicy {
-  uint32_t consecutive_traps = 5;      // this many failed calls in a row quarantine the rule
+  uint32_t consecutive_traps = 5;  // this many failed calls in a row quarantine the rule
+  // ... and so do this many failures among the last kRateWindow evaluations (a module that
+  // fails every third event never fails 5 in a row). 0: off.
+  static constexpr uint32_t kRateWindow = 32;
+  uint32_t rate_failures = 8;
   uint32_t backoff_initial_ms = 1000;  // first quarantine; doubles each time
   uint32_t backoff_max_ms = 300000;
   uint32_t healthy_calls_to_forgive = 1000;  // clean calls after which the back-off resets

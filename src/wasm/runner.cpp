@@ -1,27 +1,79 @@
 #include "wasm/runner.h"
 
+#include <bit>
 #include <chrono>
 #include <cstdio>
 
 #include "wasm/record_builder.h"
 
 namespace wsn::wasm {
+
+std::string escape_module_text(std::string_view text, size_t cap) {
+  static constexpr std::string_view kCut = "...[truncated]";
+  std::string out;
+  out.reserve(std::min(text.size(), cap) + 8);
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    char buf[8];
+    std::string_view piece;
+    if (c == '\n') {
+      piece = "\\n";
+    } else if (c == '\r') {
+      piece = "\\r";
+    } else if (c == '\t') {
+      piece = "\\t";
+    } else if (c == '\\') {
+      piece = "\\\\";
+    } else if (c < 0x20 || c == 0x7f) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      piece = buf;
+    } else {
+      piece = std::string_view(&text[i], 1);
+    }
+    if (out.size() + piece.size() > cap) {
+      out += kCut;
+      break;
+    }
+    out += piece;
+  }
+  return out;
+}
+
 namespace {
 
 LogFn make_log(const WasmOptions& options, std::string rule_id) {
-  return [&options, rule_id](int level, std::string_view msg) {
+  // Module text is escaped before anyone sees it, so a module cannot forge the engine's lines
+  // (newlines) or drive the terminal (escape sequences). The rule id comes from the rule file.
+  return [&options, rule_id = escape_module_text(rule_id, kMaxLogLineBytes)](int level,
+                                                                             std::string_view msg) {
+    const std::string text = escape_module_text(msg, kMaxLogLineBytes);
     if (options.log) {
-      options.log(rule_id, level, msg);
+      options.log(rule_id, level, text);
       return;
     }
     static const char* const kLevels[] = {"debug", "info", "warning", "error"};
-    std::fprintf(stderr, "wasm rule %s: %s: %.*s\n", rule_id.c_str(),
-                 kLevels[level < 0 || level > 3 ? 1 : level], static_cast<int>(msg.size()),
-                 msg.data());
+    std::fprintf(stderr, "wasm rule %s: %s: %s\n", rule_id.c_str(),
+                 kLevels[level < 0 || level > 3 ? 1 : level], text.c_str());
   };
 }
 
 }  // namespace
+
+RuleErrorKind error_kind(TrapKind k) {
+  switch (k) {
+    case TrapKind::kFuel:
+      return RuleErrorKind::kTrapFuel;
+    case TrapKind::kDepth:
+      return RuleErrorKind::kTrapDepth;
+    case TrapKind::kMemory:
+    case TrapKind::kResource:
+      return RuleErrorKind::kTrapMemory;
+    case TrapKind::kHost:
+      return RuleErrorKind::kHostRefusal;
+    default:
+      return RuleErrorKind::kTrapOther;
+  }
+}
 
 ModuleRunner::ModuleRunner(std::shared_ptr<const LoadedModule> module, RuleBinding binding,
                            const WasmOptions& options, TierChoice choice)
@@ -123,21 +175,37 @@ bool ModuleRunner::ensure_instance(const Event& e, MatchSink& sink) {
 void ModuleRunner::on_failure(TrapKind kind, const std::string& message) {
   ++stats_.traps;
   ++stats_.traps_by_kind[static_cast<size_t>(kind)];
+  ++stats_.errors[static_cast<size_t>(error_kind(kind))];
   instance_.reset();
   env_.bind(nullptr);
   last_error_ = message;
   clean_calls_ = 0;
-  if (++consecutive_failures_ < options_.quarantine.consecutive_traps) return;
+  const bool by_rate = record_outcome(true);
+  if (++consecutive_failures_ >= options_.quarantine.consecutive_traps) {
+    quarantine(std::to_string(options_.quarantine.consecutive_traps) + " failures in a row");
+  } else if (by_rate) {
+    quarantine(std::to_string(options_.quarantine.rate_failures) + " failures in the last " +
+               std::to_string(QuarantinePolicy::kRateWindow) + " evaluations");
+  }
+}
+
+bool ModuleRunner::record_outcome(bool failed) {
+  static_assert(QuarantinePolicy::kRateWindow == 32, "history_ holds 32 outcomes");
+  history_ = (history_ << 1) | (failed ? 1u : 0u);
+  const uint32_t limit = options_.quarantine.rate_failures;
+  return limit > 0 && static_cast<uint32_t>(std::popcount(history_)) >= limit;
+}
+
+void ModuleRunner::quarantine(const std::string& why) {
   consecutive_failures_ = 0;
+  history_ = 0;
   backoff_ms_ = backoff_ms_ == 0 ? options_.quarantine.backoff_initial_ms
                                  : std::min(backoff_ms_ * 2, options_.quarantine.backoff_max_ms);
   quarantine_until_ms_ = now_ms() + backoff_ms_;
   stats_.quarantined = true;
   ++stats_.quarantines;
-  make_log(options_, binding_.rule_id)(
-      3, "quarantined for " + std::to_string(backoff_ms_) + " ms after " +
-             std::to_string(options_.quarantine.consecutive_traps) +
-             " failures in a row; last: " + message);
+  make_log(options_, binding_.rule_id)(3, "quarantined for " + std::to_string(backoff_ms_) +
+                                              " ms after " + why + "; last: " + last_error_);
 }
 
 void ModuleRunner::fail_policy(const Event& e, MatchSink& sink, const std::string& reason) {
@@ -195,12 +263,18 @@ void ModuleRunner::process(const Event& e, MatchSink& sink) {
                                      options_.sandbox.fuel_per_event);
       ++stats_.calls;
       stats_.fuel_used += static_cast<uint64_t>(std::max<int64_t>(t.fuel_used, 0));
+      stats_.dropped_logs = env_.dropped_logs();
+      stats_.state_evictions = state_.evictions();
       if (!t.ok()) {
-        on_failure(t.trap, "wsn_tick trapped: " + std::string(trap_kind_name(t.trap)));
+        std::string msg = "wsn_tick trapped: " + std::string(trap_kind_name(t.trap));
+        const std::string detail = instance_->trap_message();
+        if (!detail.empty()) msg += " (" + detail + ")";
+        on_failure(t.trap, msg);
         fail_policy(e, sink, last_error_);
         return;
       }
       last_.result = static_cast<int32_t>(t.value);
+      if (last_.result < 0) ++stats_.errors[static_cast<size_t>(RuleErrorKind::kNegativeResult)];
       report(e, sink);
     }
   }
@@ -217,15 +291,17 @@ void ModuleRunner::process(const Event& e, MatchSink& sink) {
   last_.fuel_used = r.fuel_used;
   last_.alerts = env_.alerts().size();
   stats_.dropped_logs = env_.dropped_logs();
+  stats_.state_evictions = state_.evictions();
   if (!r.ok()) {
     std::string msg = "trap: " + std::string(trap_kind_name(r.trap));
-    if (instance_ && !instance_->trap_message().empty()) {
-      msg += " (" + instance_->trap_message() + ")";
-    }
+    last_.trap_detail = instance_->trap_message();
+    if (!last_.trap_detail.empty()) msg += " (" + last_.trap_detail + ")";
     on_failure(r.trap, msg);
     fail_policy(e, sink, last_error_);
     return;
   }
+  if (last_.result < 0) ++stats_.errors[static_cast<size_t>(RuleErrorKind::kNegativeResult)];
+  record_outcome(false);
   consecutive_failures_ = 0;
   if (++clean_calls_ >= options_.quarantine.healthy_calls_to_forgive) backoff_ms_ = 0;
   report(e, sink);

@@ -3,9 +3,11 @@
 //
 //  * every call is metered (fuel) and depth-limited by the rewritten code;
 //  * a trap discards the instance; the next event gets a fresh one (re-running init);
-//  * traps are counted by kind; `consecutive_traps` failures in a row quarantine the rule for
-//    a back-off that doubles each time (up to a maximum) and is forgiven after a run of clean
-//    calls; a quarantined rule is not called;
+//  * traps are counted by kind, and so are negative results (an error by the ABI, which does
+//    not quarantine); `consecutive_traps` failures in a row, or `rate_failures` among the
+//    last `kRateWindow` evaluations, quarantine the rule for a back-off that doubles each time
+//    (up to a maximum) and is forgiven after a run of clean calls; a quarantined rule is not
+//    called;
 //  * a failed or skipped evaluation is silent for fail-open rules and a detection (titled with
 //    the reason) for fail-closed rules;
 //  * the compiled tier replaces the interpreter between two events as soon as it is ready.
@@ -50,14 +52,26 @@ struct RunnerStats {
   uint64_t tier_switches = 0;
   uint64_t fuel_used = 0;
   uint64_t dropped_logs = 0;
+  uint64_t state_evictions = 0;
+  std::array<uint64_t, kRuleErrorKindCount> errors{};  // traps and negative results, by kind
   bool quarantined = false;
   Tier tier = Tier::kInterpreter;
 };
+
+// The error kind (metric label) of a trap kind.
+RuleErrorKind error_kind(TrapKind k);
+
+// Module text made safe for a log line: backslash, newline, carriage return and tab as \\,
+// \n, \r, \t, other control bytes as \xNN; at most `cap` bytes of escaped text, then
+// "...[truncated]".
+inline constexpr size_t kMaxLogLineBytes = 1024;
+std::string escape_module_text(std::string_view text, size_t cap);
 
 // What the last wsn_on_event call did (for differential tests).
 struct CallTrace {
   bool called = false;
   TrapKind trap = TrapKind::kNone;
+  std::string trap_detail;  // Instance::trap_message(): the same in both tiers
   int32_t result = 0;
   int64_t fuel_used = 0;
   size_t alerts = 0;
@@ -86,6 +100,9 @@ class ModuleRunner {
   // Creates and initialises an instance; a failure counts against the rule if `count_failure`.
   bool start(Tier tier, bool count_failure);
   void on_failure(TrapKind kind, const std::string& message);
+  // Records one evaluation's outcome in the rate window; true when the rate quarantines.
+  bool record_outcome(bool failed);
+  void quarantine(const std::string& why);
   void fail_policy(const Event& e, MatchSink& sink, const std::string& reason);
   void report(const Event& e, MatchSink& sink);
   int64_t now_ms() const;
@@ -103,6 +120,7 @@ class ModuleRunner {
   int64_t next_tick_ns_ = 0;
 
   uint32_t consecutive_failures_ = 0;
+  uint32_t history_ = 0;  // the last kRateWindow evaluations, newest in bit 0: 1 = failed
   uint32_t clean_calls_ = 0;
   uint32_t backoff_ms_ = 0;
   int64_t quarantine_until_ms_ = 0;

@@ -1,59 +1,79 @@
 #include "wasm/state_store.h"
 
-#include <limits>
+#include <cstdint>
 
 namespace wsn::wasm {
+
+namespace {
+
+// now + ttl, saturating (the module chooses the ttl); 0: never.
+int64_t expiry(int64_t ttl_ns, int64_t now_ns) {
+  if (ttl_ns <= 0) return 0;
+  return now_ns > INT64_MAX - ttl_ns ? INT64_MAX : now_ns + ttl_ns;
+}
+
+}  // namespace
 
 int64_t StateStore::get(std::string_view key, int64_t now_ns) {
   auto it = map_.find(key);
   if (it == map_.end()) return 0;
   if (expired(it->second, now_ns)) {
-    map_.erase(it);
+    remove(it);
     return 0;
   }
   return it->second.value;
 }
 
-StateStore::Entry& StateStore::insert(std::string_view key, int64_t now_ns, bool& created) {
+void StateStore::remove(Map::iterator it) {
+  index_.erase(order_of(it->second));
+  map_.erase(it);
+}
+
+void StateStore::set_expiry(Entry& e, const std::string& key, int64_t expires_ns) {
+  index_.erase(order_of(e));
+  e.expires_ns = expires_ns;
+  e.seq = next_seq_++;
+  index_.emplace(order_of(e), &key);
+}
+
+StateStore::Map::iterator StateStore::insert(std::string_view key, int64_t now_ns, bool& created) {
   created = false;
   auto it = map_.find(key);
-  if (it != map_.end()) return it->second;
+  if (it != map_.end()) return it;
   created = true;
-  if (map_.size() >= max_entries_ && max_entries_ > 0) {
-    for (auto e = map_.begin(); e != map_.end();) {
-      e = expired(e->second, now_ns) ? map_.erase(e) : std::next(e);
+  if (max_entries_ > 0 && map_.size() >= max_entries_) {
+    // Expired entries sort first: purge them all, then evict the soonest to expire.
+    while (!index_.empty()) {
+      auto victim = map_.find(*index_.begin()->second);
+      if (!expired(victim->second, now_ns)) break;
+      remove(victim);
     }
     if (map_.size() >= max_entries_) {
-      auto victim = map_.begin();
-      int64_t soonest = std::numeric_limits<int64_t>::max();
-      for (auto e = map_.begin(); e != map_.end(); ++e) {
-        const int64_t at =
-            e->second.expires_ns ? e->second.expires_ns : std::numeric_limits<int64_t>::max();
-        if (at < soonest) {
-          soonest = at;
-          victim = e;
-        }
-      }
-      map_.erase(victim);
+      remove(map_.find(*index_.begin()->second));
       ++evictions_;
     }
   }
-  return map_.emplace(std::string(key), Entry{}).first->second;
+  auto [node, inserted] = map_.emplace(std::string(key), Entry{});
+  (void)inserted;
+  node->second.seq = next_seq_++;
+  index_.emplace(order_of(node->second), &node->first);
+  return node;
 }
 
 void StateStore::set(std::string_view key, int64_t value, int64_t ttl_ns, int64_t now_ns) {
   bool created = false;
-  Entry& e = insert(key, now_ns, created);
-  e.value = value;
-  e.expires_ns = ttl_ns > 0 ? now_ns + ttl_ns : 0;
+  auto it = insert(key, now_ns, created);
+  it->second.value = value;
+  set_expiry(it->second, it->first, expiry(ttl_ns, now_ns));
 }
 
 int64_t StateStore::add(std::string_view key, int64_t delta, int64_t ttl_ns, int64_t now_ns) {
   bool created = false;
-  Entry& e = insert(key, now_ns, created);
+  auto it = insert(key, now_ns, created);
+  Entry& e = it->second;
   if (created || expired(e, now_ns)) {
     e.value = 0;
-    e.expires_ns = ttl_ns > 0 ? now_ns + ttl_ns : 0;
+    set_expiry(e, it->first, expiry(ttl_ns, now_ns));
   }
   e.value += delta;
   return e.value;
@@ -62,7 +82,7 @@ int64_t StateStore::add(std::string_view key, int64_t delta, int64_t ttl_ns, int
 bool StateStore::erase(std::string_view key) {
   auto it = map_.find(key);
   if (it == map_.end()) return false;
-  map_.erase(it);
+  remove(it);
   return true;
 }
 

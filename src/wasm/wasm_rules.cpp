@@ -62,7 +62,8 @@ MatcherStats WasmMatcher::stats() const {
   MatcherStats s;
   for (const auto& r : runners_) {
     s.evaluations += r->stats().calls;
-    s.errors += r->stats().traps;
+    s.errors +=
+        r->stats().traps + r->stats().errors[static_cast<size_t>(RuleErrorKind::kNegativeResult)];
   }
   return s;
 }
@@ -84,6 +85,9 @@ void WasmMatcher::add_rule_faults(std::span<RuleFaults> faults) const {
     faults[k].traps += s.traps;
     faults[k].quarantines += s.quarantines;
     faults[k].quarantined = faults[k].quarantined || s.quarantined;
+    for (size_t i = 0; i < kRuleErrorKindCount; ++i) faults[k].errors[i] += s.errors[i];
+    faults[k].dropped_logs += s.dropped_logs;
+    faults[k].state_evictions += s.state_evictions;
   }
 }
 

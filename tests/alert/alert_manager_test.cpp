@@ -471,6 +471,24 @@ TEST(AlertManager, MetricsCountAlertsPerRuleAndSeverity) {
       << text;
 }
 
+TEST(AlertText, ModuleTitleAndDetailsCannotForgeLinesOrDriveTheTerminal) {
+  Alert a;
+  auto r = std::make_shared<RuleMeta>();
+  r->id = "w";
+  r->name = "W";
+  r->severity = Severity::kLow;
+  a.rule = r;
+  a.severity = a.rule->severity;
+  a.title = "t\n1970-01-01T00:00:00.000Z CRITICAL forged \"x\"";
+  a.details = "\x1b[2J\r\x7f";
+  std::string out;
+  format_alert_text(a, out);
+  EXPECT_EQ(out,
+            "1970-01-01T00:00:00.000Z LOW w \"W\" "
+            "msg=\"t\\n1970-01-01T00:00:00.000Z CRITICAL forged \\\"x\\\"\" "
+            "details=\"\\x1b[2J\\x0d\\x7f\"");
+}
+
 TEST(AlertText, OneLineSummaryEscapesControlCharacters) {
   Alert a;
   auto r = std::make_shared<RuleMeta>();

@@ -73,7 +73,15 @@ TEST_F(DifferentialTest, TiersAgreeOnVerdictsAlertsTrapsAndFuel) {
   ASSERT_GT(sample_count, 2000u);
   for (Event& e : generated_events(3000)) events.push_back(std::move(e));
 
-  std::vector<Variant> variants = {{test_module("busy"), ""}, {test_module("flaky"), ""}};
+  std::vector<Variant> variants = {{test_module("busy"), ""},        {test_module("flaky"), ""},
+                                   {test_module("state_flood"), ""}, {test_module("log_flood"), ""},
+                                   {test_module("alert_flood"), ""}, {test_module("negative"), ""},
+                                   {test_module("loop"), ""},        {test_module("recursion"), ""},
+                                   {test_module("host_abuse"), ""}};
+  // Quarantine back-off runs on this clock, advanced per event, so both runners leave
+  // quarantine on the same event however long each tier takes.
+  int64_t clock_ms = 0;
+  options_->clock_ms = [&clock_ms] { return clock_ms; };
   for (const char* lang : {"c", "cpp", "wat", "as"}) {
     for (const char* rule : {"reverse_shell", "crypto_miner", "failed_sudo"}) {
       const std::string p = sdk_module(std::string(lang) + "_" + rule);
@@ -98,20 +106,23 @@ TEST_F(DifferentialTest, TiersAgreeOnVerdictsAlertsTrapsAndFuel) {
     RecordingSink si, sc;
     size_t mismatches = 0;
     for (const Event& e : events) {
+      clock_ms += 50;
       interp.process(e, si);
       compiled.process(e, sc);
       const CallTrace& a = interp.last_call();
       const CallTrace& b = compiled.last_call();
       if (a.called != b.called || a.trap != b.trap || a.result != b.result ||
-          a.fuel_used != b.fuel_used || a.alerts != b.alerts) {
+          a.fuel_used != b.fuel_used || a.alerts != b.alerts || a.trap_detail != b.trap_detail ||
+          interp.last_error() != compiled.last_error()) {
         if (++mismatches <= 3) {
           FieldView id;
           e.get(fields::kEventId, id);
           ADD_FAILURE() << "event " << id.s << ": interpreter trap=" << trap_kind_name(a.trap)
                         << " result=" << a.result << " fuel=" << a.fuel_used
-                        << " alerts=" << a.alerts << " / compiled trap=" << trap_kind_name(b.trap)
-                        << " result=" << b.result << " fuel=" << b.fuel_used
-                        << " alerts=" << b.alerts;
+                        << " alerts=" << a.alerts << " (" << interp.last_error()
+                        << ") / compiled trap=" << trap_kind_name(b.trap) << " result=" << b.result
+                        << " fuel=" << b.fuel_used << " alerts=" << b.alerts << " ("
+                        << compiled.last_error() << ")";
         }
       }
     }
@@ -125,6 +136,10 @@ TEST_F(DifferentialTest, TiersAgreeOnVerdictsAlertsTrapsAndFuel) {
     }
     EXPECT_EQ(interp.stats().fuel_used, compiled.stats().fuel_used);
     EXPECT_EQ(interp.stats().traps, compiled.stats().traps);
+    EXPECT_EQ(interp.stats().errors, compiled.stats().errors);
+    EXPECT_EQ(interp.stats().quarantines, compiled.stats().quarantines);
+    EXPECT_EQ(interp.stats().dropped_logs, compiled.stats().dropped_logs);
+    EXPECT_EQ(interp.stats().state_evictions, compiled.stats().state_evictions);
     EXPECT_EQ(interp.stats().tier, Tier::kInterpreter);
     EXPECT_EQ(compiled.stats().tier, Tier::kCompiled);
     EXPECT_GT(interp.stats().fuel_used, 0u);

@@ -114,7 +114,70 @@ TEST_F(EngineWasmTest, ModuleTitleDetailsSeverityAndCountersReachAlertsAndMetric
   EXPECT_LE(quarantines * 5, traps);  // quarantine after 5 consecutive traps
   EXPECT_EQ(counter(engine, "wsn_wasm_traps_total", "t.shell"), 0u);
   EXPECT_EQ(stats.detection.matcher.errors, traps);
-  EXPECT_EQ(engine.metrics().counter("wsn_rule_errors_total", "").get().value(), traps);
+  // Errors by kind: the loop's traps are all fuel traps.
+  auto& by_kind = engine.metrics().counter("wsn_rule_errors_total", "", {"rule", "kind"});
+  EXPECT_EQ(by_kind.with({"t.loop", "trap_fuel"}).value(), traps);
+  EXPECT_EQ(by_kind.with({"t.loop", "trap_depth"}).value(), 0u);
+  EXPECT_EQ(by_kind.with({"t.shell", "negative_result"}).value(), 0u);
+}
+
+// Hostile modules beside the bundled rules and a well-behaved module: the bundled rules raise
+// exactly the alerts they raise alone, the good module still catches the reverse shells, and
+// each hostile module's misbehaviour is in the metrics under its kind.
+TEST_F(EngineWasmTest, HostileModulesBesideBundledRulesAreContainedAndCountedByKind) {
+  auto run = [&](bool hostile, std::unique_ptr<Engine>& out, std::vector<std::string>& alerts) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    write_rule("shell.yml", "t.shell", sdk_module("c_reverse_shell"), "low");
+    if (hostile) {
+      for (const char* m : {"state_flood", "log_flood", "alert_flood", "negative"}) {
+        write_rule(std::string(m) + ".yml", std::string("t.") + m,
+                   std::string(WSN_WASM_TEST_MODULES) + "/" + m + ".wasm", "medium");
+      }
+    }
+    EngineOptions options;
+    options.rule_paths = {dir_.string(), std::string(WSN_SOURCE_DIR) + "/rules"};
+    out = std::make_unique<Engine>(options);
+    std::vector<std::string> errors;
+    out->load_rules(errors);
+    ASSERT_TRUE(errors.empty()) << errors.front();
+    out->alerts().add_sink(std::make_unique<JsonCapture>(alerts));
+    JsonlReplaySource source(kSample, out->registry());
+    RunStats stats;
+    ASSERT_TRUE(out->run(source, stats).ok());
+  };
+  std::unique_ptr<Engine> quiet, loud;
+  std::vector<std::string> quiet_alerts, loud_alerts;
+  run(false, quiet, quiet_alerts);
+  run(true, loud, loud_alerts);
+  ASSERT_TRUE(quiet && loud);
+  ASSERT_FALSE(HasFatalFailure());
+
+  // Alerts of every rule but the hostile ones (whose trapped calls raise nothing).
+  auto not_hostile = [](const std::vector<std::string>& all) {
+    std::vector<std::string> out;
+    for (const auto& a : all) {
+      if (a.find("\"id\":\"t.") == std::string::npos ||
+          a.find("\"id\":\"t.shell\"") != std::string::npos) {
+        out.push_back(a);
+      }
+    }
+    return out;
+  };
+  const auto expected = not_hostile(quiet_alerts);
+  EXPECT_GT(expected.size(), 3u);
+  EXPECT_EQ(not_hostile(loud_alerts), expected);
+
+  auto& by_kind = loud->metrics().counter("wsn_rule_errors_total", "", {"rule", "kind"});
+  EXPECT_GE(by_kind.with({"t.state_flood", "trap_fuel"}).value(), 5u);
+  EXPECT_GE(by_kind.with({"t.log_flood", "trap_fuel"}).value(), 5u);
+  EXPECT_GE(by_kind.with({"t.alert_flood", "host_refusal"}).value(), 5u);
+  EXPECT_EQ(by_kind.with({"t.negative", "negative_result"}).value(),
+            counter(*loud, "wsn_rule_evaluations_total", "t.negative"));
+  EXPECT_GT(by_kind.with({"t.negative", "negative_result"}).value(), 0u);
+  EXPECT_EQ(by_kind.with({"t.shell", "trap_fuel"}).value(), 0u);
+  EXPECT_GT(counter(*loud, "wsn_wasm_log_lines_dropped_total", "t.log_flood"), 0u);
+  EXPECT_GE(counter(*loud, "wsn_wasm_quarantines_total", "t.state_flood"), 1u);
 }
 
 }  // namespace

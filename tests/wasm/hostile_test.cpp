@@ -98,6 +98,106 @@ TEST_P(HostileTest, BadHostCallArgumentsTrap) {
   EXPECT_GE(s.traps_by_kind[static_cast<size_t>(TrapKind::kHost)], 5u);
 }
 
+size_t errors_of(const RunnerStats& s, RuleErrorKind k) {
+  return s.errors[static_cast<size_t>(k)];
+}
+
+// Host-function floods inside the instruction budget: host calls cost fuel, so each call ends
+// with a fuel trap after a bounded amount of host work (docs/wasm-runtime.md states the bound).
+TEST_P(HostileTest, StateSetFloodIsStoppedByFuelAndEvictionsAreCounted) {
+  options_->sandbox.max_state_entries = 1000;
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("state_flood", sink);
+  EXPECT_EQ(s.traps, 5u);  // then quarantined
+  EXPECT_EQ(s.traps_by_kind[static_cast<size_t>(TrapKind::kFuel)], 5u);
+  EXPECT_EQ(errors_of(s, RuleErrorKind::kTrapFuel), 5u);
+  // At most budget / (call + state cost) inserts per call: the store only ever saw that many.
+  const uint64_t per_call_max =
+      static_cast<uint64_t>(options_->sandbox.fuel_per_event / (kHostFuelCall + kHostFuelState));
+  EXPECT_GT(s.state_evictions, 0u);
+  EXPECT_LE(s.state_evictions + 1000, 5 * per_call_max);
+  EXPECT_EQ(s.quarantines, 1u);
+}
+
+TEST_P(HostileTest, LogFloodIsStoppedByFuelAndCannotForgeLines) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("log_flood", sink);
+  EXPECT_EQ(errors_of(s, RuleErrorKind::kTrapFuel), 5u);
+  EXPECT_GT(s.dropped_logs, 5u * 8u);
+  size_t module_lines = 0;
+  for (const std::string& line : logs_) {
+    EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+    if (line.rfind("rule0:3:ok\\n2026-12-07T09:00:00.000Z CRITICAL", 0) == 0) {
+      EXPECT_NE(line.find("forged\\x1b[2J"), std::string::npos) << line;
+      ++module_lines;
+    }
+  }
+  EXPECT_EQ(module_lines, 5u * 8u);  // 8 lines delivered per call, 5 calls
+}
+
+TEST_P(HostileTest, AlertFloodIsRefusedByTheHost) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("alert_flood", sink);
+  EXPECT_EQ(errors_of(s, RuleErrorKind::kHostRefusal), 5u);
+  EXPECT_EQ(sink.count(0), 0u);  // a trapped call's alerts are dropped
+}
+
+TEST_P(HostileTest, NegativeResultsAreCountedAsErrors) {
+  RecordingSink sink;
+  const RunnerStats s = run_beside_good_rule("negative", sink);
+  EXPECT_EQ(s.traps, 0u);
+  EXPECT_EQ(errors_of(s, RuleErrorKind::kNegativeResult), 13u);
+  EXPECT_EQ(sink.count(0), 0u);
+  EXPECT_FALSE(s.quarantined);
+}
+
+TEST_P(HostileTest, ModuleThatTrapsOnEveryThirdEventIsQuarantinedByRate) {
+  auto m = load(test_module("flaky"));
+  ASSERT_TRUE(m);
+  int64_t now_ms = 0;
+  options_->clock_ms = [&now_ms] { return now_ms; };
+  std::vector<WasmRule> rules = {rule(0, m)};
+  WasmRules set(std::move(rules), options_);
+  auto matcher = set.make_matcher();
+  auto* wm = dynamic_cast<WasmMatcher*>(matcher.get());
+  RecordingSink sink;
+  for (int k = 0; k < 60; ++k) {
+    matcher->process(process_event("e" + std::to_string(k), k % 3 == 2 ? "fork" : "exec", "x", "y"),
+                     sink);
+  }
+  const RunnerStats& s = wm->runners()[0]->stats();
+  // Never 5 failures in a row, but 8 of the last 32: quarantined after the 8th trap (event 23).
+  EXPECT_EQ(s.quarantines, 1u);
+  EXPECT_TRUE(s.quarantined);
+  EXPECT_EQ(s.traps, 8u);
+  EXPECT_EQ(s.calls, 24u);
+  EXPECT_EQ(s.skipped, 36u);
+  ASSERT_FALSE(logs_.empty());
+  EXPECT_NE(logs_.back().find("8 failures in the last 32 evaluations"), std::string::npos)
+      << logs_.back();
+}
+
+TEST_P(HostileTest, TrapMessagesNameTheCause) {
+  auto expect_detail = [&](const std::string& module, TrapKind kind, const std::string& text) {
+    auto m = load(test_module(module));
+    ASSERT_TRUE(m);
+    ModuleRunner r(m, {0, "r", FailMode::kOpen}, *options_);
+    RecordingSink sink;
+    r.process(process_event("e", "exec", "x", "y"), sink);
+    EXPECT_EQ(r.last_call().trap, kind) << module;
+    EXPECT_EQ(r.last_error(), text) << module;
+  };
+  expect_detail("loop", TrapKind::kFuel, "trap: fuel exhausted (budget 1000000)");
+  expect_detail("state_flood", TrapKind::kFuel,
+                "trap: fuel exhausted (in state_set, budget 1000000)");
+  expect_detail("recursion", TrapKind::kDepth, "trap: call depth limit exceeded (limit 1000)");
+  expect_detail("oob", TrapKind::kMemory, "trap: out-of-bounds memory access");
+  expect_detail("host_abuse", TrapKind::kHost,
+                "trap: host function refused its arguments (emit_alert title [4294967280, +64) "
+                "is outside linear memory (65536 bytes))");
+}
+
 TEST_P(HostileTest, FailClosedRuleAlertsOnEveryFailedEvaluation) {
   RecordingSink sink;
   const RunnerStats s = run_beside_good_rule("loop", sink, FailMode::kClosed);

@@ -1,9 +1,11 @@
 // Unit tests of the runtime's small parts: metadata parsing and binding, the state store, the
 // event record layout, the subprocess runner.
 #include <cstring>
+#include <string>
 
 #include "wasm/module_meta.h"
 #include "wasm/record_builder.h"
+#include "wasm/runner.h"
 #include "wasm/state_store.h"
 #include "wasm/subprocess.h"
 #include "wasm_test_util.h"
@@ -81,6 +83,51 @@ TEST(StateStoreTest, BoundedEvictingExpiredThenSoonestToExpire) {
   EXPECT_EQ(s.evictions(), 1u);
   EXPECT_EQ(s.get("c", 200), 3);
   EXPECT_EQ(s.get("e", 200), 5);
+}
+
+TEST(StateStoreTest, TiesGoToTheEntryWhoseExpiryWasSetFirst) {
+  StateStore s(3);
+  s.set("x", 1, 0, 0);
+  s.set("y", 2, 0, 0);
+  s.set("z", 3, 0, 0);
+  s.set("x", 9, 0, 1);  // setting again moves x behind y and z
+  s.add("y", 1, 0, 2);  // adding to a live entry keeps its place
+  s.set("w", 4, 0, 3);  // full: evicts y
+  EXPECT_EQ(s.get("y", 3), 0);
+  EXPECT_EQ(s.get("x", 3), 9);
+  s.set("v", 5, 0, 4);  // then z
+  EXPECT_EQ(s.get("z", 4), 0);
+  EXPECT_EQ(s.get("x", 4), 9);
+  EXPECT_EQ(s.evictions(), 2u);
+}
+
+TEST(StateStoreTest, FloodOfDistinctKeysKeepsTheBoundAndCountsEvictions) {
+  // The hostile pattern of issue 14: 40 000 new keys into a full 10 000-entry store. Each
+  // insert is O(log n) now; this asserts the outcome, bench/wasm measures the time.
+  StateStore s(10000);
+  s.set("keep", 1, 1'000'000, 0);  // expires last of the TTL entries: survives until the end
+  for (int i = 0; i < 40000; ++i) s.set("k" + std::to_string(i), i, 1000 + i, 0);
+  EXPECT_EQ(s.size(), 10000u);
+  EXPECT_EQ(s.evictions(), 30001u);
+  EXPECT_EQ(s.get("keep", 0), 1);
+  EXPECT_EQ(s.get("k39999", 0), 39999);
+  EXPECT_EQ(s.get("k30000", 0), 0);  // expired soonest of what is left, evicted
+  EXPECT_EQ(s.get("k30001", 0), 30001);
+  // Everything but "keep" has expired by then: the next insert purges them, no eviction.
+  s.set("late", 1, 0, 500'000);
+  EXPECT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.evictions(), 30001u);
+}
+
+TEST(ModuleTextTest, EscapedAndCutAtTheCap) {
+  EXPECT_EQ(escape_module_text("a\nb\r\t\\\x1b[2J\x7f\x01", kMaxLogLineBytes),
+            "a\\nb\\r\\t\\\\\\x1b[2J\\x7f\\x01");
+  const std::string cut = escape_module_text(std::string(2000, '\n'), kMaxLogLineBytes);
+  EXPECT_EQ(cut.size(), kMaxLogLineBytes + std::string_view("...[truncated]").size());
+  EXPECT_EQ(cut.substr(0, 4), "\\n\\n");
+  EXPECT_TRUE(cut.ends_with("\\n...[truncated]"));
+  // An escape is never split by the cut.
+  EXPECT_TRUE(escape_module_text("ab\x1b", 5).ends_with("ab...[truncated]"));
 }
 
 TEST(RecordBuilderTest, LayoutMatchesTheAbiHeader) {

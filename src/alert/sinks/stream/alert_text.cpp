@@ -58,6 +58,12 @@ void format_alert_text(const Alert& alert, std::string& out) {
     append_escaped(alert.title, out);
     out += '"';
   }
+  // A rule's free text (Wasm emit_alert), escaped like the title: one alert, one line.
+  if (!alert.details.empty()) {
+    out += " details=\"";
+    append_escaped(alert.details, out);
+    out += '"';
+  }
   if (!alert.events.empty()) {
     const Event& e = alert.events.back();
     append_field(e, fields::kHostName, "host", false, out);
