@@ -62,7 +62,8 @@ struct WasmOptions {
   bool aot_background = true;  // kAuto: build in a background thread (false: at load)
   // Module log lines (wsn.log) and runtime notices. Default: stderr.
   std::function<void(std::string_view rule_id, int level, std::string_view message)> log;
-  // Monotonic milliseconds for quarantine back-off (tests inject a clock). Default: steady.
+  // Milliseconds for quarantine back-off (tests inject a clock). Default: event time (the
+  // newest event time seen), so back-off is deterministic on replay.
   std::function<int64_t()> clock_ms;
 };
 

@@ -89,9 +89,15 @@ ModuleRunner::~ModuleRunner() = default;
 
 int64_t ModuleRunner::now_ms() const {
   if (options_.clock_ms) return options_.clock_ms();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return event_ms_;
+}
+
+void ModuleRunner::advance_clock(const Event& e) {
+  // Quarantine runs on the stream's own clock, so a replay decides exactly what the live run
+  // did, whatever the machine's load. Events without a time still move it, 1 ms each, so a
+  // back-off always ends.
+  const int64_t t = e.time_ns() / 1'000'000;
+  event_ms_ = t > event_ms_ ? t : (t == 0 ? event_ms_ + 1 : event_ms_);
 }
 
 const std::vector<EmittedAlert> ModuleRunner::last_alerts() const {
@@ -240,6 +246,7 @@ void ModuleRunner::report(const Event& e, MatchSink& sink) {
 
 void ModuleRunner::process(const Event& e, MatchSink& sink) {
   last_ = {};
+  advance_clock(e);
   if (stats_.quarantined) {
     if (now_ms() < quarantine_until_ms_) {
       ++stats_.skipped;

@@ -7,7 +7,8 @@
 //    not quarantine); `consecutive_traps` failures in a row, or `rate_failures` among the
 //    last `kRateWindow` evaluations, quarantine the rule for a back-off that doubles each time
 //    (up to a maximum) and is forgiven after a run of clean calls; a quarantined rule is not
-//    called;
+//    called; back-off runs on event time (the newest event time seen), never the wall clock,
+//    so replaying a log quarantines exactly where the live run did, on any machine and load;
 //  * a failed or skipped evaluation is silent for fail-open rules and a detection (titled with
 //    the reason) for fail-closed rules;
 //  * the compiled tier replaces the interpreter between two events as soon as it is ready.
@@ -105,7 +106,8 @@ class ModuleRunner {
   void quarantine(const std::string& why);
   void fail_policy(const Event& e, MatchSink& sink, const std::string& reason);
   void report(const Event& e, MatchSink& sink);
-  int64_t now_ms() const;
+  int64_t now_ms() const;  // the event clock (or the injected one)
+  void advance_clock(const Event& e);
 
   std::shared_ptr<const LoadedModule> module_;
   RuleBinding binding_;
@@ -124,6 +126,7 @@ class ModuleRunner {
   uint32_t clean_calls_ = 0;
   uint32_t backoff_ms_ = 0;
   int64_t quarantine_until_ms_ = 0;
+  int64_t event_ms_ = 0;  // newest event time seen, in ms (advance_clock)
   RunnerStats stats_;
   CallTrace last_;
   std::string last_error_;

@@ -3,8 +3,10 @@
 // evaluation and per-module trap/quarantine counters reach the metrics registry.
 #include <simdjson.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "collect/replay/jsonl_replay_source.h"
 #include "engine/engine.h"
@@ -50,8 +52,9 @@ class EngineWasmTest : public WasmFixture {
 
   void write_rule(const std::string& file, const std::string& id, const std::string& module,
                   const std::string& severity) {
-    std::ofstream(dir_ / file) << "id: " << id << "\nname: " << id << " rule\nseverity: "
-                               << severity << "\ntype: wasm\nmodule: " << module << "\n";
+    std::ofstream(dir_ / file) << "id: " << id << "\nname: " << id
+                               << " rule\nseverity: " << severity
+                               << "\ntype: wasm\nmodule: " << module << "\n";
   }
 
   fs::path dir_;
@@ -178,6 +181,53 @@ TEST_F(EngineWasmTest, HostileModulesBesideBundledRulesAreContainedAndCountedByK
   EXPECT_EQ(by_kind.with({"t.shell", "trap_fuel"}).value(), 0u);
   EXPECT_GT(counter(*loud, "wsn_wasm_log_lines_dropped_total", "t.log_flood"), 0u);
   EXPECT_GE(counter(*loud, "wsn_wasm_quarantines_total", "t.state_flood"), 1u);
+}
+
+}  // namespace
+}  // namespace wsn::wasm::testing
+
+namespace wsn::wasm::testing {
+namespace {
+
+// The same log, rules and configuration give byte-identical alerts, whatever the machine's
+// load: a fail-closed module that traps (and is quarantined, then let back) decides on event
+// time, never the wall clock. The second replay runs while two threads burn the CPU.
+TEST_F(EngineWasmTest, ReplayIsByteIdenticalUnderCpuLoad) {
+  std::ofstream(dir_ / "flaky.yml") << "id: t.flaky\nname: flaky\ntype: wasm\nfail: closed\n"
+                                    << "module: " << WSN_WASM_TEST_MODULES << "/flaky.wasm\n";
+  std::ofstream(dir_ / "negative.yml")
+      << "id: t.negative\nname: negative\ntype: wasm\n"
+      << "fail: closed\nmodule: " << WSN_WASM_TEST_MODULES << "/negative.wasm\n";
+  auto replay = [&](std::vector<std::string>& alerts) {
+    EngineOptions options;
+    options.rule_paths = {dir_.string(), std::string(WSN_SOURCE_DIR) + "/rules"};
+    Engine engine(options);
+    std::vector<std::string> errors;
+    engine.load_rules(errors);
+    ASSERT_TRUE(errors.empty()) << errors.front();
+    engine.alerts().add_sink(std::make_unique<JsonCapture>(alerts));
+    JsonlReplaySource source(kSample, engine.registry());
+    RunStats stats;
+    ASSERT_TRUE(engine.run(source, stats).ok());
+    // Quarantined, let back after its back-off in event time, quarantined again: the whole
+    // replay takes well under the first back-off (1 s) of wall-clock time.
+    EXPECT_GE(counter(engine, "wsn_wasm_quarantines_total", "t.flaky"), 2u);
+  };
+  std::vector<std::string> quiet, loaded;
+  replay(quiet);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> hogs;
+  for (int k = 0; k < 2; ++k) {
+    hogs.emplace_back([&stop] {
+      volatile uint64_t x = 0;
+      while (!stop.load(std::memory_order_relaxed)) x = x + 1;
+    });
+  }
+  replay(loaded);
+  stop.store(true);
+  for (auto& t : hogs) t.join();
+  ASSERT_GT(quiet.size(), 92u) << "bundled alerts plus fail-closed ones";
+  EXPECT_EQ(quiet, loaded);
 }
 
 }  // namespace
