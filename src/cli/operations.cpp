@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "alert/sinks/stream/stdout_plugin.h"
 #include "alert/sinks/stream/stream_sink.h"
 #include "event/json_writer.h"
 #include "http/http_server.h"
@@ -111,7 +112,12 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
   if (output != "-") setup.skip_sinks.push_back("stdout");  // -o FILE replaces standard output
   if (Status st = engine.configure(cfg, setup, ops->warnings_); !st.ok()) return st.error();
   if (output != "-") {
-    auto file = StreamSink::open_file(output);
+    // -o FILE takes standard output's place, in standard output's configured format.
+    AlertLineFormat format = AlertLineFormat::kJson;
+    if (auto it = cfg.sinks.find("stdout"); it != cfg.sinks.end()) {
+      if (const auto* c = plugin_config<plugins::StdoutSinkConfig>(it->second)) format = c->format;
+    }
+    auto file = StreamSink::open_file(output, format);
     if (!file.ok()) return file.error();
     engine.alerts().add_sink(std::move(file.value()));
   }

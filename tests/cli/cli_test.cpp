@@ -349,3 +349,25 @@ TEST_F(CliTest, VersionFlagAndUnknownCommands) {
 }
 
 }  // namespace
+
+namespace {
+
+// -o FILE replaces standard output and keeps its configured format (sinks.stdout.format).
+TEST_F(CliTest, OutputFileKeepsTheStdoutFormat) {
+  write("rules/r.yml", "id: t.r\nname: R\ntype: eql\nquery: process where process.name == \"x\"\n");
+  write("log.jsonl",
+        "{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"event\":{\"category\":"
+        "[\"process\"]},\"process\":{\"pid\":1,\"name\":\"x\"}}\n");
+  write("text.yml", "sinks:\n  stdout: {format: text}\n");
+  const fs::path out = dir_ / "alerts.txt";
+  const Outcome o =
+      run_cli("replay " + (dir_ / "log.jsonl").string() + " -r " + (dir_ / "rules").string() +
+              " -c " + (dir_ / "text.yml").string() + " -o " + out.string() + " -q");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  std::ifstream in(out);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_EQ(line.rfind("2026-01-01T00:00:00.000Z MEDIUM t.r ", 0), 0u) << line;
+}
+
+}  // namespace
