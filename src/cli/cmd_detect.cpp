@@ -89,11 +89,20 @@ bool start_operations(Engine& engine, const DetectOptions& o, const config::Conf
   return true;
 }
 
-void print_summary(const RunStats& s, size_t rules) {
+// "38 rules" or "158 rules (75 failed to load)": rules that did not compile are not running.
+std::string rules_phrase(const RuleSet& set) {
+  size_t failed = 0;
+  for (const auto& r : set.rules) failed += r.failed ? 1 : 0;
+  std::string out = fmt::format("{} rules", set.rules.size() - failed);
+  if (failed) out += fmt::format(" ({} failed to load)", failed);
+  return out;
+}
+
+void print_summary(const RunStats& s, const std::string& rules) {
   const double eps = s.seconds > 0 ? static_cast<double>(s.bus.processed) / s.seconds : 0;
   fmt::print(stderr,
              "wasm-sentinel: {} events processed ({} malformed, {} dropped) in {:.3f} s "
-             "({:.0f} events/s); {} rules; {} alerts\n",
+             "({:.0f} events/s); {}; {} alerts\n",
              s.bus.processed, s.source.malformed, s.bus.dropped, s.seconds, eps, rules,
              s.alerts.alerts);
 }
@@ -122,7 +131,7 @@ int replay_file(const std::string& path, const DetectOptions& o,
     fmt::print(stderr, "wasm-sentinel: {}\n", st.error().message);
     return kExitRuntimeError;
   }
-  if (!o.quiet) print_summary(stats, engine.rules()->rules.size());
+  if (!o.quiet) print_summary(stats, rules_phrase(*engine.rules()));
   if (stats.bus.processed == 0 && stats.source.malformed > 0) {
     fmt::print(stderr,
                "wasm-sentinel: error: no line of {} was an event ({} malformed); is it a "
@@ -194,7 +203,7 @@ std::optional<int> run_live(DetectOptions& o) {
     return exit_code;
   }
   SignalWatcher signals(engine);  // before saying we are live: a signal then finds it
-  print_sources(sources, fmt::format("live detection with {} rules", engine.rules()->rules.size()));
+  print_sources(sources, "live detection with " + rules_phrase(*engine.rules()));
   RunStats stats;
   Status st;
   {
@@ -206,7 +215,7 @@ std::optional<int> run_live(DetectOptions& o) {
     return kExitRuntimeError;
   }
   if (!o.quiet) {
-    print_summary(stats, engine.rules()->rules.size());
+    print_summary(stats, rules_phrase(*engine.rules()));
     for (const auto& s : stats.sources) {
       fmt::print(stderr,
                  "wasm-sentinel: source {}: {} events, {} dropped in the event queue, {} lost "

@@ -371,3 +371,17 @@ TEST_F(CliTest, OutputFileKeepsTheStdoutFormat) {
 }
 
 }  // namespace
+
+namespace {
+
+// The summary counts the rules that run; those that failed to load are said apart.
+TEST_F(CliTest, SummaryDoesNotCountRulesThatFailedToLoad) {
+  write("rules/good.yml", "id: t.good\nname: G\ntype: eql\nquery: process where true\n");
+  write("rules/bad.yml", "id: t.bad\nname: B\ntype: eql\nquery: process where nofunc(x)\n");
+  write("log.jsonl", "{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"process\":{\"pid\":1}}\n");
+  const Outcome o =
+      run_cli("replay " + (dir_ / "log.jsonl").string() + " -r " + (dir_ / "rules").string());
+  EXPECT_NE(o.err.find("; 1 rules (1 failed to load); "), std::string::npos) << o.err;
+}
+
+}  // namespace
