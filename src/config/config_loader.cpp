@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/did_you_mean.h"
 #include "config/config.h"
 #include "config/units.h"
 
@@ -69,32 +70,8 @@ class Reader {
       return;
     }
     std::string hint;
-    if (auto near = closest(key, known); !near.empty()) hint = "did you mean '" + near + "'? ";
+    if (auto near = closest_name(key, known); !near.empty()) hint = "did you mean '" + near + "'? ";
     error(at, join(path, key), "unknown key (" + hint + "known: " + list + ")");
-  }
-
-  // The known key within edit distance 2 of `key` (a typo), or "".
-  static std::string closest(std::string_view key, const std::vector<std::string_view>& known) {
-    std::string best;
-    size_t best_d = 3;
-    for (auto k : known) {
-      std::vector<size_t> row(k.size() + 1);
-      for (size_t j = 0; j <= k.size(); ++j) row[j] = j;
-      for (size_t i = 1; i <= key.size(); ++i) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= k.size(); ++j) {
-          const size_t up = row[j];
-          row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (key[i - 1] == k[j - 1] ? 0 : 1)});
-          diag = up;
-        }
-      }
-      if (row[k.size()] < best_d && row[k.size()] < std::max<size_t>(k.size(), 2)) {
-        best_d = row[k.size()];
-        best = std::string(k);
-      }
-    }
-    return best;
   }
 
   static std::string join(const std::string& path, std::string_view key) {

@@ -1,5 +1,7 @@
 #include "detect/rule_file.h"
 
+#include "common/did_you_mean.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -135,8 +137,12 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
   for (const auto& kv : doc) {
     const std::string key = kv.first.as<std::string>();
     if (!known.count(key)) {
-      ctx.error("RULE002", "unknown key '" + key + "'", kv.first.Mark(),
-                static_cast<uint32_t>(key.size()));
+      const std::vector<std::string_view> names(known.begin(), known.end());
+      const std::string near = closest_name(key, names);
+      ctx.error(
+          "RULE002",
+          "unknown key '" + key + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"),
+          kv.first.Mark(), static_cast<uint32_t>(key.size()));
     }
   }
   RuleSource r;

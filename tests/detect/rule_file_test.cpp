@@ -132,3 +132,19 @@ TEST(RuleFile, DirectoriesLoadInSortedOrderAndMissingPathsAreErrors) {
 
 }  // namespace
 }  // namespace wsn
+
+namespace wsn {
+namespace {
+
+TEST(RuleFile, UnknownKeysSuggestTheNearKnownOne) {
+  RuleLoadResult r;
+  load_rule_text("x.yml", "id: a\nname: A\nseverty: high\ntype: eql\nquery: process where true\n",
+                 r, PluginRegistry::builtin());
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_NE(r.errors()[0].find("unknown key 'severty' (did you mean 'severity'?) [RULE002]"),
+            std::string::npos)
+      << r.errors()[0];
+}
+
+}  // namespace
+}  // namespace wsn

@@ -51,3 +51,17 @@ TEST(SchemaFields, TypeMistakesStillGetTheTypeDiagnostic) {
 
 }  // namespace
 }  // namespace wsn::eql
+
+namespace wsn::eql {
+namespace {
+
+// A misspelled field is most likely a built-in one: the warning names it.
+TEST(SchemaFields, AMisspelledFieldSuggestsTheBuiltInOne) {
+  const Compiled c = compile(R"(process where process.nmae == "sh")");
+  EXPECT_NE(c.diagnostics.find("unknown field 'process.nmae' (did you mean 'process.name'?)"),
+            std::string::npos)
+      << c.diagnostics;
+}
+
+}  // namespace
+}  // namespace wsn::eql

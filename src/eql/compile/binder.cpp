@@ -1,5 +1,7 @@
 #include "eql/compile/binder.h"
 
+#include "common/did_you_mean.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -286,9 +288,15 @@ NodeRef Binder::field(const Expr* e) {
       return kNoNode;
     }
     if (!e->optional && opt_.warn_unknown_fields) {
+      // A near built-in name is most likely a typo (process.nmae → process.name).
+      std::vector<std::string_view> builtin;
+      builtin.reserve(fields::kBuiltinCount);
+      for (FieldId f = 0; f < fields::kBuiltinCount; ++f) builtin.push_back(reg_.info(f).name);
+      const std::string near = closest_name(name, builtin);
       diags_.warning(code::kUnknownField,
-                     "unknown field '" + name +
-                         "'; it is treated as a string that is null "
+                     "unknown field '" + name + "'" +
+                         (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                         "; it is treated as a string that is null "
                          "when absent (write '?" +
                          name + "' to mark it optional)",
                      e->range);
