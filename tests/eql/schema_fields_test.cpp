@@ -55,6 +55,22 @@ TEST(SchemaFields, TypeMistakesStillGetTheTypeDiagnostic) {
 namespace wsn::eql {
 namespace {
 
+// A category no source produces makes a rule that never fires: warned, with the near one;
+// every ECS category is fine.
+TEST(SchemaFields, AnUnknownCategoryIsWarnedWithTheNearOne) {
+  const Compiled c = compile(R"(proces where process.name == "sh")");
+  EXPECT_TRUE(c.ok);
+  EXPECT_NE(c.diagnostics.find("warning: unknown event category 'proces' (did you mean "
+                               "'process'?)"),
+            std::string::npos)
+      << c.diagnostics;
+  EXPECT_NE(c.diagnostics.find("[EQL2103]"), std::string::npos);
+  for (const char* ok : {"process", "file", "network", "authentication", "library", "any"}) {
+    const Compiled k = compile(std::string(ok) + " where true");
+    EXPECT_EQ(k.diagnostics.find("EQL2103"), std::string::npos) << ok << ": " << k.diagnostics;
+  }
+}
+
 // A misspelled field is most likely a built-in one: the warning names it.
 TEST(SchemaFields, AMisspelledFieldSuggestsTheBuiltInOne) {
   const Compiled c = compile(R"(process where process.nmae == "sh")");

@@ -26,5 +26,6 @@ inline constexpr char kTooComplex[] = "EQL2017";
 // Warnings.
 inline constexpr char kUnknownField[] = "EQL2101";
 inline constexpr char kDynamicTypeMismatch[] = "EQL2102";
+inline constexpr char kUnknownCategory[] = "EQL2103";
 
 }  // namespace wsn::eql::code

@@ -1,5 +1,7 @@
 #include "eql/compile/compiler.h"
 
+#include "common/did_you_mean.h"
+
 #include "eql/compile/binder.h"
 #include "eql/compile/codes.h"
 
@@ -12,11 +14,40 @@ QueryCompiler::QueryCompiler(FieldRegistry& reg, const CompileOptions& opt,
                              match::RuleSetPlan& plan)
     : reg_(reg), opt_(opt), plan_(plan) {}
 
+namespace {
+
+// ECS's event.category values: what sources put in events, so what a rule can name.
+constexpr std::string_view kEcsCategories[] = {
+    "api",      "authentication", "configuration", "database",      "driver",
+    "email",    "file",           "host",          "iam",           "intrusion_detection",
+    "library",  "malware",        "network",       "package",       "process",
+    "registry", "session",        "threat",        "vulnerability", "web"};
+
+}  // namespace
+
+void QueryCompiler::warn_unknown_category(const EventQuery& q, Diagnostics& diags) {
+  for (std::string_view c : kEcsCategories) {
+    if (c == q.category) return;
+  }
+  // A category no event carries makes a rule that never fires: say so, with the near one.
+  const std::string near = closest_name(q.category, kEcsCategories);
+  diags.warning(code::kUnknownCategory,
+                "unknown event category '" + q.category + "'" +
+                    (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                    "; no source produces it, so this never matches (ECS categories: process, "
+                    "file, network, authentication, …)",
+                q.category_range);
+}
+
 bool QueryCompiler::event_predicate(const EventQuery& q, Binder& b, match::EventPredicate& out,
                                     Diagnostics& diags) {
   if (q.category == "any") {
     out.category = match::kAnyCategory;
   } else {
+    if (opt_.dialect == Dialect::kElastic && opt_.warn_unknown_fields &&
+        reg_.find_category(q.category) == categories::kUnknown) {
+      warn_unknown_category(q, diags);
+    }
     out.category = reg_.intern_category(q.category);
     if (out.category == categories::kUnknown && q.category != "unknown") {
       diags.error(code::kTooManyCategories,
