@@ -148,6 +148,7 @@ std::vector<PipeResult> run_pipes(const PipeProgram& prog, std::vector<PipeResul
           auto [it, fresh] = group.try_emplace(ev.key(r, st), out.size());
           if (fresh) {
             r.aggregate = PipeAggregate{add, 0};
+            r.key = ev.render_key(r, st);  // what `query` prints as "key"
             out.push_back(std::move(r));
           } else {
             out[it->second].aggregate->count += add;

@@ -385,3 +385,17 @@ TEST_F(CliTest, SummaryDoesNotCountRulesThatFailedToLoad) {
 }
 
 }  // namespace
+
+namespace {
+
+// `unique_count` prints each group's key, as `count` does.
+TEST_F(CliTest, UniqueCountPrintsTheKey) {
+  const std::string log = std::string(WSN_SOURCE_DIR) + "/data/sample/linux-activity.jsonl";
+  const Outcome o =
+      run_cli("query 'process where true | unique_count process.user.name' --events " + log);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out.rfind("{\"key\":\"root\",\"count\":625,", 0), 0u) << o.out.substr(0, 200);
+  EXPECT_EQ(o.out.find("\"key\":\"\""), std::string::npos);
+}
+
+}  // namespace
