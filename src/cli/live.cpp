@@ -49,18 +49,15 @@ SignalWatcher::~SignalWatcher() {
 
 std::vector<std::string> usable_sources(const Engine& engine, const config::Config& cfg) {
   std::vector<std::string> out;
-  for (const SourcePlugin& p : engine.plugins().sources()) {
-    auto it = cfg.sources.find(p.name);
-    if (it == cfg.sources.end() || !it->second) continue;
-    if (p.enabled && !p.enabled(*it->second)) continue;
-    if (p.available) {
-      if (Status s = p.available(); !s.ok()) {
-        fmt::print(stderr, "wasm-sentinel: {}: live collection unavailable: {}\n", p.name,
+  for (const SourcePlugin* p : engine.enabled_sources(cfg)) {
+    if (p->available) {
+      if (Status s = p->available(); !s.ok()) {
+        fmt::print(stderr, "wasm-sentinel: {}: live collection unavailable: {}\n", p->name,
                    s.error().message);
         continue;
       }
     }
-    out.push_back(p.name);
+    out.push_back(p->name);
   }
   return out;
 }

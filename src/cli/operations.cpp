@@ -114,8 +114,9 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
   if (output != "-") {
     // -o FILE takes standard output's place, in standard output's configured format.
     AlertLineFormat format = AlertLineFormat::kJson;
-    if (auto it = cfg.sinks.find("stdout"); it != cfg.sinks.end()) {
-      if (const auto* c = plugin_config<plugins::StdoutSinkConfig>(it->second)) format = c->format;
+    if (const auto* c = dynamic_cast<const plugins::StdoutSinkConfig*>(
+            config::plugin_section(cfg.sinks, "stdout"))) {
+      format = c->format;
     }
     auto file = StreamSink::open_file(output, format);
     if (!file.ok()) return file.error();

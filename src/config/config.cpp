@@ -4,6 +4,11 @@
 
 namespace wsn::config {
 
+const PluginConfig* plugin_section(const PluginSections& sections, std::string_view name) {
+  const auto it = sections.find(std::string(name));
+  return it == sections.end() ? nullptr : it->second.get();
+}
+
 bool split_host_port(const std::string& text, std::string& host, uint16_t& port) {
   size_t colon;
   if (!text.empty() && text.front() == '[') {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wsn/config_section.h"
@@ -105,6 +106,10 @@ LoadResult load_config_text(const std::string& name, const std::string& text,
                             const PluginRegistry& plugins, const std::string& base_dir = ".");
 // The built-in defaults: every plug-in's section as if the file had none.
 Config default_config(const PluginRegistry& plugins);
+
+// The parsed section of plug-in `name` (sources.<name>, sinks.<name>, actions.<name>), or
+// nullptr when the configuration holds none for it (a plug-in registered after it was read).
+const PluginConfig* plugin_section(const PluginSections& sections, std::string_view name);
 
 // "host:port" → parts. IPv6 literals are written [::1]:9477. Returns false when malformed.
 bool split_host_port(const std::string& text, std::string& host, uint16_t& port);

@@ -16,11 +16,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Keys a rule document may have: those every rule may have, and each registered kind's body key
+// and extra keys.
+std::set<std::string> rule_keys(const PluginRegistry& plugins) {
+  std::set<std::string> known = {"id",      "name",   "description", "severity",
+                                 "tags",    "mitre",  "type",        "actions",
+                                 "enabled", "author", "references",  "version"};
+  for (const auto& k : plugins.rule_kinds()) {
+    known.insert(k.body_key);
+    known.insert(k.extra_keys.begin(), k.extra_keys.end());
+  }
+  return known;
+}
+
 struct FileContext {
   std::shared_ptr<SourceText> text;
   RuleLoadResult& out;
   std::set<std::string>* seen_ids;
   const PluginRegistry& plugins;
+  std::set<std::string> known_keys = rule_keys(plugins);  // once per file, not per document
 
   // Byte offset of a yaml-cpp mark (0-based line/column) in the file text.
   uint32_t offset_of(const YAML::Mark& m) const {
@@ -125,14 +139,7 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
     ctx.error("RULE001", "a rule document must be a mapping of keys to values", doc.Mark());
     return;
   }
-  // Keys every rule may have; each kind adds its body key and extra keys.
-  std::set<std::string> known = {"id",      "name",   "description", "severity",
-                                 "tags",    "mitre",  "type",        "actions",
-                                 "enabled", "author", "references",  "version"};
-  for (const auto& k : ctx.plugins.rule_kinds()) {
-    known.insert(k.body_key);
-    known.insert(k.extra_keys.begin(), k.extra_keys.end());
-  }
+  const std::set<std::string>& known = ctx.known_keys;
   const size_t errors_before = ctx.out.error_count();
   for (const auto& kv : doc) {
     const std::string key = kv.first.as<std::string>();

@@ -342,7 +342,8 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
   if (n == 0) bus.close();
 
   // New rules (SIGHUP, the watcher, the API): tell the sources what they now need, even while
-  // no event flows (checked every 200 ms; a source widens what it collects or says why not).
+  // no event flows (every publish wakes this thread: rules_published(); a source widens what
+  // it collects or says why not).
   {
     std::lock_guard lock(watch_mu_);
     watch_done_ = false;
@@ -351,8 +352,7 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
     uint64_t seen = holder_.current()->generation;
     std::unique_lock lock(watch_mu_);
     for (;;) {
-      watch_cv_.wait_for(lock, std::chrono::milliseconds(200),
-                         [&] { return watch_done_ || holder_.current()->generation != seen; });
+      watch_cv_.wait(lock, [&] { return watch_done_ || holder_.current()->generation != seen; });
       if (watch_done_) break;
       const auto set = holder_.current();
       if (set->generation == seen) continue;
@@ -516,9 +516,9 @@ Status Engine::configure(const config::Config& cfg, const EngineSetup& setup,
         setup.skip_sinks.end()) {
       continue;
     }
-    auto it = cfg.sinks.find(p.name);
-    if (it == cfg.sinks.end() || !it->second || !p.create) continue;
-    auto sink = p.create(*it->second, sc);
+    const PluginConfig* section = config::plugin_section(cfg.sinks, p.name);
+    if (!section || !p.create) continue;
+    auto sink = p.create(*section, sc);
     if (!sink.ok()) return sink.error();
     if (sink.value()) alerts_.add_sink(std::move(sink.value()));
   }
@@ -526,9 +526,9 @@ Status Engine::configure(const config::Config& cfg, const EngineSetup& setup,
   std::vector<std::unique_ptr<ResponseAction>> actions;
   ActionContext ac{.mode = setup.mode};
   for (const ActionPlugin& p : plugins_->actions()) {
-    auto it = cfg.actions.find(p.name);
-    if (it == cfg.actions.end() || !it->second || !p.create) continue;
-    auto action = p.create(*it->second, ac);
+    const PluginConfig* section = config::plugin_section(cfg.actions, p.name);
+    if (!section || !p.create) continue;
+    auto action = p.create(*section, ac);
     if (!action.ok()) return Error{"actions." + p.name + ": " + action.error().message};
     if (action.value()) actions.push_back(std::move(action.value()));
   }
@@ -546,17 +546,24 @@ Status Engine::configure(const config::Config& cfg, const EngineSetup& setup,
   return {};
 }
 
+std::vector<const SourcePlugin*> Engine::enabled_sources(const config::Config& cfg) const {
+  std::vector<const SourcePlugin*> out;
+  for (const SourcePlugin& p : plugins_->sources()) {
+    const PluginConfig* section = config::plugin_section(cfg.sources, p.name);
+    if (!section || !p.create || (p.enabled && !p.enabled(*section))) continue;
+    out.push_back(&p);
+  }
+  return out;
+}
+
 Result<std::vector<std::unique_ptr<EventSource>>> Engine::make_sources(
     const config::Config& cfg, RunMode mode, const std::vector<std::string>& only) {
   std::vector<std::unique_ptr<EventSource>> out;
   SourceContext ctx{.registry = registry_, .mode = mode, .report = options_.report};
-  for (const SourcePlugin& p : plugins_->sources()) {
-    if (!only.empty() && std::find(only.begin(), only.end(), p.name) == only.end()) continue;
-    auto it = cfg.sources.find(p.name);
-    if (it == cfg.sources.end() || !it->second || !p.create) continue;
-    if (p.enabled && !p.enabled(*it->second)) continue;
-    auto source = p.create(*it->second, ctx);
-    if (!source.ok()) return Error{"sources." + p.name + ": " + source.error().message};
+  for (const SourcePlugin* p : enabled_sources(cfg)) {
+    if (!only.empty() && std::find(only.begin(), only.end(), p->name) == only.end()) continue;
+    auto source = p->create(*config::plugin_section(cfg.sources, p->name), ctx);
+    if (!source.ok()) return Error{"sources." + p->name + ": " + source.error().message};
     out.push_back(std::move(source.value()));
   }
   return out;

@@ -87,8 +87,10 @@ class Engine {
   Status configure(const config::Config& cfg, const EngineSetup& setup,
                    std::vector<std::string>& warnings);
 
-  // The sources `cfg` enables (sources.<name>), in registration order, each made by its
-  // plug-in. `only`: just these plug-ins (if configured), e.g. the live ones for `record`.
+  // The source plug-ins `cfg` enables (sources.<name>), in registration order.
+  std::vector<const SourcePlugin*> enabled_sources(const config::Config& cfg) const;
+  // The sources `cfg` enables, each made by its plug-in. `only`: just these plug-ins (if
+  // enabled), e.g. those that can run on this host.
   Result<std::vector<std::unique_ptr<EventSource>>> make_sources(
       const config::Config& cfg, RunMode mode, const std::vector<std::string>& only = {});
 

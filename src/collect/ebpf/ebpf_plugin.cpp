@@ -94,7 +94,6 @@ class EbpfPluginSource final : public EventSource {
     return source_->run(out);
   }
   void stop() override {
-    stopped_ = true;
     if (source_) source_->stop();
   }
   SourceStats stats() const override { return source_ ? source_->stats() : SourceStats{}; }
@@ -116,7 +115,6 @@ class EbpfPluginSource final : public EventSource {
   collect::EbpfOptions options_;
   collect::EbpfInterest attached_;
   std::unique_ptr<collect::EbpfSource> source_;
-  bool stopped_ = false;
 };
 
 }  // namespace
