@@ -59,11 +59,13 @@ enum class RuleErrorKind : uint8_t {
   kTrapOther,       // any other trap (unreachable, divide by zero, ...)
   kNegativeResult,  // the entry point returned a negative value (ABI: an error)
   kHostRefusal,     // a host function refused its arguments
+  kDeadline,        // the call ran out of wall-clock time with fuel left (live events only)
 };
-inline constexpr size_t kRuleErrorKindCount = 6;
+inline constexpr size_t kRuleErrorKindCount = 7;
 constexpr std::string_view rule_error_kind_name(RuleErrorKind k) {
   constexpr std::string_view kNames[kRuleErrorKindCount] = {
-      "trap_fuel", "trap_depth", "trap_memory", "trap_other", "negative_result", "host_refusal"};
+      "trap_fuel", "trap_depth", "trap_memory", "trap_other", "negative_result", "host_refusal",
+      "deadline"};
   return kNames[static_cast<size_t>(k)];
 }
 
@@ -85,6 +87,10 @@ class Matcher {
   virtual void process(const Event& e, MatchSink& sink) = 0;
   // Called at end of input: flushes anything that completes at end of stream.
   virtual void finish(MatchSink& /*sink*/) {}
+  // Whether the events that follow come from a live source (default) or a recording. Limits
+  // that read the wall clock (the Wasm per-call deadline) apply only to live events, so a
+  // replay decides everything from the events themselves, identically on any machine.
+  virtual void set_live_events(bool /*live*/) {}
   virtual MatcherStats stats() const = 0;
   // Per-rule counters, indexed like RuleSet::rules (zero for rules of other kinds).
   virtual void add_rule_counters(std::span<uint64_t> evaluations,

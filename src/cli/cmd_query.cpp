@@ -79,6 +79,7 @@ int run_query(const QueryOptions& o) {
     return kExitRuntimeError;
   }
   auto matcher = compiled->rules->make_matcher();
+  matcher->set_live_events(false);  // recorded events: decided by the events alone
   Collector collector;
   for (const Event& e : events.value()) matcher->process(e, collector);
   matcher->finish(collector);

@@ -49,7 +49,16 @@ void DetectionStage::refresh() {
   matchers_.clear();
   rule_matches_.assign(set_ ? set_->rules.size() : 0, 0);
   if (!set_) return;
-  for (const auto& compiled : set_->compiled) matchers_.push_back(compiled->make_matcher());
+  for (const auto& compiled : set_->compiled) {
+    matchers_.push_back(compiled->make_matcher());
+    matchers_.back()->set_live_events(live_);
+  }
+}
+
+void DetectionStage::set_live_events(bool live) {
+  if (live == live_) return;
+  live_ = live;
+  for (auto& m : matchers_) m->set_live_events(live);
 }
 
 void DetectionStage::process(const Event& e) {

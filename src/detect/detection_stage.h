@@ -50,6 +50,9 @@ class DetectionStage {
   void process(const Event& e);
   // End of input: lets matchers flush what completes at end of stream.
   void finish();
+  // Whether the events that follow come from a live source (default) or a recording
+  // (Matcher::set_live_events: wall-clock limits apply to live events only).
+  void set_live_events(bool live);
 
   DetectionStats stats() const;
   // Per-rule counters of the current snapshot, indexed like RuleSet::rules.
@@ -71,6 +74,7 @@ class DetectionStage {
   std::unique_ptr<Sink> sink_;
   std::vector<uint64_t> rule_matches_;
   DetectionStats stats_;
+  bool live_ = true;
 };
 
 }  // namespace wsn

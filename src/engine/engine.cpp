@@ -370,8 +370,11 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
     const auto t0 = std::chrono::steady_clock::now();
     detection.process(no_events);  // takes up a new rule snapshot at the batch boundary
     // Actions act for real only on events of a live source (never on a log's pids).
-    if (response_ && batch->producer < n) {
-      response_->set_live_events(sources[batch->producer]->live());
+    // Wall-clock limits (the Wasm call deadline) too, so a replay is decided by its events.
+    if (batch->producer < n) {
+      const bool batch_live = sources[batch->producer]->live();
+      if (response_) response_->set_live_events(batch_live);
+      detection.set_live_events(batch_live);
     }
     // Event by event so the alert manager learns process ancestry in stream order (alerts stay
     // deterministic whatever the batch boundaries).

@@ -87,9 +87,21 @@ inline constexpr std::string_view kMarkerV1 = "wsn_abi_v1";
 // Added by the rewriter (names starting with "wsn_" are reserved for the ABI).
 inline constexpr std::string_view kFuelExport = "wsn_host_fuel";    // mutable i64
 inline constexpr std::string_view kDepthExport = "wsn_host_depth";  // mutable i32
+// Deadline checks: function entries and loop headers compare the fuel left with this mutable
+// i64 (not with 0); below it, they call the imported `wsn.wsn_host_deadline` (i64 fuel) ->
+// (i64), which traps when the call's wall-clock deadline has passed and otherwise returns the
+// next checkpoint (next_checkpoint), kDeadlineCheckFuel lower. The clock is read at points fixed by fuel alone, about every 100 us of
+// compiled code, and the common path costs nothing more than the fuel check did.
+inline constexpr std::string_view kCheckpointExport = "wsn_host_checkpoint";
+inline constexpr std::string_view kDeadlineImport = "wsn_host_deadline";
+inline constexpr int64_t kDeadlineCheckFuel = 100'000;
+// The checkpoint after a check at `fuel` left: never negative, so fuel < 0 is always below it.
+constexpr int64_t next_checkpoint(int64_t fuel) {
+  return fuel > kDeadlineCheckFuel ? fuel - kDeadlineCheckFuel : 0;
+}
 
 // Bumped whenever the rewriter's output for the same input changes (part of the AOT cache key).
-inline constexpr uint32_t kRewriteVersion = 1;
+inline constexpr uint32_t kRewriteVersion = 2;
 
 // Metering costs shared by both tiers (they run the same rewritten bytes).
 inline constexpr int64_t kFuelPerGrowPage = 1024;  // memory.grow, per 64 KiB page

@@ -38,6 +38,7 @@ const wsn_aot_host kHostTable = {
       return env_of(c).state_del(k, kl, *r) ? 0 : 1;
     },
     [](void* c, uint64_t* r) -> int32_t { return env_of(c).event_time(*r) ? 0 : 1; },
+    [](void* c) -> int32_t { return env_of(c).check_deadline() ? 0 : 1; },
 };
 
 TrapKind classify_code(int32_t code) {
@@ -112,9 +113,12 @@ class AotInstance final : public Instance {
     }
     fuel_ = api_->fuel(inst_);
     depth_ = api_->depth(inst_);
+    checkpoint_ = api_->checkpoint(inst_);
     memory_ = api_->memory(inst_);
     if (code != 0) {
-      out.trap = *fuel_ < 0 ? TrapKind::kFuel : classify(code);
+      out.trap = *fuel_ < 0                                            ? TrapKind::kFuel
+                 : code == WSN_AOT_TRAP_HOST && env_.deadline_hit() ? TrapKind::kDeadline
+                                                                    : classify(code);
       out.message = trap_detail(out.trap, message_for(code), 0, depth_limit_);
       return out;
     }
@@ -129,11 +133,13 @@ class AotInstance final : public Instance {
     CallResult r;
     *fuel_ = fuel;
     *depth_ = 0;
+    *checkpoint_ = next_checkpoint(fuel);
     const int32_t code = api_->call(inst_, static_cast<uint32_t>(e), arg, &r.value);
     r.fuel_used = fuel - *fuel_;
     if (code != 0) {
-      r.trap = *fuel_ < 0                                      ? TrapKind::kFuel
-               : static_cast<uint32_t>(*depth_) > depth_limit_ ? TrapKind::kDepth
+      r.trap = *fuel_ < 0                                          ? TrapKind::kFuel
+               : code == WSN_AOT_TRAP_HOST && env_.deadline_hit() ? TrapKind::kDeadline
+               : static_cast<uint32_t>(*depth_) > depth_limit_    ? TrapKind::kDepth
                                                                : classify(code);
       message_ = trap_detail(r.trap, message_for(code), fuel, depth_limit_);
       return r;
@@ -144,7 +150,11 @@ class AotInstance final : public Instance {
 
   bool charge_fuel(int64_t fuel) override {
     *fuel_ -= fuel;
-    return *fuel_ >= 0;
+    if (*fuel_ < 0) return false;
+    if (*fuel_ >= *checkpoint_) return true;
+    if (!env_.check_deadline()) return false;
+    *checkpoint_ = next_checkpoint(*fuel_);
+    return true;
   }
   std::span<uint8_t> memory() override { return {memory_->data, memory_->size}; }
   std::string trap_message() const override { return message_; }
@@ -163,6 +173,7 @@ class AotInstance final : public Instance {
   void* inst_ = nullptr;
   int64_t* fuel_ = nullptr;
   int32_t* depth_ = nullptr;
+  int64_t* checkpoint_ = nullptr;
   wsn_aot_memory* memory_ = nullptr;
   std::string message_;
 };

@@ -1,5 +1,7 @@
 #include "wasm/host_env.h"
 
+#include <time.h>
+
 #include <cstring>
 
 #include "wasm/abi.h"
@@ -17,7 +19,28 @@ void HostEnv::begin_call(const Event* event, int64_t now_ns) {
   now_ns_ = now_ns;
   alert_count_ = 0;
   logs_this_call_ = 0;
+  deadline_hit_ = false;
   error_.clear();
+}
+
+namespace {
+int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+}  // namespace
+
+void HostEnv::set_deadline(uint32_t budget_ms) {
+  deadline_budget_ms_ = budget_ms;
+  deadline_ns_ = budget_ms == 0 ? 0 : monotonic_ns() + int64_t{budget_ms} * 1'000'000;
+  deadline_hit_ = false;
+}
+
+bool HostEnv::check_deadline() {
+  if (deadline_ns_ == 0 || monotonic_ns() < deadline_ns_) return true;
+  deadline_hit_ = true;
+  return fail("budget " + std::to_string(deadline_budget_ms_) + " ms");
 }
 
 bool HostEnv::fail(std::string msg) {
@@ -28,6 +51,8 @@ bool HostEnv::fail(std::string msg) {
 bool HostEnv::charge(int64_t fuel, const char* fn) {
   // No instance: the call is refused anyway (instantiation) or costs nothing worth metering.
   if (!instance_ || instance_->charge_fuel(fuel)) return true;
+  if (deadline_hit_) return fail(std::string("in ") + fn + ", budget " +
+                                 std::to_string(deadline_budget_ms_) + " ms");
   return fail(std::string("in ") + fn);
 }
 

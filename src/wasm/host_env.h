@@ -2,7 +2,8 @@
 // these methods with the raw i32/i64 arguments, and the checks (pointer ranges, lengths,
 // argument values) and the fuel each call costs (abi.h) live here once. A method returning
 // false makes the calling module trap, with the reason in error(): TrapKind::kHost, or
-// TrapKind::kFuel when the call would have exhausted the budget (the tiers see it negative).
+// TrapKind::kFuel when the call would have exhausted the budget (the tiers see it negative),
+// or TrapKind::kDeadline when deadline_hit() (the wall-clock budget of the call ran out).
 //
 // One HostEnv serves one rule in one matcher, across re-instantiations; bind() points it at the
 // current instance. Not thread safe.
@@ -38,6 +39,14 @@ class HostEnv {
   void bind(Instance* instance) { instance_ = instance; }
   // The event the next call is about (nullptr for ticks) and the time host functions see.
   void begin_call(const Event* event, int64_t now_ns);
+  // The wall-clock budget of what follows (calls, or an instantiation and its start-up
+  // sequence): `budget_ms` from now on the monotonic clock; 0 = none (replay: fuel alone
+  // bounds a call, so the outcome never depends on the machine's speed or load).
+  void set_deadline(uint32_t budget_ms);
+  // Called by the tiers at fuel checkpoints (the rewritten code's deadline import, and host
+  // functions' fuel charges): false, with the reason in error(), once the deadline has passed.
+  bool check_deadline();
+  bool deadline_hit() const { return deadline_hit_; }
 
   std::span<const EmittedAlert> alerts() const { return {alerts_.data(), alert_count_}; }
   const std::string& error() const { return error_; }
@@ -68,6 +77,9 @@ class HostEnv {
   Instance* instance_ = nullptr;
   const Event* event_ = nullptr;
   int64_t now_ns_ = 0;
+  int64_t deadline_ns_ = 0;  // CLOCK_MONOTONIC; 0 = none
+  uint32_t deadline_budget_ms_ = 0;
+  bool deadline_hit_ = false;
   std::vector<EmittedAlert> alerts_;
   size_t alert_count_ = 0;
   uint32_t logs_this_call_ = 0;

@@ -31,14 +31,16 @@ enum class TrapKind : uint8_t {
   kStackExhausted,  // the tier's own stack guard (should not happen after the rewrite)
   kHost,            // a host function refused its arguments
   kResource,        // the host could not allocate memory or a table
+  kDeadline,        // the call's wall-clock budget ran out (fuel left)
   kOther,
 };
-inline constexpr size_t kTrapKindCount = 13;
+inline constexpr size_t kTrapKindCount = 14;
 std::string_view trap_kind_name(TrapKind k);
 // The detail reported with a trap of kind `k`, the same text in both tiers (the tiers' own
 // messages differ, and fuel and depth traps execute an `unreachable` the rewriter placed):
 // the budget or limit that was hit, the host function's reason, or nothing when the kind says
-// it all. `raw` is the tier's message ("host: <reason>" for host refusals); `budget` 0: unknown.
+// it all. `raw` is the tier's message ("host: <reason>" for host refusals and deadlines);
+// `budget` 0: unknown.
 std::string trap_detail(TrapKind k, std::string_view raw, int64_t budget, uint32_t depth_limit);
 
 struct CallResult {
@@ -56,7 +58,8 @@ class Instance {
   // Calls export `e` with `arg` (ignored when it takes none) under `fuel`.
   virtual CallResult call(Export e, uint64_t arg, int64_t fuel) = 0;
   // Takes `fuel` from the running call's budget (host functions pay for their work); false
-  // when the budget is then exhausted, and the host function should refuse (a fuel trap).
+  // when the budget is then exhausted, and the host function should refuse (a fuel trap), or
+  // when the fuel crosses a deadline checkpoint and the deadline has passed (a deadline trap).
   virtual bool charge_fuel(int64_t fuel) = 0;
   // Linear memory; valid until the next call (memory.grow may move it).
   virtual std::span<uint8_t> memory() = 0;

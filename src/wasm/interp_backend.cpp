@@ -33,6 +33,10 @@ class InterpInstance final : public Instance {
     for (const wi::ImportType& it : module->import_types()) {
       const HostImportInfo* h = find_host_import(it.name);
       const auto* ft = wabt::dyn_cast<wi::FuncType>(it.type.get());
+      if (it.module == WSN_IMPORT_MODULE && it.name == kDeadlineImport && ft) {
+        imports.push_back(wi::HostFunc::New(*store_, *ft, deadline_callback()).ref());
+        continue;
+      }
       if (it.module != WSN_IMPORT_MODULE || !h || !ft) {
         *message = "unexpected import " + it.module + "." + it.name;
         return false;
@@ -55,14 +59,16 @@ class InterpInstance final : public Instance {
         fuel_ = store_->UnsafeGet<wi::Global>(ref);
       } else if (name == kDepthExport) {
         depth_ = store_->UnsafeGet<wi::Global>(ref);
+      } else if (name == kCheckpointExport) {
+        checkpoint_ = store_->UnsafeGet<wi::Global>(ref);
       } else {
         for (const auto& e : kExports) {
           if (e.name == name) funcs_[static_cast<size_t>(e.id)] = store_->UnsafeGet<wi::Func>(ref);
         }
       }
     }
-    if (!memory_ || !fuel_ || !depth_) {
-      *message = "canonical module lacks its memory, fuel or depth export";
+    if (!memory_ || !fuel_ || !depth_ || !checkpoint_) {
+      *message = "canonical module lacks its memory, fuel, depth or checkpoint export";
       return false;
     }
     thread_ = std::make_unique<wi::Thread>(*store_);
@@ -76,6 +82,7 @@ class InterpInstance final : public Instance {
     const wi::Func::Ptr& f = funcs_[static_cast<size_t>(e)];
     fuel_->UnsafeSet(wi::Value::Make(static_cast<uint64_t>(fuel)));
     depth_->UnsafeSet(wi::Value::Make(uint32_t{0}));
+    checkpoint_->UnsafeSet(wi::Value::Make(static_cast<uint64_t>(next_checkpoint(fuel))));
     if (!f) {
       out.trapped = true;
       out.fuel_left = fuel;
@@ -106,10 +113,32 @@ class InterpInstance final : public Instance {
     fuel_->UnsafeSet(wi::Value::Make(static_cast<uint64_t>(left)));
     return left >= 0;
   }
+  int64_t fuel_left() const override { return static_cast<int64_t>(fuel_->UnsafeGet<uint64_t>()); }
+  int64_t checkpoint() const override {
+    return static_cast<int64_t>(checkpoint_->UnsafeGet<uint64_t>());
+  }
+  void set_checkpoint(int64_t value) override {
+    checkpoint_->UnsafeSet(wi::Value::Make(static_cast<uint64_t>(value)));
+  }
   uint8_t* memory_data() override { return memory_->UnsafeData(); }
   size_t memory_size() override { return static_cast<size_t>(memory_->ByteSize()); }
 
  private:
+  // (i64 fuel) -> (i64 next checkpoint), or a trap once the deadline has passed.
+  wi::HostFunc::Callback deadline_callback() {
+    HostCalls* host = &host_;
+    return [host](wi::Thread& thread, const wi::Values& a, wi::Values& out,
+                  wi::Trap::Ptr* trap) -> wabt::Result {
+      if (!host->deadline()) {
+        *trap = wi::Trap::New(thread.store(), "host: " + host->error());
+        return wabt::Result::Error;
+      }
+      const int64_t fuel = a.empty() ? 0 : static_cast<int64_t>(a[0].Get<uint64_t>());
+      out[0] = wi::Value::Make(static_cast<uint64_t>(next_checkpoint(fuel)));
+      return wabt::Result::Ok;
+    };
+  }
+
   wi::HostFunc::Callback callback(const HostImportInfo& h) {
     HostCalls* host = &host_;
     const HostImport id = h.id;
@@ -143,6 +172,7 @@ class InterpInstance final : public Instance {
   wi::Memory::Ptr memory_;
   wi::Global::Ptr fuel_;
   wi::Global::Ptr depth_;
+  wi::Global::Ptr checkpoint_;
   wi::Values params_, results_;
 };
 

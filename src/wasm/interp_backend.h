@@ -19,6 +19,8 @@ class HostCalls {
   virtual ~HostCalls() = default;
   // Returns false to trap the caller; `error()` says why.
   virtual bool call(HostImport id, const uint64_t* args, uint64_t* result) = 0;
+  // The rewriter's deadline import (abi.h): false to trap the caller (deadline passed).
+  virtual bool deadline() = 0;
   virtual const std::string& error() const = 0;
 };
 
@@ -39,6 +41,10 @@ class Instance {
   virtual void call(Export e, uint64_t arg, int64_t fuel, CallOutcome& out) = 0;
   // Subtracts from the fuel global; false when it is then negative.
   virtual bool charge_fuel(int64_t fuel) = 0;
+  virtual int64_t fuel_left() const = 0;
+  // The deadline checkpoint global (abi.h); call() sets it from the budget.
+  virtual int64_t checkpoint() const = 0;
+  virtual void set_checkpoint(int64_t value) = 0;
   virtual uint8_t* memory_data() = 0;
   virtual size_t memory_size() = 0;
 };

@@ -43,7 +43,9 @@ class EnvCalls final : public interp_backend::HostCalls {
     }
     return false;
   }
+  bool deadline() override { return env_.check_deadline(); }
   const std::string& error() const override { return env_.error(); }
+  const HostEnv& env() const { return env_; }
 
  private:
   HostEnv& env_;
@@ -51,14 +53,17 @@ class EnvCalls final : public interp_backend::HostCalls {
 
 class InterpInstance final : public Instance {
  public:
-  InterpInstance(HostEnv& env, uint32_t depth_limit) : calls_(env), depth_limit_(depth_limit) {}
+  InterpInstance(HostEnv& env, uint32_t depth_limit)
+      : calls_(env), env_(env), depth_limit_(depth_limit) {}
 
   Instantiation init(const interp_backend::Module& m, std::unique_ptr<InterpInstance> self) {
     Instantiation out;
     std::string message;
     backend_ = interp_backend::instantiate(m, calls_, &message);
     if (!backend_) {
-      out.trap = message.rfind("host: ", 0) == 0 ? TrapKind::kHost : classify_interp_trap(message);
+      out.trap = env_.deadline_hit()                ? TrapKind::kDeadline
+                 : message.rfind("host: ", 0) == 0 ? TrapKind::kHost
+                                                   : classify_interp_trap(message);
       out.message = trap_detail(out.trap, message, 0, depth_limit_);
       return out;
     }
@@ -76,6 +81,7 @@ class InterpInstance final : public Instance {
     if (out_.trapped) {
       const std::string& raw = out_.message;
       r.trap = out_.fuel_left < 0                ? TrapKind::kFuel
+               : env_.deadline_hit()             ? TrapKind::kDeadline
                : out_.depth_after > depth_limit_ ? TrapKind::kDepth
                : raw.rfind("host: ", 0) == 0     ? TrapKind::kHost
                                                  : classify_interp_trap(raw);
@@ -86,7 +92,14 @@ class InterpInstance final : public Instance {
     return r;
   }
 
-  bool charge_fuel(int64_t fuel) override { return backend_->charge_fuel(fuel); }
+  bool charge_fuel(int64_t fuel) override {
+    if (!backend_->charge_fuel(fuel)) return false;
+    const int64_t left = backend_->fuel_left();
+    if (left >= backend_->checkpoint()) return true;
+    if (!env_.check_deadline()) return false;
+    backend_->set_checkpoint(next_checkpoint(left));
+    return true;
+  }
   std::span<uint8_t> memory() override {
     return {backend_->memory_data(), backend_->memory_size()};
   }
@@ -94,6 +107,7 @@ class InterpInstance final : public Instance {
 
  private:
   EnvCalls calls_;
+  HostEnv& env_;
   uint32_t depth_limit_;
   std::unique_ptr<interp_backend::Instance> backend_;
   interp_backend::CallOutcome out_;

@@ -94,6 +94,7 @@ std::shared_ptr<LoadedModule> ModuleLoader::load(const std::string& path, std::s
   {
     StateStore scratch(options_.sandbox.max_state_entries);
     HostEnv env(m->bound, scratch, {}, 0);
+    env.set_deadline(options_.sandbox.deadline_ms_per_init);
     Instantiation inst = instantiate(*m, Tier::kInterpreter, env);
     if (!inst.instance) {
       error = {LoadErrorKind::kInit,

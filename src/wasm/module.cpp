@@ -119,6 +119,7 @@ std::string trap_detail(TrapKind k, std::string_view raw, int64_t budget, uint32
     case TrapKind::kDepth:
       return "limit " + std::to_string(depth_limit);
     case TrapKind::kHost:
+    case TrapKind::kDeadline:
     case TrapKind::kOther:
       return from_host ? host : std::string(raw);
     default:
@@ -152,6 +153,8 @@ std::string_view trap_kind_name(TrapKind k) {
       return "host function refused its arguments";
     case TrapKind::kResource:
       return "out of host memory";
+    case TrapKind::kDeadline:
+      return "wall-clock deadline exceeded";
     case TrapKind::kOther:
       return "failure";
   }

@@ -22,6 +22,17 @@ struct SandboxLimits {
   size_t max_module_bytes = 16 << 20;
   size_t max_state_entries = 10000;  // per rule
   uint32_t max_logs_per_call = 8;    // further wsn.log calls are dropped and counted
+  // Wall-clock budgets (live events only; 0 = none): per wsn_on_event / wsn_tick call, and
+  // for an instantiation with its whole start-up sequence. Far above what a full fuel budget
+  // takes (docs/wasm-runtime.md): they stop a call the fuel does not, e.g. on a stalled host.
+  // Sanitizer builds run the interpreter about ten times slower: twenty times the budget.
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr uint32_t kDeadlineScale = 20;
+#else
+  static constexpr uint32_t kDeadlineScale = 1;
+#endif
+  uint32_t deadline_ms_per_event = 250 * kDeadlineScale;
+  uint32_t deadline_ms_per_init = 10000 * kDeadlineScale;
 };
 
 struct HelperLimits {

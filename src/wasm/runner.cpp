@@ -70,6 +70,8 @@ RuleErrorKind error_kind(TrapKind k) {
       return RuleErrorKind::kTrapMemory;
     case TrapKind::kHost:
       return RuleErrorKind::kHostRefusal;
+    case TrapKind::kDeadline:
+      return RuleErrorKind::kDeadline;
     default:
       return RuleErrorKind::kTrapOther;
   }
@@ -106,6 +108,7 @@ const std::vector<EmittedAlert> ModuleRunner::last_alerts() const {
 }
 
 bool ModuleRunner::start(Tier tier, bool count_failure) {
+  env_.set_deadline(live_ ? options_.sandbox.deadline_ms_per_init : 0);
   Instantiation inst = instantiate(*module_, tier, env_);
   ++stats_.instantiations;
   auto failed = [&](TrapKind kind, std::string message) {
@@ -265,6 +268,7 @@ void ModuleRunner::process(const Event& e, MatchSink& sink) {
       next_tick_ns_ = now + period;
     } else if (now >= next_tick_ns_) {
       next_tick_ns_ = now + period;
+      env_.set_deadline(live_ ? options_.sandbox.deadline_ms_per_event : 0);
       env_.begin_call(nullptr, now);
       CallResult t = instance_->call(Export::kTick, static_cast<uint64_t>(now),
                                      options_.sandbox.fuel_per_event);
@@ -288,6 +292,7 @@ void ModuleRunner::process(const Event& e, MatchSink& sink) {
 
   std::span<uint8_t> mem = instance_->memory();
   const uint32_t len = build_record(e, module_->bound, mem.subspan(buffer_, buffer_size_));
+  env_.set_deadline(live_ ? options_.sandbox.deadline_ms_per_event : 0);
   env_.begin_call(&e, now);
   CallResult r = instance_->call(Export::kOnEvent, len, options_.sandbox.fuel_per_event);
   ++stats_.calls;

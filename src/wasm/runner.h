@@ -87,6 +87,9 @@ class ModuleRunner {
   ModuleRunner& operator=(const ModuleRunner&) = delete;
 
   void process(const Event& e, MatchSink& sink);
+  // Live events (default): calls get the wall-clock deadlines of SandboxLimits; recorded
+  // ones: fuel alone bounds a call, so replay never depends on the machine's speed.
+  void set_live_events(bool live) { live_ = live; }
 
   const RunnerStats& stats() const { return stats_; }
   const CallTrace& last_call() const { return last_; }
@@ -120,6 +123,7 @@ class ModuleRunner {
   uint32_t buffer_size_ = 0;
   bool compiled_broken_ = false;
   int64_t next_tick_ns_ = 0;
+  bool live_ = true;
 
   uint32_t consecutive_failures_ = 0;
   uint32_t history_ = 0;  // the last kRateWindow evaluations, newest in bit 0: 1 = failed

@@ -58,6 +58,10 @@ void WasmMatcher::process(const Event& e, MatchSink& sink) {
   for (ModuleRunner* r : list) r->process(e, sink);
 }
 
+void WasmMatcher::set_live_events(bool live) {
+  for (auto& r : runners_) r->set_live_events(live);
+}
+
 MatcherStats WasmMatcher::stats() const {
   MatcherStats s;
   for (const auto& r : runners_) {

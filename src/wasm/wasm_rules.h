@@ -40,6 +40,7 @@ class WasmMatcher final : public Matcher {
   WasmMatcher(const std::vector<WasmRule>& rules, std::shared_ptr<const WasmOptions> options,
               TierChoice choice);
   void process(const Event& e, MatchSink& sink) override;
+  void set_live_events(bool live) override;
   MatcherStats stats() const override;
   void add_rule_counters(std::span<uint64_t> evaluations,
                          std::span<uint64_t> matches) const override;

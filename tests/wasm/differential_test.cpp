@@ -103,6 +103,9 @@ TEST_F(DifferentialTest, TiersAgreeOnVerdictsAlertsTrapsAndFuel) {
     ModuleRunner interp(m, {0, "interp", FailMode::kOpen}, *options_, TierChoice::kInterpreterOnly);
     ModuleRunner compiled(m, {0, "compiled", FailMode::kOpen}, *options_,
                           TierChoice::kCompiledOnly);
+    // Recorded events: fuel alone decides (HostileTest covers the deadline in both tiers).
+    interp.set_live_events(false);
+    compiled.set_live_events(false);
     RecordingSink si, sc;
     size_t mismatches = 0;
     for (const Event& e : events) {

@@ -198,6 +198,47 @@ TEST_P(HostileTest, TrapMessagesNameTheCause) {
                 "is outside linear memory (65536 bytes))");
 }
 
+// The wall-clock deadline stops a call the fuel would not (a budget far above what the host
+// can run in time), in instructions and in host calls alike, with its own kind and text.
+TEST_P(HostileTest, CallWithFuelLeftEndsAtItsDeadline) {
+  options_->sandbox.fuel_per_event = int64_t{1} << 60;
+  options_->sandbox.deadline_ms_per_event = 50;
+  for (const char* module : {"loop", "state_flood", "log_flood"}) {
+    RecordingSink sink;
+    const RunnerStats s = run_beside_good_rule(module, sink);
+    EXPECT_EQ(s.traps, 5u) << module;  // then quarantined
+    EXPECT_EQ(s.traps_by_kind[static_cast<size_t>(TrapKind::kDeadline)], 5u) << module;
+    EXPECT_EQ(errors_of(s, RuleErrorKind::kDeadline), 5u) << module;
+    EXPECT_EQ(s.quarantines, 1u) << module;
+  }
+  auto m = load(test_module("loop"));
+  ASSERT_TRUE(m);
+  ModuleRunner r(m, {0, "r", FailMode::kOpen}, *options_);
+  RecordingSink sink;
+  r.process(process_event("e", "exec", "x", "y"), sink);
+  EXPECT_EQ(r.last_call().trap, TrapKind::kDeadline);
+  EXPECT_EQ(r.last_error(), "trap: wall-clock deadline exceeded (budget 50 ms)");
+}
+
+// Recorded events are decided by fuel alone: the same module and budget that hit the deadline
+// on live events ends with a fuel trap on replayed ones, on any machine and load.
+TEST_P(HostileTest, DeadlineAppliesToLiveEventsOnly) {
+  // Well above 1 ms of work in either tier, well below a second.
+  options_->sandbox.fuel_per_event = GetParam() == TierMode::kCompiled ? 50'000'000 : 2'000'000;
+  options_->sandbox.deadline_ms_per_event = 1;
+  auto m = load(test_module("loop"));
+  ASSERT_TRUE(m);
+  ModuleRunner r(m, {0, "r", FailMode::kOpen}, *options_);
+  RecordingSink sink;
+  r.process(process_event("live", "exec", "x", "y"), sink);
+  EXPECT_EQ(r.last_call().trap, TrapKind::kDeadline);
+  r.set_live_events(false);
+  r.process(process_event("recorded", "exec", "x", "y"), sink);
+  EXPECT_EQ(r.last_call().trap, TrapKind::kFuel);
+  EXPECT_EQ(r.last_error(), "trap: fuel exhausted (budget " +
+                                std::to_string(options_->sandbox.fuel_per_event) + ")");
+}
+
 TEST_P(HostileTest, FailClosedRuleAlertsOnEveryFailedEvaluation) {
   RecordingSink sink;
   const RunnerStats s = run_beside_good_rule("loop", sink, FailMode::kClosed);
@@ -335,6 +376,11 @@ TEST_F(RejectTest, ThreadsAreRefused) {
 TEST_F(RejectTest, ForbiddenImport) {
   expect_rejected(test_module("forbidden_import"), LoadErrorKind::kRejected,
                   "import 'wasi_snapshot_preview1.fd_write' is not allowed");
+}
+
+TEST_F(RejectTest, HostDeadlineImportIsReservedForTheRewriter) {
+  expect_rejected(test_module("deadline_import"), LoadErrorKind::kRejected,
+                  "import 'wsn.wsn_host_deadline' is not a host function of ABI v1");
 }
 
 TEST_F(RejectTest, MistypedImport) {

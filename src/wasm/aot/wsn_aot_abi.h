@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-#define WSN_AOT_ABI_VERSION 1u
+#define WSN_AOT_ABI_VERSION 2u
 #define WSN_AOT_ENTRY "wsn_aot_module_v1"
 
 /* Trap codes returned by create/call: 0 = none; 1..8 = wasm_rt_trap_t; plus these. */
@@ -41,6 +41,8 @@ typedef struct wsn_aot_host {
                        uint64_t* result);
   int32_t (*state_del)(void* ctx, uint32_t key, uint32_t key_len, uint32_t* result);
   int32_t (*event_time)(void* ctx, uint64_t* result);
+  /* The rewriter's deadline import: nonzero once the call's wall-clock budget is spent. */
+  int32_t (*deadline)(void* ctx);
 } wsn_aot_host;
 
 typedef struct wsn_aot_module_api {
@@ -58,6 +60,7 @@ typedef struct wsn_aot_module_api {
   int32_t (*call)(void* instance, uint32_t export_id, uint64_t arg, uint64_t* result);
   int64_t* (*fuel)(void* instance);
   int32_t* (*depth)(void* instance);
+  int64_t* (*checkpoint)(void* instance);
   wsn_aot_memory* (*memory)(void* instance);
 } wsn_aot_module_api;
 

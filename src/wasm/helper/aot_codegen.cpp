@@ -53,7 +53,8 @@ std::string glue_source(const std::string& n, const std::set<std::string>& expor
   g += "_Static_assert(sizeof(wsn_aot_memory) == sizeof(wasm_rt_memory_t), \"layout\");\n";
   g += "_Static_assert(offsetof(wsn_aot_memory, size) == offsetof(wasm_rt_memory_t, size), "
        "\"layout\");\n\n";
-  g += "struct Z_wsn_instance_t { const wsn_aot_host* host; void* ctx; };\n\n";
+  g += "struct Z_wsn_instance_t { const wsn_aot_host* host; void* ctx; };\n";
+  g += "#define WSN_DEADLINE_CHECK_FUEL " + std::to_string(kDeadlineCheckFuel) + "LL\n\n";
   g +=
       R"(#define WSN_HOST(call) do { if (h->host->call) wsn_rt_trap_code(WSN_RT_TRAP_HOST); } while (0)
 void Z_wsnZ_emit_alert(struct Z_wsn_instance_t* h, u32 a, u32 b, u32 c, u32 d, u32 e) {
@@ -77,6 +78,10 @@ u32 Z_wsnZ_state_del(struct Z_wsn_instance_t* h, u32 a, u32 b) {
 }
 u64 Z_wsnZ_event_time(struct Z_wsn_instance_t* h) {
   u64 r = 0; WSN_HOST(event_time(h->ctx, &r)); return r;
+}
+u64 Z_wsnZ_wsn_host_deadline(struct Z_wsn_instance_t* h, u64 fuel) {
+  WSN_HOST(deadline(h->ctx));
+  return (s64)fuel > WSN_DEADLINE_CHECK_FUEL ? fuel - WSN_DEADLINE_CHECK_FUEL : 0;
 }
 
 )";
@@ -112,12 +117,14 @@ u64 Z_wsnZ_event_time(struct Z_wsn_instance_t* h) {
        "wsn_host_fuel(&((glue_instance*)p)->inst); }\n";
   g += "static int32_t* glue_depth(void* p) { return (int32_t*)" + p +
        "wsn_host_depth(&((glue_instance*)p)->inst); }\n";
+  g += "static int64_t* glue_checkpoint(void* p) { return (int64_t*)" + p +
+       "wsn_host_checkpoint(&((glue_instance*)p)->inst); }\n";
   g += "static wsn_aot_memory* glue_memory(void* p) { return (wsn_aot_memory*)" + p +
        "memory(&((glue_instance*)p)->inst); }\n\n";
   g += "static const wsn_aot_module_api glue_api = {\n  WSN_AOT_ABI_VERSION, \"" + sha + "\", " +
        std::to_string(mask) +
        "u,\n  glue_init_module, glue_create, glue_destroy, glue_call,\n"
-       "  glue_fuel, glue_depth, glue_memory};\n\n";
+       "  glue_fuel, glue_depth, glue_checkpoint, glue_memory};\n\n";
   g += "__attribute__((visibility(\"default\"))) const wsn_aot_module_api* wsn_aot_module_v1(void) "
        "{\n  return &glue_api;\n}\n";
   return g;

@@ -136,11 +136,14 @@ class StackHeight {
 // becomes a branch to it, and branches to the function's own label land on it unchanged.
 class FuncRewriter {
  public:
-  FuncRewriter(wabt::Func& f, Index fuel_global, Index depth_global, Index saved, Index tmp,
-               Index fuel_local, wabt::BlockDeclaration wrapper_decl)
+  FuncRewriter(wabt::Func& f, Index fuel_global, Index depth_global, Index checkpoint_global,
+               Index deadline_func, Index saved, Index tmp, Index fuel_local,
+               wabt::BlockDeclaration wrapper_decl)
       : f_(f),
         fuel_(fuel_global),
         depth_(depth_global),
+        checkpoint_(checkpoint_global),
+        deadline_(deadline_func),
         saved_(saved),
         tmp_(tmp),
         local_(fuel_local),
@@ -193,11 +196,23 @@ class FuncRewriter {
     out.push_back(std::make_unique<wabt::BinaryExpr>(Opcode::I64Sub));
     out.push_back(std::make_unique<wabt::LocalSetExpr>(var(local_)));
   }
+  // `if (fuel < checkpoint) { if (fuel < 0) trap; deadline check }`: the checkpoint is never
+  // negative, so the common path is one compare, as a plain fuel check would be.
   void check(ExprList& out) {
     out.push_back(std::make_unique<wabt::LocalGetExpr>(var(local_)));
-    out.push_back(std::make_unique<wabt::ConstExpr>(wabt::Const::I64(0)));
+    out.push_back(std::make_unique<wabt::GlobalGetExpr>(var(checkpoint_)));
     out.push_back(std::make_unique<wabt::CompareExpr>(Opcode::I64LtS));
-    out.push_back(trap_if(/*write_fuel=*/true));
+    auto slow = std::make_unique<wabt::IfExpr>();
+    ExprList& body = slow->true_.exprs;
+    body.push_back(std::make_unique<wabt::LocalGetExpr>(var(local_)));
+    body.push_back(std::make_unique<wabt::ConstExpr>(wabt::Const::I64(0)));
+    body.push_back(std::make_unique<wabt::CompareExpr>(Opcode::I64LtS));
+    body.push_back(trap_if(/*write_fuel=*/true));
+    write_back(body);
+    body.push_back(std::make_unique<wabt::LocalGetExpr>(var(local_)));
+    body.push_back(std::make_unique<wabt::CallExpr>(var(deadline_)));
+    body.push_back(std::make_unique<wabt::GlobalSetExpr>(var(checkpoint_)));
+    out.push_back(std::move(slow));
   }
   // Charges the i32 operand on top of the stack (kept there): pages * kFuelPerGrowPage for
   // memory.grow, bytes >> kFuelBulkShift for bulk operations; then checks.
@@ -305,9 +320,94 @@ class FuncRewriter {
   }
 
   wabt::Func& f_;
-  Index fuel_, depth_, saved_, tmp_, local_;
+  Index fuel_, depth_, checkpoint_, deadline_, saved_, tmp_, local_;
   wabt::BlockDeclaration wrapper_decl_;
 };
+
+// Calls `fn` on every function-index Var in `list`, nested blocks included.
+template <typename Fn>
+void for_each_func_ref(ExprList& list, Fn&& fn) {
+  for (Expr& e : list) {
+    switch (e.type()) {
+      case ExprType::Call:
+        fn(wabt::cast<wabt::CallExpr>(&e)->var);
+        break;
+      case ExprType::ReturnCall:
+        fn(wabt::cast<wabt::ReturnCallExpr>(&e)->var);
+        break;
+      case ExprType::RefFunc:
+        fn(wabt::cast<wabt::RefFuncExpr>(&e)->var);
+        break;
+      case ExprType::Block:
+        for_each_func_ref(wabt::cast<wabt::BlockExpr>(&e)->block.exprs, fn);
+        break;
+      case ExprType::Loop:
+        for_each_func_ref(wabt::cast<wabt::LoopExpr>(&e)->block.exprs, fn);
+        break;
+      case ExprType::If: {
+        auto* i = wabt::cast<wabt::IfExpr>(&e);
+        for_each_func_ref(i->true_.exprs, fn);
+        for_each_func_ref(i->false_, fn);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+// Adds the host's deadline import `wsn.wsn_host_deadline: (i64 fuel) -> (i64 checkpoint)` after the module's own
+// function imports and returns its index. Imported functions come first in the index space,
+// so every reference to a defined function (calls, table elements, exports, start) moves up
+// by one.
+Index add_deadline_import(wabt::Module& m) {
+  const Index at = m.num_func_imports;
+  auto bump = [at](wabt::Var& v) {
+    if (v.is_index() && v.index() >= at) v.set_index(v.index() + 1);
+  };
+  for (Index i = at; i < m.funcs.size(); ++i) for_each_func_ref(m.funcs[i]->exprs, bump);
+  for (wabt::Global* g : m.globals) for_each_func_ref(g->init_expr, bump);
+  for (wabt::ElemSegment* seg : m.elem_segments) {
+    for_each_func_ref(seg->offset, bump);
+    for (ExprList& e : seg->elem_exprs) for_each_func_ref(e, bump);
+  }
+  for (wabt::Export* e : m.exports) {
+    if (e->kind == wabt::ExternalKind::Func) bump(e->var);
+  }
+  for (wabt::Var* v : m.starts) bump(*v);
+  for (auto& [name, binding] : m.func_bindings) {
+    if (binding.index >= at) ++binding.index;
+  }
+
+  wabt::FuncSignature sig;
+  sig.param_types = {wabt::Type::I64};
+  sig.result_types = {wabt::Type::I64};
+  Index type = m.GetFuncTypeIndex(sig);
+  if (type == wabt::kInvalidIndex) {
+    auto field = std::make_unique<wabt::TypeModuleField>();
+    auto ft = std::make_unique<wabt::FuncType>();
+    ft->sig = sig;
+    field->type = std::move(ft);
+    type = static_cast<Index>(m.types.size());
+    m.AppendField(std::move(field));
+  }
+  auto import = std::make_unique<wabt::FuncImport>();
+  import->module_name = WSN_IMPORT_MODULE;
+  import->field_name = std::string(kDeadlineImport);
+  import->func.decl.has_func_type = true;
+  import->func.decl.type_var = var(type);
+  import->func.decl.sig = sig;
+  wabt::Func* func = &import->func;
+  auto field = std::make_unique<wabt::ImportModuleField>();
+  field->import = std::move(import);
+  // By hand rather than Module::AppendField, which would put the function after the
+  // module's own ones.
+  m.imports.push_back(field->import.get());
+  m.funcs.insert(m.funcs.begin() + at, func);
+  ++m.num_func_imports;
+  m.fields.push_back(std::move(field));
+  return at;
+}
 
 }  // namespace
 
@@ -324,7 +424,7 @@ Status rewrite_module(wabt::Module& m, const RewriteOptions& o) {
   }
 
   for (const wabt::Export* e : m.exports) {
-    if (e->name == kFuelExport || e->name == kDepthExport) {
+    if (e->name == kFuelExport || e->name == kDepthExport || e->name == kCheckpointExport) {
       return Error{"export '" + e->name + "' is reserved for the host"};
     }
   }
@@ -356,6 +456,15 @@ Status rewrite_module(wabt::Module& m, const RewriteOptions& o) {
     g->global.init_expr.push_back(std::make_unique<wabt::ConstExpr>(wabt::Const::I32(0)));
     m.AppendField(std::move(g));
   }
+  const Index checkpoint = static_cast<Index>(m.globals.size());
+  {
+    auto g = std::make_unique<wabt::GlobalModuleField>();
+    g->global.type = wabt::Type::I64;
+    g->global.mutable_ = true;
+    g->global.init_expr.push_back(std::make_unique<wabt::ConstExpr>(
+        wabt::Const::I64(static_cast<uint64_t>(next_checkpoint(o.initial_fuel)))));
+    m.AppendField(std::move(g));
+  }
   auto add_export = [&](std::string_view name, Index g) {
     auto e = std::make_unique<wabt::ExportModuleField>();
     e->export_.name = std::string(name);
@@ -365,6 +474,8 @@ Status rewrite_module(wabt::Module& m, const RewriteOptions& o) {
   };
   add_export(kFuelExport, fuel);
   add_export(kDepthExport, depth);
+  add_export(kCheckpointExport, checkpoint);
+  const Index deadline = add_deadline_import(m);
 
   for (Index i = m.num_func_imports; i < m.funcs.size(); ++i) {
     wabt::Func& f = *m.funcs[i];
@@ -389,7 +500,8 @@ Status rewrite_module(wabt::Module& m, const RewriteOptions& o) {
     const Index saved = f.GetNumParamsAndLocals();
     f.local_types.AppendDecl(wabt::Type::I32, 2);  // saved depth, operand scratch
     f.local_types.AppendDecl(wabt::Type::I64, 1);  // fuel
-    FuncRewriter(f, fuel, depth, saved, saved + 1, saved + 2, std::move(wrapper))
+    FuncRewriter(f, fuel, depth, checkpoint, deadline, saved, saved + 1, saved + 2,
+                 std::move(wrapper))
         .run(weights[i - m.num_func_imports], o.depth_limit);
   }
   return {};

@@ -8,6 +8,13 @@
 //    written back to the global before calls, before a fuel trap and on exit. The host sets the
 //    budget before each call and reads what is left, so both tiers report the same fuel at the
 //    same point.
+//  * deadline: the checks at function entries and loop headers compare the fuel local with an
+//    exported i64 checkpoint (`wsn_host_checkpoint`) instead of 0; below it they trap if fuel
+//    is negative and otherwise call the host import `wsn.wsn_host_deadline(fuel)`, which traps
+//    once the call's wall-clock deadline has passed or returns the next checkpoint (abi.h). A call, not a
+//    global the host writes from another thread, so neither tier needs a data race to stop a
+//    module, and the compiled tier's C compiler cannot hoist the check out of a loop. The
+//    import is added after the module's own function imports (defined functions shift by one).
 //  * call depth: an exported i32 global (`wsn_host_depth`), raised at function entry by the
 //    function's frame weight (1 + (params + locals + max operand stack) / 16) and trapping
 //    above the limit; each call site restores the caller's value after the call, which also
