@@ -40,6 +40,10 @@ class MatchSink {
     (void)detail;
     on_match(rule_index, events);
   }
+  // A decision the wall clock made about the live event being evaluated (a Wasm call stopped
+  // by its deadline), as one opaque line. The engine stores it with the event in a recording
+  // (field wsn.live_decisions), so that replaying the recording reproduces it. Default: dropped.
+  virtual void on_live_decision(std::string_view decision) { (void)decision; }
 };
 
 struct MatcherStats {

@@ -33,7 +33,7 @@ EventRecorder::~EventRecorder() {
 void EventRecorder::write(const Event& e) {
   if (file_ == nullptr) return;
   line_.clear();
-  write_event_json(e, registry_, line_);
+  write_event_json(e, registry_, line_, /*with_live_decisions=*/true);
   line_ += '\n';
   if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) {
     if (failures_++ == 0) errno_ = errno;

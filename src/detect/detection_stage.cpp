@@ -14,6 +14,9 @@ class DetectionStage::Sink final : public MatchSink {
                        const MatchDetail& detail) override {
     deliver(rule_index, events, &detail);
   }
+  void on_live_decision(std::string_view decision) override {
+    if (stage_.on_live_decision_) stage_.on_live_decision_(decision);
+  }
 
  private:
   void deliver(uint32_t rule_index, std::span<const Event* const> events,

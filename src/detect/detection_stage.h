@@ -53,6 +53,10 @@ class DetectionStage {
   // Whether the events that follow come from a live source (default) or a recording
   // (Matcher::set_live_events: wall-clock limits apply to live events only).
   void set_live_events(bool live);
+  // Receives MatchSink::on_live_decision lines (on the detection thread, during process()).
+  void set_live_decision_callback(std::function<void(std::string_view)> fn) {
+    on_live_decision_ = std::move(fn);
+  }
 
   DetectionStats stats() const;
   // Per-rule counters of the current snapshot, indexed like RuleSet::rules.
@@ -75,6 +79,7 @@ class DetectionStage {
   std::vector<uint64_t> rule_matches_;
   DetectionStats stats_;
   bool live_ = true;
+  std::function<void(std::string_view)> on_live_decision_;
 };
 
 }  // namespace wsn

@@ -366,6 +366,9 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
     }
   });
   const EventBatch no_events;
+  std::vector<std::string> live_decisions;
+  detection.set_live_decision_callback(
+      [&live_decisions](std::string_view d) { live_decisions.emplace_back(d); });
   while (auto batch = bus.pop()) {
     const auto t0 = std::chrono::steady_clock::now();
     detection.process(no_events);  // takes up a new rule snapshot at the batch boundary
@@ -379,9 +382,21 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
     // Event by event so the alert manager learns process ancestry in stream order (alerts stay
     // deterministic whatever the batch boundaries).
     for (size_t k = 0; k < batch->size; ++k) {
-      if (options_.tap) options_.tap(batch->events[k]);
       alerts_.observe(batch->events[k]);
       detection.process(batch->events[k]);
+      // The tap (a recording) sees the event after detection, with any decision the wall
+      // clock made about it, so a replay of the recording decides the same.
+      if (options_.tap) {
+        if (live_decisions.empty()) {
+          options_.tap(batch->events[k]);
+        } else {
+          Event copy = batch->events[k];
+          std::vector<std::string_view> items(live_decisions.begin(), live_decisions.end());
+          copy.set_string_list(fields::kWsnLiveDecisions, items);
+          options_.tap(copy);
+        }
+      }
+      live_decisions.clear();
     }
     pipeline.observe_batch(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), batch->size);

@@ -176,13 +176,14 @@ void append_value(const Event& e, const FieldView& v, std::string& out) {
 
 }  // namespace
 
-void write_event_json(const Event& event, const FieldRegistry& registry, std::string& out) {
+void write_event_json(const Event& event, const FieldRegistry& registry, std::string& out,
+                      bool with_live_decisions) {
   thread_local std::vector<Item> items;
   items.clear();
   const size_t known = registry.size();
   for (size_t k = 0; k < event.field_count(); ++k) {
     const FieldId id = event.field_at(k);
-    if (id >= known) continue;
+    if (id >= known || (id == fields::kWsnLiveDecisions && !with_live_decisions)) continue;
     items.push_back({registry.info(id).name, static_cast<uint32_t>(k)});
   }
   std::sort(items.begin(), items.end(),

@@ -25,8 +25,10 @@
 namespace wsn {
 
 // Appends `event` to `out` as a single-line JSON object (no trailing newline). Fields whose id
-// is not in `registry` are left out.
-void write_event_json(const Event& event, const FieldRegistry& registry, std::string& out);
+// is not in `registry` are left out, and so is the engine's `wsn.live_decisions` unless
+// `with_live_decisions` (recordings keep it; alerts and query results do not show it).
+void write_event_json(const Event& event, const FieldRegistry& registry, std::string& out,
+                      bool with_live_decisions = false);
 
 // Appends `s` as a quoted JSON string: '"' and '\\' escaped, control characters and DEL as
 // \n, \t ... or \u00XX, each byte of an invalid UTF-8 sequence replaced by U+FFFD.

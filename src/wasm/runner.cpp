@@ -1,5 +1,6 @@
 #include "wasm/runner.h"
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cstdio>
@@ -105,6 +106,79 @@ void ModuleRunner::advance_clock(const Event& e) {
 const std::vector<EmittedAlert> ModuleRunner::last_alerts() const {
   auto a = env_.alerts();
   return {a.begin(), a.end()};
+}
+
+namespace {
+
+// wsn.live_decisions items: "<rule id>\t<event|tick>\t<fuel used>\t<trap detail>".
+constexpr char kDecisionSep = '\t';
+
+std::string deadline_decision(const std::string& rule_id, Export which, int64_t fuel_used,
+                              const std::string& detail) {
+  std::string d = rule_id;
+  d += kDecisionSep;
+  d += which == Export::kTick ? "tick" : "event";
+  d += kDecisionSep;
+  d += std::to_string(fuel_used);
+  d += kDecisionSep;
+  d += detail;
+  return d;
+}
+
+// The deadline the live run recorded on `e` for this rule and call: fuel used and detail.
+bool recorded_deadline(const Event& e, const std::string& rule_id, Export which,
+                       int64_t& fuel_used, std::string& detail) {
+  FieldView v;
+  if (!e.get(fields::kWsnLiveDecisions, v) || v.type != FieldType::kStringList) return false;
+  const std::string_view call = which == Export::kTick ? "tick" : "event";
+  for (uint32_t k = 0; k < v.list_count; ++k) {
+    std::string_view item = e.list_item(v, k);
+    auto next = [&item](std::string_view& part) {
+      const size_t at = item.find(kDecisionSep);
+      if (at == std::string_view::npos) return false;
+      part = item.substr(0, at);
+      item.remove_prefix(at + 1);
+      return true;
+    };
+    std::string_view rule, kind, fuel;
+    if (!next(rule) || !next(kind) || !next(fuel) || rule != rule_id || kind != call) continue;
+    int64_t f = 0;
+    for (char c : fuel) {
+      if (c < '0' || c > '9' || f > (int64_t{1} << 56)) return false;
+      f = f * 10 + (c - '0');
+    }
+    fuel_used = f;
+    detail.assign(item);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+CallResult ModuleRunner::guarded_call(Export which, uint64_t arg, const Event& e,
+                                      MatchSink& sink) {
+  const int64_t budget = options_.sandbox.fuel_per_event;
+  int64_t recorded_fuel = 0;
+  std::string recorded_detail;
+  if (!live_ && recorded_deadline(e, binding_.rule_id, which, recorded_fuel, recorded_detail)) {
+    // The live call was stopped by its deadline after using `recorded_fuel`: one less stops
+    // this one at the same point (fuel is counted identically in both tiers), with the same
+    // host calls made and the same state changes, and it is reported as the live one was.
+    env_.set_deadline(0);
+    CallResult r =
+        instance_->call(which, arg, std::clamp<int64_t>(recorded_fuel - 1, 0, budget));
+    r.trap = TrapKind::kDeadline;
+    call_detail_ = recorded_detail;
+    return r;
+  }
+  env_.set_deadline(live_ ? options_.sandbox.deadline_ms_per_event : 0);
+  CallResult r = instance_->call(which, arg, budget);
+  call_detail_ = r.ok() ? std::string() : instance_->trap_message();
+  if (r.trap == TrapKind::kDeadline) {
+    sink.on_live_decision(deadline_decision(binding_.rule_id, which, r.fuel_used, call_detail_));
+  }
+  return r;
 }
 
 bool ModuleRunner::start(Tier tier, bool count_failure) {
@@ -268,18 +342,15 @@ void ModuleRunner::process(const Event& e, MatchSink& sink) {
       next_tick_ns_ = now + period;
     } else if (now >= next_tick_ns_) {
       next_tick_ns_ = now + period;
-      env_.set_deadline(live_ ? options_.sandbox.deadline_ms_per_event : 0);
       env_.begin_call(nullptr, now);
-      CallResult t = instance_->call(Export::kTick, static_cast<uint64_t>(now),
-                                     options_.sandbox.fuel_per_event);
+      CallResult t = guarded_call(Export::kTick, static_cast<uint64_t>(now), e, sink);
       ++stats_.calls;
       stats_.fuel_used += static_cast<uint64_t>(std::max<int64_t>(t.fuel_used, 0));
       stats_.dropped_logs = env_.dropped_logs();
       stats_.state_evictions = state_.evictions();
       if (!t.ok()) {
         std::string msg = "wsn_tick trapped: " + std::string(trap_kind_name(t.trap));
-        const std::string detail = instance_->trap_message();
-        if (!detail.empty()) msg += " (" + detail + ")";
+        if (!call_detail_.empty()) msg += " (" + call_detail_ + ")";
         on_failure(t.trap, msg);
         fail_policy(e, sink, last_error_);
         return;
@@ -292,9 +363,8 @@ void ModuleRunner::process(const Event& e, MatchSink& sink) {
 
   std::span<uint8_t> mem = instance_->memory();
   const uint32_t len = build_record(e, module_->bound, mem.subspan(buffer_, buffer_size_));
-  env_.set_deadline(live_ ? options_.sandbox.deadline_ms_per_event : 0);
   env_.begin_call(&e, now);
-  CallResult r = instance_->call(Export::kOnEvent, len, options_.sandbox.fuel_per_event);
+  CallResult r = guarded_call(Export::kOnEvent, len, e, sink);
   ++stats_.calls;
   stats_.fuel_used += static_cast<uint64_t>(std::max<int64_t>(r.fuel_used, 0));
   last_.called = true;
@@ -306,7 +376,7 @@ void ModuleRunner::process(const Event& e, MatchSink& sink) {
   stats_.state_evictions = state_.evictions();
   if (!r.ok()) {
     std::string msg = "trap: " + std::string(trap_kind_name(r.trap));
-    last_.trap_detail = instance_->trap_message();
+    last_.trap_detail = call_detail_;
     if (!last_.trap_detail.empty()) msg += " (" + last_.trap_detail + ")";
     on_failure(r.trap, msg);
     fail_policy(e, sink, last_error_);

@@ -109,6 +109,10 @@ class ModuleRunner {
   void quarantine(const std::string& why);
   void fail_policy(const Event& e, MatchSink& sink, const std::string& reason);
   void report(const Event& e, MatchSink& sink);
+  // One wsn_on_event / wsn_tick call under the fuel budget and, on live events, the deadline;
+  // a deadline trap is reported to the sink as a live decision, and a recorded one replayed.
+  // The trap detail goes to call_detail_.
+  CallResult guarded_call(Export which, uint64_t arg, const Event& e, MatchSink& sink);
   int64_t now_ms() const;  // the event clock (or the injected one)
   void advance_clock(const Event& e);
 
@@ -124,6 +128,7 @@ class ModuleRunner {
   bool compiled_broken_ = false;
   int64_t next_tick_ns_ = 0;
   bool live_ = true;
+  std::string call_detail_;
 
   uint32_t consecutive_failures_ = 0;
   uint32_t history_ = 0;  // the last kRateWindow evaluations, newest in bit 0: 1 = failed

@@ -239,6 +239,49 @@ TEST_P(HostileTest, DeadlineAppliesToLiveEventsOnly) {
                                 std::to_string(options_->sandbox.fuel_per_event) + ")");
 }
 
+// What the wall clock decided live is stored with the event (wsn.live_decisions) and replayed:
+// the recorded call runs to the same fuel, so it stops at the same point after the same host
+// calls (state changes included), and fails with the same kind and text, on any machine.
+TEST_P(HostileTest, ReplayReproducesTheDeadlineTheLiveRunHit) {
+  options_->sandbox.fuel_per_event = GetParam() == TierMode::kCompiled ? 50'000'000 : 2'000'000;
+  options_->sandbox.deadline_ms_per_event = 1;
+  auto m = load(test_module("state_flood"));
+  ASSERT_TRUE(m);
+  ModuleRunner live(m, {0, "flood", FailMode::kClosed}, *options_);
+  RecordingSink live_sink;
+  Event e = process_event("e1", "exec", "x", "y");
+  live.process(e, live_sink);
+  ASSERT_EQ(live.last_call().trap, TrapKind::kDeadline);
+  ASSERT_EQ(live_sink.decisions.size(), 1u);
+  EXPECT_EQ(live_sink.decisions[0].rfind("flood\tevent\t", 0), 0u) << live_sink.decisions[0];
+
+  // Without the decision, a replay runs the full budget: a fuel trap, a different outcome.
+  ModuleRunner bare(m, {0, "flood", FailMode::kClosed}, *options_);
+  bare.set_live_events(false);
+  RecordingSink bare_sink;
+  bare.process(e, bare_sink);
+  EXPECT_EQ(bare.last_call().trap, TrapKind::kFuel);
+
+  std::vector<std::string_view> items(live_sink.decisions.begin(), live_sink.decisions.end());
+  e.set_string_list(fields::kWsnLiveDecisions, items);
+  ModuleRunner replay(m, {0, "flood", FailMode::kClosed}, *options_);
+  replay.set_live_events(false);
+  RecordingSink replay_sink;
+  replay.process(e, replay_sink);
+  EXPECT_EQ(replay.last_call().trap, TrapKind::kDeadline);
+  EXPECT_EQ(replay.last_error(), live.last_error());
+  EXPECT_EQ(replay.last_call().fuel_used, live.last_call().fuel_used);
+  EXPECT_EQ(replay.stats().state_evictions, live.stats().state_evictions);
+  EXPECT_EQ(replay.stats().errors, live.stats().errors);
+  EXPECT_TRUE(replay_sink.decisions.empty());
+  // Fail-closed: the same detection title.
+  ASSERT_EQ(replay_sink.all.size(), 1u);
+  ASSERT_EQ(live_sink.all.size(), 1u);
+  EXPECT_EQ(replay_sink.all[0].title, live_sink.all[0].title);
+  EXPECT_NE(live_sink.all[0].title.find("wall-clock deadline exceeded"), std::string::npos)
+      << live_sink.all[0].title;
+}
+
 TEST_P(HostileTest, FailClosedRuleAlertsOnEveryFailedEvaluation) {
   RecordingSink sink;
   const RunnerStats s = run_beside_good_rule("loop", sink, FailMode::kClosed);

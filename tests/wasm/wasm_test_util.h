@@ -52,12 +52,16 @@ class RecordingSink final : public MatchSink {
     det.severity = d.severity;
     all.push_back(std::move(det));
   }
+  void on_live_decision(std::string_view decision) override {
+    decisions.emplace_back(decision);
+  }
   size_t count(uint32_t rule) const {
     size_t n = 0;
     for (const auto& d : all) n += d.rule == rule ? 1 : 0;
     return n;
   }
   std::vector<Detection> all;
+  std::vector<std::string> decisions;
 };
 
 // A process event (category process) with the given action, name and command line.
