@@ -79,7 +79,8 @@ struct WasmOptions {
 };
 
 // Options with defaults overridden from the environment (WSN_WASM_TIER=interp|auto|compiled,
-// WSN_WASM_CACHE_DIR, WSN_WASM_HELPER).
+// WSN_WASM_CACHE_DIR, WSN_WASM_HELPER, WSN_WASM_CC, WSN_WASM_FUEL_PER_EVENT,
+// WSN_WASM_DEADLINE_MS).
 WasmOptions default_wasm_options();
 
 }  // namespace wsn::wasm

@@ -10,6 +10,7 @@
 
 #include "collect/replay/jsonl_replay_source.h"
 #include "engine/engine.h"
+#include "event/json_writer.h"
 #include "wasm_test_util.h"
 
 namespace wsn::wasm::testing {
@@ -192,6 +193,91 @@ namespace {
 // The same log, rules and configuration give byte-identical alerts, whatever the machine's
 // load: a fail-closed module that traps (and is quarantined, then let back) decides on event
 // time, never the wall clock. The second replay runs while two threads burn the CPU.
+// Stands for a live source (this host's activity): publishes a fixed list of events.
+class LiveListSource final : public EventSource {
+ public:
+  explicit LiveListSource(const std::vector<Event>& events) : events_(events) {}
+  std::string_view name() const override { return "live-test"; }
+  bool live() const override { return true; }
+  Status run(EventWriter& out) override {
+    for (const Event& e : events_) {
+      out.next() = e;
+      out.commit();
+    }
+    out.flush();
+    return {};
+  }
+  void stop() override {}
+  SourceStats stats() const override { return {events_.size(), 0, 0}; }
+
+ private:
+  const std::vector<Event>& events_;
+};
+
+// A live run's deadline traps are recorded with their events (the engine's tap sees events
+// after detection), and replaying the recording raises the same alerts, fail-closed deadline
+// alerts included, although a replay applies no deadline.
+TEST_F(EngineWasmTest, RecordingOfALiveRunReplaysItsDeadlineDecisions) {
+  ::setenv("WSN_WASM_FUEL_PER_EVENT", "2000000", 1);  // ~0.1 s interpreted (1 s with ASan)
+  ::setenv("WSN_WASM_DEADLINE_MS", "1", 1);
+  std::ofstream(dir_ / "flood.yml") << "id: t.flood\nname: flood\ntype: wasm\nfail: closed\n"
+                                    << "module: " << WSN_WASM_TEST_MODULES << "/state_flood.wasm\n";
+  FieldRegistry scratch;
+  auto sample = read_jsonl_file(kSample, scratch);
+  ASSERT_TRUE(sample.ok());
+  std::vector<Event> events(sample.value().begin(), sample.value().begin() + 3);
+
+  std::vector<std::string> live_alerts, replay_alerts;
+  const fs::path recording = cache_dir_ / "recording.jsonl";
+  {
+    EngineOptions options;
+    options.rule_paths = {dir_.string()};
+    std::ofstream out(recording);
+    std::string line;
+    Engine* engine_ptr = nullptr;
+    options.tap = [&](const Event& e) {
+      line.clear();
+      write_event_json(e, engine_ptr->registry(), line, /*with_live_decisions=*/true);
+      out << line << "\n";
+    };
+    Engine engine(options);
+    engine_ptr = &engine;
+    std::vector<std::string> errors;
+    engine.load_rules(errors);
+    ASSERT_TRUE(errors.empty()) << errors.front();
+    engine.alerts().add_sink(std::make_unique<JsonCapture>(live_alerts));
+    LiveListSource source(events);
+    RunStats stats;
+    ASSERT_TRUE(engine.run(source, stats).ok());
+  }
+  ::unsetenv("WSN_WASM_FUEL_PER_EVENT");
+  ::unsetenv("WSN_WASM_DEADLINE_MS");
+  ASSERT_EQ(live_alerts.size(), 3u);
+  for (const std::string& a : live_alerts) {
+    EXPECT_NE(a.find("wall-clock deadline exceeded"), std::string::npos) << a;
+    EXPECT_EQ(a.find("live_decisions"), std::string::npos) << a;  // never in alerts
+  }
+  std::ifstream in(recording);
+  const std::string recorded((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(recorded.find("\"live_decisions\":[\"t.flood\\tevent\\t"), std::string::npos)
+      << recorded.substr(0, 400);
+  {
+    // The replay runs with the default budgets and no deadline: without the recorded
+    // decisions each call would end on its fuel, with another alert title.
+    EngineOptions options;
+    options.rule_paths = {dir_.string()};
+    Engine engine(options);
+    std::vector<std::string> errors;
+    engine.load_rules(errors);
+    ASSERT_TRUE(errors.empty()) << errors.front();
+    engine.alerts().add_sink(std::make_unique<JsonCapture>(replay_alerts));
+    JsonlReplaySource source(recording.string(), engine.registry());
+    RunStats stats;
+    ASSERT_TRUE(engine.run(source, stats).ok());
+  }
+  EXPECT_EQ(live_alerts, replay_alerts);
+}
+
 TEST_F(EngineWasmTest, ReplayIsByteIdenticalUnderCpuLoad) {
   std::ofstream(dir_ / "flaky.yml") << "id: t.flaky\nname: flaky\ntype: wasm\nfail: closed\n"
                                     << "module: " << WSN_WASM_TEST_MODULES << "/flaky.wasm\n";
