@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   ModuleLoader loader(options);
   std::printf("fuel budget %lld per call\n", static_cast<long long>(options.sandbox.fuel_per_event));
   if (int rc = run_table(loader, registry, options, calls,
-                         {"state_flood", "log_flood", "alert_flood", "loop"})) {
+                         {"state_flood", "state_add_flood", "get_field_flood", "log_flood",
+                          "alert_flood", "loop"})) {
     return rc;
   }
   WasmOptions unlimited = options;
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
   std::printf("\nunlimited fuel, wall-clock deadline %u ms per call\n",
               unlimited.sandbox.deadline_ms_per_event);
   return run_table(unlimited_loader, registry, unlimited, std::min(calls, 8),
-                   {"state_flood", "log_flood", "loop"});
+                   {"state_flood", "state_add_flood", "get_field_flood", "log_flood", "loop"});
 }
 
 namespace {

@@ -77,7 +77,9 @@ TEST_F(DifferentialTest, TiersAgreeOnVerdictsAlertsTrapsAndFuel) {
                                    {test_module("state_flood"), ""}, {test_module("log_flood"), ""},
                                    {test_module("alert_flood"), ""}, {test_module("negative"), ""},
                                    {test_module("loop"), ""},        {test_module("recursion"), ""},
-                                   {test_module("host_abuse"), ""}};
+                                   {test_module("host_abuse"), ""},
+                                   {test_module("state_add_flood"), ""},
+                                   {test_module("get_field_flood"), ""}};
   // Quarantine back-off runs on this clock, advanced per event, so both runners leave
   // quarantine on the same event however long each tier takes.
   int64_t clock_ms = 0;

@@ -134,7 +134,8 @@ TEST_F(EngineWasmTest, HostileModulesBesideBundledRulesAreContainedAndCountedByK
     fs::create_directories(dir_);
     write_rule("shell.yml", "t.shell", sdk_module("c_reverse_shell"), "low");
     if (hostile) {
-      for (const char* m : {"state_flood", "log_flood", "alert_flood", "negative"}) {
+      for (const char* m : {"state_flood", "state_add_flood", "get_field_flood", "log_flood",
+                            "alert_flood", "negative"}) {
         write_rule(std::string(m) + ".yml", std::string("t.") + m,
                    std::string(WSN_WASM_TEST_MODULES) + "/" + m + ".wasm", "medium");
       }
@@ -175,6 +176,8 @@ TEST_F(EngineWasmTest, HostileModulesBesideBundledRulesAreContainedAndCountedByK
   auto& by_kind = loud->metrics().counter("wsn_rule_errors_total", "", {"rule", "kind"});
   EXPECT_GE(by_kind.with({"t.state_flood", "trap_fuel"}).value(), 5u);
   EXPECT_GE(by_kind.with({"t.log_flood", "trap_fuel"}).value(), 5u);
+  EXPECT_GE(by_kind.with({"t.state_add_flood", "trap_fuel"}).value(), 5u);
+  EXPECT_GE(by_kind.with({"t.get_field_flood", "trap_fuel"}).value(), 5u);
   EXPECT_GE(by_kind.with({"t.alert_flood", "host_refusal"}).value(), 5u);
   EXPECT_EQ(by_kind.with({"t.negative", "negative_result"}).value(),
             counter(*loud, "wsn_rule_evaluations_total", "t.negative"));
@@ -190,9 +193,6 @@ TEST_F(EngineWasmTest, HostileModulesBesideBundledRulesAreContainedAndCountedByK
 namespace wsn::wasm::testing {
 namespace {
 
-// The same log, rules and configuration give byte-identical alerts, whatever the machine's
-// load: a fail-closed module that traps (and is quarantined, then let back) decides on event
-// time, never the wall clock. The second replay runs while two threads burn the CPU.
 // Stands for a live source (this host's activity): publishes a fixed list of events.
 class LiveListSource final : public EventSource {
  public:
@@ -278,6 +278,9 @@ TEST_F(EngineWasmTest, RecordingOfALiveRunReplaysItsDeadlineDecisions) {
   EXPECT_EQ(live_alerts, replay_alerts);
 }
 
+// The same log, rules and configuration give byte-identical alerts, whatever the machine's
+// load: a fail-closed module that traps (and is quarantined, then let back) decides on event
+// time, never the wall clock. The second replay runs while two threads burn the CPU.
 TEST_F(EngineWasmTest, ReplayIsByteIdenticalUnderCpuLoad) {
   std::ofstream(dir_ / "flaky.yml") << "id: t.flaky\nname: flaky\ntype: wasm\nfail: closed\n"
                                     << "module: " << WSN_WASM_TEST_MODULES << "/flaky.wasm\n";

@@ -119,6 +119,16 @@ TEST_P(HostileTest, StateSetFloodIsStoppedByFuelAndEvictionsAreCounted) {
   EXPECT_EQ(s.quarantines, 1u);
 }
 
+TEST_P(HostileTest, StateAddAndGetFieldFloodsAreStoppedByFuel) {
+  for (const char* module : {"state_add_flood", "get_field_flood"}) {
+    RecordingSink sink;
+    const RunnerStats s = run_beside_good_rule(module, sink);
+    EXPECT_EQ(s.traps, 5u) << module;  // then quarantined
+    EXPECT_EQ(errors_of(s, RuleErrorKind::kTrapFuel), 5u) << module;
+    EXPECT_EQ(s.quarantines, 1u) << module;
+  }
+}
+
 TEST_P(HostileTest, LogFloodIsStoppedByFuelAndCannotForgeLines) {
   RecordingSink sink;
   const RunnerStats s = run_beside_good_rule("log_flood", sink);
@@ -191,6 +201,10 @@ TEST_P(HostileTest, TrapMessagesNameTheCause) {
   expect_detail("loop", TrapKind::kFuel, "trap: fuel exhausted (budget 1000000)");
   expect_detail("state_flood", TrapKind::kFuel,
                 "trap: fuel exhausted (in state_set, budget 1000000)");
+  expect_detail("state_add_flood", TrapKind::kFuel,
+                "trap: fuel exhausted (in state_add, budget 1000000)");
+  expect_detail("get_field_flood", TrapKind::kFuel,
+                "trap: fuel exhausted (in get_field, budget 1000000)");
   expect_detail("recursion", TrapKind::kDepth, "trap: call depth limit exceeded (limit 1000)");
   expect_detail("oob", TrapKind::kMemory, "trap: out-of-bounds memory access");
   expect_detail("host_abuse", TrapKind::kHost,
@@ -203,7 +217,8 @@ TEST_P(HostileTest, TrapMessagesNameTheCause) {
 TEST_P(HostileTest, CallWithFuelLeftEndsAtItsDeadline) {
   options_->sandbox.fuel_per_event = int64_t{1} << 60;
   options_->sandbox.deadline_ms_per_event = 50;
-  for (const char* module : {"loop", "state_flood", "log_flood"}) {
+  for (const char* module :
+       {"loop", "state_flood", "state_add_flood", "get_field_flood", "log_flood"}) {
     RecordingSink sink;
     const RunnerStats s = run_beside_good_rule(module, sink);
     EXPECT_EQ(s.traps, 5u) << module;  // then quarantined
