@@ -149,6 +149,12 @@ void EventRecorder::write_alert(std::string_view json) {
   note_failure(writer_->write_alert(json));
 }
 
+void EventRecorder::write_note(std::string_view bytes) {
+  std::lock_guard lock(mu_);
+  if (closed_ || !writer_) return;
+  note_failure(writer_->write_note(bytes));
+}
+
 uint64_t EventRecorder::events() const {
   std::lock_guard lock(mu_);
   return writer_ ? events_ - writer_->stats().lost_events : events_;

@@ -49,6 +49,8 @@ class EventRecorder {
   void write(const Event& e);
   // An alert the run raised (one ECS JSON line); binary logs only (JSON lines hold events).
   void write_alert(std::string_view json);
+  // A decision of the live run a replay must reproduce (opaque bytes); binary logs only.
+  void write_note(std::string_view bytes);
   bool binary() const { return writer_ != nullptr; }
   uint64_t events() const;
   // Events that could not be written so far (a full disk): reported once at the end.

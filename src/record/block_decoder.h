@@ -44,23 +44,41 @@ class BlockDecoder {
   uint64_t skipped_fields() const { return skipped_fields_; }
 
  private:
-  struct FieldDef {
-    std::string name;
+  // What decoding a value needs, kept small and apart from the names (the hot loop reads it).
+  struct Field {
     FieldId id = kInvalidField;
     FieldType type = FieldType::kString;  // as logged
     bool defined = false;
     bool usable = false;  // the registry's type is the logged one
   };
+  struct FieldName {
+    std::string name;
+    FieldType type = FieldType::kString;
+  };
+  struct Shape {
+    uint32_t begin = 0;  // into shape_fields_
+    uint32_t count = 0;
+    bool unique = true;  // no registry field twice: values can be added without a lookup
+  };
   bool define_field(ByteCursor& c);
   bool define_category(ByteCursor& c);
-  bool decode_event(ByteCursor& c, Event& e);
-  std::string_view get_string(ByteCursor& c);
+  bool define_shape(ByteCursor& c);
+  // The record's bytes, decoded with a cursor local to the call (kept in registers).
+  bool decode_event(std::string_view body, Event& e);
+  template <bool kAdd>
+  bool decode_fields(ByteCursor& c, Event& e, const Field* fields, uint32_t count, int64_t t);
+  [[gnu::always_inline]] inline std::string_view get_string(ByteCursor& c);
   Next malformed(const char* why);
 
   FieldRegistry& registry_;
   ByteCursor block_{nullptr, 0};
   int64_t prev_time_ = 0;
-  std::vector<FieldDef> fields_;
+  std::vector<Field> fields_;  // by field number (per file)
+  std::vector<FieldName> names_;
+  std::vector<Shape> shapes_;        // by shape number (per block)
+  std::vector<Field> shape_fields_;  // the fields of every shape, resolved when defined
+  std::vector<uint32_t> id_stamp_;   // per FieldId: the shape definition that last used it
+  uint32_t stamp_ = 0;
   std::vector<CategoryId> categories_;  // number -> id; kUnknown when undefined
   std::vector<std::string> category_names_;
   std::vector<std::string_view> strings_;  // this block's numbered literals

@@ -24,6 +24,7 @@ void BlockEncoder::reset_block() {
   first_time_ = last_time_ = prev_time_ = 0;
   entries_.clear();
   arena_.clear();
+  shapes_.clear();
   if (++generation_ == 0) {  // wrapped: forget every stamp for real
     for (auto& s : slots_) s = Slot{};
     std::fill(field_stamp_.begin(), field_stamp_.end(), 0);
@@ -125,14 +126,30 @@ void BlockEncoder::put_string(std::string& out, std::string_view s) {
 void BlockEncoder::add_event(const Event& e) {
   const int64_t t = e.time_ns();
   const uint32_t cat = category_number(e.category());
+  // The shape first: its field (and its own) definitions must precede the event.
+  shape_key_.clear();
+  for (size_t k = 0; k < e.field_count(); ++k) {
+    put_varint(shape_key_, field_number(e.field_at(k), e.view_at(k).type));
+  }
+  uint32_t shape;
+  if (auto it = shapes_.find(shape_key_); it != shapes_.end()) {
+    shape = it->second;
+  } else {
+    shape = static_cast<uint32_t>(shapes_.size());
+    shapes_.emplace(shape_key_, shape);
+    std::string def;
+    put_varint(def, shape);
+    put_varint(def, e.field_count());
+    def += shape_key_;
+    add_record(RecordKind::kShapeDef, def);
+  }
   scratch_.clear();
   put_varint(scratch_, zigzag(static_cast<int64_t>(static_cast<uint64_t>(t) -
                                                    static_cast<uint64_t>(prev_time_))));
   put_varint(scratch_, cat);
-  put_varint(scratch_, e.field_count());
+  put_varint(scratch_, shape);
   for (size_t k = 0; k < e.field_count(); ++k) {
     const FieldView v = e.view_at(k);
-    put_varint(scratch_, field_number(e.field_at(k), v.type));
     switch (v.type) {
       case FieldType::kString:
         put_string(scratch_, v.s);

@@ -3,8 +3,10 @@
 //
 // Field numbers belong to the file: they are assigned on first use and kept until
 // reset_file() (a new segment). Definitions are repeated once in each block that uses them, so
-// every block decodes on its own. Strings of 4..512 bytes are numbered per block and repeated
-// ones become back-references (executables, user and host names repeat a lot).
+// every block decodes on its own. Events that hold the same fields in the same order share a
+// shape (defined once per block), so an event stores only its values. Strings of 4..512 bytes are
+// numbered per block and repeated ones become back-references (executables, user and host names
+// repeat a lot).
 //
 // Not thread safe; owned by one LogWriter. No allocation per event once the buffers are warm.
 #pragma once
@@ -68,6 +70,9 @@ class BlockEncoder {
   std::vector<uint32_t> category_no_;  // CategoryId -> number (0 = none yet)
   std::vector<uint32_t> category_stamp_;
   uint32_t next_category_ = 1;
+  // Block shapes: the varint field numbers of an event -> shape number.
+  std::unordered_map<std::string, uint32_t> shapes_;
+  std::string shape_key_;
 
   // Block string table: open addressing over `strings_` entries, stamped per generation.
   struct Slot {

@@ -3,6 +3,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
+
 namespace wsn::record {
 namespace {
 
@@ -23,9 +27,35 @@ struct Tables {
 };
 constexpr Tables kTables;
 
+#if defined(__x86_64__)
+// SSE4.2's crc32 instruction computes exactly CRC-32C, ~8x faster than the tables.
+__attribute__((target("sse4.2"))) uint32_t crc32c_sse42(const void* data, size_t n, uint32_t crc) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  uint64_t c = ~crc;
+  while (n >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    c = _mm_crc32_u64(c, v);
+    p += 8;
+    n -= 8;
+  }
+  auto c32 = static_cast<uint32_t>(c);
+  while (n-- > 0) c32 = _mm_crc32_u8(c32, *p++);
+  return ~c32;
+}
+#endif
+
 }  // namespace
 
 uint32_t crc32c(const void* data, size_t n, uint32_t crc) {
+#if defined(__x86_64__)
+  static const bool kHardware = __builtin_cpu_supports("sse4.2");
+  if (kHardware) return crc32c_sse42(data, n, crc);
+#endif
+  return crc32c_portable(data, n, crc);
+}
+
+uint32_t crc32c_portable(const void* data, size_t n, uint32_t crc) {
   const auto* p = static_cast<const unsigned char*>(data);
   const auto& t = kTables.t;
   crc = ~crc;

@@ -22,9 +22,12 @@
 // Record payloads:
 //   kFieldDef     varint field number, u8 FieldType, varint name length, name
 //   kCategoryDef  varint category number (>= 1), varint name length, name
+//   kShapeDef     varint shape number, varint field count, the field numbers in order: the
+//                 fields of events that hold the same fields in the same order (most events of
+//                 one kind), numbered per block 0, 1, 2 ... in order of definition
 //   kEvent        zigzag varint (event time − previous event's time in this block, ns),
-//                 varint category number (0 = none), varint field count, then per field:
-//                 varint field number, value by the field's type:
+//                 varint category number (0 = none), varint shape number, then for each field
+//                 of the shape its value, by the field's type:
 //                   string       varint (len << 1 | 0) + bytes: a literal, or
 //                                varint (k << 1 | 1): the k-th literal of this block (literals of
 //                                kMinCachedString..kMaxCachedString bytes are numbered in order)
@@ -92,6 +95,7 @@ enum class RecordKind : uint8_t {
   kEvent = 3,
   kAlert = 4,
   kNote = 5,
+  kShapeDef = 6,
 };
 
 }  // namespace wsn::record

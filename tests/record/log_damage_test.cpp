@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "record/crc32c.h"
 #include "record/log_format.h"
 #include "record_test_util.h"
 
@@ -61,6 +62,18 @@ Counts read_memory(const std::string& bytes) {
   }
   c.stats = (*r)->stats();
   return c;
+}
+
+TEST(Crc32c, CheckValueAndBothImplementationsAgree) {
+  EXPECT_EQ(crc32c("123456789", 9), 0xE3069283u);
+  EXPECT_EQ(crc32c_portable("123456789", 9), 0xE3069283u);
+  std::string data(1000, '\0');
+  for (size_t k = 0; k < data.size(); ++k) data[k] = static_cast<char>(k * 7 + 3);
+  for (size_t n : {0, 1, 7, 8, 9, 63, 1000}) {
+    EXPECT_EQ(crc32c(data.data(), n), crc32c_portable(data.data(), n)) << n;
+    EXPECT_EQ(crc32c(data.data() + n / 2, n - n / 2, crc32c(data.data(), n / 2)),
+              crc32c(data.data(), n));
+  }
 }
 
 TEST(LogDamage, TornTailAtEveryOffsetOfTheFinalBlock) {
