@@ -177,28 +177,32 @@ Status LogWriter::rotate() {
   return st.ok() ? opened : st;
 }
 
-Status LogWriter::after_record() {
-  if (encoder_.records() == 1) block_started_ns_ = steady_now_ns();
+Status LogWriter::after_record(bool was_empty) {
+  // The flush interval counts from the block's first record (definitions come with it).
+  if (was_empty) block_started_ns_ = steady_now_ns();
   if (encoder_.raw().size() >= options_.block_bytes) return flush();
   return {};
 }
 
 Status LogWriter::write_event(const Event& e) {
+  const bool was_empty = encoder_.empty();
   encoder_.add_event(e);
   ++stats_.events;
-  return after_record();
+  return after_record(was_empty);
 }
 
 Status LogWriter::write_alert(std::string_view json) {
+  const bool was_empty = encoder_.empty();
   encoder_.add_alert(json);
   ++stats_.alerts;
-  return after_record();
+  return after_record(was_empty);
 }
 
 Status LogWriter::write_note(std::string_view bytes) {
+  const bool was_empty = encoder_.empty();
   encoder_.add_note(bytes);
   ++stats_.notes;
-  return after_record();
+  return after_record(was_empty);
 }
 
 Status LogWriter::tick(int64_t now_ns) {

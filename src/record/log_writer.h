@@ -83,7 +83,7 @@ class LogWriter {
   Status open_segment();
   Status write_block();    // the pending block, if any
   Status close_segment();  // writes the pending block and closes the file
-  Status after_record();
+  Status after_record(bool was_empty);
   Status write_all(const void* data, size_t n);
   Error io_error(const char* what, int err) const;
 

@@ -130,3 +130,36 @@ TEST(Rotation, ExplicitRotateStartsANewSegment) {
 
 }  // namespace
 }  // namespace wsn::record
+
+namespace wsn::record {
+namespace {
+
+// tick() with an explicit clock: a pending block is written once it is older than the flush
+// interval, and a segment older than max_age rotates (no waiting: the clock is passed in).
+TEST(Rotation, TickFlushesOldBlocksAndRotatesOldSegments) {
+  test::TempDir dir;
+  const std::string base = dir / "tick.wsnlog";
+  FieldRegistry reg;
+  constexpr int64_t kHour = int64_t{3600} * 1'000'000'000;
+  LogWriterOptions opt;
+  opt.flush_interval_ns = kHour;
+  opt.rotation.max_age_ns = 3 * kHour;
+  auto w = LogWriter::open(base, reg, opt);
+  ASSERT_TRUE(w.ok());
+  Event e;
+  test::make_event(reg, 1, e);
+  ASSERT_TRUE((*w)->write_event(e).ok());
+  const int64_t now = steady_now_ns();
+  ASSERT_TRUE((*w)->tick(now).ok());
+  EXPECT_EQ((*w)->stats().blocks, 0u);  // younger than the interval
+  ASSERT_TRUE((*w)->tick(now + 2 * kHour).ok());
+  EXPECT_EQ((*w)->stats().blocks, 1u);
+  EXPECT_EQ((*w)->stats().segments, 1u);
+  ASSERT_TRUE((*w)->tick(now + 4 * kHour).ok());
+  EXPECT_EQ((*w)->stats().segments, 2u);
+  EXPECT_EQ((*w)->current_path(), dir / "tick.000001.wsnlog");
+  ASSERT_TRUE((*w)->close().ok());
+}
+
+}  // namespace
+}  // namespace wsn::record
