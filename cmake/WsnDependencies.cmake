@@ -18,3 +18,5 @@ endif()
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)
+# The binary flight recorder's block compression (src/record).
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)

@@ -69,6 +69,28 @@ class Event {
   void set_timestamp(FieldId id, int64_t ns);
   void set_string_list(FieldId id, std::span<const std::string_view> items);
 
+  // Adders: as the setters, for a field the event does not hold yet, which the caller
+  // guarantees (a decoder whose format cannot repeat a field, e.g. the binary flight-recorder
+  // log). They skip the search for an existing slot and inline into the decoder's loop.
+  void add_string(FieldId id, std::string_view v) {
+    const StrRef r = store_inline(v);
+    new_slot(id, FieldType::kString).str = r;
+  }
+  void add_int(FieldId id, int64_t v) { new_slot(id, FieldType::kInt).i = v; }
+  void add_uint(FieldId id, uint64_t v) { new_slot(id, FieldType::kUInt).u = v; }
+  void add_bool(FieldId id, bool v) { new_slot(id, FieldType::kBool).i = v ? 1 : 0; }
+  void add_timestamp(FieldId id, int64_t ns) { new_slot(id, FieldType::kTimestamp).i = ns; }
+  void add_ip(FieldId id, const IpAddress& v) {
+    const auto k = static_cast<uint32_t>(ips_.size());
+    ips_.push_back(v);
+    new_slot(id, FieldType::kIp).ip = k;
+  }
+  void add_string_list(FieldId id, std::span<const std::string_view> items) {
+    const auto first = static_cast<uint32_t>(list_items_.size());
+    for (std::string_view item : items) list_items_.push_back(store_inline(item));
+    new_slot(id, FieldType::kStringList).list = {first, static_cast<uint32_t>(items.size())};
+  }
+
   bool has(FieldId id) const { return find_slot(id) >= 0; }
   // Returns false when the field is absent.
   bool get(FieldId id, FieldView& out) const;
@@ -98,6 +120,19 @@ class Event {
   int find_slot(FieldId id) const;
   Slot& slot_for(FieldId id, FieldType type);
   StrRef store(std::string_view v);
+  StrRef store_inline(std::string_view v) {
+    const StrRef r{static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(v.size())};
+    bytes_.append(v);
+    return r;
+  }
+  Slot& new_slot(FieldId id, FieldType type) {
+    if (id < kIndexedFields) index_[id] = static_cast<uint16_t>(slots_.size() + 1);
+    Slot& s = slots_.emplace_back();
+    s.id = id;
+    s.type = type;
+    s.u = 0;
+    return s;
+  }
 
   std::vector<Slot> slots_;
   std::string bytes_;

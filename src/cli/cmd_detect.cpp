@@ -11,9 +11,12 @@
 #include "cli/live.h"
 #include "cli/operations.h"
 #include "cli/paths.h"
+#include "cli/record_options.h"
 #include "cli/rule_loading.h"
 #include "collect/replay/jsonl_replay_source.h"
+#include "collect/replay/wsnlog_replay_source.h"
 #include "engine/engine.h"
+#include "record/log_set.h"
 
 namespace wsn::cli {
 namespace {
@@ -24,7 +27,8 @@ struct DetectOptions {
   std::string config;  // --config FILE; "" = the built-in defaults
   bool strict = false;
   bool quiet = false;
-  std::string record;   // run: also write every live event here (JSON lines)
+  std::string record;  // run: also write every live event (and alert) here
+  RecordFlags record_flags;
   double duration = 0;  // run: stop after this many seconds (0: until a signal)
   // run: the rule diagnostics were already printed (live collection failed after loading the
   // rules), so the fallback replay does not print them a second time.
@@ -43,6 +47,20 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
   cmd->add_flag("--strict", o.strict, "Exit 3 without processing if any rule fails to load.");
   cmd->add_flag("-q,--quiet", o.quiet, "Do not print the summary line on standard error.");
 }
+
+// Writes the alerts of the live run into its binary recording, beside the events.
+class RecordAlertSink final : public AlertSink {
+ public:
+  explicit RecordAlertSink(EventRecorder& recorder) : recorder_(recorder) {}
+  std::string_view name() const override { return "record"; }
+  bool write(const Alert&, std::string_view json) override {
+    recorder_.write_alert(json);
+    return true;
+  }
+
+ private:
+  EventRecorder& recorder_;
+};
 
 // Loads the rules; false (with exit_code set) when --strict / rules.strict refuses to start.
 bool load_rules_checked(Engine& engine, const DetectOptions& o, const config::Config& cfg,
@@ -120,19 +138,27 @@ int replay_file(const std::string& path, const DetectOptions& o,
     return exit_code;
   }
   const std::string shown = path == "-" ? "<stdin>" : path;
-  JsonlReplaySource source(
-      path, engine.registry(), ReaderOptions{}, [&shown](const MalformedLine& m) {
-        fmt::print(stderr, "{}:{}: malformed event: {}\n", shown, m.line, m.reason);
-      });
+  std::unique_ptr<EventSource> source;
+  const bool binary = record::is_binary_log(path);
+  if (binary) {
+    source = std::make_unique<WsnlogReplaySource>(
+        path, engine.registry(),
+        [](const std::string& m) { fmt::print(stderr, "wasm-sentinel: {}\n", m); });
+  } else {
+    source = std::make_unique<JsonlReplaySource>(
+        path, engine.registry(), ReaderOptions{}, [&shown](const MalformedLine& m) {
+          fmt::print(stderr, "{}:{}: malformed event: {}\n", shown, m.line, m.reason);
+        });
+  }
   SignalWatcher signals(engine);
   RunStats stats;
-  const Status st = engine.run(source, stats);
+  const Status st = engine.run(*source, stats);
   if (!st.ok()) {
     fmt::print(stderr, "wasm-sentinel: {}\n", st.error().message);
     return kExitRuntimeError;
   }
   if (!o.quiet) print_summary(stats, rules_phrase(*engine.rules()));
-  if (stats.bus.processed == 0 && stats.source.malformed > 0) {
+  if (!binary && stats.bus.processed == 0 && stats.source.malformed > 0) {
     fmt::print(stderr,
                "wasm-sentinel: error: no line of {} was an event ({} malformed); is it a "
                "JSON-lines event log (docs/event-format.md)?\n",
@@ -154,9 +180,11 @@ void register_replay(CLI::App& app, int& exit_code) {
   auto file = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "replay",
-      "Run detection over a recorded event log (JSON lines, ECS fields; '-' reads standard\n"
-      "input) and print the alerts. Malformed lines are reported on standard error as\n"
-      "FILE:LINE: malformed event: REASON and skipped; the run goes on and exits 0.\n"
+      "Run detection over a recorded event log and print the alerts: a binary flight-recorder\n"
+      "log (recognised by its magic; a rotated recording by its base name, all segments in\n"
+      "order) or JSON lines (ECS fields; '-' reads standard input). Malformed lines are\n"
+      "reported on standard error as FILE:LINE: malformed event: REASON and skipped, damaged\n"
+      "blocks of a binary log are counted and reported; the run goes on and exits 0.\n"
       "Example: wasm-sentinel replay data/sample/linux-activity.jsonl");
   cmd->add_option("FILE", *file, "Event log to replay ('-' for standard input)")->required();
   add_detect_options(cmd, *o);
@@ -175,7 +203,14 @@ std::optional<int> run_live(DetectOptions& o) {
   EngineOptions options = engine_options(cfg, o.rules, bundled_rules_dir());
   options.report = [](const std::string& note) { fmt::print(stderr, "wasm-sentinel: {}\n", note); };
   std::unique_ptr<EventRecorder> recorder;
+  RecorderOptions recorder_opts;
   if (!o.record.empty()) {
+    auto parsed = recorder_options(o.record_flags);
+    if (!parsed.ok()) {
+      fmt::print(stderr, "wasm-sentinel: {}\n", parsed.error().message);
+      return kExitUsage;
+    }
+    recorder_opts = std::move(parsed.value());
     options.tap = [&recorder](const Event& e) { recorder->write(e); };
   }
   Engine engine(options);
@@ -184,17 +219,18 @@ std::optional<int> run_live(DetectOptions& o) {
     fmt::print(stderr, "wasm-sentinel: no configured event source can run here\n");
     return std::nullopt;
   }
+  int exit_code = kExitOk;
+  if (!load_rules_checked(engine, o, cfg, exit_code)) return exit_code;
+  o.rules_reported = true;
   if (!o.record.empty()) {
-    auto r = EventRecorder::open(o.record, engine.registry());
+    recorder_opts.ruleset_hash = ruleset_hash(*engine.rules());
+    auto r = EventRecorder::open(o.record, engine.registry(), recorder_opts);
     if (!r.ok()) {
       fmt::print(stderr, "wasm-sentinel: {}\n", r.error().message);
       return kExitRuntimeError;
     }
     recorder = std::move(r.value());
   }
-  int exit_code = kExitOk;
-  if (!load_rules_checked(engine, o, cfg, exit_code)) return exit_code;
-  o.rules_reported = true;
 
   LiveSources sources = start_sources(engine, cfg, names, engine.rules_interest());
   if (sources.running.empty()) return std::nullopt;
@@ -202,6 +238,9 @@ std::optional<int> run_live(DetectOptions& o) {
   if (!start_operations(engine, o, cfg, config::Mode::kRun, /*live=*/true, ops, exit_code)) {
     return exit_code;
   }
+  // A binary recording also keeps the alerts the run raised (replay can compare them).
+  if (recorder && recorder->binary())
+    engine.alerts().add_sink(std::make_unique<RecordAlertSink>(*recorder));
   SignalWatcher signals(engine);  // before saying we are live: a signal then finds it
   print_sources(sources, "live detection with " + rules_phrase(*engine.rules()));
   RunStats stats;
@@ -245,8 +284,10 @@ void register_run(CLI::App& app, int& exit_code) {
       "looks like. Stop with Ctrl-C.");
   add_detect_options(cmd, *o);
   cmd->add_option("--record", o->record,
-                  "Also write every live event to this file as JSON lines; `replay FILE` "
-                  "reproduces the run's detections from it.");
+                  "Also write every live event to this file: a binary flight-recorder log "
+                  "(*.wsnlog, recommended; it also keeps the alerts raised) or JSON lines. "
+                  "`replay FILE` reproduces the run's detections from it.");
+  add_record_flags(cmd, o->record_flags);
   cmd->add_option("--duration", o->duration,
                   "Stop after this many seconds (default: run until "
                   "SIGINT/SIGTERM).");

@@ -8,9 +8,11 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "collect/replay/jsonl_replay_source.h"
+#include "collect/replay/wsnlog_replay_source.h"
 #include "eql/compile/compiler.h"
 #include "event/json_writer.h"
 #include "match/pipes.h"
+#include "record/log_set.h"
 
 namespace wsn::cli {
 namespace {
@@ -71,9 +73,14 @@ int run_query(const QueryOptions& o) {
   std::fputs(diags.render(src).c_str(), stderr);
   if (!compiled) return kExitInvalidRules;
 
-  auto events = read_jsonl_file(o.events, reg, ReaderOptions{}, [&](const MalformedLine& m) {
-    fmt::print(stderr, "{}:{}: malformed event: {}\n", o.events, m.line, m.reason);
-  });
+  auto events =
+      record::is_binary_log(o.events)
+          ? read_wsnlog_file(
+                o.events, reg,
+                [](const std::string& m) { fmt::print(stderr, "wasm-sentinel: {}\n", m); })
+          : read_jsonl_file(o.events, reg, ReaderOptions{}, [&](const MalformedLine& m) {
+              fmt::print(stderr, "{}:{}: malformed event: {}\n", o.events, m.line, m.reason);
+            });
   if (!events.ok()) {
     fmt::print(stderr, "wasm-sentinel: {}\n", events.error().message);
     return kExitRuntimeError;
@@ -103,7 +110,8 @@ void register_query(CLI::App& app, int& exit_code) {
       "Example: wasm-sentinel query 'process where process.name == \"curl\" | head 5' \\\n"
       "           --events data/sample/linux-activity.jsonl");
   cmd->add_option("QUERY", o->query, "The EQL query")->required();
-  cmd->add_option("-e,--events", o->events, "Event log (JSON lines; '-' for standard input)")
+  cmd->add_option("-e,--events", o->events,
+                  "Event log: a binary .wsnlog recording or JSON lines ('-' for standard input)")
       ->required();
   cmd->add_option("--dialect", o->dialect,
                   "elastic (default: == is case-sensitive) or endgame (== is case-insensitive "

@@ -1,5 +1,5 @@
 // `record`: live events from the configured sources (the kernel collector by default) written
-// as JSON lines, without detection.
+// as a binary flight-recorder log (.wsnlog) or JSON lines, without detection.
 // `replay FILE` of the recording raises the alerts `run` would have raised on those events.
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
@@ -14,6 +14,7 @@
 #include "cli/live.h"
 #include "cli/operations.h"
 #include "cli/paths.h"
+#include "cli/record_options.h"
 #include "cli/rule_loading.h"
 #include "engine/engine.h"
 
@@ -27,6 +28,7 @@ struct RecordOptions {
   std::vector<std::string> rules;
   std::string config;
   bool quiet = false;
+  RecordFlags record;
 };
 
 // The events to record: what the rules would need (their compiled interest), or everything;
@@ -52,6 +54,11 @@ EventInterest record_interest(const RecordOptions& o, const config::Config& cfg)
 
 int record(const RecordOptions& o) {
   SignalWatcher::block_signals();
+  auto recorder_opts = recorder_options(o.record);
+  if (!recorder_opts.ok()) {
+    fmt::print(stderr, "wasm-sentinel: {}\n", recorder_opts.error().message);
+    return kExitUsage;
+  }
   config::Config cfg;
   if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
 
@@ -67,7 +74,7 @@ int record(const RecordOptions& o) {
     fmt::print(stderr, "wasm-sentinel: no configured event source can run here\n");
     return kExitRuntimeError;
   }
-  auto opened = EventRecorder::open(o.output, engine.registry());
+  auto opened = EventRecorder::open(o.output, engine.registry(), recorder_opts.value());
   if (!opened.ok()) {
     fmt::print(stderr, "wasm-sentinel: {}\n", opened.error().message);
     return kExitRuntimeError;
@@ -112,13 +119,15 @@ void register_record(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "record",
       "Write the live events of this host (the configured sources: the kernel collector by\n"
-      "default, root) as JSON lines, without detection.\n"
+      "default, root), without detection, as a binary flight-recorder log (*.wsnlog,\n"
+      "recommended) or JSON lines (any other name, or '-').\n"
       "`replay FILE` raises the alerts `run` would have raised on them.\n"
-      "Example: wasm-sentinel record -o events.jsonl --duration 60");
+      "Example: wasm-sentinel record -o events.wsnlog --duration 60");
   cmd->add_option("-o,--output", o->output,
-                  "Where events go: a file (created with mode 0600, truncated) or '-' for "
-                  "standard output.")
+                  "Where events go: a file (created with mode 0600, truncated; *.wsnlog is the "
+                  "binary format) or '-' for JSON lines on standard output.")
       ->required();
+  add_record_flags(cmd, o->record);
   cmd->add_option("--duration", o->duration,
                   "Stop after this many seconds (default: run until SIGINT/SIGTERM).")
       ->check(CLI::NonNegativeNumber);

@@ -1,12 +1,20 @@
 #include "collect/replay/replay_plugins.h"
 
 #include "collect/replay/jsonl_replay_source.h"
+#include "collect/replay/wsnlog_replay_source.h"
+#include "record/log_set.h"
 
 namespace wsn::plugins {
 namespace {
 
 Result<std::unique_ptr<EventSource>> open_log(const std::string& path, SourceContext& ctx) {
   const std::string shown = path == "-" ? "<stdin>" : path;
+  if (record::is_binary_log(path)) {  // a flight-recorder log, by its magic or .wsnlog
+    std::function<void(const std::string&)> report;
+    if (ctx.report) report = [r = ctx.report](const std::string& m) { r(m); };
+    return std::unique_ptr<EventSource>(
+        std::make_unique<WsnlogReplaySource>(path, ctx.registry, std::move(report)));
+  }
   MalformedCallback on_malformed;
   if (ctx.report) {
     on_malformed = [report = ctx.report, shown](const MalformedLine& m) {
@@ -22,7 +30,9 @@ Result<std::unique_ptr<EventSource>> open_log(const std::string& path, SourceCon
 SourcePlugin replay_source_plugin() {
   SourcePlugin p;
   p.name = "replay";
-  p.summary = "a recorded JSON-lines event log (docs/event-format.md)";
+  p.summary =
+      "a recorded event log: binary .wsnlog (docs/flight-recorder.md) or JSON lines "
+      "(docs/event-format.md)";
   p.configure = [](ConfigSection& s) {
     auto c = std::make_shared<ReplaySourceConfig>();
     s.known_keys({"path"});
