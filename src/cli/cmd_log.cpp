@@ -68,7 +68,7 @@ int log_cat(const LogOptions& o) {
         case record::LogSetReader::Next::kEvent:
           if (!events) break;
           if (tagged) line += "{\"event\":";
-          write_event_json(e, reg, line);
+          write_event_json(e, reg, line, /*with_live_decisions=*/true);
           if (tagged) line += '}';
           put_line(line);
           break;
