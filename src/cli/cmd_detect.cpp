@@ -12,6 +12,7 @@
 #include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/record_options.h"
+#include "cli/replay_verify.h"
 #include "cli/rule_loading.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "collect/replay/wsnlog_replay_source.h"
@@ -188,7 +189,24 @@ void register_replay(CLI::App& app, int& exit_code) {
       "Example: wasm-sentinel replay data/sample/linux-activity.jsonl");
   cmd->add_option("FILE", *file, "Event log to replay ('-' for standard input)")->required();
   add_detect_options(cmd, *o);
-  cmd->callback([o, file, &exit_code] { exit_code = replay_file(*file, *o); });
+  auto verify = std::make_shared<bool>(false);
+  cmd->add_flag("--verify", *verify,
+                "FILE is a binary recording made by `run --record FILE.wsnlog`: replay it as "
+                "`run` would (its dedupe and throttle settings; no sinks) and compare the alerts "
+                "with those the live run stored, byte for byte and in order. Exit 0 when "
+                "identical, 4 when they differ (the differences are listed).");
+  cmd->callback([o, file, verify, &exit_code] {
+    if (*verify) {
+      if (o->output != "-") {
+        fmt::print(stderr, "wasm-sentinel: --verify writes no alerts; leave out -o\n");
+        exit_code = kExitUsage;
+        return;
+      }
+      exit_code = replay_verify(*file, VerifyOptions{o->rules, o->config, o->quiet});
+      return;
+    }
+    exit_code = replay_file(*file, *o);
+  });
 }
 
 // Live detection with the configured sources (the kernel collector by default; any set of

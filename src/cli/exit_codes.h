@@ -7,5 +7,6 @@ inline constexpr int kExitOk = 0;           // success (malformed input lines ar
 inline constexpr int kExitRuntimeError = 1; // input unreadable, collector failed, output failed
 inline constexpr int kExitUsage = 2;        // bad command line
 inline constexpr int kExitInvalidRules = 3; // validate (or --strict) found rule/config errors
+inline constexpr int kExitVerifyDiffers = 4; // replay --verify: the alerts differ from the recording
 
 }  // namespace wsn::cli

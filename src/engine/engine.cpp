@@ -315,14 +315,12 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
   const size_t n = sources.size();
   std::vector<std::unique_ptr<BatchWriter>> writers;
   std::vector<Status> statuses(n);
-  bool live = false;
   for (EventSource* s : sources) {
     const auto policy =
         s->drop_policy() == DropPolicy::kDrop ? EventBus::Policy::kDrop : EventBus::Policy::kBlock;
     writers.push_back(
         std::make_unique<BatchWriter>(bus, policy, static_cast<uint32_t>(writers.size())));
     pipeline.add_source(*s, *writers.back());
-    live |= s->live();
   }
   {
     std::lock_guard lock(running_mu_);
@@ -382,6 +380,10 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
     // Event by event so the alert manager learns process ancestry in stream order (alerts stay
     // deterministic whatever the batch boundaries).
     for (size_t k = 0; k < batch->size; ++k) {
+      // Dedupe windows close on the stream's clock, event by event even when no detection
+      // comes: never at batch boundaries, which depend on timing, so a replay of a live
+      // recording emits the same alerts in the same order as the live run did.
+      alerts_.advance(batch->events[k].time_ns());
       alerts_.observe(batch->events[k]);
       detection.process(batch->events[k]);
       // The tap (a recording) sees the event after detection, with any decision the wall
@@ -401,8 +403,6 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
     pipeline.observe_batch(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), batch->size);
     pipeline.processed(batch->producer, batch->size);
-    // Live: dedupe windows close on the stream's clock even when no detection comes.
-    if (live && batch->size > 0) alerts_.advance(batch->events[batch->size - 1].time_ns());
     bus.release(std::move(batch));
     pipeline.update(bus, detection);
     // Alerts leave at every batch boundary: a live stream must not hold them in a buffer.

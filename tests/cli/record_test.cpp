@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -298,6 +299,42 @@ TEST_F(LiveCli, BinaryRecordThenReplayRaisesTheAttackChainDetections) {
   // Replay is deterministic: the same recording gives the same alerts byte for byte.
   const Outcome again = run_cli("replay " + rec.string() + " --rules " + bundled + " -q", dir_);
   EXPECT_EQ(again.out, replayed.out);
+}
+
+// `run --record x.wsnlog` on the live host while attack-chain commands run, then `replay
+// --verify` of the recording: the alerts the live run raised (stored in the recording) and
+// those of the replay are the same, byte for byte and in order.
+TEST_F(LiveCli, RunRecordThenReplayVerifyFindsNoDifference) {
+  if (!root()) GTEST_SKIP() << "needs root (live eBPF collection); CI runs as root";
+  const fs::path rec = dir_ / "live.wsnlog";
+  const std::string bundled = std::string(WSN_SOURCE_DIR) + "/rules";
+  const fs::path cfg = write("run.yml",
+                             "sinks:\n  sqlite:\n    enabled: false\nhttp:\n  enabled: false\n"
+                             "rules:\n  watch: false\n");
+  if (!start({"run", "--duration", "4", "--rules", bundled, "-c", cfg.string(), "-o",
+              (dir_ / "alerts").string(), "--record", rec.string()},
+             "live detection with")) {
+    GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
+  }
+  const std::string hidden = "/tmp/.wsn_verify_test_" + std::to_string(::getpid());
+  const std::string script = "cp /bin/true " + hidden + " && " + hidden + " && cat /etc/shadow" +
+                             " >/dev/null && chmod 4755 " + hidden + " && rm -f " + hidden;
+  ASSERT_EQ(std::system(script.c_str()), 0);
+  ASSERT_EQ(finish(), 0) << slurp(err_);
+  const std::string live_alerts = slurp(dir_ / "alerts");
+  const std::set<std::string> ids = rules_fired(live_alerts);
+  for (const char* id : {"wsn.linux.exec_hidden_file", "wsn.linux.shadow_file_read"}) {
+    EXPECT_TRUE(ids.count(id)) << id << "\n" << live_alerts << slurp(err_);
+  }
+  const Outcome verified =
+      run_cli("replay --verify " + rec.string() + " --rules " + bundled + " -c " + cfg.string(),
+              dir_);
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  const size_t n = static_cast<size_t>(std::count(live_alerts.begin(), live_alerts.end(), '\n'));
+  EXPECT_NE(verified.err.find("; " + std::to_string(n) + " alerts, identical to the " +
+                              std::to_string(n) + " the recording holds"),
+            std::string::npos)
+      << verified.err;
 }
 
 TEST_F(LiveCli, RecordUsageErrors) {

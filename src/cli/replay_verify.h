@@ -1,0 +1,22 @@
+// `replay --verify`: replays a binary recording made by `run --record FILE.wsnlog` and compares
+// the alerts raised now with those the live run stored in the recording, byte for byte and in
+// order. Differences are listed on standard error; the exit code says whether there were any
+// (docs/cli.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace wsn::cli {
+
+struct VerifyOptions {
+  std::vector<std::string> rules;  // -r; empty: the bundled rules
+  std::string config;              // -c; "" = built-in defaults
+  bool quiet = false;
+};
+
+// Exit code: kExitOk (identical), kExitVerifyDiffers, or another code for errors (not a binary
+// recording, unreadable, no rules).
+int replay_verify(const std::string& path, const VerifyOptions& options);
+
+}  // namespace wsn::cli
