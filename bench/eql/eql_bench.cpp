@@ -8,6 +8,8 @@
 //   BM_Select/rules:N    the same staged events, rule selection only (prefilter and category
 //                        index: RuleMatcherInfo::select_only), no rule run
 //   BM_Pipeline/rules:N  the same log as a JSON-lines file → replay → bus → detection → alerts
+//   BM_PipelineBinary/rules:N  the same, from the binary flight-recorder log (.wsnlog), at 0,
+//                        10, 300 (about the Elastic Linux set's 287) and 1,000 rules
 //
 // Every figure is reported next to its ratio against the no-rule pass of the same kind in the
 // same run (the machine is shared, absolute numbers drift; ratios much less). See
@@ -32,15 +34,18 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "activity_log.h"
 #include "collect/replay/jsonl_replay_source.h"
+#include "collect/replay/wsnlog_replay_source.h"
 #include "engine/engine.h"
 #include "eql/compile/compiler.h"
 #include "event/json_reader.h"
 #include "match/engine.h"
+#include "record/log_writer.h"
 #include "rule_generator.h"
 #include "wsn/detector.h"
 
@@ -53,6 +58,7 @@ using wsn::bench::eql::RuleShape;
 using wsn::bench::eql::RuleSource;
 
 constexpr int64_t kRuleCounts[] = {0, 1, 10, 100, 1000};
+constexpr int64_t kBinaryRuleCounts[] = {0, 10, 300, 1000};
 constexpr size_t kBatch = 256;  // events per bus batch (EngineOptions::batch_size)
 
 struct Workload {
@@ -61,6 +67,7 @@ struct Workload {
   bool keep_files = false;
   fs::path dir;
   fs::path log_path;
+  fs::path binary_log_path;
   uint64_t log_bytes = 0;
   wsn::FieldRegistry registry;
   std::vector<wsn::Event> parsed;
@@ -125,6 +132,18 @@ void generate_log() {
   }
   out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
   g->log_bytes += buf.size();
+
+  // The same events as a binary flight-recorder log.
+  g->binary_log_path = g->dir / "activity.wsnlog";
+  auto writer = wsn::record::LogWriter::open(g->binary_log_path.string(), g->registry);
+  if (!writer.ok()) {
+    std::fprintf(stderr, "%s\n", writer.error().message.c_str());
+    std::exit(1);
+  }
+  for (const wsn::Event& e : g->parsed) {
+    if (!writer.value()->write_event(e).ok()) std::exit(1);
+  }
+  if (!writer.value()->close().ok()) std::exit(1);
 }
 
 std::shared_ptr<const wsn::CompiledRules> compile(std::span<const GeneratedRule> rules,
@@ -163,7 +182,11 @@ void prepare_rules() {
   if (g->strip_generic) {
     for (GeneratedRule& r : g->rules) r.query = wsn::bench::eql::strip_generic_conjuncts(r.query);
   }
-  for (int64_t n : kRuleCounts) {
+  std::vector<int64_t> counts(std::begin(kRuleCounts), std::end(kRuleCounts));
+  counts.insert(counts.end(), std::begin(kBinaryRuleCounts), std::end(kBinaryRuleCounts));
+  std::sort(counts.begin(), counts.end());
+  counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
+  for (int64_t n : counts) {
     const auto t0 = std::chrono::steady_clock::now();
     g->compiled[n] = compile(std::span(g->rules).first(static_cast<size_t>(n)), g->registry, {});
     g->compile_ms[n] = seconds_since(t0) * 1000;
@@ -252,7 +275,8 @@ void BM_Select(benchmark::State& state) {
       static_cast<double>(selected) / static_cast<double>(g->parsed.size());
 }
 
-void BM_Pipeline(benchmark::State& state) {
+template <bool kBinary>
+void pipeline(benchmark::State& state) {
   const int64_t n = state.range(0);
   wsn::RunStats stats;
   for (auto _ : state) {
@@ -265,9 +289,15 @@ void BM_Pipeline(benchmark::State& state) {
       state.SkipWithError(errors.front().c_str());
       return;
     }
-    wsn::JsonlReplaySource source(g->log_path.string(), engine.registry());
+    std::unique_ptr<wsn::EventSource> source;
+    if constexpr (kBinary) {
+      source = std::make_unique<wsn::WsnlogReplaySource>(g->binary_log_path.string(),
+                                                         engine.registry());
+    } else {
+      source = std::make_unique<wsn::JsonlReplaySource>(g->log_path.string(), engine.registry());
+    }
     const auto t0 = std::chrono::steady_clock::now();
-    if (!engine.run(source, stats).ok()) state.SkipWithError("replay failed");
+    if (!engine.run(*source, stats).ok()) state.SkipWithError("replay failed");
     state.SetIterationTime(seconds_since(t0));
   }
   state.SetItemsProcessed(static_cast<int64_t>(stats.bus.processed) * state.iterations());
@@ -275,6 +305,9 @@ void BM_Pipeline(benchmark::State& state) {
   state.counters["detections"] = static_cast<double>(stats.detection.matches);
   state.counters["alerts"] = static_cast<double>(stats.alerts.alerts);
 }
+
+void BM_Pipeline(benchmark::State& state) { pipeline<false>(state); }
+void BM_PipelineBinary(benchmark::State& state) { pipeline<true>(state); }
 
 // ---- memory per pending sequence match ----
 
@@ -391,7 +424,8 @@ double counter(const Figure& f, const char* name) {
   return it == f.counters.end() ? 0.0 : it->second;
 }
 
-void print_table(const char* title, const char* fn, bool detect) {
+void print_table(const char* title, const char* fn, bool detect,
+                 std::span<const int64_t> rule_counts = kRuleCounts) {
   const Figure* base = figure(fn, 0);
   if (base == nullptr) return;
   std::printf("\n%s\n", title);
@@ -402,7 +436,7 @@ void print_table(const char* title, const char* fn, bool detect) {
     std::printf("%6s %14s %10s %8s %9s %9s\n", "rules", "events/s", "ns/event", "ratio", "detect",
                 "alerts");
   }
-  for (int64_t n : kRuleCounts) {
+  for (int64_t n : rule_counts) {
     const Figure* found = figure(fn, n);
     if (found == nullptr) continue;
     const Figure& f = *found;
@@ -573,6 +607,9 @@ int main(int argc, char** argv) {
   for (int64_t rules : kRuleCounts) {
     configure(benchmark::RegisterBenchmark("BM_Pipeline", BM_Pipeline), rules);
   }
+  for (int64_t rules : kBinaryRuleCounts) {
+    configure(benchmark::RegisterBenchmark("BM_PipelineBinary", BM_PipelineBinary), rules);
+  }
   MedianCollector reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
 
@@ -580,6 +617,16 @@ int main(int argc, char** argv) {
               "BM_Detect", true);
   print_table("== full replay pipeline: parse -> bus -> detect -> alerts (ratio: vs no rules) ==",
               "BM_Pipeline", false);
+  print_table("== the same from the binary log (.wsnlog) (ratio: vs no rules, binary) ==",
+              "BM_PipelineBinary", false, kBinaryRuleCounts);
+  for (int64_t n : kBinaryRuleCounts) {
+    const Figure* b = figure("BM_PipelineBinary", n);
+    const Figure* j = figure("BM_Pipeline", n);
+    if (b != nullptr && j != nullptr) {
+      std::printf("binary log vs JSON lines, full pipeline at %lld rules: %.2fx\n",
+                  static_cast<long long>(n), b->eps / j->eps);
+    }
+  }
 
   print_time_account();
   print_rule_activity();

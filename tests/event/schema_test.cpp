@@ -91,7 +91,7 @@ TEST(FieldRegistry, TheTableIsTheWholeBuiltinSchema) {
   }
   // The identified (collector) fields keep their ids, all directly indexed by events.
   EXPECT_EQ(fields::kTimestamp, 0);
-  EXPECT_EQ(fields::kTargetProcessExecutable, fields::kIdentifiedCount - 1);
+  EXPECT_EQ(fields::kWsnLiveDecisions, fields::kIdentifiedCount - 1);
   EXPECT_LE(fields::kIdentifiedCount, Event::kIndexedFields);
 }
 
