@@ -560,14 +560,21 @@ NodeRef Binder::pattern_call(const Expr* e, match::FunctionId id, CaseMode mode)
   const std::string_view fn = match::function_sig(id).name;
   if (id == match::FunctionId::kCidrMatch) {
     auto set = std::make_unique<match::CidrSet>();
+    // Elasticsearch: a bare address is a /32 or /128 range, and IPv4 meets IPv6 in its
+    // ::ffff: form (CIDRUtils.isInRange / encode).
+    const bool elastic = opt_.dialect == Dialect::kElastic;
+    set->set_mixed_families(elastic);
     bool ok = true;
     for (size_t k = 1; k < e->args.size(); ++k) {
       const Expr* a = e->args[k];
       if (a->kind != ExprKind::kString) {
         error(code::kNeedsLiteral, "cidrMatch() takes CIDR blocks as string literals", a->range);
         ok = false;
-      } else if (!set->add(a->s)) {
-        error(code::kInvalidCidr, "'" + a->s + "' is not a CIDR block (e.g. 10.0.0.0/8)", a->range);
+      } else if (!set->add(a->s, elastic)) {
+        error(code::kInvalidCidr,
+              "'" + a->s + "' is not a CIDR block (e.g. 10.0.0.0/8)" +
+                  (elastic ? " or an IP address" : ""),
+              a->range);
         ok = false;
       }
     }
@@ -706,7 +713,9 @@ std::optional<std::string> Binder::object_array_prefix(const Expr* arr) const {
 }
 
 NodeRef Binder::call(const Expr* e) {
-  const match::FunctionSig* sig = match::find_function(e->s);
+  const match::FunctionSig* sig = opt_.dialect == Dialect::kElastic
+                                      ? match::find_function_ignore_case(e->s)
+                                      : match::find_function(e->s);
   if (sig == nullptr) {
     error(code::kUnknownFunction, "unknown function '" + e->s + "'", e->range);
     return kNoNode;

@@ -432,9 +432,7 @@ class Parser {
     return e;
   }
 
-  Expr* parse_and() {
-    return parse_chain(Kw::kAnd, ExprKind::kAnd, &Parser::parse_bool_operand);
-  }
+  Expr* parse_and() { return parse_chain(Kw::kAnd, ExprKind::kAnd, &Parser::parse_bool_operand); }
 
   Expr* parse_not() {
     if (!at_kw(Kw::kNot)) return parse_predicate();
@@ -1221,10 +1219,14 @@ class Parser {
 
   void check_step_count(const std::vector<SequenceStep>& steps, SourceRange keyword, StepKind kind,
                         size_t errors_before) {
-    if (diags_.error_count() != errors_before || steps.size() >= 2) return;
+    // `[q] with runs=N` is N steps: counted after expansion, so `sequence [q] with runs=5` is
+    // valid (ES docs "with runs statement"; endgameinc/eql parser.py expands runs first).
+    int64_t count = 0;
+    for (const SequenceStep& s : steps) count += s.runs;
+    if (diags_.error_count() != errors_before || count >= 2) return;
     report(code::kTooFewSteps,
            std::string("a ") + step_noun(kind) + " needs at least two steps (it has " +
-               std::to_string(steps.size()) + ")",
+               std::to_string(count) + ")",
            keyword);
   }
 

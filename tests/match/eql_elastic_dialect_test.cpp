@@ -1,0 +1,185 @@
+// The Elasticsearch EQL dialect (issue 12): data-driven tables of query + events → matches or
+// diagnostic. Each row cites the Elasticsearch source it follows (tags as in
+// docs/eql-semantics.md, "Elasticsearch dialect"): [REG] EqlFunctionRegistry.java, [CIDRU]
+// CIDRUtils.java, [XT] ExpressionTranslators.java, [QF] queryfolder_tests.txt, [TW]
+// TumblingWindow.java, [TME] test_missing_events.toml, [TS] test_sample.toml, [SI]
+// SampleIterator.java, [TD] test_queries_date.toml, [DFM] DateFieldMapper.java, [PYEQL]
+// endgameinc/eql parser.py / eql.g, [SYN] eql-syntax.md.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "eql/compile/compiler.h"
+#include "event/json_reader.h"
+
+namespace wsn::eql {
+namespace {
+
+struct Case {
+  const char* name;   // what is checked, with its source
+  const char* query;  // Elasticsearch dialect
+  // JSON lines; "id" names an event in `expected`; a numeric @timestamp is in seconds.
+  std::vector<const char*> events;
+  // Matches in order, each the ids of its events: "1,2;3". Empty: no match. A string starting
+  // with "EQL" is the expected first diagnostic (its code and message start).
+  const char* expected;
+};
+
+class Collect : public MatchSink {
+ public:
+  explicit Collect(FieldId id) : id_(id) {}
+  void on_match(uint32_t, std::span<const Event* const> events) override {
+    if (!out.empty()) out += ";";
+    for (size_t k = 0; k < events.size(); ++k) {
+      FieldView v;
+      std::string id = "?";
+      if (events[k]->get(id_, v)) {
+        id = v.type == FieldType::kUInt     ? std::to_string(v.u)
+             : v.type == FieldType::kString ? std::string(v.s)
+                                            : std::to_string(v.i);
+      }
+      out += (k ? "," : "") + id;
+    }
+  }
+  std::string out;
+
+ private:
+  FieldId id_;
+};
+
+// Runs `c` and returns its matches ("1,2;3") or "EQLnnnn: message" of the first error.
+std::string run(const Case& c, MatcherStats* stats = nullptr) {
+  FieldRegistry reg;
+  JsonEventReader reader(reg);
+  std::vector<Event> events(c.events.size());
+  for (size_t k = 0; k < c.events.size(); ++k) {
+    if (!reader.parse(c.events[k], events[k])) {
+      return "bad test event " + std::to_string(k) + ": " + std::string(reader.error());
+    }
+  }
+  CompileOptions opt;  // Elasticsearch dialect
+  opt.warn_unknown_fields = false;
+  SourceText src("query", c.query);
+  Diagnostics diags;
+  auto q = compile_eql_query(src, reg, opt, diags);
+  if (!q) {
+    for (const Diagnostic& d : diags.items()) {
+      if (d.severity == DiagSeverity::kError) return d.code + ": " + d.message;
+    }
+    return "no diagnostic";
+  }
+  auto matcher = q->rules->make_matcher();
+  Collect sink(reg.find("id"));
+  for (const Event& e : events) matcher->process(e, sink);
+  matcher->finish(sink);
+  if (stats != nullptr) *stats = matcher->stats();
+  return sink.out;
+}
+
+void run_table(const std::vector<Case>& cases) {
+  for (const Case& c : cases) {
+    const std::string got = run(c);
+    const std::string want = c.expected;
+    if (want.starts_with("EQL")) {
+      EXPECT_TRUE(got.starts_with(want))
+          << c.name << "\n  query: " << c.query << "\n  got: " << got << "\n  want: " << want;
+    } else {
+      EXPECT_EQ(got, want) << c.name << "\n  query: " << c.query;
+    }
+  }
+}
+
+// ---- 1. function names and `~` ([REG]: normalize() lower-cases; caseAware functions) -------
+
+TEST(EqlElasticDialect, FunctionNamesAreCaseInsensitive_EqlFunctionRegistryNormalize) {
+  const std::vector<const char*> ev = {
+      R"({"id":1,"event":{"category":"process"},"process":{"name":"Bash"}})",
+      R"({"id":2,"event":{"category":"process"},"process":{"name":"zsh"}})"};
+  run_table({
+      {"[REG] startswith (lower case) resolves", R"(process where startswith(process.name, "B"))",
+       ev, "1"},
+      {"[REG] STARTSWITH resolves", R"(process where STARTSWITH(process.name, "B"))", ev, "1"},
+      {"[REG] startswith~ is case-insensitive", R"(process where startswith~(process.name, "b"))",
+       ev, "1"},
+      {"[REG] stringcontains~ is case-insensitive",
+       R"(process where stringcontains~(process.name, "AS"))", ev, "1"},
+      {"[REG] endsWith~ is case-insensitive", R"(process where endsWith~(process.name, "SH"))", ev,
+       "1;2"},
+      {"[REG] endsWith is case-sensitive", R"(process where endsWith(process.name, "SH"))", ev, ""},
+      {"[REG] LENGTH resolves", R"(process where LENGTH(process.name) == 3)", ev, "2"},
+      {"[SYN] Endgame-only functions keep their spelling",
+       R"(process where WILDCARD(process.name, "b*"))", ev, "EQL2001"},
+  });
+}
+
+// ---- 2. cidrMatch ([CIDRU] isInRange/encode, [QT] terms query) --------------------------------
+
+TEST(EqlElasticDialect, CidrMatchBareAddressesAndMappedIpv4_CIDRUtils) {
+  // The note's example (§2): A 127.0.0.5, B ::1, C ::ffff:127.0.0.1, D 10.1.1.1, E no field.
+  const std::vector<const char*> ev = {
+      R"({"id":1,"event":{"category":"network"},"destination":{"ip":"127.0.0.5"}})",
+      R"({"id":2,"event":{"category":"network"},"destination":{"ip":"::1"}})",
+      R"({"id":3,"event":{"category":"network"},"destination":{"ip":"::ffff:127.0.0.1"}})",
+      R"({"id":4,"event":{"category":"network"},"destination":{"ip":"10.1.1.1"}})",
+      R"({"id":5,"event":{"category":"network"}})"};
+  run_table({
+      {"[CIDRU] bare ::1 is a /128, IPv4-mapped meets 127.0.0.0/8",
+       R"(network where cidrmatch(destination.ip, "127.0.0.0/8", "::1"))", ev, "1;2;3"},
+      {"[CIDRU] bare 127.0.0.5 is a /32", R"(network where cidrMatch(destination.ip, "127.0.0.5"))",
+       ev, "1"},
+      {"[CIDRU] IPv4 falls in ::ffff:0:0/96",
+       R"(network where CIDRMATCH(destination.ip, "::ffff:0:0/96"))", ev, "1;3;4"},
+      {"[CIDRU] IPv4 never falls in ::1 or FE80::/10 (mixed-case literal)",
+       R"(network where cidrmatch(destination.ip, "FE80::/10", "::1"))", ev, "2"},
+      {"[XT] not cidrmatch = must_not terms: the event without the field matches",
+       R"(network where not cidrmatch(destination.ip, "127.0.0.0/8", "::1"))", ev, "4;5"},
+      {"[CIDRU] prefix length out of range is a compile error",
+       R"(network where cidrmatch(destination.ip, "10.0.0.0/33"))", ev,
+       "EQL2006: '10.0.0.0/33' is not a CIDR block"},
+      {"[CIDRU] an unparsable address is a compile error",
+       R"(network where cidrmatch(destination.ip, "::1", "300.1.1.1"))", ev,
+       "EQL2006: '300.1.1.1' is not a CIDR block"},
+  });
+}
+
+TEST(EqlElasticDialect, InvalidCidrReportsFileLineColumnAndCaret) {
+  FieldRegistry reg;
+  CompileOptions opt;
+  opt.warn_unknown_fields = false;
+  SourceText src("rules/net.eql", "network where\n  cidrmatch(destination.ip, \"::1/129\")");
+  Diagnostics diags;
+  EXPECT_FALSE(compile_eql_query(src, reg, opt, diags));
+  EXPECT_EQ(diags.render(src),
+            "rules/net.eql:2:29: error: '::1/129' is not a CIDR block (e.g. 10.0.0.0/8) or an IP "
+            "address [EQL2006]\n"
+            "    cidrmatch(destination.ip, \"::1/129\")\n"
+            "                              ^~~~~~~~~\n");
+}
+
+// ---- 5. with runs ([SYN] "with runs statement", [PYEQL] parser.py expands runs first) --------
+
+TEST(EqlElasticDialect, RunsExpandBeforeTheTwoStepCheck_PyEqlParser) {
+  const std::vector<const char*> ev = {
+      R"({"id":1,"@timestamp":1,"event":{"category":"authentication"},"user":{"name":"a"}})",
+      R"({"id":2,"@timestamp":2,"event":{"category":"authentication"},"user":{"name":"a"}})",
+      R"({"id":3,"@timestamp":3,"event":{"category":"authentication"},"user":{"name":"b"}})",
+      R"({"id":4,"@timestamp":4,"event":{"category":"authentication"},"user":{"name":"a"}})",
+      R"({"id":5,"@timestamp":5,"event":{"category":"authentication"},"user":{"name":"a"}})",
+      R"({"id":6,"@timestamp":6,"event":{"category":"authentication"},"user":{"name":"a"}})"};
+  run_table({
+      // Each stage query sees every event (ES runs one query per stage), so an event that
+      // advances a partial also starts a new one: overlapping matches, as with written-out steps.
+      {"[PYEQL] a single step with runs=3 is a three-step sequence",
+       "sequence by user.name with maxspan=30s [authentication where true] with runs = 3", ev,
+       "1,2,4;2,4,5;4,5,6"},
+      {"[SYN] runs copies share maxspan from the first event",
+       "sequence by user.name with maxspan=2s [authentication where true] with runs=3", ev,
+       "4,5,6"},
+      {"[PYEQL] runs=1 alone is still one step", "sequence [authentication where true] with runs=1",
+       ev, "EQL1018"},
+  });
+}
+
+}  // namespace
+}  // namespace wsn::eql
