@@ -200,6 +200,7 @@ bool Engine::signature(const Program& p, NodeRef r, std::string& out) const {
     case Op::kAnd:
     case Op::kOr:
     case Op::kNot:
+    case Op::kMustNot:
     case Op::kToBool:
     case Op::kIsNull:
     case Op::kIsNotNull:

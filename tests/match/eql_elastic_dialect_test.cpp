@@ -157,6 +157,100 @@ TEST(EqlElasticDialect, InvalidCidrReportsFileLineColumnAndCaret) {
             "                              ^~~~~~~~~\n");
 }
 
+// ---- 3. absent fields: the query-DSL truth ([XT] Nots / NotQuery, [QF] notFilter, scripts) --
+
+// The note's §3.2 events: E1 without file.extension, E2 "sh", E3 "py".
+const std::vector<const char*> kAbsent = {
+    R"({"id":1,"event":{"category":"process"},"process":{"name":"bash"}})",
+    R"({"id":2,"event":{"category":"process"},"process":{"name":"bash"},"file":{"extension":"sh"}})",
+    R"({"id":3,"event":{"category":"process"},"process":{"name":"bash"},"file":{"extension":"py"}})"};
+
+TEST(EqlElasticDialect, AbsentFieldsFollowTheQueryDsl_ExpressionTranslatorsNots) {
+  run_table({
+      {"[XT] f != v is must_not term: absent matches", R"(process where file.extension != "sh")",
+       kAbsent, "1;3"},
+      {"[XT] not f in (...) is must_not terms",
+       R"(process where not file.extension in ("sh", "txt"))", kAbsent, "1;3"},
+      {"[XT] f not in (...) is must_not terms",
+       R"(process where file.extension not in ("sh", "txt"))", kAbsent, "1;3"},
+      {"[XT] not f : pattern is must_not wildcard", R"(process where not file.extension : "s*")",
+       kAbsent, "1;3"},
+      {"[XT] not f like is must_not wildcard", R"(process where not file.extension like~ "S*")",
+       kAbsent, "1;3"},
+      {"[XT] not f regex is must_not regexp", R"(process where not file.extension regex "s.")",
+       kAbsent, "1;3"},
+      {"[OPT ReplaceNullChecks] f == null is must_not exists",
+       R"(process where file.extension == null)", kAbsent, "1"},
+      {"[OPT ReplaceNullChecks] f != null is exists", R"(process where file.extension != null)",
+       kAbsent, "2;3"},
+      {"[XT Nots] not (a and b) is must_not bool",
+       R"(process where not (file.extension == "sh" and process.name == "bash"))", kAbsent, "1;3"},
+      {"[XT Nots] not (a or b) is must_not bool",
+       R"(process where not (file.extension == "sh" or file.extension == "txt"))", kAbsent, "1;3"},
+      {"[QF notFilter] not f > x is folded to the range f <= x: absent does not match",
+       R"(process where not file.extension > "q")", kAbsent, "3"},
+      {"[QF notFilter] not f <= x is folded to f > x",
+       R"(process where not (file.extension <= "q"))", kAbsent, "2"},
+      {"[QF lengthFunction] not length(f) > 2 is a script: null is false",
+       R"(process where not length(file.extension) > 2)", kAbsent, "2;3"},
+      {"[QT] not startsWith(f, lit) is must_not prefix",
+       R"(process where not startsWith(file.extension, "s"))", kAbsent, "1;3"},
+      {"[QT CaseInsensitiveScalarFunctions] not endsWith~(f, lit) is must_not wildcard",
+       R"(process where not endsWith~(file.extension, "H"))", kAbsent, "1;3"},
+      {"[QT] not stringContains(f, lit) is must_not wildcard",
+       R"(process where not stringContains(file.extension, "h"))", kAbsent, "1;3"},
+      {"[QF substringFunction] not substring(f, 0, 1) == x is a script",
+       R"(process where not substring(file.extension, 0, 1) == "s")", kAbsent, "3"},
+      {"[QF] length(f) != 2 is a script: null is false",
+       R"(process where length(file.extension) != 2)", kAbsent, ""},
+      {"[OPT] not not f == v is f == v", R"(process where not not file.extension == "sh")", kAbsent,
+       "2"},
+  });
+}
+
+// The prefilter keys rules on literals a match requires; a must_not conjunct requires none,
+// so events without the negated field are still evaluated.
+TEST(EqlElasticDialect, PrefilterKeepsEventsThatMatchThroughMustNot) {
+  const std::vector<const char*> ev = {
+      R"({"id":1,"event":{"category":"process"},"process":{"name":"bash"}})",
+      R"({"id":2,"event":{"category":"process"},"process":{"name":"zsh"},"process.args":["-c"]})",
+      R"({"id":3,"event":{"category":"process"},"process":{"name":"curl","args":["-o","x"]}})",
+      R"({"id":4,"event":{"category":"process"},"process":{"name":"curl"}})"};
+  run_table({
+      {"[XT] literal conjunct plus must_not on an absent field",
+       R"(process where process.name == "curl" and not process.args : "-o")", ev, "4"},
+      {"[XT] or of a literal and a must_not: the other branch is no requirement",
+       R"(process where process.name == "nc" or not process.name in ("zsh", "curl"))", ev, "1"},
+      {"[XT] multi-valued: != holds when no value equals (and when absent)",
+       R"(process where process.name == "curl" and process.args != "-o")", ev, "4"},
+      {"[XT] not over an or of literals",
+       R"(process where not (process.name : "c*" or process.name == "zsh"))", ev, "1"},
+  });
+}
+
+// ---- 4. optional fields ([SYN] "Optional fields"; no mapping here, so ?f reads like f) -----
+
+TEST(EqlElasticDialect, OptionalFieldsReadLikeFields_SyntaxOptionalFields) {
+  run_table({
+      {"[SYN] ?f == v", R"(process where ?file.extension == "sh")", kAbsent, "2"},
+      {"[SYN] not ?f in (...) is must_not terms (mapped field, per-document absence)",
+       R"(process where not ?file.extension in ("sh"))", kAbsent, "1;3"},
+      {"[TX optionalMissingField] ?f == null", R"(process where ?file.extension == null)", kAbsent,
+       "1"},
+      {"[SYN] ?f != null", R"(process where ?file.extension != null)", kAbsent, "2;3"},
+  });
+  const std::vector<const char*> ev = {
+      R"({"id":1,"@timestamp":1,"event":{"category":"process"},"process":{"name":"a"}})",
+      R"({"id":2,"@timestamp":2,"event":{"category":"process"},"process":{"name":"b"}})",
+      R"({"id":3,"@timestamp":3,"event":{"category":"process"},"user":{"id":"u"}})"};
+  run_table({
+      {"[SYN Optional by fields] ?k may be null and null keys join",
+       "sequence by ?user.id [process where true] [process where true]", ev, "1,2"},
+      {"[#78195] a non-optional null key never enters a sequence",
+       "sequence by user.id [process where true] [process where true]", ev, ""},
+  });
+}
+
 // ---- 5. with runs ([SYN] "with runs statement", [PYEQL] parser.py expands runs first) --------
 
 TEST(EqlElasticDialect, RunsExpandBeforeTheTwoStepCheck_PyEqlParser) {

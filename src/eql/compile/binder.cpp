@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "eql/compile/codes.h"
 #include "match/strings.h"
@@ -152,6 +153,7 @@ NodeRef Binder::expr(const Expr* e) {
     case ExprKind::kField:
       return field(e);
     case ExprKind::kNot: {
+      if (opt_.dialect == Dialect::kElastic) return elastic_not(e->lhs);
       const NodeRef x = predicate(e->lhs);
       return x == kNoNode ? kNoNode : prog_.not_(x);
     }
@@ -317,11 +319,104 @@ NodeRef Binder::field(const Expr* e) {
   return r;
 }
 
-NodeRef Binder::compare(const Expr* e) {
+namespace {
+
+bool literal(const Expr* e) {
+  switch (e->kind) {
+    case ExprKind::kNull:
+    case ExprKind::kBool:
+    case ExprKind::kInt:
+    case ExprKind::kFloat:
+    case ExprKind::kString:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The field a leaf tests when Elasticsearch translates it to a query (term, terms, range,
+// wildcard, regexp, prefix, exists) [XT][QT]; nullptr when it becomes a painless script
+// (functions other than the translatable ones, arithmetic, field-vs-field), which
+// nullSafeFilter makes false on null, negated or not.
+const Expr* query_subject(const Expr* e) {
+  switch (e->kind) {
+    case ExprKind::kField:
+      return e;
+    case ExprKind::kCompare:
+      if (e->lhs->kind == ExprKind::kField && literal(e->rhs)) return e->lhs;
+      if (e->rhs->kind == ExprKind::kField && literal(e->lhs)) return e->rhs;
+      return nullptr;
+    case ExprKind::kIn:
+    case ExprKind::kStringMatch:
+      return e->lhs->kind == ExprKind::kField ? e->lhs : nullptr;
+    case ExprKind::kCall: {
+      // startsWith → prefix, endsWith / stringContains → wildcard (8.x), cidrMatch → terms.
+      std::string f = e->s;
+      for (char& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const bool two_lits = e->args.size() == 2 && e->args[1]->kind == ExprKind::kString;
+      const bool known =
+          ((f == "startswith" || f == "endswith" || f == "stringcontains") && two_lits) ||
+          f == "cidrmatch";
+      return known && !e->args.empty() && e->args[0]->kind == ExprKind::kField ? e->args[0]
+                                                                               : nullptr;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+bool is_range(CompareOp op) {
+  return op == CompareOp::kLt || op == CompareOp::kLe || op == CompareOp::kGt ||
+         op == CompareOp::kGe;
+}
+
+match::CmpOp inverted(match::CmpOp op) {
+  switch (op) {
+    case match::CmpOp::kLt:
+      return match::CmpOp::kGe;
+    case match::CmpOp::kLe:
+      return match::CmpOp::kGt;
+    case match::CmpOp::kGt:
+      return match::CmpOp::kLe;
+    case match::CmpOp::kGe:
+      return match::CmpOp::kLt;
+    case match::CmpOp::kEq:
+      return match::CmpOp::kNe;
+    case match::CmpOp::kNe:
+      return match::CmpOp::kEq;
+  }
+  return op;
+}
+
+}  // namespace
+
+NodeRef Binder::negate(NodeRef x, const Expr* subject) {
+  if (opt_.dialect == Dialect::kElastic && subject != nullptr) return prog_.must_not(x);
+  return prog_.not_(x);
+}
+
+NodeRef Binder::elastic_not(const Expr* e) {
+  if (e == nullptr) return kNoNode;
+  // BooleanSimplification drops a double negation [OPT].
+  if (e->kind == ExprKind::kNot) return predicate(e->lhs);
+  // The optimizer folds `not f > x` into the range `f <= x` before translation [QF notFilter]:
+  // an event without f does not match.
+  if (e->kind == ExprKind::kCompare && is_range(e->cmp) && query_subject(e) != nullptr) {
+    return compare(e, /*invert_range=*/true);
+  }
+  const NodeRef x = predicate(e);
+  if (x == kNoNode) return kNoNode;
+  // Boolean operators translate to bool queries, so their negation is a must_not too [XT Nots].
+  const bool query =
+      e->kind == ExprKind::kAnd || e->kind == ExprKind::kOr || query_subject(e) != nullptr;
+  return query ? prog_.must_not(x) : prog_.not_(x);
+}
+
+NodeRef Binder::compare(const Expr* e, bool invert_range) {
   NodeRef a = expr(e->lhs);
   NodeRef b = expr(e->rhs);
   if (a == kNoNode || b == kNoNode) return kNoNode;
-  const match::CmpOp op = cmp_of(e->cmp);
+  const match::CmpOp op = invert_range ? inverted(cmp_of(e->cmp)) : cmp_of(e->cmp);
   const CaseMode mode = mode_for(e->case_insensitive);
   const bool eq_ne = op == match::CmpOp::kEq || op == match::CmpOp::kNe;
   const bool a_null = e->lhs->kind == ExprKind::kNull;
@@ -390,8 +485,12 @@ NodeRef Binder::compare(const Expr* e) {
       spec.patterns = {std::string(prog_.const_value(lit).s)};
       spec.mode = mode;
       const NodeRef m = prog_.str_match(subject, match::StringMatcher::create(spec, nullptr));
-      return op == match::CmpOp::kEq ? m : prog_.not_(m);
+      return op == match::CmpOp::kEq ? m : negate(m, query_subject(e));
     }
+  }
+  // Elasticsearch: `f != v` is must_not(term f:v) [XT], so an event without f matches.
+  if (op == match::CmpOp::kNe && opt_.dialect == Dialect::kElastic && query_subject(e) != nullptr) {
+    return prog_.must_not(prog_.compare(match::CmpOp::kEq, mode, a, b));
   }
   return prog_.compare(op, mode, a, b);
 }
@@ -441,7 +540,7 @@ NodeRef Binder::in(const Expr* e) {
   if (set->size() > 0) parts.insert(parts.begin(), prog_.in_set(x, std::move(set)));
   NodeRef r = parts.empty() ? prog_.bool_node(false) : prog_.or_(parts);
   if (parts.empty() && prog_.is_const(x) && prog_.const_value(x).is_null()) r = prog_.null_node();
-  return e->negated ? prog_.not_(r) : r;
+  return e->negated ? negate(r, query_subject(e)) : r;
 }
 
 bool Binder::literal_strings(const Expr* call, size_t from, std::vector<std::string>& out) {

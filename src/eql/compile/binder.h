@@ -45,7 +45,14 @@ class Binder {
 
  private:
   match::NodeRef field(const Expr* e);
-  match::NodeRef compare(const Expr* e);
+  // `invert_range` builds the opposite of a range comparison (`not f > x` is `f <= x`).
+  match::NodeRef compare(const Expr* e, bool invert_range = false);
+  // Elasticsearch dialect: `not e` as the query DSL decides it (docs/eql-semantics.md,
+  // "Elasticsearch dialect"): must_not for what translates to a query, 3VL not for scripts.
+  match::NodeRef elastic_not(const Expr* e);
+  // The negation of `x` (the operand `subject` is tested): Elasticsearch's must_not (absent
+  // fields satisfy it) when `subject` is a plain field in the Elastic dialect, else 3VL not.
+  match::NodeRef negate(match::NodeRef x, const Expr* subject);
   match::NodeRef in(const Expr* e);
   match::NodeRef string_match(const Expr* e);
   match::NodeRef arith(const Expr* e);
