@@ -463,6 +463,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
       trackers_.emplace_back(lp.kind, eng_->plan.lineage);
     }
     joins_.resize(eng_->plan.rules.size());
+    samples_.resize(eng_->plan.rules.size());
     leading_seen_.resize(eng_->plan.rules.size());
     for (uint32_t r = 0; r < eng_->plan.rules.size(); ++r) {
       const RulePlan& rule = eng_->plan.rules[r];
@@ -471,6 +472,10 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
       } else if (rule.shape == RuleShape::kJoin) {
         joins_[r] = std::make_unique<JoinStore>(rule.steps.size(),
                                                 eng_->plan.limits.max_join_keys_per_rule);
+      } else if (rule.shape == RuleShape::kSample) {
+        samples_[r] = std::make_unique<SampleStore>(rule.steps.size(),
+                                                    eng_->plan.limits.max_join_keys_per_rule,
+                                                    rule.max_samples_per_key, rule.sample_size);
       }
     }
     emit_buf_.reserve(16);
@@ -550,6 +555,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   void run_until(uint32_t group, const Event& e);
   void run_sequence(uint32_t r, const Event& e, MatchSink& sink);
   void run_join(uint32_t r, const Event& e, MatchSink& sink);
+  void run_sample(uint32_t r, const Event& e, MatchSink& sink);
   void complete(uint32_t r, uint32_t id, MatchSink& sink);
   // The key of `step` for the current event, or null when it does not join (a null key).
   struct CachedKey;
@@ -596,6 +602,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   std::vector<LineageTracker> trackers_;
   SequenceStore seqs_;
   std::vector<std::unique_ptr<JoinStore>> joins_;
+  std::vector<std::unique_ptr<SampleStore>> samples_;
   std::vector<std::unordered_map<std::string, int64_t, ExactHash, ExactEq>> leading_seen_;
   std::vector<std::shared_ptr<const Event>> join_out_;
   std::vector<const Event*> emit_buf_;
@@ -879,6 +886,20 @@ void RuleMatcher::run_join(uint32_t r, const Event& e, MatchSink& sink) {
   }
 }
 
+// Each filter the event passes offers it under that filter's key (filters may key on
+// different fields); the store decides when one distinct event per filter is available.
+void RuleMatcher::run_sample(uint32_t r, const Event& e, MatchSink& sink) {
+  const RulePlan& rp = eng_->plan.rules[r];
+  const RuleInfo& ri = eng_->info[r];
+  SampleStore& ss = *samples_[r];
+  for (uint32_t f = 0; f < rp.steps.size(); ++f) {
+    if (!unit_match(ri.step_units[f], e)) continue;
+    if (const CachedKey* k = key_of(r, rp.steps[f], ri.step_keys[f], e)) {
+      if (ss.offer(k->bytes, f, copy(e), join_out_)) emit(r, join_out_, sink);
+    }
+  }
+}
+
 void RuleMatcher::process(const Event& e, MatchSink& sink) {
   scratch_.reset();
   ++stamp_;
@@ -959,6 +980,9 @@ void RuleMatcher::run_rule(uint32_t r, const Event& e, MatchSink& sink) {
     case RuleShape::kJoin:
       run_join(r, e, sink);
       break;
+    case RuleShape::kSample:
+      run_sample(r, e, sink);
+      break;
   }
 }
 
@@ -981,6 +1005,12 @@ MatcherStats RuleMatcher::stats() const {
     if (j) {
       s.pending_sequences += j->pending();
       s.evicted_sequences += j->evicted();
+    }
+  }
+  for (const auto& m : samples_) {
+    if (m) {
+      s.pending_sequences += m->pending();
+      s.evicted_sequences += m->evicted();
     }
   }
   return s;

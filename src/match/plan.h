@@ -29,7 +29,7 @@ struct StepPlan {
   bool fork = false;          // Endgame fork: a matched partial is copied, not moved, on advance
 };
 
-enum class RuleShape : uint8_t { kEvent, kSequence, kJoin };
+enum class RuleShape : uint8_t { kEvent, kSequence, kJoin, kSample };
 
 struct RulePlan {
   uint32_t rule_index = 0;  // reported to MatchSink
@@ -41,6 +41,9 @@ struct RulePlan {
   int64_t maxspan_ns = 0;          // 0: unbounded
   std::vector<bool> key_nullable;  // per key position: a null value still joins
   bool fold_key_case = false;      // string keys compare ignoring ASCII case
+  // kSample (Elasticsearch `sample`): samples reported per key tuple, and in all (0: no limit).
+  uint32_t max_samples_per_key = 1;
+  uint64_t sample_size = 0;
 };
 
 // `child of` / `descendant of` / `event of [subquery]`: slot = index in RuleSetPlan::lineages.

@@ -49,8 +49,12 @@ class Collect : public MatchSink {
 };
 
 // Runs `c` and returns its matches ("1,2;3") or "EQLnnnn: message" of the first error.
-std::string run(const Case& c, MatcherStats* stats = nullptr) {
+std::string run(const Case& c, MatcherStats* stats = nullptr,
+                const CompileOptions* options = nullptr) {
   FieldRegistry reg;
+  // Fields of the test documents outside the ECS schema, typed as Elasticsearch maps them.
+  for (const char* f : {"id", "uptime", "port"}) reg.intern(f, FieldType::kInt);
+  reg.intern("bool", FieldType::kBool);
   JsonEventReader reader(reg);
   std::vector<Event> events(c.events.size());
   for (size_t k = 0; k < c.events.size(); ++k) {
@@ -58,7 +62,7 @@ std::string run(const Case& c, MatcherStats* stats = nullptr) {
       return "bad test event " + std::to_string(k) + ": " + std::string(reader.error());
     }
   }
-  CompileOptions opt;  // Elasticsearch dialect
+  CompileOptions opt = options != nullptr ? *options : CompileOptions{};  // Elasticsearch dialect
   opt.warn_unknown_fields = false;
   SourceText src("query", c.query);
   Diagnostics diags;
@@ -272,6 +276,107 @@ TEST(EqlElasticDialect, RunsExpandBeforeTheTwoStepCheck_PyEqlParser) {
        "4,5,6"},
       {"[PYEQL] runs=1 alone is still one step", "sequence [authentication where true] with runs=1",
        ev, "EQL1018"},
+  });
+}
+
+// ---- 7. sample ([EQLDOC] "Samples", [TS] test_sample.toml, [SI] SampleIterator) --------------
+
+// The my-index-00000{1,2,3} documents of [EQLDOC] that the examples below select, in stream
+// order (the fields the queries read, plus id).
+const std::vector<const char*> kSampleDocs = {
+    R"({"id":11,"host":"doom","uptime":0,"port":1234,"os":"win10","missing_keyword":"test"})",
+    R"({"id":13,"host":"farcry","uptime":1,"port":1234,"bool":false,"os":"win10"})",
+    R"({"id":16,"host":"doom","port":65123,"bool":true,"os":"redhat"})",
+    R"({"id":17,"host":"doom","uptime":15,"port":1234,"bool":true,"os":"redhat","missing_keyword":"yyy"})",
+    R"({"id":18,"host":"doom","uptime":16,"port":512,"os":"win10","missing_keyword":"test"})",
+    R"({"id":110,"host":"farcry","uptime":1,"port":1234,"bool":true,"os":"win10"})",
+    R"({"id":23,"host":"farcry","uptime":1,"port":1234,"bool":false,"op_sys":"win10"})",
+    R"({"id":26,"host":"doom","port":65123,"bool":true,"op_sys":"redhat"})",
+    R"({"id":33,"host":"farcry","bool":true,"os":"win10"})"};
+
+TEST(EqlElasticDialect, SampleOneDistinctEventPerFilter_EqlDocSamples) {
+  run_table({
+      // [EQLDOC]: doom → 17, 11, 16 (11 has uptime 0: it fills filter 2, not 1); farcry → 13,
+      // 110, 33. 13 and 110 cannot fill three filters alone ([SI] backtracking); which events
+      // are picked is not defined [TS anyRulesWithOneDifferentNameKey]: a stream reports the
+      // first complete sample, here with 23 (my-index-000002) in filter 1.
+      {"[EQLDOC] sample by host, three filters",
+       "sample by host [any where uptime > 0] [any where port > 100] [any where bool == true]",
+       kSampleDocs, "17,11,16;23,13,110"},
+      // [EQLDOC] "multiple join keys": per-filter keys on different fields.
+      {"[EQLDOC] sample by host with per-filter keys os / op_sys",
+       "sample by host [any where uptime > 0] by os [any where port > 100] by op_sys "
+       "[any where bool == true] by os",
+       kSampleDocs, "13,23,110;17,26,16"},
+      {"[EQLDOC] keys only on the filters",
+       "sample [any where uptime > 0] by host, os [any where port > 100] by host, op_sys "
+       "[any where bool == true] by host, os",
+       kSampleDocs, "13,23,110;17,26,16"},
+      {"[TS nullValueAsJoinKey] a null non-optional key never forms a sample",
+       "sample by missing_keyword [any where missing_keyword == null and id == 110] "
+       "[any where uptime > 0]",
+       kSampleDocs, ""},
+      {"[TS optionalFieldAsKey] an optional key may be null",
+       "sample by ?missing_keyword [any where id == 110] [any where id == 33]", kSampleDocs,
+       "110,33"},
+      {"[SI] two filters may not share one event",
+       "sample by host [any where id == 17] [any where bool == true]", kSampleDocs, "17,16"},
+      {"[EQLDOC] filters are unordered: a later filter's event may come first",
+       "sample by host [any where id == 26] [any where id == 11]", kSampleDocs, "26,11"},
+  });
+}
+
+TEST(EqlElasticDialect, SampleLimits_SizeAndMaxSamplesPerKey) {
+  const char* q = "sample by host [any where port > 0] [any where port > 0]";
+  // Default max_samples_per_key = 1: one sample per host.
+  EXPECT_EQ(run({"[EQLDOC] max_samples_per_key default 1", q, kSampleDocs, ""}), "16,11;110,13");
+  CompileOptions two;
+  two.sample.max_samples_per_key = 2;
+  EXPECT_EQ(run({"[EQLDOC] max_samples_per_key 2", q, kSampleDocs, ""}, nullptr, &two),
+            "16,11;18,17;110,13");  // farcry has no third event with a port
+  CompileOptions one;
+  one.sample.size = 1;
+  EXPECT_EQ(run({"[EQLDOC] size 1", q, kSampleDocs, ""}, nullptr, &one), "16,11");
+  // Bounded state: with room for one key tuple the oldest is evicted (and counted): farcry's
+  // 13 evicts doom's 11, so doom's sample is 17 with 16, not 11 with 16.
+  CompileOptions tight;
+  tight.limits.max_join_keys_per_rule = 1;
+  MatcherStats stats;
+  EXPECT_EQ(run({"bounded keys", "sample by host [any where port > 0] [any where id == 16]",
+                 kSampleDocs, ""},
+                &stats, &tight),
+            "17,16");
+  EXPECT_GE(stats.evicted_sequences, 1u);
+}
+
+TEST(EqlElasticDialect, SampleDiagnostics_EqlSyntaxSamples) {
+  run_table({
+      {"[EQLDOC] up to five filters",
+       "sample by host [any where true] [any where true] [any where true] [any where true] "
+       "[any where true] [any where true]",
+       {},
+       "EQL1028: a sample has at most five filters"},
+      {"[EQLDOC] at least one join key",
+       "sample [any where true] [any where true]",
+       {},
+       "EQL1028: a sample needs join keys"},
+      {"[SYN] no maxspan",
+       "sample by host with maxspan=1m [any where true] [any where true]",
+       {},
+       "EQL1028"},
+      {"[PYEQL] Negative subquery not permitted in sample",
+       "sample by host [any where true] ![any where true]",
+       {},
+       "EQL1019"},
+      {"[SYN] no runs",
+       "sample by host [any where true] with runs=2 [any where true]",
+       {},
+       "EQL1020"},
+      {"[SYN] no until",
+       "sample by host [any where true] [any where true] until [any where true]",
+       {},
+       "EQL1028: a sample has no 'until' step"},
+      {"[EQLDOC] two filters at least", "sample by host [any where true]", {}, "EQL1018"},
   });
 }
 

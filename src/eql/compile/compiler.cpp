@@ -1,5 +1,7 @@
 #include "eql/compile/compiler.h"
 
+#include <algorithm>
+
 #include "common/did_you_mean.h"
 
 #include "eql/compile/binder.h"
@@ -183,6 +185,13 @@ bool QueryCompiler::compile(const Query& q, uint32_t rule_index, Diagnostics& di
     case QueryKind::kJoin:
       rule.shape = match::RuleShape::kJoin;
       ok = steps(q.join.by, q.join.steps, q.join.until, b, rule, diags, /*allow_runs=*/false);
+      break;
+    case QueryKind::kSample:
+      rule.shape = match::RuleShape::kSample;
+      ok = steps(q.sample.by, q.sample.steps, std::nullopt, b, rule, diags,
+                 /*allow_runs=*/false);
+      rule.max_samples_per_key = std::max<uint32_t>(1, opt_.sample.max_samples_per_key);
+      rule.sample_size = sample_size_;
       break;
   }
   if (!ok || diags.error_count() != errors_before) {

@@ -258,6 +258,11 @@ std::string dump(const Query& q) {
         dump_step(out, *q.join.until);
       }
       break;
+    case QueryKind::kSample:
+      out += "sample";
+      dump_keys(out, q.sample.by);
+      for (const SequenceStep& s : q.sample.steps) dump_step(out, s);
+      break;
   }
   for (const Pipe& p : q.pipes) {
     out += " | ";

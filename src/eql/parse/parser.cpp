@@ -36,7 +36,7 @@ enum Stop : uint32_t {
   kStopUntil = 1u << 8,
 };
 
-enum class StepKind : uint8_t { kSequence, kJoin, kUntil };
+enum class StepKind : uint8_t { kSequence, kJoin, kUntil, kSample };
 
 constexpr std::string_view kPipeNames[] = {"head",         "tail",   "count", "unique",
                                            "unique_count", "filter", "sort"};
@@ -91,9 +91,8 @@ class Parser {
       q.kind = QueryKind::kJoin;
       parse_join(q.join);
     } else if (at_kw(Kw::kSample)) {
-      report(code::kUnsupported, "'sample' queries are not supported (use 'sequence' or 'join')",
-             cur().range);
-      skip_to_pipe();
+      q.kind = QueryKind::kSample;
+      parse_sample(q.sample);
     } else {
       q.kind = QueryKind::kEvent;
       q.event = parse_event_query();
@@ -1083,7 +1082,7 @@ class Parser {
   }
 
   const char* step_noun(StepKind kind) const {
-    return kind == StepKind::kJoin ? "join" : "sequence";
+    return kind == StepKind::kJoin ? "join" : kind == StepKind::kSample ? "sample" : "sequence";
   }
 
   // ['!'] '[' event_query ']' { by keys | with runs=N | fork[=bool] }
@@ -1095,7 +1094,7 @@ class Parser {
       const Token& bang = cur();
       step.missing = true;
       advance();
-      if (kind == StepKind::kJoin) {
+      if (kind == StepKind::kJoin || kind == StepKind::kSample) {
         report_at(bang, code::kInvalidMissingStep,
                   "missing-event steps ('![...]') are only allowed in sequences");
       } else if (kind == StepKind::kUntil) {
@@ -1132,9 +1131,10 @@ class Parser {
         if (at_word("runs")) {
           if (kind != StepKind::kSequence) {
             report_at(with, code::kInvalidParameter,
-                      kind == StepKind::kJoin
-                          ? "'with runs' is only allowed on sequence steps, not in joins"
-                          : "'with runs' is not allowed on the 'until' step");
+                      kind == StepKind::kUntil
+                          ? "'with runs' is not allowed on the 'until' step"
+                          : std::string("'with runs' is only allowed on sequence steps, not in ") +
+                                step_noun(kind) + "s");
           }
           parse_runs(step, have_runs);
         } else if (at_word("maxspan")) {
@@ -1276,6 +1276,40 @@ class Parser {
     } else if (!any_positive) {
       report(code::kInvalidMissingStep,
              "a sequence needs at least one step that is not a missing-event step", kw.range);
+    }
+  }
+
+  // sample [by keys] filters: 2 to 5 filters, each `[query] [by keys]`; no maxspan, runs,
+  // until or missing steps ([SYN] "Samples", [EQLDOC] "up to five filters").
+  void parse_sample(Sample& sample) {
+    const Token& kw = cur();
+    const size_t errors_before = diags_.error_count();
+    advance();
+    if (at_kw(Kw::kBy)) parse_keys(sample.by);
+    if (at_kw(Kw::kWith)) {
+      report_at(cur(), code::kInvalidSample,
+                "samples take no 'with' parameters (no maxspan: a sample has no time order)");
+      skip_until(kStopStep);
+    }
+    std::optional<SequenceStep> until;
+    parse_steps(sample.steps, until, StepKind::kSample);
+    if (until.has_value()) {
+      report(code::kInvalidSample, "a sample has no 'until' step", until->range);
+    }
+    check_step_count(sample.steps, kw.range, StepKind::kSample, errors_before);
+    if (diags_.error_count() != errors_before) return;
+    if (sample.steps.size() > 5) {
+      report(
+          code::kInvalidSample,
+          "a sample has at most five filters (it has " + std::to_string(sample.steps.size()) + ")",
+          sample.steps[5].range);
+      return;
+    }
+    bool any_key = !sample.by.empty();
+    for (const SequenceStep& s : sample.steps) any_key |= !s.by.empty();
+    if (!any_key) {
+      report(code::kInvalidSample,
+             "a sample needs join keys ('sample by k …' or '[…] by k' on the filters)", kw.range);
     }
   }
 
