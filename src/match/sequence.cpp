@@ -152,6 +152,7 @@ uint32_t SequenceStore::create_with(uint32_t rule, uint32_t key, int64_t start_n
   if (p.key_next != kNoKey) slab_[p.key_next].key_prev = id;
   key_head_[key] = id;
   p.start_ns = start_ns;
+  p.leading_ns = INT64_MIN;
   p.stamp = next_stamp_++;
   live_stamp_[id] = p.stamp;
   p.live = true;
@@ -190,6 +191,7 @@ uint32_t SequenceStore::clone(uint32_t id) {
   const uint32_t rule = src.rule;
   const uint32_t key = src.key;
   const int64_t start_ns = src.start_ns;
+  const int64_t leading_ns = src.leading_ns;
   clone_events_.clear();
   for (uint32_t e : src.events) clone_events_.push_back(e);
   // The clone's references, taken before an eviction could drop the key or the copies.
@@ -199,6 +201,7 @@ uint32_t SequenceStore::clone(uint32_t id) {
   if (rs.count >= limits_.max_pending_per_rule) evict_oldest(rs.fifo);
   if (live_count_ >= limits_.max_pending_total) evict_oldest(global_fifo_);
   const uint32_t c = create_with(rule, key, start_ns);
+  slab_[c].leading_ns = leading_ns;
   for (uint32_t e : clone_events_) slab_[c].events.push_back(e);
   clone_events_.clear();
   return c;

@@ -109,6 +109,9 @@ struct Partial {
   bool live = false;
   bool placed = false;
   int64_t start_ns = 0;
+  // Time of the latest leading missing-step event before the first event (INT64_MIN: none);
+  // Elasticsearch decides with it at completion ([TW] doCheckMissingEvents).
+  int64_t leading_ns = INT64_MIN;
   uint64_t stamp = 0;
   EventIds events;
   // The live partials holding the same key, as a doubly linked list (SequenceStore::key_head_).

@@ -19,7 +19,8 @@ namespace {
 struct Case {
   const char* name;   // what is checked, with its source
   const char* query;  // Elasticsearch dialect
-  // JSON lines; "id" names an event in `expected`; a numeric @timestamp is in seconds.
+  // JSON lines; "id" names an event in `expected`; a numeric @timestamp is in epoch
+  // milliseconds (as in Elasticsearch's test data).
   std::vector<const char*> events;
   // Matches in order, each the ids of its events: "1,2;3". Empty: no match. A string starting
   // with "EQL" is the expected first diagnostic (its code and message start).
@@ -55,7 +56,9 @@ std::string run(const Case& c, MatcherStats* stats = nullptr,
   // Fields of the test documents outside the ECS schema, typed as Elasticsearch maps them.
   for (const char* f : {"id", "uptime", "port"}) reg.intern(f, FieldType::kInt);
   reg.intern("bool", FieldType::kBool);
-  JsonEventReader reader(reg);
+  ReaderOptions ro;
+  ro.epoch_unit = EpochUnit::kMillis;
+  JsonEventReader reader(reg, ro);
   std::vector<Event> events(c.events.size());
   for (size_t k = 0; k < c.events.size(); ++k) {
     if (!reader.parse(c.events[k], events[k])) {
@@ -259,12 +262,12 @@ TEST(EqlElasticDialect, OptionalFieldsReadLikeFields_SyntaxOptionalFields) {
 
 TEST(EqlElasticDialect, RunsExpandBeforeTheTwoStepCheck_PyEqlParser) {
   const std::vector<const char*> ev = {
-      R"({"id":1,"@timestamp":1,"event":{"category":"authentication"},"user":{"name":"a"}})",
-      R"({"id":2,"@timestamp":2,"event":{"category":"authentication"},"user":{"name":"a"}})",
-      R"({"id":3,"@timestamp":3,"event":{"category":"authentication"},"user":{"name":"b"}})",
-      R"({"id":4,"@timestamp":4,"event":{"category":"authentication"},"user":{"name":"a"}})",
-      R"({"id":5,"@timestamp":5,"event":{"category":"authentication"},"user":{"name":"a"}})",
-      R"({"id":6,"@timestamp":6,"event":{"category":"authentication"},"user":{"name":"a"}})"};
+      R"({"id":1,"@timestamp":1000,"event":{"category":"authentication"},"user":{"name":"a"}})",
+      R"({"id":2,"@timestamp":2000,"event":{"category":"authentication"},"user":{"name":"a"}})",
+      R"({"id":3,"@timestamp":3000,"event":{"category":"authentication"},"user":{"name":"b"}})",
+      R"({"id":4,"@timestamp":4000,"event":{"category":"authentication"},"user":{"name":"a"}})",
+      R"({"id":5,"@timestamp":5000,"event":{"category":"authentication"},"user":{"name":"a"}})",
+      R"({"id":6,"@timestamp":6000,"event":{"category":"authentication"},"user":{"name":"a"}})"};
   run_table({
       // Each stage query sees every event (ES runs one query per stage), so an event that
       // advances a partial also starts a new one: overlapping matches, as with written-out steps.
@@ -378,6 +381,116 @@ TEST(EqlElasticDialect, SampleDiagnostics_EqlSyntaxSamples) {
        "EQL1028: a sample has no 'until' step"},
       {"[EQLDOC] two filters at least", "sample by host [any where true]", {}, "EQL1018"},
   });
+}
+
+// ---- 6. missing events ([TW] doCheckMissingEvents, [TME] test_missing_events.toml) -----------
+
+std::string at(const char* id, const char* ts, const char* tag) {
+  return std::string(R"({"id":)") + id + R"(,"@timestamp":")" + ts +
+         R"(","event":{"category":"process"},"tag":")" + tag + R"("})";
+}
+
+// [TME] missing-events.data, ms: normal@1, normal@2, missing@3, normal@4.
+const std::vector<std::string> kMissMs = {
+    R"({"id":1,"@timestamp":1,"event":{"category":"process"},"tag":"normal"})",
+    R"({"id":2,"@timestamp":2,"event":{"category":"process"},"tag":"normal"})",
+    R"({"id":3,"@timestamp":3,"event":{"category":"process"},"tag":"missing"})",
+    R"({"id":4,"@timestamp":4,"event":{"category":"process"},"tag":"normal"})"};
+// [TME leadingSimple] data: missing 12:00, normal 12:10, missing 12:20, normal 12:21, 12:29, 12:31.
+const std::vector<std::string> kMissMin = {
+    at("1", "2023-01-01T12:00:00Z", "missing"), at("2", "2023-01-01T12:10:00Z", "normal"),
+    at("3", "2023-01-01T12:20:00Z", "missing"), at("4", "2023-01-01T12:21:00Z", "normal"),
+    at("5", "2023-01-01T12:29:00Z", "normal"),  at("6", "2023-01-01T12:31:00Z", "normal")};
+
+std::vector<const char*> ptrs(const std::vector<std::string>& v) {
+  std::vector<const char*> out;
+  for (const std::string& s : v) out.push_back(s.c_str());
+  return out;
+}
+
+TEST(EqlElasticDialect, MissingEventsFollowTumblingWindow_TestMissingEvents) {
+  const auto ms = ptrs(kMissMs);
+  const auto min = ptrs(kMissMin);
+  run_table({
+      {"[TME missingInBetween_match] middle: missing@3 discards [2,4]",
+       R"(sequence with maxspan=1s [process where tag == "normal"] ![process where tag == "missing"] [process where tag == "normal"])",
+       ms, "1,2"},
+      {"[TME positivePlusMissing] trailing: 1 and 2 are followed by missing@3 within 1s",
+       R"(sequence with maxspan=1s [process where tag == "normal"] ![process where tag == "missing"])",
+       ms, "4"},
+      {"[TME leadingSimple] leading: 4 has a missing event 1m before (maxspan 3m)",
+       R"(sequence with maxspan=3m ![process where tag == "missing"] [process where tag == "normal"])",
+       min, "2;5;6"},
+      {"[TME leadingAndTrailingExcluded1] leading+trailing are joint: 12:00→12:20 is 20m > 19m",
+       R"(sequence with maxspan=19m ![process where tag == "missing"] [process where tag == "normal"] ![process where tag == "missing"])",
+       min, "2;4;5;6"},
+      {"[TME leadingAndTrailingExcluded2] with 21m the pair around 2 discards it",
+       R"(sequence with maxspan=21m ![process where tag == "missing"] [process where tag == "normal"] ![process where tag == "missing"])",
+       min, "4;5;6"},
+      {"[TW] leading window runs to the last event: 12:20 is 9m before 12:29 (maxspan 10m)",
+       R"(sequence with maxspan=10m ![process where tag == "missing"] [process where tag == "normal"] [process where tag == "normal"])",
+       min, "5,6"},
+      {"[SYN Missing events] maxspan is required with any missing step",
+       R"(sequence [process where true] ![process where true] [process where true])", ms,
+       "EQL1019: a sequence with missing-event steps needs 'with maxspan=...'"},
+  });
+  // The middle window is exclusive of the positive events' times [TW]: a missing event at the
+  // first event's time does not discard.
+  const std::vector<const char*> same = {
+      R"({"id":1,"@timestamp":5,"event":{"category":"process"},"tag":"normal"})",
+      R"({"id":2,"@timestamp":5,"event":{"category":"process"},"tag":"missing"})",
+      R"({"id":3,"@timestamp":6,"event":{"category":"process"},"tag":"normal"})"};
+  run_table(
+      {{"[TW] middle range (ts(p), ts(n)) is exclusive",
+        R"(sequence with maxspan=1s [process where tag == "normal"] ![process where tag == "missing"] [process where tag == "normal"])",
+        same, "1,3"}});
+  // Keys: a missing step matches on its own `by` fields [TME withByKey3].
+  const std::vector<const char*> keyed = {
+      R"({"id":1,"@timestamp":1,"event":{"category":"process"},"tag":"normal","k1":"a"})",
+      R"({"id":2,"@timestamp":2,"event":{"category":"process"},"tag":"missing","k2":"b"})",
+      R"({"id":3,"@timestamp":3,"event":{"category":"process"},"tag":"normal","k1":"a"})",
+      R"({"id":4,"@timestamp":4,"event":{"category":"process"},"tag":"normal","k1":"b"})",
+      R"({"id":5,"@timestamp":5,"event":{"category":"process"},"tag":"missing","k2":"b"})",
+      R"({"id":6,"@timestamp":6,"event":{"category":"process"},"tag":"normal","k1":"b"})"};
+  run_table(
+      {{"[TME withByKey3] the missing step's key is its own by field",
+        R"(sequence with maxspan=1s [process where tag == "normal"] by k1 ![process where tag == "missing"] by k2 [process where tag == "normal"] by k1)",
+        keyed, "1,3"}});
+}
+
+// A trailing missing step holds a match until first event + maxspan has passed on the event
+// clock (never the wall clock), then reports it; at the end of input it is flushed, as
+// Elasticsearch accepts a candidate when no trailing event exists (issue #145323).
+TEST(EqlElasticDialect, TrailingMissingStepHoldsUntilMaxspanOnEventTime_Issue145323) {
+  FieldRegistry reg;
+  ReaderOptions ro;
+  ro.epoch_unit = EpochUnit::kMillis;
+  JsonEventReader reader(reg, ro);
+  CompileOptions opt;
+  opt.warn_unknown_fields = false;
+  SourceText src(
+      "q",
+      R"(sequence with maxspan=1s [process where tag == "normal"] ![process where tag == "missing"])");
+  Diagnostics diags;
+  auto q = compile_eql_query(src, reg, opt, diags);
+  ASSERT_TRUE(q) << diags.render(src);
+  auto m = q->rules->make_matcher();
+  Collect sink(reg.intern("id", FieldType::kInt));
+  auto feed = [&](const char* line) {
+    Event e;
+    ASSERT_TRUE(reader.parse(line, e)) << reader.error();
+    m->process(e, sink);
+  };
+  feed(R"({"id":1,"@timestamp":1000,"event":{"category":"process"},"tag":"normal"})");
+  EXPECT_EQ(sink.out, "");  // held
+  feed(R"({"id":2,"@timestamp":2000,"event":{"category":"process"},"tag":"other"})");
+  EXPECT_EQ(sink.out, "");  // 1000 + 1s is not yet passed (maxspan is inclusive)
+  feed(R"({"id":3,"@timestamp":2001,"event":{"category":"process"},"tag":"normal"})");
+  EXPECT_EQ(sink.out, "1");  // passed: reported before 3 is matched
+  feed(R"({"id":4,"@timestamp":2500,"event":{"category":"process"},"tag":"missing"})");
+  feed(R"({"id":5,"@timestamp":2600,"event":{"category":"process"},"tag":"normal"})");
+  m->finish(sink);
+  EXPECT_EQ(sink.out, "1;5");  // 3 was discarded by 4; 5 is flushed at the end of input
 }
 
 }  // namespace
