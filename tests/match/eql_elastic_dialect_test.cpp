@@ -383,6 +383,45 @@ TEST(EqlElasticDialect, SampleDiagnostics_EqlSyntaxSamples) {
   });
 }
 
+// ---- 8. @timestamp with dates ([TD] test_queries_date.toml, [DFM] DateFieldMapper) -----------
+
+TEST(EqlElasticDialect, TimestampComparesWithIsoDatesAndEpochMillis_TestQueriesDate) {
+  const std::vector<const char*> ev = {
+      R"({"id":1,"@timestamp":"2017-08-30T20:47:32.500Z","event":{"category":"process"}})",
+      R"({"id":2,"@timestamp":"2017-08-30T20:47:33.000Z","event":{"category":"process"}})",
+      R"({"id":3,"@timestamp":"2017-08-30T20:47:33.999Z","event":{"category":"process"}})",
+      R"({"id":4,"@timestamp":"2017-08-30T20:47:34Z","event":{"category":"process"}})",
+      // 2018-01-16T15:33:28.349Z
+      R"({"id":5,"@timestamp":1516116808349,"event":{"category":"process"}})",
+      R"({"id":6,"@timestamp":1516116808350,"event":{"category":"process"}})"};
+  run_table({
+      {"[TD][DFM] == a second-precision string is the whole second",
+       R"(process where @timestamp == "2017-08-30T20:47:33Z")", ev, "2;3"},
+      {"[TD] < rounds down", R"(process where @timestamp < "2017-08-30T20:47:33Z")", ev, "1"},
+      {"[DFM] <= rounds up", R"(process where @timestamp <= "2017-08-30T20:47:33Z")", ev, "1;2;3"},
+      {"[DFM] > rounds up", R"(process where @timestamp > "2017-08-30T20:47:33Z")", ev, "4;5;6"},
+      {"[DFM] >= rounds down", R"(process where @timestamp >= "2017-08-30T20:47:33Z")", ev,
+       "2;3;4;5;6"},
+      {"[DFM] fractions and offsets",
+       R"(process where @timestamp == "2017-08-30T22:47:33.999+02:00")", ev, "3"},
+      {"[DFM] a date alone is the whole day", R"(process where @timestamp == "2017-08-30")", ev,
+       "1;2;3;4"},
+      {"[DFM] a month alone", R"(process where @timestamp < "2017-09")", ev, "1;2;3;4"},
+      {"[TD] == epoch milliseconds", "process where @timestamp == 1516116808349", ev, "5"},
+      {"[TD] > epoch milliseconds", "process where @timestamp > 1516116808349", ev, "6"},
+      {"[DFM] epoch milliseconds as a string", R"(process where @timestamp == "1516116808350")", ev,
+       "6"},
+      {"[XT] != is must_not range", R"(process where @timestamp != "2017-08-30T20:47:33Z")", ev,
+       "1;4;5;6"},
+      {"[QF notFilter] not > is <=", R"(process where not @timestamp > "2017-08-30T20:47:33Z")", ev,
+       "1;2;3"},
+      {"[DFM] literal on the left mirrors", R"(process where "2017-08-30T20:47:33Z" < @timestamp)",
+       ev, "4;5;6"},
+      {"[DFM] other strings are not dates", R"(process where @timestamp == "yesterday")", ev,
+       "EQL2005: 'yesterday' is not a date"},
+  });
+}
+
 // ---- 6. missing events ([TW] doCheckMissingEvents, [TME] test_missing_events.toml) -----------
 
 std::string at(const char* id, const char* ts, const char* tag) {

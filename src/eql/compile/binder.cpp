@@ -6,8 +6,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 
 #include "eql/compile/codes.h"
+#include "event/timestamp.h"
 #include "match/strings.h"
 
 namespace wsn::eql {
@@ -365,6 +370,123 @@ const Expr* query_subject(const Expr* e) {
   }
 }
 
+// An Elasticsearch date literal as the `strict_date_optional_time||epoch_millis` mapping reads
+// it: [lo, hi) holds every instant the literal names at its precision (`2023-01-01` a day,
+// `…T10:00:00Z` a second, `1516116808349` a millisecond), so that `==` is the inclusive range
+// [v rounded down, v rounded up] of DateFieldMapper.termQuery [DFM]. No zone means UTC.
+bool es_date_range(std::string_view text, int64_t& lo, int64_t& hi) {
+  auto all_digits = [](std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  {
+    std::string_view d = text;
+    const bool neg = !d.empty() && d[0] == '-';
+    if (neg) d.remove_prefix(1);
+    if (all_digits(d) && d.size() != 4) {  // epoch milliseconds (a bare 4-digit year is a year)
+      int64_t ms = 0;
+      const auto [p, ec] = std::from_chars(d.data(), d.data() + d.size(), ms);
+      if (ec != std::errc() || p != d.data() + d.size() || ms > INT64_MAX / 1000000 - 1) {
+        return false;
+      }
+      lo = (neg ? -ms : ms) * 1000000;
+      hi = lo + 1000000;
+      return true;
+    }
+  }
+  // Split off the zone: 'Z' or ±hh:mm after the time.
+  std::string zone = "Z";
+  std::string_view body = text;
+  const size_t t = body.find_first_of("Tt");
+  if (t != std::string_view::npos) {
+    const size_t z = body.find_first_of("Zz+-", t);
+    if (z != std::string_view::npos) {
+      zone = std::string(body.substr(z));
+      body = body.substr(0, z);
+    }
+  }
+  const std::string_view date = body.substr(0, t);
+  const std::string_view time =
+      t == std::string_view::npos ? std::string_view() : body.substr(t + 1);
+  // Fields present: 1 year … 6 seconds, 7 a fraction.
+  int level = 0;
+  std::string full;
+  const size_t dl = date.size();
+  if (dl == 4 && all_digits(date)) {
+    level = 1;
+    full = std::string(date) + "-01-01";
+  } else if (dl == 7 && date[4] == '-' && all_digits(date.substr(0, 4)) &&
+             all_digits(date.substr(5))) {
+    level = 2;
+    full = std::string(date) + "-01";
+  } else if (dl == 10 && date[4] == '-' && date[7] == '-') {
+    level = 3;
+    full = std::string(date);
+  } else {
+    return false;
+  }
+  if (t != std::string_view::npos && level < 3) return false;
+  std::string clock = "00:00:00";
+  int frac_digits = 0;
+  if (t != std::string_view::npos) {
+    const size_t n = time.size();
+    if (n == 2) {
+      level = 4;
+      clock = std::string(time) + ":00:00";
+    } else if (n == 5 && time[2] == ':') {
+      level = 5;
+      clock = std::string(time) + ":00";
+    } else if (n >= 8 && time[2] == ':' && time[5] == ':') {
+      level = 6;
+      clock = std::string(time);
+      if (n > 8) {
+        if (time[8] != '.' || !all_digits(time.substr(9))) return false;
+        frac_digits = static_cast<int>(n - 9);
+        level = 7;
+      }
+    } else {
+      return false;
+    }
+  }
+  if (parse_rfc3339(full + "T" + clock + zone, lo) != nullptr) return false;
+  constexpr int64_t kSec = 1000000000;
+  switch (level) {
+    case 1:
+    case 2: {
+      // A year or month: the next one's start (months have different lengths).
+      int y = std::atoi(full.substr(0, 4).c_str());
+      int m = std::atoi(full.substr(5, 2).c_str());
+      if (level == 1) {
+        ++y;
+      } else if (++m == 13) {
+        m = 1;
+        ++y;
+      }
+      char next[32];
+      std::snprintf(next, sizeof(next), "%04d-%02d-01T00:00:00", y, m);
+      return parse_rfc3339(next + zone, hi) == nullptr;
+    }
+    case 3:
+      hi = lo + 86400 * kSec;
+      return true;
+    case 4:
+      hi = lo + 3600 * kSec;
+      return true;
+    case 5:
+      hi = lo + 60 * kSec;
+      return true;
+    case 6:
+      hi = lo + kSec;
+      return true;
+    default: {
+      int64_t unit = 1;
+      for (int k = frac_digits; k < 9; ++k) unit *= 10;
+      hi = lo + unit;
+      return true;
+    }
+  }
+}
+
 bool is_range(CompareOp op) {
   return op == CompareOp::kLt || op == CompareOp::kLe || op == CompareOp::kGt ||
          op == CompareOp::kGe;
@@ -450,6 +572,59 @@ NodeRef Binder::compare(const Expr* e, bool invert_range) {
       spec.mode = mode;
       const NodeRef m = prog_.str_match(subject, match::StringMatcher::create(spec, nullptr));
       return op == match::CmpOp::kEq ? m : prog_.not_(m);
+    }
+  }
+  // Elasticsearch: a date field against a date string or epoch-millisecond integer compares
+  // with the literal's rounded range [DFM][TD].
+  if (opt_.dialect == Dialect::kElastic) {
+    auto date_field = [&](NodeRef n) {
+      const match::Node& nd = prog_.node(n);
+      return nd.op == match::Op::kField && nd.field != kInvalidField &&
+             reg_.type(nd.field) == FieldType::kTimestamp;
+    };
+    const bool left = date_field(a) && literal(e->rhs);
+    if (left || (date_field(b) && literal(e->lhs))) {
+      const Expr* lit = left ? e->rhs : e->lhs;
+      int64_t lo = 0, hi = 0;
+      const bool ok = lit->kind == ExprKind::kString ? es_date_range(lit->s, lo, hi)
+                      : lit->kind == ExprKind::kInt  ? es_date_range(std::to_string(lit->i), lo, hi)
+                                                     : false;
+      if (!ok) {
+        error(code::kTypeMismatch,
+              "'" + (lit->kind == ExprKind::kString ? lit->s : std::string("this value")) +
+                  "' is not a date (ISO-8601 like 2023-01-31T10:00:00Z, or epoch milliseconds)",
+              lit->range);
+        return kNoNode;
+      }
+      const NodeRef f = left ? a : b;
+      // The literal on the left mirrors the operator: `5 < f` is `f > 5`.
+      match::CmpOp o = op;
+      if (!left) {
+        o = o == match::CmpOp::kLt   ? match::CmpOp::kGt
+            : o == match::CmpOp::kLe ? match::CmpOp::kGe
+            : o == match::CmpOp::kGt ? match::CmpOp::kLt
+            : o == match::CmpOp::kGe ? match::CmpOp::kLe
+                                     : o;
+      }
+      const NodeRef lo_n = prog_.int_node(lo);
+      const NodeRef hi_n = prog_.int_node(hi);
+      switch (o) {
+        case match::CmpOp::kEq:
+        case match::CmpOp::kNe: {
+          const NodeRef in[] = {prog_.compare(match::CmpOp::kGe, mode, f, lo_n),
+                                prog_.compare(match::CmpOp::kLt, mode, f, hi_n)};
+          const NodeRef r = prog_.and_(in);
+          return o == match::CmpOp::kEq ? r : prog_.must_not(r);
+        }
+        case match::CmpOp::kLt:  // below the rounded-down value
+          return prog_.compare(match::CmpOp::kLt, mode, f, lo_n);
+        case match::CmpOp::kGe:
+          return prog_.compare(match::CmpOp::kGe, mode, f, lo_n);
+        case match::CmpOp::kLe:  // up to the rounded-up value
+          return prog_.compare(match::CmpOp::kLt, mode, f, hi_n);
+        case match::CmpOp::kGt:
+          return prog_.compare(match::CmpOp::kGe, mode, f, hi_n);
+      }
     }
   }
   const StaticType ta = type(a);
