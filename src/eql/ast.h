@@ -95,6 +95,9 @@ struct SequenceStep {
   bool missing = false;   // `![...]`: no such event may occur between its neighbours
   int64_t runs = 1;       // `with runs=N`
   bool fork = false;      // Endgame `fork` / `fork=true` (a matched event may start new matches)
+  // Elastic Endpoint `[…] as event0`: later steps read this step's event as `event0.field`.
+  std::string alias;
+  SourceRange alias_range;
   SourceRange range;
 };
 

@@ -517,6 +517,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
     return ctx_;
   }
   bool unit_match(uint32_t u, const Event& e);
+  bool unit_match_partial(uint32_t u, const Event& e, const Partial& p);
   // Unit::guard on the current event (true without one), evaluated once per event. Not counted
   // as an evaluation: like the prefilter, it only rules predicates out.
   bool guard_holds(uint32_t g) {
@@ -614,6 +615,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   std::vector<std::unordered_map<std::string, int64_t, ExactHash, ExactEq>> leading_seen_;
   std::vector<std::shared_ptr<const Event>> join_out_;
   std::vector<const Event*> emit_buf_;
+  std::vector<const Event*> alias_events_;  // unit_match_partial's context
   std::shared_ptr<const Event> current_copy_;
   static constexpr uint32_t kNoCopy = 0xFFFFFFFFu;
   uint32_t current_copy_id_ = kNoCopy;
@@ -629,6 +631,29 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
 
 std::unique_ptr<Matcher> Engine::make_matcher() const {
   return std::make_unique<RuleMatcher>(shared_from_this());
+}
+
+// A step reading an earlier step's event (an alias): evaluated with the partial's events at
+// context indexes 1.., so never shared or cached across partials.
+bool RuleMatcher::unit_match_partial(uint32_t u, const Event& e, const Partial& p) {
+  const Unit& un = eng_->units[u];
+  if (un.category != kAnyCategory && un.category != e.category()) return false;
+  if (un.gated && (hit_stamp_[u] != stamp_ || hit_mask_[u] != un.needed)) {
+    ++prefilter_skips_;
+    return false;
+  }
+  if (!guard_holds(un.guard)) return false;
+  alias_events_.clear();
+  alias_events_.push_back(&e);
+  for (uint32_t c : p.events) alias_events_.push_back(&seqs_.copies().get(c));
+  EvalContext& ctx = context(e);
+  ctx.events = alias_events_.data();
+  ctx.event_count = static_cast<uint32_t>(alias_events_.size());
+  const bool r = holds(eng_->plan.rules[un.rule].program, un.where, ctx);
+  ++stats_.evaluations;
+  evaluations_held_ += r ? 1 : 0;
+  ++rule_evals_[un.rule];
+  return r;
 }
 
 bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
@@ -876,9 +901,18 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   for (uint32_t j = stages; j-- > 0;) {
     const uint32_t s = ri.real[j];
     if (j > 0 && !seqs_.any_placed(r, j, j)) continue;
-    if (!unit_match(ri.step_units[s], e)) continue;
+    const bool per_partial = j > 0 && rp.steps[s].uses_alias;
+    if (!per_partial && !unit_match(ri.step_units[s], e)) continue;
     CachedKey* k = key_of(r, rp.steps[s], ri.step_keys[s], e);
     if (k == nullptr) continue;
+    if (per_partial) {
+      // The key first: the one partial waiting here with it decides what the aliases read.
+      const int64_t waiting = seqs_.find(r, j, key_id(*k));
+      if (waiting < 0 ||
+          !unit_match_partial(ri.step_units[s], e, seqs_.get(static_cast<uint32_t>(waiting)))) {
+        continue;
+      }
+    }
     if (j == 0) {
       const uint32_t id = seqs_.create(r, k->ref(), now);
       if (ri.leading) {

@@ -27,6 +27,9 @@ struct StepPlan {
   std::vector<NodeRef> keys;  // sequence-level keys first, then the step's own
   bool missing = false;       // `![...]`: no such event may occur at this position
   bool fork = false;          // Endgame fork: a matched partial is copied, not moved, on advance
+  // Reads an earlier step's event (`event0.field`, Elastic Endpoint aliases): evaluated per
+  // partial match, with the partial's events at indexes 1.. of the context.
+  bool uses_alias = false;
 };
 
 enum class RuleShape : uint8_t { kEvent, kSequence, kJoin, kSample };

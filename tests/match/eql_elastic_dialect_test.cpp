@@ -422,6 +422,82 @@ TEST(EqlElasticDialect, TimestampComparesWithIsoDatesAndEpochMillis_TestQueriesD
   });
 }
 
+// ---- 9. step aliases (Elastic Endpoint: [PYEQL] eql.g sequence_alias, [PA] Linux rules) -----
+
+TEST(EqlElasticDialect, StepAliasesReadEarlierEvents_ElasticEndpointAlias) {
+  // The note's §9 example (command_and_control_dns_request_by_recently_created_executable).
+  const std::vector<const char*> ev = {
+      R"({"id":1,"@timestamp":1000,"event":{"category":"file","type":"creation"},"file":{"path":"/tmp/x"},"process":{"parent":{"entity_id":"P"}}})",
+      R"({"id":2,"@timestamp":2000,"event":{"category":"network","action":"lookup_result"},"process":{"executable":"/usr/bin/curl","parent":{"entity_id":"P"}},"dns":{"question":{"name":"evil.example"}}})",
+      R"({"id":3,"@timestamp":3000,"event":{"category":"network","action":"lookup_result"},"process":{"executable":"/TMP/x","parent":{"entity_id":"P"}},"dns":{"question":{"name":"evil.example"}}})",
+      R"({"id":4,"@timestamp":4000,"event":{"category":"process","type":"start"},"process":{"command_line":"find / -name id_rsa","parent":{"entity_id":"Q"}}})",
+      R"({"id":5,"@timestamp":5000,"event":{"category":"process","type":"start"},"process":{"command_line":"find / -name id_rsa","parent":{"entity_id":"Q"}}})",
+      R"({"id":6,"@timestamp":6000,"event":{"category":"process","type":"start"},"process":{"command_line":"find / -name .aws","parent":{"entity_id":"Q"}}})",
+      R"({"id":7,"@timestamp":7000,"event":{"category":"process","type":"start"},"process":{"command_line":"find / -name .kube","parent":{"entity_id":"Q"}}})"};
+  run_table({
+      {"[PA] alias read as a function argument; 2 (curl) does not advance the partial",
+       "sequence by process.parent.entity_id with maxspan=10s "
+       "[file where event.type == \"creation\" and file.path like \"/tmp/*\"] as event0 "
+       "[network where event.action == \"lookup_result\" and "
+       "startswith~(process.executable, event0.file.path) and dns.question.name != \"localhost\"]",
+       ev, "1,3"},
+      {"[PA] chained aliases event0 / event1 with negated functions (collection_multi_value_"
+       "secret_searching_via_find)",
+       "sequence by process.parent.entity_id with maxspan=10s "
+       "[process where process.command_line : \"find *\"] as event0 "
+       "[process where process.command_line : \"find *\" and "
+       "not startswith~(process.command_line, event0.process.command_line)] as event1 "
+       "[process where process.command_line : \"find *\" and "
+       "not stringcontains(process.command_line, event1.process.command_line) and "
+       "process.command_line != event0.process.command_line]",
+       // 5 repeats 4's command line, so it does not advance [4]; it starts a partial of its
+       // own, which replaces [4] (one partial per stage and key, newest wins [SYN]).
+       ev, "5,6,7"},
+      {"[PA] an absent alias field is null: the script-evaluated step is false",
+       "sequence with maxspan=10s [file where true] as event0 "
+       "[network where startswith~(process.executable, event0.file.name)]",
+       ev, ""},
+      {"[PYEQL] alias after by and runs",
+       "sequence [file where true] by process.parent.entity_id as e0 "
+       "[network where e0.file.path == \"/tmp/x\"] by process.parent.entity_id",
+       ev, "1,2"},
+  });
+}
+
+TEST(EqlElasticDialect, StepAliasDiagnostics_PyEqlParser) {
+  run_table({
+      {"a reference to a later step",
+       "sequence with maxspan=1s [file where e1.file.path == \"x\"] [file where true] as e1",
+       {},
+       "EQL2018: 'e1' names a step that is not before this one"},
+      {"a reference from a missing-event step",
+       "sequence with maxspan=1s [file where true] as e0 ![file where e0.file.path == \"x\"] "
+       "[file where true]",
+       {},
+       "EQL2018"},
+      {"[PYEQL] alias on the until step",
+       "sequence [file where true] [file where true] until [file where true] as e0",
+       {},
+       "EQL1020"},
+      {"alias names two steps",
+       "sequence [file where true] as e0 [file where true] as e0",
+       {},
+       "EQL1020: alias 'e0' names two steps"},
+      {"an aliased step cannot repeat",
+       "sequence [file where true] with runs=2 as e0",
+       {},
+       "EQL1020"},
+  });
+  FieldRegistry reg;
+  CompileOptions endgame;
+  endgame.dialect = Dialect::kEndgame;
+  SourceText src("q", "sequence [file where true] as e0 [file where e0.pid == 1]");
+  Diagnostics diags;
+  EXPECT_FALSE(compile_eql_query(src, reg, endgame, diags));
+  ASSERT_FALSE(diags.items().empty());
+  EXPECT_EQ(diags.items().front().code, "EQL2018") << diags.render(src);
+}
+
 // ---- 6. missing events ([TW] doCheckMissingEvents, [TME] test_missing_events.toml) -----------
 
 std::string at(const char* id, const char* ts, const char* tag) {

@@ -239,6 +239,23 @@ NodeRef Binder::field(const Expr* e) {
     var_prefix = sv.object_prefix + "." + sub;
     break;
   }
+  if (var_prefix.empty() && path.size() >= 2 && !path[0].name.empty() && !path[1].name.empty() &&
+      all_aliases_ != nullptr &&
+      std::find(all_aliases_->begin(), all_aliases_->end(), path[0].name) != all_aliases_->end()) {
+    auto it = std::find_if(aliases_.begin(), aliases_.end(),
+                           [&](const auto& a) { return a.first == path[0].name; });
+    if (it == aliases_.end()) {
+      error(code::kStepAlias,
+            "'" + path[0].name +
+                "' names a step that is not before this one: an alias is read by the later "
+                "(not missing-event, not until) steps of its sequence",
+            path[0].range);
+      return kNoNode;
+    }
+    event_index = it->second;
+    at = 1;
+    alias_used_ = true;
+  }
   if (aggregates_ && path.size() == 1 && (path[0].name == "count" || path[0].name == "percent")) {
     return prog_.pipe_var(path[0].name == "count" ? match::PipeVar::kCount
                                                   : match::PipeVar::kPercent);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "eql/ast.h"
@@ -34,6 +35,17 @@ class Binder {
     multi_event_ = multi_event;
     aggregates_ = aggregates;
   }
+
+  // Step aliases (Elastic Endpoint `[…] as event0`): `visible` maps the names later steps may
+  // read to their event index in the evaluation context (1 + the aliased event's position in
+  // the partial match); a reference to any other name of `all` is an error (EQL2018).
+  void set_aliases(std::vector<std::pair<std::string, uint16_t>> visible,
+                   const std::vector<std::string>* all) {
+    aliases_ = std::move(visible);
+    all_aliases_ = all;
+  }
+  // Whether an alias was read since the last call.
+  bool take_alias_use() { return std::exchange(alias_used_, false); }
 
   match::NodeRef expr(const Expr* e);
   // Boolean context (where, and/or/not operands): Endgame converts by truthiness, Elastic
@@ -91,6 +103,9 @@ class Binder {
   std::optional<std::string> object_array_prefix(const Expr* arr) const;
 
   std::vector<ScopeVar> scope_;  // innermost last
+  std::vector<std::pair<std::string, uint16_t>> aliases_;
+  const std::vector<std::string>* all_aliases_ = nullptr;
+  bool alias_used_ = false;
   bool multi_event_ = false;
   bool aggregates_ = false;
 };

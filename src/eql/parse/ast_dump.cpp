@@ -217,6 +217,7 @@ void dump_step(std::string& out, const SequenceStep& s) {
   dump_keys(out, s.by);
   if (s.runs != 1) out += " runs=" + std::to_string(s.runs);
   if (s.fork) out += " fork";
+  if (!s.alias.empty()) out += " as " + s.alias;
 }
 
 }  // namespace

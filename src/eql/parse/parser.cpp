@@ -1149,6 +1149,25 @@ class Parser {
                     "unknown step parameter " + describe(cur()) + " (expected 'runs')");
           skip_until(kStopStep | kStopBy | kStopUntil);
         }
+      } else if (at_word("as")) {
+        // Elastic Endpoint step alias (endgameinc/eql eql.g `sequence_alias: "as" name`).
+        const Token& as = cur();
+        advance();
+        if (!is_name(cur())) {
+          report_at(cur(), code::kInvalidParameter,
+                    "expected a name after 'as' (e.g. 'as event0')");
+          break;
+        }
+        if (kind != StepKind::kSequence || step.missing) {
+          report_at(as, code::kInvalidParameter,
+                    "a step alias ('as name') names an event of a sequence: it is not allowed "
+                    "on a missing-event step, the 'until' step, a join or a sample");
+        } else if (!step.alias.empty()) {
+          report_at(as, code::kInvalidParameter, "this step already has an alias");
+        }
+        step.alias = std::string(text(cur()));
+        step.alias_range = cur().range;
+        advance();
       } else if (at_word("fork")) {
         if (have_fork) report_at(cur(), code::kInvalidParameter, "fork is given twice");
         have_fork = true;
@@ -1260,6 +1279,20 @@ class Parser {
       }
     }
     parse_steps(seq.steps, seq.until, StepKind::kSequence);
+    for (size_t k = 0; k < seq.steps.size(); ++k) {
+      const SequenceStep& s = seq.steps[k];
+      if (s.alias.empty()) continue;
+      if (s.runs > 1) {
+        report(code::kInvalidParameter,
+               "an aliased step cannot repeat ('with runs'): the alias would name several events",
+               s.alias_range);
+      }
+      for (size_t j = 0; j < k; ++j) {
+        if (seq.steps[j].alias == s.alias) {
+          report(code::kInvalidParameter, "alias '" + s.alias + "' names two steps", s.alias_range);
+        }
+      }
+    }
     check_step_count(seq.steps, kw.range, StepKind::kSequence, errors_before);
     if (diags_.error_count() != errors_before) return;
     bool any_positive = false;
