@@ -467,6 +467,7 @@ bool es_date_range(std::string_view text, int64_t& lo, int64_t& hi) {
   }
   if (parse_rfc3339(full + "T" + clock + zone, lo) != nullptr) return false;
   constexpr int64_t kSec = 1000000000;
+  int64_t span = 0;
   switch (level) {
     case 1:
     case 2: {
@@ -484,24 +485,23 @@ bool es_date_range(std::string_view text, int64_t& lo, int64_t& hi) {
       return parse_rfc3339(next + zone, hi) == nullptr;
     }
     case 3:
-      hi = lo + 86400 * kSec;
-      return true;
+      span = 86400 * kSec;
+      break;
     case 4:
-      hi = lo + 3600 * kSec;
-      return true;
+      span = 3600 * kSec;
+      break;
     case 5:
-      hi = lo + 60 * kSec;
-      return true;
+      span = 60 * kSec;
+      break;
     case 6:
-      hi = lo + kSec;
-      return true;
-    default: {
-      int64_t unit = 1;
-      for (int k = frac_digits; k < 9; ++k) unit *= 10;
-      hi = lo + unit;
-      return true;
-    }
+      span = kSec;
+      break;
+    default:
+      span = 1;
+      for (int k = frac_digits; k < 9; ++k) span *= 10;
+      break;
   }
+  return !__builtin_add_overflow(lo, span, &hi);
 }
 
 bool is_range(CompareOp op) {
