@@ -118,6 +118,8 @@ TEST(EqlElasticDialect, FunctionNamesAreCaseInsensitive_EqlFunctionRegistryNorma
        "1;2"},
       {"[REG] endsWith is case-sensitive", R"(process where endsWith(process.name, "SH"))", ev, ""},
       {"[REG] LENGTH resolves", R"(process where LENGTH(process.name) == 3)", ev, "2"},
+      {"[EqlFunctionResolution] ~ on a function that is not case-aware has no effect",
+       R"(process where length~(process.name) == 3)", ev, "2"},
       {"[SYN] Endgame-only functions keep their spelling",
        R"(process where WILDCARD(process.name, "b*"))", ev, "EQL2001"},
   });
