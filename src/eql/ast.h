@@ -23,9 +23,9 @@ enum class ExprKind : uint8_t {
   kInt,
   kFloat,
   kString,
-  kField,        // process.name, ?optional.field, events[1].x, list[0]
-  kNot,          // not e
-  kNegate,       // -e
+  kField,   // process.name, ?optional.field, events[1].x, list[0]
+  kNot,     // not e
+  kNegate,  // -e
   kAnd,
   kOr,
   kCompare,      // == != < <= > >= (and case-insensitive forms : / ~ variants)
@@ -46,8 +46,8 @@ struct EventQuery;
 
 // One element of a field path: a name, or an array index ([1]).
 struct PathElem {
-  std::string name;         // empty for an index element
-  int64_t index = -1;       // >= 0 for an index element
+  std::string name;    // empty for an index element
+  int64_t index = -1;  // >= 0 for an index element
   SourceRange range;
 };
 
@@ -95,11 +95,14 @@ struct SequenceStep {
   bool missing = false;   // `![...]`: no such event may occur between its neighbours
   int64_t runs = 1;       // `with runs=N`
   bool fork = false;      // Endgame `fork` / `fork=true` (a matched event may start new matches)
+  // Elastic Endpoint `[…] as event0`: later steps read this step's event as `event0.field`.
+  std::string alias;
+  SourceRange alias_range;
   SourceRange range;
 };
 
 struct Sequence {
-  std::vector<Expr*> by;            // sequence-level keys: `sequence by a, b`
+  std::vector<Expr*> by;  // sequence-level keys: `sequence by a, b`
   std::optional<int64_t> maxspan_ns;
   SourceRange maxspan_range;
   std::vector<SequenceStep> steps;
@@ -112,19 +115,26 @@ struct Join {
   std::optional<SequenceStep> until;
 };
 
+// Elasticsearch `sample [by keys] [q] [by k] …`: 2–5 filters, no order, no time bound.
+struct Sample {
+  std::vector<Expr*> by;
+  std::vector<SequenceStep> steps;
+};
+
 struct Pipe {
   std::string name;  // head, tail, count, unique, unique_count, filter, sort
   std::vector<Expr*> args;
   SourceRange range;
 };
 
-enum class QueryKind : uint8_t { kEvent, kSequence, kJoin };
+enum class QueryKind : uint8_t { kEvent, kSequence, kJoin, kSample };
 
 struct Query {
   QueryKind kind = QueryKind::kEvent;
   EventQuery* event = nullptr;  // kEvent
   Sequence sequence;            // kSequence
   Join join;                    // kJoin
+  Sample sample;                // kSample
   std::vector<Pipe> pipes;
   SourceRange range;
 };

@@ -200,6 +200,7 @@ bool Engine::signature(const Program& p, NodeRef r, std::string& out) const {
     case Op::kAnd:
     case Op::kOr:
     case Op::kNot:
+    case Op::kMustNot:
     case Op::kToBool:
     case Op::kIsNull:
     case Op::kIsNotNull:
@@ -374,8 +375,12 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
       ri.step_keys.push_back(key_class(rule, s));
     }
     uint32_t stage = 0;  // partials wait at `stage` for the next real step
+    const auto real_steps = static_cast<uint32_t>(std::count_if(
+        rule.steps.begin(), rule.steps.end(), [](const StepPlan& s) { return !s.missing; }));
     for (uint32_t k = 0; k < rule.steps.size(); ++k) {
-      if (rule.shape == RuleShape::kSequence) units[ri.step_units[k]].waits_at = stage;
+      // A trailing missing step acts on held matches, which wait in no stage map: ungated.
+      const bool trailing = rule.steps[k].missing && stage == real_steps;
+      if (rule.shape == RuleShape::kSequence && !trailing) units[ri.step_units[k]].waits_at = stage;
       if (!rule.steps[k].missing) ++stage;
     }
     if (rule.until) {
@@ -462,6 +467,8 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
       trackers_.emplace_back(lp.kind, eng_->plan.lineage);
     }
     joins_.resize(eng_->plan.rules.size());
+    samples_.resize(eng_->plan.rules.size());
+    held_.resize(eng_->plan.rules.size());
     leading_seen_.resize(eng_->plan.rules.size());
     for (uint32_t r = 0; r < eng_->plan.rules.size(); ++r) {
       const RulePlan& rule = eng_->plan.rules[r];
@@ -470,6 +477,10 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
       } else if (rule.shape == RuleShape::kJoin) {
         joins_[r] = std::make_unique<JoinStore>(rule.steps.size(),
                                                 eng_->plan.limits.max_join_keys_per_rule);
+      } else if (rule.shape == RuleShape::kSample) {
+        samples_[r] = std::make_unique<SampleStore>(rule.steps.size(),
+                                                    eng_->plan.limits.max_join_keys_per_rule,
+                                                    rule.max_samples_per_key, rule.sample_size);
       }
     }
     emit_buf_.reserve(16);
@@ -506,6 +517,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
     return ctx_;
   }
   bool unit_match(uint32_t u, const Event& e);
+  bool unit_match_partial(uint32_t u, const Event& e, const Partial& p);
   // Unit::guard on the current event (true without one), evaluated once per event. Not counted
   // as an evaluation: like the prefilter, it only rules predicates out.
   bool guard_holds(uint32_t g) {
@@ -549,7 +561,9 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   void run_until(uint32_t group, const Event& e);
   void run_sequence(uint32_t r, const Event& e, MatchSink& sink);
   void run_join(uint32_t r, const Event& e, MatchSink& sink);
+  void run_sample(uint32_t r, const Event& e, MatchSink& sink);
   void complete(uint32_t r, uint32_t id, MatchSink& sink);
+  bool missing_discards(uint32_t r, const Partial& p, uint32_t stage, int64_t now);
   // The key of `step` for the current event, or null when it does not join (a null key).
   struct CachedKey;
   CachedKey* key_of(uint32_t r, const StepPlan& step, uint32_t cls, const Event& e);
@@ -595,9 +609,13 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   std::vector<LineageTracker> trackers_;
   SequenceStore seqs_;
   std::vector<std::unique_ptr<JoinStore>> joins_;
+  std::vector<std::unique_ptr<SampleStore>> samples_;
+  // Per rule: completed matches held for a trailing missing step (id, stamp), oldest first.
+  std::vector<std::vector<std::pair<uint32_t, uint64_t>>> held_;
   std::vector<std::unordered_map<std::string, int64_t, ExactHash, ExactEq>> leading_seen_;
   std::vector<std::shared_ptr<const Event>> join_out_;
   std::vector<const Event*> emit_buf_;
+  std::vector<const Event*> alias_events_;  // unit_match_partial's context
   std::shared_ptr<const Event> current_copy_;
   static constexpr uint32_t kNoCopy = 0xFFFFFFFFu;
   uint32_t current_copy_id_ = kNoCopy;
@@ -613,6 +631,29 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
 
 std::unique_ptr<Matcher> Engine::make_matcher() const {
   return std::make_unique<RuleMatcher>(shared_from_this());
+}
+
+// A step reading an earlier step's event (an alias): evaluated with the partial's events at
+// context indexes 1.., so never shared or cached across partials.
+bool RuleMatcher::unit_match_partial(uint32_t u, const Event& e, const Partial& p) {
+  const Unit& un = eng_->units[u];
+  if (un.category != kAnyCategory && un.category != e.category()) return false;
+  if (un.gated && (hit_stamp_[u] != stamp_ || hit_mask_[u] != un.needed)) {
+    ++prefilter_skips_;
+    return false;
+  }
+  if (!guard_holds(un.guard)) return false;
+  alias_events_.clear();
+  alias_events_.push_back(&e);
+  for (uint32_t c : p.events) alias_events_.push_back(&seqs_.copies().get(c));
+  EvalContext& ctx = context(e);
+  ctx.events = alias_events_.data();
+  ctx.event_count = static_cast<uint32_t>(alias_events_.size());
+  const bool r = holds(eng_->plan.rules[un.rule].program, un.where, ctx);
+  ++stats_.evaluations;
+  evaluations_held_ += r ? 1 : 0;
+  ++rule_evals_[un.rule];
+  return r;
 }
 
 bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
@@ -763,15 +804,56 @@ RuleMatcher::CachedKey* RuleMatcher::key_of(uint32_t r, const StepPlan& step, ui
   return k.ok ? &k : nullptr;
 }
 
+// Missing events at the ends follow Elasticsearch's acceptance rules ([TW]
+// doCheckMissingEvents; docs/eql-semantics.md "Elasticsearch dialect"): a leading event alone
+// discards a match only within maxspan of its last event; with leading and trailing steps only a
+// pair of events within maxspan discards it; a trailing event alone discards it within maxspan
+// of its first event.
 void RuleMatcher::complete(uint32_t r, uint32_t id, MatchSink& sink) {
   const RuleInfo& ri = eng_->info[r];
-  if (ri.trailing) {
-    // Held until maxspan passes without a trailing missing event.
-    seqs_.place(id, static_cast<uint32_t>(ri.real.size()));
+  const Partial& p = seqs_.get(id);
+  const bool leading_found = p.leading_ns != INT64_MIN;
+  if (ri.leading && leading_found && !ri.trailing) {
+    const int64_t last = seqs_.copies().get(p.events[p.events.size() - 1]).time_ns();
+    if (last - p.leading_ns <= eng_->plan.rules[r].maxspan_ns) {
+      seqs_.release(id);
+      ++stats_.expired_sequences;
+      return;
+    }
+  }
+  if (ri.trailing && (!ri.leading || leading_found)) {
+    // Held until maxspan from the first event has passed on the event clock without a
+    // trailing missing event (emitted then, or at finish()): in a stream the trailing events
+    // are still to come, where Elasticsearch queries stored ones (issue #145323). Held ones are
+    // live but in no stage map, since every candidate is judged on its own (several may hold
+    // one key).
+    Partial& h = seqs_.get(id);
+    h.stage = static_cast<uint32_t>(ri.real.size());
+    auto& held = held_[r];
+    if (held.size() > 64 && held.size() > 2 * seqs_.pending()) {
+      std::erase_if(held, [&](const std::pair<uint32_t, uint64_t>& x) {
+        return !seqs_.get(x.first).live || seqs_.get(x.first).stamp != x.second;
+      });
+    }
+    held.emplace_back(id, h.stamp);
     return;
   }
-  emit_partial(r, seqs_.get(id), sink);
+  emit_partial(r, p, sink);
   seqs_.release(id);
+}
+
+// A missing-step event for the partial held at `stage` with its key: true when it discards the
+// partial. Middle steps look at (last event, next event) exclusive [TW]; trailing ones see
+// events after the last one, within maxspan of the first (or, with leading steps, of the
+// leading event).
+bool RuleMatcher::missing_discards(uint32_t r, const Partial& p, uint32_t stage, int64_t now) {
+  const RuleInfo& ri = eng_->info[r];
+  const int64_t last = seqs_.copies().get(p.events[p.events.size() - 1]).time_ns();
+  if (now <= last) return false;
+  if (stage == ri.real.size() && ri.leading) {
+    return p.leading_ns != INT64_MIN && now - p.leading_ns <= eng_->plan.rules[r].maxspan_ns;
+  }
+  return true;
 }
 
 void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
@@ -786,7 +868,8 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
     }
   }
   for (uint32_t g = 0; g < ri.missing_at.size(); ++g) {
-    if (g > 0 && !seqs_.any_placed(r, g, g)) continue;
+    const bool trailing = g == stages;  // held matches are in no stage map: always look
+    if (g > 0 && !trailing && !seqs_.any_placed(r, g, g)) continue;
     for (uint32_t m : ri.missing_at[g]) {
       if (!unit_match(ri.step_units[m], e)) continue;
       CachedKey* k = key_of(r, rp.steps[m], ri.step_keys[m], e);
@@ -795,8 +878,22 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
         auto& seen = leading_seen_[r];
         if (seen.size() >= eng_->plan.limits.max_pending_per_rule) seen.clear();
         seen[k->bytes] = now;
+      } else if (trailing) {
+        const uint32_t key = key_id(*k);
+        if (key == kNoKey) continue;
+        seqs_.for_each_with_key(key, [&](uint32_t id) {
+          const Partial& p = seqs_.get(id);
+          if (p.rule != r || p.placed || p.stage != stages) return;
+          if (!missing_discards(r, p, g, now)) return;
+          seqs_.release(id);
+          ++stats_.expired_sequences;
+        });
       } else {
-        stats_.expired_sequences += seqs_.remove_key(r, key_id(*k), g, g);
+        const int64_t found = seqs_.find(r, g, key_id(*k));
+        if (found >= 0 && missing_discards(r, seqs_.get(static_cast<uint32_t>(found)), g, now)) {
+          seqs_.release(static_cast<uint32_t>(found));
+          ++stats_.expired_sequences;
+        }
       }
     }
   }
@@ -804,18 +901,27 @@ void RuleMatcher::run_sequence(uint32_t r, const Event& e, MatchSink& sink) {
   for (uint32_t j = stages; j-- > 0;) {
     const uint32_t s = ri.real[j];
     if (j > 0 && !seqs_.any_placed(r, j, j)) continue;
-    if (!unit_match(ri.step_units[s], e)) continue;
+    const bool per_partial = j > 0 && rp.steps[s].uses_alias;
+    if (!per_partial && !unit_match(ri.step_units[s], e)) continue;
     CachedKey* k = key_of(r, rp.steps[s], ri.step_keys[s], e);
     if (k == nullptr) continue;
+    if (per_partial) {
+      // The key first: the one partial waiting here with it decides what the aliases read.
+      const int64_t waiting = seqs_.find(r, j, key_id(*k));
+      if (waiting < 0 ||
+          !unit_match_partial(ri.step_units[s], e, seqs_.get(static_cast<uint32_t>(waiting)))) {
+        continue;
+      }
+    }
     if (j == 0) {
+      const uint32_t id = seqs_.create(r, k->ref(), now);
       if (ri.leading) {
+        // The latest leading event strictly before this first event ([TW]: `< ts(first)`).
         auto it = leading_seen_[r].find(k->bytes);
-        if (it != leading_seen_[r].end() && it->second <= now &&
-            now - it->second <= rp.maxspan_ns) {
-          continue;
+        if (it != leading_seen_[r].end() && it->second < now) {
+          seqs_.get(id).leading_ns = it->second;
         }
       }
-      const uint32_t id = seqs_.create(r, k->ref(), now);
       seqs_.add_event(id, copy_id(e));
       if (stages == 1) {
         complete(r, id, sink);
@@ -878,6 +984,20 @@ void RuleMatcher::run_join(uint32_t r, const Event& e, MatchSink& sink) {
   }
 }
 
+// Each filter the event passes offers it under that filter's key (filters may key on
+// different fields); the store decides when one distinct event per filter is available.
+void RuleMatcher::run_sample(uint32_t r, const Event& e, MatchSink& sink) {
+  const RulePlan& rp = eng_->plan.rules[r];
+  const RuleInfo& ri = eng_->info[r];
+  SampleStore& ss = *samples_[r];
+  for (uint32_t f = 0; f < rp.steps.size(); ++f) {
+    if (!unit_match(ri.step_units[f], e)) continue;
+    if (const CachedKey* k = key_of(r, rp.steps[f], ri.step_keys[f], e)) {
+      if (ss.offer(k->bytes, f, copy(e), join_out_)) emit(r, join_out_, sink);
+    }
+  }
+}
+
 void RuleMatcher::process(const Event& e, MatchSink& sink) {
   scratch_.reset();
   ++stamp_;
@@ -891,7 +1011,7 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
   seqs_.expire(now, [&](uint32_t id) {
     Partial& p = seqs_.get(id);
     const RuleInfo& ri = eng_->info[p.rule];
-    if (ri.trailing && p.placed && p.stage == ri.real.size()) {
+    if (ri.trailing && !p.placed && p.stage == ri.real.size()) {
       emit_partial(p.rule, p, sink);
     } else {
       ++stats_.expired_sequences;
@@ -958,6 +1078,9 @@ void RuleMatcher::run_rule(uint32_t r, const Event& e, MatchSink& sink) {
     case RuleShape::kJoin:
       run_join(r, e, sink);
       break;
+    case RuleShape::kSample:
+      run_sample(r, e, sink);
+      break;
   }
 }
 
@@ -965,10 +1088,13 @@ void RuleMatcher::finish(MatchSink& sink) {
   for (uint32_t r = 0; r < eng_->plan.rules.size(); ++r) {
     const RuleInfo& ri = eng_->info[r];
     if (eng_->plan.rules[r].shape != RuleShape::kSequence || !ri.trailing) continue;
-    for (uint32_t id : seqs_.placed_in(r, static_cast<uint32_t>(ri.real.size()))) {
-      emit_partial(r, seqs_.get(id), sink);
+    for (const auto& [id, stamp] : held_[r]) {
+      const Partial& p = seqs_.get(id);
+      if (!p.live || p.stamp != stamp) continue;
+      emit_partial(r, p, sink);
       seqs_.release(id);
     }
+    held_[r].clear();
   }
 }
 
@@ -980,6 +1106,12 @@ MatcherStats RuleMatcher::stats() const {
     if (j) {
       s.pending_sequences += j->pending();
       s.evicted_sequences += j->evicted();
+    }
+  }
+  for (const auto& m : samples_) {
+    if (m) {
+      s.pending_sequences += m->pending();
+      s.evicted_sequences += m->evicted();
     }
   }
   return s;

@@ -109,6 +109,10 @@ Value evaluate(const Program& p, NodeRef r, EvalContext& ctx) {
       if (v.kind != ValueKind::kBool) return Value::null();
       return Value::boolean(!v.b);
     }
+    case Op::kMustNot: {
+      const Value v = evaluate(p, p.kid(r, 0), ctx);
+      return Value::boolean(!(v.kind == ValueKind::kBool && v.b));
+    }
     case Op::kAnd: {
       bool saw_null = false;
       for (NodeRef k : p.kids(r)) {

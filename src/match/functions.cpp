@@ -337,6 +337,25 @@ const FunctionSig* find_function(std::string_view name) {
   return nullptr;
 }
 
+const FunctionSig* find_function_ignore_case(std::string_view name) {
+  if (const FunctionSig* exact = find_function(name)) return exact;
+  for (const FunctionSig& f : kFunctions) {
+    switch (f.id) {
+      case FunctionId::kArrayContains:
+      case FunctionId::kArrayCount:
+      case FunctionId::kArraySearch:
+      case FunctionId::kMatch:
+      case FunctionId::kSafe:
+      case FunctionId::kWildcard:
+        continue;  // not in Elasticsearch's registry
+      default:
+        break;
+    }
+    if (f.name.size() == name.size() && starts_with_fold(name, f.name)) return &f;
+  }
+  return nullptr;
+}
+
 const FunctionSig& function_sig(FunctionId id) {
   return kFunctions[static_cast<size_t>(id)];
 }

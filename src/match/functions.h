@@ -72,6 +72,10 @@ inline constexpr uint8_t kVariadic = 255;
 // Looks a function up by its EQL name (case-sensitive, e.g. "startsWith"); also accepts the
 // Endgame alias "matchLite". nullptr when unknown.
 const FunctionSig* find_function(std::string_view name);
+// Elasticsearch resolves function names case-insensitively (EqlFunctionRegistry.normalize
+// lower-cases them), so `cidrmatch` and `CIDRMATCH` name cidrMatch. Only the functions of ES's
+// registry are found this way; Endgame-only ones keep their exact spelling.
+const FunctionSig* find_function_ignore_case(std::string_view name);
 const FunctionSig& function_sig(FunctionId id);
 
 // Evaluates a value function. Never throws; failures (bad input, division by zero) yield null.

@@ -18,6 +18,8 @@ std::string_view op_name(Op op) {
       return "pipe";
     case Op::kNot:
       return "not";
+    case Op::kMustNot:
+      return "must-not";
     case Op::kAnd:
       return "and";
     case Op::kOr:
@@ -166,6 +168,14 @@ NodeRef Program::pipe_var(PipeVar v) {
 NodeRef Program::not_(NodeRef x) {
   Node n;
   n.op = Op::kNot;
+  n.type = StaticType::kBool;
+  const NodeRef kids[] = {x};
+  return fold(add(n, kids));
+}
+
+NodeRef Program::must_not(NodeRef x) {
+  Node n;
+  n.op = Op::kMustNot;
   n.type = StaticType::kBool;
   const NodeRef kids[] = {x};
   return fold(add(n, kids));

@@ -51,6 +51,9 @@ enum class Op : uint8_t {
   kCall,       // sub = FunctionId, cmode; kids = arguments
   kArrayLoop,  // sub = LoopKind; kids = {array, body}; aux = variable slot
   kLineage,    // sub = LineageKind; aux = tracker slot
+  // Elasticsearch `must_not`: true unless the operand is true, so an absent field (null)
+  // satisfies it. Never null. The Elasticsearch dialect's `not` / `!=` / `not in` on fields.
+  kMustNot,
 };
 std::string_view op_name(Op op);
 
@@ -110,6 +113,7 @@ class Program {
   NodeRef index(NodeRef list, uint32_t k);
   NodeRef pipe_var(PipeVar v);
   NodeRef not_(NodeRef x);
+  NodeRef must_not(NodeRef x);
   // n-ary and/or; flatten nested operators and apply the constant rules that hold in
   // three-valued logic (x and true = x, x and false = false, x or false = x, x or true = true).
   NodeRef and_(std::span<const NodeRef> xs);

@@ -244,16 +244,19 @@ bool ValueSet::int_members(std::vector<int64_t>& out) const {
   return true;
 }
 
-bool CidrSet::add(std::string_view cidr) {
+bool CidrSet::add(std::string_view cidr, bool bare_address) {
   const size_t slash = cidr.find('/');
-  if (slash == std::string_view::npos) return false;
+  if (slash == std::string_view::npos && !bare_address) return false;
   IpAddress ip;
   if (!IpAddress::parse(cidr.substr(0, slash), ip)) return false;
-  const std::string_view bits = cidr.substr(slash + 1);
-  int n = -1;
-  auto r = std::from_chars(bits.data(), bits.data() + bits.size(), n);
-  if (r.ec != std::errc() || r.ptr != bits.data() + bits.size()) return false;
-  if (n < 0 || n > (ip.is_v4 ? 32 : 128)) return false;
+  int n = ip.is_v4 ? 32 : 128;
+  if (slash != std::string_view::npos) {
+    const std::string_view bits = cidr.substr(slash + 1);
+    n = -1;
+    auto r = std::from_chars(bits.data(), bits.data() + bits.size(), n);
+    if (r.ec != std::errc() || r.ptr != bits.data() + bits.size()) return false;
+    if (n < 0 || n > (ip.is_v4 ? 32 : 128)) return false;
+  }
   Net net{ip, ip.is_v4 ? n + 96 : n};
   for (int k = 0; k < 16; ++k) {
     const int keep = std::min(8, std::max(0, net.prefix - k * 8));
@@ -266,7 +269,8 @@ bool CidrSet::add(std::string_view cidr) {
 
 bool CidrSet::contains_ip(const IpAddress& ip) const {
   for (const Net& n : nets_) {
-    if (n.base.is_v4 != ip.is_v4) continue;
+    // IPv4 is stored v4-mapped, so comparing bytes is ES's mixed-family rule.
+    if (!mixed_families_ && n.base.is_v4 != ip.is_v4) continue;
     bool ok = true;
     for (int k = 0; k < 16 && ok; ++k) {
       const int keep = std::min(8, std::max(0, n.prefix - k * 8));

@@ -90,8 +90,12 @@ class ValueSet {
 // IPv4/IPv6 networks for cidrMatch.
 class CidrSet {
  public:
-  // Parses "a.b.c.d/n" or "x::y/n"; returns false on malformed input.
-  bool add(std::string_view cidr);
+  // Parses "a.b.c.d/n" or "x::y/n" (with `bare_address`, also a lone address: /32 or /128);
+  // returns false on malformed input.
+  bool add(std::string_view cidr, bool bare_address = false);
+  // Elasticsearch compares an IPv4 address with an IPv6 network (and the reverse) in the
+  // 16-byte ::ffff:a.b.c.d form (CIDRUtils.encode); Endgame never mixes families.
+  void set_mixed_families(bool on) { mixed_families_ = on; }
   // Matches an ip value, or a string holding an address; false for other values.
   bool contains(const Value& v) const;
   std::string describe() const;
@@ -104,6 +108,7 @@ class CidrSet {
   bool contains_ip(const IpAddress& ip) const;
   std::vector<Net> nets_;
   std::vector<std::string> text_;
+  bool mixed_families_ = false;
 };
 
 }  // namespace wsn::match

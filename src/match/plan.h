@@ -27,9 +27,12 @@ struct StepPlan {
   std::vector<NodeRef> keys;  // sequence-level keys first, then the step's own
   bool missing = false;       // `![...]`: no such event may occur at this position
   bool fork = false;          // Endgame fork: a matched partial is copied, not moved, on advance
+  // Reads an earlier step's event (`event0.field`, Elastic Endpoint aliases): evaluated per
+  // partial match, with the partial's events at indexes 1.. of the context.
+  bool uses_alias = false;
 };
 
-enum class RuleShape : uint8_t { kEvent, kSequence, kJoin };
+enum class RuleShape : uint8_t { kEvent, kSequence, kJoin, kSample };
 
 struct RulePlan {
   uint32_t rule_index = 0;  // reported to MatchSink
@@ -41,6 +44,9 @@ struct RulePlan {
   int64_t maxspan_ns = 0;          // 0: unbounded
   std::vector<bool> key_nullable;  // per key position: a null value still joins
   bool fold_key_case = false;      // string keys compare ignoring ASCII case
+  // kSample (Elasticsearch `sample`): samples reported per key tuple, and in all (0: no limit).
+  uint32_t max_samples_per_key = 1;
+  uint64_t sample_size = 0;
 };
 
 // `child of` / `descendant of` / `event of [subquery]`: slot = index in RuleSetPlan::lineages.

@@ -152,6 +152,7 @@ uint32_t SequenceStore::create_with(uint32_t rule, uint32_t key, int64_t start_n
   if (p.key_next != kNoKey) slab_[p.key_next].key_prev = id;
   key_head_[key] = id;
   p.start_ns = start_ns;
+  p.leading_ns = INT64_MIN;
   p.stamp = next_stamp_++;
   live_stamp_[id] = p.stamp;
   p.live = true;
@@ -190,6 +191,7 @@ uint32_t SequenceStore::clone(uint32_t id) {
   const uint32_t rule = src.rule;
   const uint32_t key = src.key;
   const int64_t start_ns = src.start_ns;
+  const int64_t leading_ns = src.leading_ns;
   clone_events_.clear();
   for (uint32_t e : src.events) clone_events_.push_back(e);
   // The clone's references, taken before an eviction could drop the key or the copies.
@@ -199,6 +201,7 @@ uint32_t SequenceStore::clone(uint32_t id) {
   if (rs.count >= limits_.max_pending_per_rule) evict_oldest(rs.fifo);
   if (live_count_ >= limits_.max_pending_total) evict_oldest(global_fifo_);
   const uint32_t c = create_with(rule, key, start_ns);
+  slab_[c].leading_ns = leading_ns;
   for (uint32_t e : clone_events_) slab_[c].events.push_back(e);
   clone_events_.clear();
   return c;
@@ -301,6 +304,79 @@ bool JoinStore::fill(std::string_view key, size_t position, const std::shared_pt
   if (++e.filled < positions_) return false;
   out = std::move(e.slots);
   map_.erase(it);
+  return true;
+}
+
+bool SampleStore::choose(const Entry& e, size_t filter, std::vector<const Event*>& picked,
+                         std::vector<size_t>& at) const {
+  if (filter == filters_) return true;
+  const auto& cands = e.candidates[filter];
+  for (size_t k = 0; k < cands.size(); ++k) {
+    const Event* ev = cands[k].get();
+    if (std::find(picked.begin(), picked.end(), ev) != picked.end()) continue;
+    picked.push_back(ev);
+    at.push_back(k);
+    if (choose(e, filter + 1, picked, at)) return true;
+    picked.pop_back();
+    at.pop_back();
+  }
+  return false;
+}
+
+bool SampleStore::offer(std::string_view key, size_t filter, const std::shared_ptr<const Event>& ev,
+                        std::vector<std::shared_ptr<const Event>>& out) {
+  if (size_ != 0 && reported_ >= size_) return false;
+  auto it = map_.find(key);
+  if (it == map_.end()) {
+    // Oldest key first; a retired key forgotten this way may report again (counted).
+    while (map_.size() >= max_keys_ && !fifo_.empty()) {
+      auto [old, stamp] = fifo_.front();
+      fifo_.pop_front();
+      auto o = map_.find(old);
+      if (o != map_.end() && o->second.stamp == stamp) {
+        map_.erase(o);
+        ++evicted_;
+      }
+    }
+    Entry e;
+    e.candidates.resize(filters_);
+    e.stamp = next_stamp_++;
+    fifo_.emplace_back(std::string(key), e.stamp);
+    it = map_.emplace(std::string(key), std::move(e)).first;
+  }
+  Entry& e = it->second;
+  if (e.samples >= max_per_key_) return false;
+  for (const auto& l : e.last) {
+    if (l == ev) return false;
+  }
+  auto& cands = e.candidates[filter];
+  if (cands.size() >= filters_) return false;
+  for (const auto& c : cands) {
+    if (c == ev) return false;
+  }
+  cands.push_back(ev);
+  std::vector<const Event*> picked;
+  std::vector<size_t> at;
+  if (!choose(e, 0, picked, at)) return false;
+  out.clear();
+  for (size_t f = 0; f < filters_; ++f) out.push_back(e.candidates[f][at[f]]);
+  e.last = out;
+  // The chosen events leave every filter's candidates: the next sample of this key (with
+  // max_samples_per_key > 1) is made of other events.
+  for (auto& list : e.candidates) {
+    std::erase_if(list, [&](const std::shared_ptr<const Event>& c) {
+      return std::find(picked.begin(), picked.end(), c.get()) != picked.end();
+    });
+  }
+  ++reported_;
+  if (++e.samples >= max_per_key_) {
+    for (auto& list : e.candidates) {
+      list.clear();
+      list.shrink_to_fit();
+    }
+    e.last.clear();  // a retired key takes no events
+    e.last.shrink_to_fit();
+  }
   return true;
 }
 

@@ -109,6 +109,9 @@ struct Partial {
   bool live = false;
   bool placed = false;
   int64_t start_ns = 0;
+  // Time of the latest leading missing-step event before the first event (INT64_MIN: none);
+  // Elasticsearch decides with it at completion ([TW] doCheckMissingEvents).
+  int64_t leading_ns = INT64_MIN;
   uint64_t stamp = 0;
   EventIds events;
   // The live partials holding the same key, as a doubly linked list (SequenceStore::key_head_).
@@ -316,6 +319,46 @@ class JoinStore {
   size_t max_keys_;
   std::unordered_map<std::string, Entry, ExactHash, ExactEq> map_;
   std::deque<std::pair<std::string, uint64_t>> fifo_;
+  uint64_t next_stamp_ = 1;
+  uint64_t evicted_ = 0;
+};
+
+// Elasticsearch `sample`: per key tuple, candidate events for each filter; a sample is one
+// distinct event per filter, in any order and with no time bound ([SI] SampleIterator).
+// A filter keeps at most as many candidates as there are filters: with that many distinct
+// ones, some candidate is always left over by the other filters, so no sample is missed.
+class SampleStore {
+ public:
+  SampleStore(size_t filters, size_t max_keys, uint32_t max_per_key, uint64_t size)
+      : filters_(filters), max_keys_(max_keys), max_per_key_(max_per_key), size_(size) {}
+
+  // Offers `ev` as a candidate of `filter` under `key`. When a sample can then be formed it is
+  // put in `out` (filter order), its events stop being candidates, and true is returned.
+  bool offer(std::string_view key, size_t filter, const std::shared_ptr<const Event>& ev,
+             std::vector<std::shared_ptr<const Event>>& out);
+  size_t pending() const { return map_.size(); }
+  uint64_t evicted() const { return evicted_; }
+
+ private:
+  struct Entry {
+    std::vector<std::vector<std::shared_ptr<const Event>>> candidates;  // per filter
+    uint32_t samples = 0;  // reported so far; at max_per_key_ the key is retired
+    uint64_t stamp = 0;
+    // The events of the last sample: the event that completed it may still be offered to the
+    // filters after the completing one, and must not start the next sample.
+    std::vector<std::shared_ptr<const Event>> last;
+  };
+  // Backtracking choice of one distinct candidate per filter, from `filter` on.
+  bool choose(const Entry& e, size_t filter, std::vector<const Event*>& picked,
+              std::vector<size_t>& at) const;
+
+  size_t filters_;
+  size_t max_keys_;
+  uint32_t max_per_key_;
+  uint64_t size_;  // 0: unbounded
+  uint64_t reported_ = 0;
+  std::unordered_map<std::string, Entry, ExactHash, ExactEq> map_;
+  std::deque<std::pair<std::string, uint64_t>> fifo_;  // creation order, for eviction
   uint64_t next_stamp_ = 1;
   uint64_t evicted_ = 0;
 };

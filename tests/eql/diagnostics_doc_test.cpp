@@ -68,6 +68,8 @@ TEST(EqlDiagnosticsDoc, EveryCodeIsDocumentedWithAWorkingExample) {
     ASSERT_EQ(c.size(), 5u) << line;  // '', code, meaning, example, ''
     const std::string& code = c[1];
     EXPECT_TRUE(documented.insert(code).second) << "documented twice: " << code;
+    // A retired code stays listed (codes are never reused) but nothing emits it any more.
+    if (c[2].rfind("Retired", 0) == 0) continue;
     const std::string example = inline_code(c[3]);
     SourceText src("doc", example);
     Diagnostics diags;

@@ -230,11 +230,16 @@ TEST(EqlParserDiagnostics, QueryShapeErrors) {
             "every event) [EQL1027]\n"
             "  where a == 1\n"
             "  ^~~~~\n");
-  EXPECT_EQ(diagnose("sample by x [a where true] [b where true]"),
-            "q.eql:1:1: error: 'sample' queries are not supported (use 'sequence' or 'join') "
-            "[EQL1025]\n"
-            "  sample by x [a where true] [b where true]\n"
+  // Elasticsearch samples have join keys and at most five filters ([EQLDOC] "Samples").
+  EXPECT_EQ(diagnose("sample [a where true] [b where true]"),
+            "q.eql:1:1: error: a sample needs join keys ('sample by k …' or '[…] by k' on the "
+            "filters) [EQL1028]\n"
+            "  sample [a where true] [b where true]\n"
             "  ^~~~~~\n");
+  EXPECT_EQ(diagnose("sample by x [a where true] [b where true] until [c where true]"),
+            "q.eql:1:49: error: a sample has no 'until' step [EQL1028]\n"
+            "  sample by x [a where true] [b where true] until [c where true]\n"
+            "                                                  ^~~~~~~~~~~~~~\n");
   EXPECT_EQ(diagnose("process where where == 1"),
             "q.eql:1:15: error: 'where' is a keyword; write it in backticks to use it as a name "
             "(`where`) [EQL1021]\n"

@@ -205,10 +205,12 @@ TEST(EqlBinder, DiagnosticsPointAtTheProblem) {
             "expr:1:1: error: cannot compare integer with string [EQL2005]\n"
             "  process.pid == \"x\"\n"
             "  ^~~~~~~~~~~~~~~~~~\n");
-  EXPECT_EQ(errors_of("cidrMatch(source.ip, \"10.0.0.0/40\")", elastic),
-            "expr:1:22: error: '10.0.0.0/40' is not a CIDR block (e.g. 10.0.0.0/8) [EQL2006]\n"
-            "  cidrMatch(source.ip, \"10.0.0.0/40\")\n"
-            "                       ^~~~~~~~~~~~~\n");
+  EXPECT_EQ(
+      errors_of("cidrMatch(source.ip, \"10.0.0.0/40\")", elastic),
+      "expr:1:22: error: '10.0.0.0/40' is not a CIDR block (e.g. 10.0.0.0/8) or an IP address "
+      "[EQL2006]\n"
+      "  cidrMatch(source.ip, \"10.0.0.0/40\")\n"
+      "                       ^~~~~~~~~~~~~\n");
   EXPECT_NE(errors_of("nosuchfn(1)", elastic).find("[EQL2001]"), std::string::npos);
 }
 

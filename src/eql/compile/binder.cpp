@@ -5,8 +5,14 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 
 #include "eql/compile/codes.h"
+#include "event/timestamp.h"
 #include "match/strings.h"
 
 namespace wsn::eql {
@@ -152,6 +158,7 @@ NodeRef Binder::expr(const Expr* e) {
     case ExprKind::kField:
       return field(e);
     case ExprKind::kNot: {
+      if (opt_.dialect == Dialect::kElastic) return elastic_not(e->lhs);
       const NodeRef x = predicate(e->lhs);
       return x == kNoNode ? kNoNode : prog_.not_(x);
     }
@@ -231,6 +238,23 @@ NodeRef Binder::field(const Expr* e) {
     if (sub == sv.iter) return prog_.var(static_cast<uint32_t>(v), StaticType::kString);
     var_prefix = sv.object_prefix + "." + sub;
     break;
+  }
+  if (var_prefix.empty() && path.size() >= 2 && !path[0].name.empty() && !path[1].name.empty() &&
+      all_aliases_ != nullptr &&
+      std::find(all_aliases_->begin(), all_aliases_->end(), path[0].name) != all_aliases_->end()) {
+    auto it = std::find_if(aliases_.begin(), aliases_.end(),
+                           [&](const auto& a) { return a.first == path[0].name; });
+    if (it == aliases_.end()) {
+      error(code::kStepAlias,
+            "'" + path[0].name +
+                "' names a step that is not before this one: an alias is read by the later "
+                "(not missing-event, not until) steps of its sequence",
+            path[0].range);
+      return kNoNode;
+    }
+    event_index = it->second;
+    at = 1;
+    alias_used_ = true;
   }
   if (aggregates_ && path.size() == 1 && (path[0].name == "count" || path[0].name == "percent")) {
     return prog_.pipe_var(path[0].name == "count" ? match::PipeVar::kCount
@@ -317,11 +341,221 @@ NodeRef Binder::field(const Expr* e) {
   return r;
 }
 
-NodeRef Binder::compare(const Expr* e) {
+namespace {
+
+bool literal(const Expr* e) {
+  switch (e->kind) {
+    case ExprKind::kNull:
+    case ExprKind::kBool:
+    case ExprKind::kInt:
+    case ExprKind::kFloat:
+    case ExprKind::kString:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The field a leaf tests when Elasticsearch translates it to a query (term, terms, range,
+// wildcard, regexp, prefix, exists) [XT][QT]; nullptr when it becomes a painless script
+// (functions other than the translatable ones, arithmetic, field-vs-field), which
+// nullSafeFilter makes false on null, negated or not.
+const Expr* query_subject(const Expr* e) {
+  switch (e->kind) {
+    case ExprKind::kField:
+      return e;
+    case ExprKind::kCompare:
+      if (e->lhs->kind == ExprKind::kField && literal(e->rhs)) return e->lhs;
+      if (e->rhs->kind == ExprKind::kField && literal(e->lhs)) return e->rhs;
+      return nullptr;
+    case ExprKind::kIn:
+    case ExprKind::kStringMatch:
+      return e->lhs->kind == ExprKind::kField ? e->lhs : nullptr;
+    case ExprKind::kCall: {
+      // startsWith → prefix, endsWith / stringContains → wildcard (8.x), cidrMatch → terms.
+      std::string f = e->s;
+      for (char& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const bool two_lits = e->args.size() == 2 && e->args[1]->kind == ExprKind::kString;
+      const bool known =
+          ((f == "startswith" || f == "endswith" || f == "stringcontains") && two_lits) ||
+          f == "cidrmatch";
+      return known && !e->args.empty() && e->args[0]->kind == ExprKind::kField ? e->args[0]
+                                                                               : nullptr;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// An Elasticsearch date literal as the `strict_date_optional_time||epoch_millis` mapping reads
+// it: [lo, hi) holds every instant the literal names at its precision (`2023-01-01` a day,
+// `…T10:00:00Z` a second, `1516116808349` a millisecond), so that `==` is the inclusive range
+// [v rounded down, v rounded up] of DateFieldMapper.termQuery [DFM]. No zone means UTC.
+bool es_date_range(std::string_view text, int64_t& lo, int64_t& hi) {
+  auto all_digits = [](std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  {
+    std::string_view d = text;
+    const bool neg = !d.empty() && d[0] == '-';
+    if (neg) d.remove_prefix(1);
+    if (all_digits(d) && d.size() != 4) {  // epoch milliseconds (a bare 4-digit year is a year)
+      int64_t ms = 0;
+      const auto [p, ec] = std::from_chars(d.data(), d.data() + d.size(), ms);
+      if (ec != std::errc() || p != d.data() + d.size() || ms > INT64_MAX / 1000000 - 1) {
+        return false;
+      }
+      lo = (neg ? -ms : ms) * 1000000;
+      hi = lo + 1000000;
+      return true;
+    }
+  }
+  // Split off the zone: 'Z' or ±hh:mm after the time.
+  std::string zone = "Z";
+  std::string_view body = text;
+  const size_t t = body.find_first_of("Tt");
+  if (t != std::string_view::npos) {
+    const size_t z = body.find_first_of("Zz+-", t);
+    if (z != std::string_view::npos) {
+      zone = std::string(body.substr(z));
+      body = body.substr(0, z);
+    }
+  }
+  const std::string_view date = body.substr(0, t);
+  const std::string_view time =
+      t == std::string_view::npos ? std::string_view() : body.substr(t + 1);
+  // Fields present: 1 year … 6 seconds, 7 a fraction.
+  int level = 0;
+  std::string full;
+  const size_t dl = date.size();
+  if (dl == 4 && all_digits(date)) {
+    level = 1;
+    full = std::string(date) + "-01-01";
+  } else if (dl == 7 && date[4] == '-' && all_digits(date.substr(0, 4)) &&
+             all_digits(date.substr(5))) {
+    level = 2;
+    full = std::string(date) + "-01";
+  } else if (dl == 10 && date[4] == '-' && date[7] == '-') {
+    level = 3;
+    full = std::string(date);
+  } else {
+    return false;
+  }
+  if (t != std::string_view::npos && level < 3) return false;
+  std::string clock = "00:00:00";
+  int frac_digits = 0;
+  if (t != std::string_view::npos) {
+    const size_t n = time.size();
+    if (n == 2) {
+      level = 4;
+      clock = std::string(time) + ":00:00";
+    } else if (n == 5 && time[2] == ':') {
+      level = 5;
+      clock = std::string(time) + ":00";
+    } else if (n >= 8 && time[2] == ':' && time[5] == ':') {
+      level = 6;
+      clock = std::string(time);
+      if (n > 8) {
+        if (time[8] != '.' || !all_digits(time.substr(9))) return false;
+        frac_digits = static_cast<int>(n - 9);
+        level = 7;
+      }
+    } else {
+      return false;
+    }
+  }
+  if (parse_rfc3339(full + "T" + clock + zone, lo) != nullptr) return false;
+  constexpr int64_t kSec = 1000000000;
+  int64_t span = 0;
+  switch (level) {
+    case 1:
+    case 2: {
+      // A year or month: the next one's start (months have different lengths).
+      int y = std::atoi(full.substr(0, 4).c_str());
+      int m = std::atoi(full.substr(5, 2).c_str());
+      if (level == 1) {
+        ++y;
+      } else if (++m == 13) {
+        m = 1;
+        ++y;
+      }
+      char next[32];
+      std::snprintf(next, sizeof(next), "%04d-%02d-01T00:00:00", y, m);
+      return parse_rfc3339(next + zone, hi) == nullptr;
+    }
+    case 3:
+      span = 86400 * kSec;
+      break;
+    case 4:
+      span = 3600 * kSec;
+      break;
+    case 5:
+      span = 60 * kSec;
+      break;
+    case 6:
+      span = kSec;
+      break;
+    default:
+      span = 1;
+      for (int k = frac_digits; k < 9; ++k) span *= 10;
+      break;
+  }
+  return !__builtin_add_overflow(lo, span, &hi);
+}
+
+bool is_range(CompareOp op) {
+  return op == CompareOp::kLt || op == CompareOp::kLe || op == CompareOp::kGt ||
+         op == CompareOp::kGe;
+}
+
+match::CmpOp inverted(match::CmpOp op) {
+  switch (op) {
+    case match::CmpOp::kLt:
+      return match::CmpOp::kGe;
+    case match::CmpOp::kLe:
+      return match::CmpOp::kGt;
+    case match::CmpOp::kGt:
+      return match::CmpOp::kLe;
+    case match::CmpOp::kGe:
+      return match::CmpOp::kLt;
+    case match::CmpOp::kEq:
+      return match::CmpOp::kNe;
+    case match::CmpOp::kNe:
+      return match::CmpOp::kEq;
+  }
+  return op;
+}
+
+}  // namespace
+
+NodeRef Binder::negate(NodeRef x, const Expr* subject) {
+  if (opt_.dialect == Dialect::kElastic && subject != nullptr) return prog_.must_not(x);
+  return prog_.not_(x);
+}
+
+NodeRef Binder::elastic_not(const Expr* e) {
+  if (e == nullptr) return kNoNode;
+  // BooleanSimplification drops a double negation [OPT].
+  if (e->kind == ExprKind::kNot) return predicate(e->lhs);
+  // The optimizer folds `not f > x` into the range `f <= x` before translation [QF notFilter]:
+  // an event without f does not match.
+  if (e->kind == ExprKind::kCompare && is_range(e->cmp) && query_subject(e) != nullptr) {
+    return compare(e, /*invert_range=*/true);
+  }
+  const NodeRef x = predicate(e);
+  if (x == kNoNode) return kNoNode;
+  // Boolean operators translate to bool queries, so their negation is a must_not too [XT Nots].
+  const bool query =
+      e->kind == ExprKind::kAnd || e->kind == ExprKind::kOr || query_subject(e) != nullptr;
+  return query ? prog_.must_not(x) : prog_.not_(x);
+}
+
+NodeRef Binder::compare(const Expr* e, bool invert_range) {
   NodeRef a = expr(e->lhs);
   NodeRef b = expr(e->rhs);
   if (a == kNoNode || b == kNoNode) return kNoNode;
-  const match::CmpOp op = cmp_of(e->cmp);
+  const match::CmpOp op = invert_range ? inverted(cmp_of(e->cmp)) : cmp_of(e->cmp);
   const CaseMode mode = mode_for(e->case_insensitive);
   const bool eq_ne = op == match::CmpOp::kEq || op == match::CmpOp::kNe;
   const bool a_null = e->lhs->kind == ExprKind::kNull;
@@ -357,6 +591,59 @@ NodeRef Binder::compare(const Expr* e) {
       return op == match::CmpOp::kEq ? m : prog_.not_(m);
     }
   }
+  // Elasticsearch: a date field against a date string or epoch-millisecond integer compares
+  // with the literal's rounded range [DFM][TD].
+  if (opt_.dialect == Dialect::kElastic) {
+    auto date_field = [&](NodeRef n) {
+      const match::Node& nd = prog_.node(n);
+      return nd.op == match::Op::kField && nd.field != kInvalidField &&
+             reg_.type(nd.field) == FieldType::kTimestamp;
+    };
+    const bool left = date_field(a) && literal(e->rhs);
+    if (left || (date_field(b) && literal(e->lhs))) {
+      const Expr* lit = left ? e->rhs : e->lhs;
+      int64_t lo = 0, hi = 0;
+      const bool ok = lit->kind == ExprKind::kString ? es_date_range(lit->s, lo, hi)
+                      : lit->kind == ExprKind::kInt  ? es_date_range(std::to_string(lit->i), lo, hi)
+                                                     : false;
+      if (!ok) {
+        error(code::kTypeMismatch,
+              "'" + (lit->kind == ExprKind::kString ? lit->s : std::string("this value")) +
+                  "' is not a date (ISO-8601 like 2023-01-31T10:00:00Z, or epoch milliseconds)",
+              lit->range);
+        return kNoNode;
+      }
+      const NodeRef f = left ? a : b;
+      // The literal on the left mirrors the operator: `5 < f` is `f > 5`.
+      match::CmpOp o = op;
+      if (!left) {
+        o = o == match::CmpOp::kLt   ? match::CmpOp::kGt
+            : o == match::CmpOp::kLe ? match::CmpOp::kGe
+            : o == match::CmpOp::kGt ? match::CmpOp::kLt
+            : o == match::CmpOp::kGe ? match::CmpOp::kLe
+                                     : o;
+      }
+      const NodeRef lo_n = prog_.int_node(lo);
+      const NodeRef hi_n = prog_.int_node(hi);
+      switch (o) {
+        case match::CmpOp::kEq:
+        case match::CmpOp::kNe: {
+          const NodeRef in[] = {prog_.compare(match::CmpOp::kGe, mode, f, lo_n),
+                                prog_.compare(match::CmpOp::kLt, mode, f, hi_n)};
+          const NodeRef r = prog_.and_(in);
+          return o == match::CmpOp::kEq ? r : prog_.must_not(r);
+        }
+        case match::CmpOp::kLt:  // below the rounded-down value
+          return prog_.compare(match::CmpOp::kLt, mode, f, lo_n);
+        case match::CmpOp::kGe:
+          return prog_.compare(match::CmpOp::kGe, mode, f, lo_n);
+        case match::CmpOp::kLe:  // up to the rounded-up value
+          return prog_.compare(match::CmpOp::kLt, mode, f, hi_n);
+        case match::CmpOp::kGt:
+          return prog_.compare(match::CmpOp::kGe, mode, f, hi_n);
+      }
+    }
+  }
   const StaticType ta = type(a);
   const StaticType tb = type(b);
   if (!comparable(ta, tb) &&
@@ -390,8 +677,12 @@ NodeRef Binder::compare(const Expr* e) {
       spec.patterns = {std::string(prog_.const_value(lit).s)};
       spec.mode = mode;
       const NodeRef m = prog_.str_match(subject, match::StringMatcher::create(spec, nullptr));
-      return op == match::CmpOp::kEq ? m : prog_.not_(m);
+      return op == match::CmpOp::kEq ? m : negate(m, query_subject(e));
     }
+  }
+  // Elasticsearch: `f != v` is must_not(term f:v) [XT], so an event without f matches.
+  if (op == match::CmpOp::kNe && opt_.dialect == Dialect::kElastic && query_subject(e) != nullptr) {
+    return prog_.must_not(prog_.compare(match::CmpOp::kEq, mode, a, b));
   }
   return prog_.compare(op, mode, a, b);
 }
@@ -441,7 +732,7 @@ NodeRef Binder::in(const Expr* e) {
   if (set->size() > 0) parts.insert(parts.begin(), prog_.in_set(x, std::move(set)));
   NodeRef r = parts.empty() ? prog_.bool_node(false) : prog_.or_(parts);
   if (parts.empty() && prog_.is_const(x) && prog_.const_value(x).is_null()) r = prog_.null_node();
-  return e->negated ? prog_.not_(r) : r;
+  return e->negated ? negate(r, query_subject(e)) : r;
 }
 
 bool Binder::literal_strings(const Expr* call, size_t from, std::vector<std::string>& out) {
@@ -560,14 +851,21 @@ NodeRef Binder::pattern_call(const Expr* e, match::FunctionId id, CaseMode mode)
   const std::string_view fn = match::function_sig(id).name;
   if (id == match::FunctionId::kCidrMatch) {
     auto set = std::make_unique<match::CidrSet>();
+    // Elasticsearch: a bare address is a /32 or /128 range, and IPv4 meets IPv6 in its
+    // ::ffff: form (CIDRUtils.isInRange / encode).
+    const bool elastic = opt_.dialect == Dialect::kElastic;
+    set->set_mixed_families(elastic);
     bool ok = true;
     for (size_t k = 1; k < e->args.size(); ++k) {
       const Expr* a = e->args[k];
       if (a->kind != ExprKind::kString) {
         error(code::kNeedsLiteral, "cidrMatch() takes CIDR blocks as string literals", a->range);
         ok = false;
-      } else if (!set->add(a->s)) {
-        error(code::kInvalidCidr, "'" + a->s + "' is not a CIDR block (e.g. 10.0.0.0/8)", a->range);
+      } else if (!set->add(a->s, elastic)) {
+        error(code::kInvalidCidr,
+              "'" + a->s + "' is not a CIDR block (e.g. 10.0.0.0/8)" +
+                  (elastic ? " or an IP address" : ""),
+              a->range);
         ok = false;
       }
     }
@@ -706,7 +1004,9 @@ std::optional<std::string> Binder::object_array_prefix(const Expr* arr) const {
 }
 
 NodeRef Binder::call(const Expr* e) {
-  const match::FunctionSig* sig = match::find_function(e->s);
+  const match::FunctionSig* sig = opt_.dialect == Dialect::kElastic
+                                      ? match::find_function_ignore_case(e->s)
+                                      : match::find_function(e->s);
   if (sig == nullptr) {
     error(code::kUnknownFunction, "unknown function '" + e->s + "'", e->range);
     return kNoNode;

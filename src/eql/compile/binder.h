@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "eql/ast.h"
@@ -35,6 +36,17 @@ class Binder {
     aggregates_ = aggregates;
   }
 
+  // Step aliases (Elastic Endpoint `[…] as event0`): `visible` maps the names later steps may
+  // read to their event index in the evaluation context (1 + the aliased event's position in
+  // the partial match); a reference to any other name of `all` is an error (EQL2018).
+  void set_aliases(std::vector<std::pair<std::string, uint16_t>> visible,
+                   const std::vector<std::string>* all) {
+    aliases_ = std::move(visible);
+    all_aliases_ = all;
+  }
+  // Whether an alias was read since the last call.
+  bool take_alias_use() { return std::exchange(alias_used_, false); }
+
   match::NodeRef expr(const Expr* e);
   // Boolean context (where, and/or/not operands): Endgame converts by truthiness, Elastic
   // requires a boolean.
@@ -45,7 +57,14 @@ class Binder {
 
  private:
   match::NodeRef field(const Expr* e);
-  match::NodeRef compare(const Expr* e);
+  // `invert_range` builds the opposite of a range comparison (`not f > x` is `f <= x`).
+  match::NodeRef compare(const Expr* e, bool invert_range = false);
+  // Elasticsearch dialect: `not e` as the query DSL decides it (docs/eql-semantics.md,
+  // "Elasticsearch dialect"): must_not for what translates to a query, 3VL not for scripts.
+  match::NodeRef elastic_not(const Expr* e);
+  // The negation of `x` (the operand `subject` is tested): Elasticsearch's must_not (absent
+  // fields satisfy it) when `subject` is a plain field in the Elastic dialect, else 3VL not.
+  match::NodeRef negate(match::NodeRef x, const Expr* subject);
   match::NodeRef in(const Expr* e);
   match::NodeRef string_match(const Expr* e);
   match::NodeRef arith(const Expr* e);
@@ -84,6 +103,9 @@ class Binder {
   std::optional<std::string> object_array_prefix(const Expr* arr) const;
 
   std::vector<ScopeVar> scope_;  // innermost last
+  std::vector<std::pair<std::string, uint16_t>> aliases_;
+  const std::vector<std::string>* all_aliases_ = nullptr;
+  bool alias_used_ = false;
   bool multi_event_ = false;
   bool aggregates_ = false;
 };

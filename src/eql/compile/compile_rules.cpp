@@ -44,6 +44,7 @@ std::optional<CompiledQuery> compile_eql_query(const SourceText& src, FieldRegis
   plan.lineage = resolve_lineage(reg, opt);
   plan.limits = opt.limits;
   QueryCompiler qc(reg, opt, plan);
+  qc.set_sample_size(opt.sample.size);
   auto pipes = std::make_shared<match::PipeProgram>();
   const bool query_ok = qc.compile(parsed->query, 0, diags);
   const bool pipes_ok = compile_pipes(parsed->query, reg, opt, *pipes, diags);

@@ -1,5 +1,7 @@
 #include "eql/compile/compiler.h"
 
+#include <algorithm>
+
 #include "common/did_you_mean.h"
 
 #include "eql/compile/binder.h"
@@ -63,9 +65,34 @@ bool QueryCompiler::event_predicate(const EventQuery& q, Binder& b, match::Event
 bool QueryCompiler::steps(const std::vector<Expr*>& shared_by, const std::vector<SequenceStep>& in,
                           const std::optional<SequenceStep>& until, Binder& b,
                           match::RulePlan& rule, Diagnostics& diags, bool allow_runs) {
+  // Step aliases: names of the steps before the one being compiled, with the event index
+  // (1 + position among the positive steps) their fields are read at.
+  std::vector<std::string> all_aliases;
+  for (const SequenceStep& s : in) {
+    if (!s.alias.empty()) all_aliases.push_back(s.alias);
+  }
+  if (!all_aliases.empty() && opt_.dialect != Dialect::kElastic) {
+    for (const SequenceStep& s : in) {
+      if (s.alias.empty()) continue;
+      diags.error(code::kStepAlias,
+                  "step aliases ('as " + s.alias +
+                      "') are an Elastic Endpoint extension, accepted in the Elasticsearch "
+                      "dialect only",
+                  s.alias_range);
+    }
+    return false;
+  }
+  std::vector<std::pair<std::string, uint16_t>> visible;
   auto compile_step = [&](const SequenceStep& s, match::StepPlan& out) {
     if (s.query == nullptr) return false;
+    // Missing-event and until steps are checked per event, without a partial: no aliases.
+    b.set_aliases(s.missing || &s == (until ? &*until : nullptr)
+                      ? std::vector<std::pair<std::string, uint16_t>>{}
+                      : visible,
+                  &all_aliases);
     bool ok = event_predicate(*s.query, b, out.pred, diags);
+    out.uses_alias = b.take_alias_use();
+    b.set_aliases({}, &all_aliases);
     for (const Expr* k : shared_by) {
       const NodeRef n = b.expr(k);
       ok &= n != kNoNode;
@@ -110,6 +137,11 @@ bool QueryCompiler::steps(const std::vector<Expr*>& shared_by, const std::vector
       continue;
     }
     for (int64_t r = 0; r < runs; ++r) rule.steps.push_back(p);
+    if (!s.alias.empty()) {
+      size_t real = 0;
+      for (const match::StepPlan& x : rule.steps) real += x.missing ? 0 : 1;
+      visible.emplace_back(s.alias, static_cast<uint16_t>(real));  // 1 + index of this event
+    }
   }
   if (until) {
     match::StepPlan p;
@@ -120,6 +152,7 @@ bool QueryCompiler::steps(const std::vector<Expr*>& shared_by, const std::vector
       rule.until = std::move(p);
     }
   }
+  b.set_aliases({}, nullptr);
   if (!ok) return false;
   // Which key positions may be null and still join.
   rule.key_nullable.assign(key_count, opt_.dialect == Dialect::kEndgame);
@@ -183,6 +216,13 @@ bool QueryCompiler::compile(const Query& q, uint32_t rule_index, Diagnostics& di
     case QueryKind::kJoin:
       rule.shape = match::RuleShape::kJoin;
       ok = steps(q.join.by, q.join.steps, q.join.until, b, rule, diags, /*allow_runs=*/false);
+      break;
+    case QueryKind::kSample:
+      rule.shape = match::RuleShape::kSample;
+      ok = steps(q.sample.by, q.sample.steps, std::nullopt, b, rule, diags,
+                 /*allow_runs=*/false);
+      rule.max_samples_per_key = std::max<uint32_t>(1, opt_.sample.max_samples_per_key);
+      rule.sample_size = sample_size_;
       break;
   }
   if (!ok || diags.error_count() != errors_before) {

@@ -32,6 +32,9 @@ class QueryCompiler {
   // Compiles the query (not its pipes) as rule `rule_index`. On errors (reported to `diags`)
   // nothing is added and false is returned.
   bool compile(const Query& q, uint32_t rule_index, Diagnostics& diags);
+  // Bounds the results of a `sample` query (ES `size`): ad-hoc queries set it, detection rules
+  // watch a stream and leave it unbounded (0).
+  void set_sample_size(uint64_t n) { sample_size_ = n; }
 
  private:
   bool event_predicate(const EventQuery& q, class Binder& b, match::EventPredicate& out,
@@ -45,6 +48,7 @@ class QueryCompiler {
   FieldRegistry& reg_;
   const CompileOptions& opt_;
   match::RuleSetPlan& plan_;
+  uint64_t sample_size_ = 0;
 };
 
 // Resolves the lineage options (explicit, or the dialect's default) to field ids.

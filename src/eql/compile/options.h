@@ -38,12 +38,22 @@ struct LineageOptions {
   static LineageOptions endgame();
 };
 
+// Elasticsearch's sample request parameters ([EQLDOC] "Samples"): `size` bounds the samples a
+// query returns (default 10; 0: no bound), `max_samples_per_key` those of one key tuple.
+struct SampleOptions {
+  uint64_t size = 10;
+  uint32_t max_samples_per_key = 1;
+};
+
 struct CompileOptions {
   Dialect dialect = Dialect::kElastic;
   bool case_sensitive = false;            // Endgame dialect only
   std::optional<LineageOptions> lineage;  // default: ecs() for Elastic, endgame() for Endgame
   match::SequenceLimits limits;
   bool warn_unknown_fields = true;  // EQL2101 for fields not in the registry
+  // `sample` limits of ad-hoc queries (compile_eql_query). Detection rules (compile_eql_rules)
+  // watch a stream with no result set to bound: they use max_samples_per_key only.
+  SampleOptions sample;
 };
 
 }  // namespace wsn::eql

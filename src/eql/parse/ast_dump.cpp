@@ -217,6 +217,7 @@ void dump_step(std::string& out, const SequenceStep& s) {
   dump_keys(out, s.by);
   if (s.runs != 1) out += " runs=" + std::to_string(s.runs);
   if (s.fork) out += " fork";
+  if (!s.alias.empty()) out += " as " + s.alias;
 }
 
 }  // namespace
@@ -257,6 +258,11 @@ std::string dump(const Query& q) {
         out += " until";
         dump_step(out, *q.join.until);
       }
+      break;
+    case QueryKind::kSample:
+      out += "sample";
+      dump_keys(out, q.sample.by);
+      for (const SequenceStep& s : q.sample.steps) dump_step(out, s);
       break;
   }
   for (const Pipe& p : q.pipes) {

@@ -28,8 +28,9 @@ inline constexpr char kKeywordMisuse[] = "EQL1021";
 inline constexpr char kTrailingInput[] = "EQL1022";
 inline constexpr char kPatternNotLiteral[] = "EQL1023";
 inline constexpr char kMisplacedTilde[] = "EQL1024";
-inline constexpr char kUnsupported[] = "EQL1025";
+inline constexpr char kUnsupported[] = "EQL1025";  // retired: was `sample`, now supported
 inline constexpr char kEmptyQuery[] = "EQL1026";
 inline constexpr char kExpectedCategory[] = "EQL1027";
+inline constexpr char kInvalidSample[] = "EQL1028";
 
 }  // namespace wsn::eql::code

@@ -36,7 +36,7 @@ enum Stop : uint32_t {
   kStopUntil = 1u << 8,
 };
 
-enum class StepKind : uint8_t { kSequence, kJoin, kUntil };
+enum class StepKind : uint8_t { kSequence, kJoin, kUntil, kSample };
 
 constexpr std::string_view kPipeNames[] = {"head",         "tail",   "count", "unique",
                                            "unique_count", "filter", "sort"};
@@ -91,9 +91,8 @@ class Parser {
       q.kind = QueryKind::kJoin;
       parse_join(q.join);
     } else if (at_kw(Kw::kSample)) {
-      report(code::kUnsupported, "'sample' queries are not supported (use 'sequence' or 'join')",
-             cur().range);
-      skip_to_pipe();
+      q.kind = QueryKind::kSample;
+      parse_sample(q.sample);
     } else {
       q.kind = QueryKind::kEvent;
       q.event = parse_event_query();
@@ -432,9 +431,7 @@ class Parser {
     return e;
   }
 
-  Expr* parse_and() {
-    return parse_chain(Kw::kAnd, ExprKind::kAnd, &Parser::parse_bool_operand);
-  }
+  Expr* parse_and() { return parse_chain(Kw::kAnd, ExprKind::kAnd, &Parser::parse_bool_operand); }
 
   Expr* parse_not() {
     if (!at_kw(Kw::kNot)) return parse_predicate();
@@ -1085,7 +1082,7 @@ class Parser {
   }
 
   const char* step_noun(StepKind kind) const {
-    return kind == StepKind::kJoin ? "join" : "sequence";
+    return kind == StepKind::kJoin ? "join" : kind == StepKind::kSample ? "sample" : "sequence";
   }
 
   // ['!'] '[' event_query ']' { by keys | with runs=N | fork[=bool] }
@@ -1097,7 +1094,7 @@ class Parser {
       const Token& bang = cur();
       step.missing = true;
       advance();
-      if (kind == StepKind::kJoin) {
+      if (kind == StepKind::kJoin || kind == StepKind::kSample) {
         report_at(bang, code::kInvalidMissingStep,
                   "missing-event steps ('![...]') are only allowed in sequences");
       } else if (kind == StepKind::kUntil) {
@@ -1134,9 +1131,10 @@ class Parser {
         if (at_word("runs")) {
           if (kind != StepKind::kSequence) {
             report_at(with, code::kInvalidParameter,
-                      kind == StepKind::kJoin
-                          ? "'with runs' is only allowed on sequence steps, not in joins"
-                          : "'with runs' is not allowed on the 'until' step");
+                      kind == StepKind::kUntil
+                          ? "'with runs' is not allowed on the 'until' step"
+                          : std::string("'with runs' is only allowed on sequence steps, not in ") +
+                                step_noun(kind) + "s");
           }
           parse_runs(step, have_runs);
         } else if (at_word("maxspan")) {
@@ -1151,6 +1149,25 @@ class Parser {
                     "unknown step parameter " + describe(cur()) + " (expected 'runs')");
           skip_until(kStopStep | kStopBy | kStopUntil);
         }
+      } else if (at_word("as")) {
+        // Elastic Endpoint step alias (endgameinc/eql eql.g `sequence_alias: "as" name`).
+        const Token& as = cur();
+        advance();
+        if (!is_name(cur())) {
+          report_at(cur(), code::kInvalidParameter,
+                    "expected a name after 'as' (e.g. 'as event0')");
+          break;
+        }
+        if (kind != StepKind::kSequence || step.missing) {
+          report_at(as, code::kInvalidParameter,
+                    "a step alias ('as name') names an event of a sequence: it is not allowed "
+                    "on a missing-event step, the 'until' step, a join or a sample");
+        } else if (!step.alias.empty()) {
+          report_at(as, code::kInvalidParameter, "this step already has an alias");
+        }
+        step.alias = std::string(text(cur()));
+        step.alias_range = cur().range;
+        advance();
       } else if (at_word("fork")) {
         if (have_fork) report_at(cur(), code::kInvalidParameter, "fork is given twice");
         have_fork = true;
@@ -1221,10 +1238,14 @@ class Parser {
 
   void check_step_count(const std::vector<SequenceStep>& steps, SourceRange keyword, StepKind kind,
                         size_t errors_before) {
-    if (diags_.error_count() != errors_before || steps.size() >= 2) return;
+    // `[q] with runs=N` is N steps: counted after expansion, so `sequence [q] with runs=5` is
+    // valid (ES docs "with runs statement"; endgameinc/eql parser.py expands runs first).
+    int64_t count = 0;
+    for (const SequenceStep& s : steps) count += s.runs;
+    if (diags_.error_count() != errors_before || count >= 2) return;
     report(code::kTooFewSteps,
            std::string("a ") + step_noun(kind) + " needs at least two steps (it has " +
-               std::to_string(steps.size()) + ")",
+               std::to_string(count) + ")",
            keyword);
   }
 
@@ -1258,6 +1279,20 @@ class Parser {
       }
     }
     parse_steps(seq.steps, seq.until, StepKind::kSequence);
+    for (size_t k = 0; k < seq.steps.size(); ++k) {
+      const SequenceStep& s = seq.steps[k];
+      if (s.alias.empty()) continue;
+      if (s.runs > 1) {
+        report(code::kInvalidParameter,
+               "an aliased step cannot repeat ('with runs'): the alias would name several events",
+               s.alias_range);
+      }
+      for (size_t j = 0; j < k; ++j) {
+        if (seq.steps[j].alias == s.alias) {
+          report(code::kInvalidParameter, "alias '" + s.alias + "' names two steps", s.alias_range);
+        }
+      }
+    }
     check_step_count(seq.steps, kw.range, StepKind::kSequence, errors_before);
     if (diags_.error_count() != errors_before) return;
     bool any_positive = false;
@@ -1274,6 +1309,40 @@ class Parser {
     } else if (!any_positive) {
       report(code::kInvalidMissingStep,
              "a sequence needs at least one step that is not a missing-event step", kw.range);
+    }
+  }
+
+  // sample [by keys] filters: 2 to 5 filters, each `[query] [by keys]`; no maxspan, runs,
+  // until or missing steps ([SYN] "Samples", [EQLDOC] "up to five filters").
+  void parse_sample(Sample& sample) {
+    const Token& kw = cur();
+    const size_t errors_before = diags_.error_count();
+    advance();
+    if (at_kw(Kw::kBy)) parse_keys(sample.by);
+    if (at_kw(Kw::kWith)) {
+      report_at(cur(), code::kInvalidSample,
+                "samples take no 'with' parameters (no maxspan: a sample has no time order)");
+      skip_until(kStopStep);
+    }
+    std::optional<SequenceStep> until;
+    parse_steps(sample.steps, until, StepKind::kSample);
+    if (until.has_value()) {
+      report(code::kInvalidSample, "a sample has no 'until' step", until->range);
+    }
+    check_step_count(sample.steps, kw.range, StepKind::kSample, errors_before);
+    if (diags_.error_count() != errors_before) return;
+    if (sample.steps.size() > 5) {
+      report(
+          code::kInvalidSample,
+          "a sample has at most five filters (it has " + std::to_string(sample.steps.size()) + ")",
+          sample.steps[5].range);
+      return;
+    }
+    bool any_key = !sample.by.empty();
+    for (const SequenceStep& s : sample.steps) any_key |= !s.by.empty();
+    if (!any_key) {
+      report(code::kInvalidSample,
+             "a sample needs join keys ('sample by k …' or '[…] by k' on the filters)", kw.range);
     }
   }
 
