@@ -103,6 +103,36 @@ class LiveCli : public ::testing::Test {
   }
   static bool root() { return geteuid() == 0; }
 
+  // Attack-chain commands, for real: a hidden executable run from /tmp, /etc/shadow read, a
+  // setuid bit set in a world-writable directory.
+  void run_attack_chain() {
+    const std::string hidden = "/tmp/.wsn_record_test_" + std::to_string(::getpid());
+    const std::string script = "cp /bin/true " + hidden + " && " + hidden +
+                               " && cat /etc/shadow >/dev/null && chmod 4755 " + hidden +
+                               " && rm -f " + hidden;
+    ASSERT_EQ(std::system(script.c_str()), 0);
+  }
+  // `record` ended well and its file is private.
+  void expect_recorded(const fs::path& rec) {
+    ASSERT_EQ(finish(), 0) << slurp(err_);
+    EXPECT_NE(slurp(err_).find("events recorded"), std::string::npos) << slurp(err_);
+    EXPECT_EQ(fs::status(rec).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+  }
+  // `replay` of the recording raises the attack chain's detections, the same twice.
+  void expect_attack_chain_replayed(const fs::path& rec, const std::string& rules) {
+    const Outcome replayed = run_cli("replay " + rec.string() + " --rules " + rules + " -q", dir_);
+    ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
+    const std::set<std::string> ids = rules_fired(replayed.out);
+    for (const char* id : {"wsn.linux.exec_hidden_file", "wsn.linux.shadow_file_read",
+                           "wsn.linux.setuid_bit_in_world_writable_dir"}) {
+      EXPECT_TRUE(ids.count(id)) << id << "\n" << replayed.out;
+    }
+    // Replay is deterministic: the same recording gives the same alerts byte for byte.
+    const Outcome again = run_cli("replay " + rec.string() + " --rules " + rules + " -q", dir_);
+    EXPECT_EQ(again.out, replayed.out);
+  }
+
   fs::path dir_, err_;
   pid_t pid_ = -1;
 };
@@ -248,25 +278,10 @@ TEST_F(LiveCli, RecordThenReplayRaisesTheAttackChainDetections) {
           "recording live events")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
   }
-  const std::string hidden = "/tmp/.wsn_record_test_" + std::to_string(::getpid());
-  const std::string script = "cp /bin/true " + hidden + " && " + hidden + " && cat /etc/shadow" +
-                             " >/dev/null && chmod 4755 " + hidden + " && rm -f " + hidden;
-  ASSERT_EQ(std::system(script.c_str()), 0);
-  ASSERT_EQ(finish(), 0) << slurp(err_);
-  EXPECT_NE(slurp(err_).find("events recorded"), std::string::npos) << slurp(err_);
-  EXPECT_EQ(fs::status(rec).permissions() & fs::perms::all,
-            fs::perms::owner_read | fs::perms::owner_write);
+  run_attack_chain();
+  expect_recorded(rec);
 
-  const Outcome replayed = run_cli("replay " + rec.string() + " --rules " + bundled + " -q", dir_);
-  ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
-  const std::set<std::string> ids = rules_fired(replayed.out);
-  for (const char* id : {"wsn.linux.exec_hidden_file", "wsn.linux.shadow_file_read",
-                         "wsn.linux.setuid_bit_in_world_writable_dir"}) {
-    EXPECT_TRUE(ids.count(id)) << id << "\n" << replayed.out;
-  }
-  // Replay is deterministic: the same recording gives the same alerts byte for byte.
-  const Outcome again = run_cli("replay " + rec.string() + " --rules " + bundled + " -q", dir_);
-  EXPECT_EQ(again.out, replayed.out);
+  expect_attack_chain_replayed(rec, bundled);
 }
 
 // The same with the binary flight-recorder format (chosen by the .wsnlog name), rotating.
@@ -279,26 +294,11 @@ TEST_F(LiveCli, BinaryRecordThenReplayRaisesTheAttackChainDetections) {
              "recording live events")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
   }
-  const std::string hidden = "/tmp/.wsn_record_test_" + std::to_string(::getpid());
-  const std::string script = "cp /bin/true " + hidden + " && " + hidden + " && cat /etc/shadow" +
-                             " >/dev/null && chmod 4755 " + hidden + " && rm -f " + hidden;
-  ASSERT_EQ(std::system(script.c_str()), 0);
-  ASSERT_EQ(finish(), 0) << slurp(err_);
-  EXPECT_NE(slurp(err_).find("events recorded"), std::string::npos) << slurp(err_);
-  EXPECT_EQ(fs::status(rec).permissions() & fs::perms::all,
-            fs::perms::owner_read | fs::perms::owner_write);
+  run_attack_chain();
+  expect_recorded(rec);
 
   EXPECT_EQ(slurp(rec).substr(0, 6), "WSNLOG");
-  const Outcome replayed = run_cli("replay " + rec.string() + " --rules " + bundled + " -q", dir_);
-  ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
-  const std::set<std::string> ids = rules_fired(replayed.out);
-  for (const char* id : {"wsn.linux.exec_hidden_file", "wsn.linux.shadow_file_read",
-                         "wsn.linux.setuid_bit_in_world_writable_dir"}) {
-    EXPECT_TRUE(ids.count(id)) << id << "\n" << replayed.out;
-  }
-  // Replay is deterministic: the same recording gives the same alerts byte for byte.
-  const Outcome again = run_cli("replay " + rec.string() + " --rules " + bundled + " -q", dir_);
-  EXPECT_EQ(again.out, replayed.out);
+  expect_attack_chain_replayed(rec, bundled);
 }
 
 // `run --record x.wsnlog` on the live host while attack-chain commands run, then `replay
@@ -316,10 +316,7 @@ TEST_F(LiveCli, RunRecordThenReplayVerifyFindsNoDifference) {
              "live detection with")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
   }
-  const std::string hidden = "/tmp/.wsn_verify_test_" + std::to_string(::getpid());
-  const std::string script = "cp /bin/true " + hidden + " && " + hidden + " && cat /etc/shadow" +
-                             " >/dev/null && chmod 4755 " + hidden + " && rm -f " + hidden;
-  ASSERT_EQ(std::system(script.c_str()), 0);
+  run_attack_chain();
   ASSERT_EQ(finish(), 0) << slurp(err_);
   const std::string live_alerts = slurp(dir_ / "alerts");
   const std::set<std::string> ids = rules_fired(live_alerts);

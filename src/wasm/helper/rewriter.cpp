@@ -324,6 +324,19 @@ class FuncRewriter {
   wabt::BlockDeclaration wrapper_decl_;
 };
 
+// The index of the function type `sig`, added to the module if it has none.
+Index func_type(wabt::Module& m, const wabt::FuncSignature& sig) {
+  const Index found = m.GetFuncTypeIndex(sig);
+  if (found != wabt::kInvalidIndex) return found;
+  auto field = std::make_unique<wabt::TypeModuleField>();
+  auto ft = std::make_unique<wabt::FuncType>();
+  ft->sig = sig;
+  field->type = std::move(ft);
+  const Index added = static_cast<Index>(m.types.size());
+  m.AppendField(std::move(field));
+  return added;
+}
+
 // Calls `fn` on every function-index Var in `list`, nested blocks included.
 template <typename Fn>
 void for_each_func_ref(ExprList& list, Fn&& fn) {
@@ -382,15 +395,7 @@ Index add_deadline_import(wabt::Module& m) {
   wabt::FuncSignature sig;
   sig.param_types = {wabt::Type::I64};
   sig.result_types = {wabt::Type::I64};
-  Index type = m.GetFuncTypeIndex(sig);
-  if (type == wabt::kInvalidIndex) {
-    auto field = std::make_unique<wabt::TypeModuleField>();
-    auto ft = std::make_unique<wabt::FuncType>();
-    ft->sig = sig;
-    field->type = std::move(ft);
-    type = static_cast<Index>(m.types.size());
-    m.AppendField(std::move(field));
-  }
+  const Index type = func_type(m, sig);
   auto import = std::make_unique<wabt::FuncImport>();
   import->module_name = WSN_IMPORT_MODULE;
   import->field_name = std::string(kDeadlineImport);
@@ -485,17 +490,8 @@ Status rewrite_module(wabt::Module& m, const RewriteOptions& o) {
     if (wrapper.sig.GetNumResults() > 1) {
       wabt::FuncSignature sig;
       sig.result_types = f.decl.sig.result_types;
-      Index type = m.GetFuncTypeIndex(sig);
-      if (type == wabt::kInvalidIndex) {
-        auto field = std::make_unique<wabt::TypeModuleField>();
-        auto ft = std::make_unique<wabt::FuncType>();
-        ft->sig = sig;
-        field->type = std::move(ft);
-        type = static_cast<Index>(m.types.size());
-        m.AppendField(std::move(field));
-      }
       wrapper.has_func_type = true;
-      wrapper.type_var = var(type);
+      wrapper.type_var = var(func_type(m, sig));
     }
     const Index saved = f.GetNumParamsAndLocals();
     f.local_types.AppendDecl(wabt::Type::I32, 2);  // saved depth, operand scratch
