@@ -5,6 +5,8 @@ find_package(simdjson REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
+# Header-only TOML reader (libcpptoml-dev): Elastic rule files.
+find_package(cpptoml REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 # WebAssembly Binary Toolkit 1.0.32 (package wabt): interpreter, validator, wasm2c writer.
 find_package(wabt CONFIG REQUIRED PATHS /usr/lib/x86_64-linux-gnu/cmake/wabt)

@@ -17,7 +17,7 @@ PACKAGES=(
   # with clang + lld (above), WASI libc, compiler-rt builtins and libc++ for wasm32; the
   # AssemblyScript examples need Node.js and npm (sdk/examples/assemblyscript, `npm ci`)
   wabt wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 nodejs
-  # test-only: TOML reader for the EQL conformance suite
+  # TOML reader (header-only): Elastic rule files (src/detect/elastic_rule_file.cpp)
   libcpptoml-dev
 )
 

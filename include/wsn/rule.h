@@ -21,10 +21,15 @@ struct RuleMeta {
   std::string name;
   std::string description;
   Severity severity = Severity::kMedium;
-  std::string kind = "eql";          // the registered rule kind (`type:` of the rule file)
-  std::vector<std::string> tags;     // free tags, e.g. "linux", "attack.execution"
-  std::vector<std::string> mitre;    // ATT&CK technique ids, e.g. "T1059.004"
-  std::vector<std::string> actions;  // registered response actions to run on a detection
+  std::string kind = "eql";                  // the registered rule kind (`type:` of the rule file)
+  std::vector<std::string> tags;             // free tags, e.g. "linux", "attack.execution"
+  std::vector<std::string> mitre;            // ATT&CK technique ids, e.g. "T1059.004"
+  std::vector<std::string> actions;          // registered response actions to run on a detection
+  std::vector<std::string> references;       // URLs for the analyst (not used by detection)
+  std::vector<std::string> false_positives;  // known benign causes (Elastic rule files)
+  std::vector<std::string> authors;
+  std::string version;
+  int risk_score = -1;  // 0..100 as the rule file gave it; -1: none (severity_score applies)
   bool enabled = true;
   bool failed = false;  // loaded but did not compile (reported by validate/list)
   std::string source;   // file the rule came from ("" for built-in)

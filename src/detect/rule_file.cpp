@@ -1,6 +1,7 @@
 #include "detect/rule_file.h"
 
 #include "common/did_you_mean.h"
+#include "detect/elastic_rule_file.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -201,6 +202,9 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
     if (!t.empty() && std::find(r.meta.mitre.begin(), r.meta.mitre.end(), t) == r.meta.mitre.end())
       r.meta.mitre.push_back(t);
   }
+  r.meta.references = string_list(ctx, doc["references"], "references");
+  r.meta.authors = string_list(ctx, doc["author"], "author");
+  if (const YAML::Node v = doc["version"]; v && v.IsScalar()) r.meta.version = v.as<std::string>();
   r.meta.actions = string_list(ctx, doc["actions"], "actions");
   for (const auto& a : r.meta.actions) {
     if (!ctx.plugins.action(a)) {
@@ -284,6 +288,11 @@ void load_text(const std::string& name, const std::string& text, RuleLoadResult&
   }
 }
 
+bool is_rule_file(const fs::path& p) {
+  const auto ext = p.extension();
+  return ext == ".yml" || ext == ".yaml" || ext == ".toml";
+}
+
 // A problem with a file as a whole (no position in a text).
 void file_error(RuleLoadResult& out, const std::string& file, std::string message) {
   Diagnostic d;
@@ -297,7 +306,11 @@ void load_rule_text(const std::string& file_name, const std::string& text, RuleL
                     const PluginRegistry& plugins) {
   std::set<std::string> seen;
   for (const auto& r : out.rules) seen.insert(r.meta.id);
-  load_text(file_name, text, out, seen, plugins);
+  if (fs::path(file_name).extension() == ".toml") {
+    load_elastic_rule_text(file_name, text, out, seen, plugins);
+  } else {
+    load_text(file_name, text, out, seen, plugins);
+  }
 }
 
 RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
@@ -312,9 +325,8 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
       size_t others = 0;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
            it.increment(ec)) {
-        const auto ext = it->path().extension();
         if (!it->is_regular_file()) continue;
-        if (ext == ".yml" || ext == ".yaml") {
+        if (is_rule_file(it->path())) {
           files.push_back(it->path());
         } else {
           ++others;
@@ -325,20 +337,19 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
       } else if (files.size() == before) {
         // A directory that yields nothing is a mistake, not an empty rule set.
         file_error(out, p,
-                   "no rule files (*.yml, *.yaml) in this directory" +
+                   "no rule files (*.yml, *.yaml, *.toml) in this directory" +
                        (others ? " (" + std::to_string(others) +
                                      " other file(s): Wasm modules and other content are named "
                                      "by the rule files that use them)"
                                : std::string()));
       }
     } else if (fs::exists(p, ec)) {
-      const auto ext = fs::path(p).extension();
-      if (ext == ".yml" || ext == ".yaml") {
+      if (is_rule_file(p)) {
         files.emplace_back(p);
       } else {
         file_error(out, p,
-                   "not a rule file: rule files are YAML (.yml, .yaml); a .wasm module is "
-                   "named by the `module:` key of a rule file");
+                   "not a rule file: rule files are YAML (.yml, .yaml) or Elastic rule files "
+                   "(.toml); a .wasm module is named by the `module:` key of a rule file");
       }
     } else {
       file_error(out, p, "no such rule file or directory");
@@ -353,7 +364,11 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    load_text(f.string(), ss.str(), out, seen, plugins);
+    if (f.extension() == ".toml") {
+      load_elastic_rule_text(f.string(), ss.str(), out, seen, plugins);
+    } else {
+      load_text(f.string(), ss.str(), out, seen, plugins);
+    }
   }
   return out;
 }

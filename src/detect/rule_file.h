@@ -14,6 +14,8 @@
 //     process where event.action == "exec" and process.command_line : "*/dev/tcp/*"
 //   actions: [ACTION, …]                # optional response actions (registered names)
 //   enabled: true
+//
+// *.toml files are Elastic rule files, read by detect/elastic_rule_file.h.
 #pragma once
 
 #include <memory>
@@ -28,29 +30,53 @@
 
 namespace wsn {
 
+// A rule a file describes but this engine does not run (an Elastic rule of another type or
+// language, a deprecated rule): reported as a warning and counted by reason.
+struct SkippedRule {
+  std::string file;
+  std::string name;    // the rule's name ("" when the file is not a rule at all)
+  std::string reason;  // short and stable, for counting: "type new_terms, language kuery"
+};
+
 struct RuleLoadResult {
   std::vector<RuleSource> rules;
-  // Every problem, kept as a diagnostic with the file text it points into until shown.
+  // Every problem, kept as a diagnostic with the file text it points into until shown: errors,
+  // and a warning for every skipped rule.
   std::vector<SourcedDiagnostic> diagnostics;
+  std::vector<SkippedRule> skipped;
   size_t files = 0;
 
-  size_t error_count() const { return diagnostics.size(); }  // the loader reports only errors
+  size_t error_count() const { return count(DiagSeverity::kError); }
+  size_t warning_count() const { return count(DiagSeverity::kWarning); }
   // Rendered (file:line:col: error: … with the source line and a caret), in report order.
-  std::vector<std::string> errors() const {
+  std::vector<std::string> errors() const { return rendered(DiagSeverity::kError); }
+  std::vector<std::string> warnings() const { return rendered(DiagSeverity::kWarning); }
+
+ private:
+  size_t count(DiagSeverity which) const {
+    size_t n = 0;
+    for (const auto& d : diagnostics) n += d.diag.severity == which ? 1 : 0;
+    return n;
+  }
+  std::vector<std::string> rendered(DiagSeverity which) const {
     std::vector<std::string> out;
-    for (const auto& d : diagnostics) out.push_back(d.render());
+    for (const auto& d : diagnostics) {
+      if (d.diag.severity == which) out.push_back(d.render());
+    }
     return out;
   }
 };
 
-// Loads every *.yml / *.yaml file under each path (a file or a directory, recursively, in
-// sorted order so loading is deterministic). Every problem of every file is reported; rules
+// Loads every *.yml / *.yaml rule file and every *.toml Elastic rule file
+// (detect/elastic_rule_file.h) under each path (a file or a directory, recursively, in sorted
+// order so loading is deterministic). Every problem of every file is reported; rules
 // with errors are left out. Duplicate rule ids are errors. `plugins` tells the rule kinds
 // (`type:`, body key, extra keys) and the response actions a rule may name.
 RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
                                const PluginRegistry& plugins);
 
-// Loads rules from one YAML text (tests, stdin).
+// Loads rules from one text (tests, stdin): an Elastic rule file when `file_name` ends in
+// .toml, YAML otherwise.
 void load_rule_text(const std::string& file_name, const std::string& text, RuleLoadResult& out,
                     const PluginRegistry& plugins);
 

@@ -70,6 +70,9 @@ RuleSetBuild compile_rules(const std::vector<std::string>& paths, const PluginRe
     }
   }
   for (std::string& e : loaded.errors()) errors.push_back(std::move(e));
+  if (warnings) {  // rules skipped on purpose (Elastic rules of other types, deprecated)
+    for (std::string& w : loaded.warnings()) warnings->push_back(std::move(w));
+  }
   RuleSetBuild build = build_rule_set(loaded.rules, kinds, registry, generation);
   // Rendered here, at the edge: the rule kinds kept them as objects.
   for (std::string& e : build.report.errors()) errors.push_back(std::move(e));

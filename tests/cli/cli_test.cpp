@@ -318,7 +318,7 @@ TEST_F(CliTest, EmptyOrUnusableSetupsFailLoudly) {
 
   o = run_cli("validate -r " + (dir_ / "wasm").string());
   EXPECT_EQ(o.exit_code, 3) << o.err;
-  EXPECT_NE(o.err.find("no rule files (*.yml, *.yaml) in this directory (1 other file(s)"),
+  EXPECT_NE(o.err.find("no rule files (*.yml, *.yaml, *.toml) in this directory (1 other file(s)"),
             std::string::npos)
       << o.err;
 
