@@ -267,6 +267,44 @@ TEST_F(LiveCli, RunWithTwoSourcesRaisesTheAlertsOfBoth) {
   EXPECT_NE(slurp(err_).find("source stdin: 1 events"), std::string::npos) << slurp(err_);
 }
 
+// Live events carry the host identity Elastic's Linux rules start from (host.os.type, and
+// host.id for their sequences): such a rule fires live, and its event says so.
+TEST_F(LiveCli, LiveEventsCarryTheHostIdentity) {
+  if (!root()) GTEST_SKIP() << "needs root (live eBPF collection); CI runs as root";
+  const std::string marker = "wsnhost" + std::to_string(::getpid() % 100000);  // < 16 (comm)
+  write("rules/host.yml",
+        "id: t.host\nname: H\ntype: eql\nquery: process where host.os.type == \"linux\" and "
+        "host.id != null and process.name == \"" +
+            marker + "\"\n");
+  const fs::path cfg = write("host.yml",
+                             "sinks:\n  sqlite:\n    enabled: false\nhttp:\n  enabled: false\n"
+                             "rules:\n  watch: false\n");
+  if (!start({"run", "--duration", "3", "--rules", (dir_ / "rules").string(), "-o",
+              (dir_ / "alerts").string(), "-c", cfg.string()},
+             "live detection with")) {
+    GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
+  }
+  const fs::path exe = dir_ / marker;
+  fs::copy_file("/bin/true", exe);
+  ASSERT_EQ(std::system(exe.c_str()), 0);
+  ASSERT_EQ(finish(), 0) << slurp(err_);
+  const std::string alerts = slurp(dir_ / "alerts");
+  ASSERT_TRUE(rules_fired(alerts).count("t.host")) << alerts << slurp(err_);
+  std::string line;
+  std::istringstream in(alerts);
+  while (std::getline(in, line) && line.find("\"t.host\"") == std::string::npos) {
+  }
+  // The triggering event as the alert carries it (after the alert's own host summary).
+  const size_t host = line.find("\"host\":{", line.find("\"events\":["));
+  ASSERT_NE(host, std::string::npos) << line;
+  EXPECT_NE(line.find("\"type\":\"linux\"", host), std::string::npos) << line;
+  std::string machine_id;
+  std::getline(std::ifstream("/etc/machine-id"), machine_id);
+  if (machine_id.size() == 32) {
+    EXPECT_NE(line.find("\"id\":\"" + machine_id + "\"", host), std::string::npos) << line;
+  }
+}
+
 // `record` while attack-chain commands run for real; `replay` of the recording raises the
 // detections the bundled rules are meant to raise for them.
 TEST_F(LiveCli, RecordThenReplayRaisesTheAttackChainDetections) {
@@ -323,9 +361,8 @@ TEST_F(LiveCli, RunRecordThenReplayVerifyFindsNoDifference) {
   for (const char* id : {"wsn.linux.exec_hidden_file", "wsn.linux.shadow_file_read"}) {
     EXPECT_TRUE(ids.count(id)) << id << "\n" << live_alerts << slurp(err_);
   }
-  const Outcome verified =
-      run_cli("replay --verify " + rec.string() + " --rules " + bundled + " -c " + cfg.string(),
-              dir_);
+  const Outcome verified = run_cli(
+      "replay --verify " + rec.string() + " --rules " + bundled + " -c " + cfg.string(), dir_);
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
   const size_t n = static_cast<size_t>(std::count(live_alerts.begin(), live_alerts.end(), '\n'));
   EXPECT_NE(verified.err.find("; " + std::to_string(n) + " alerts, identical to the " +

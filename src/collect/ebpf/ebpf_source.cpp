@@ -14,6 +14,7 @@
 #include "bus/event_bus.h"
 #include "collect/ebpf/bpf/wsn_record.h"
 #include "collect/ebpf/bpf_loader.h"
+#include "collect/ebpf/host_identity.h"
 #include "collect/ebpf/record_decoder.h"
 #include "collect/ebpf/ring_reader.h"
 #include "collect/ebpf/user_names.h"
@@ -124,6 +125,7 @@ Status EbpfSource::start() {
   s.table->seed();
   s.decoder = std::make_unique<RecordDecoder>(
       *s.table, s.users, s.opt.interest, s.opt.host_name.empty() ? host_name() : s.opt.host_name);
+  s.decoder->set_host_identity(read_host_identity());
   s.decoder->set_clock_offset(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
 
   auto ring = RingReader::open(loader.value()->ring_buffer_fd(),
@@ -163,6 +165,7 @@ Status EbpfSource::run(EventWriter& out) {
       break;
     }
     // Re-derived each round: wall-clock steps (NTP, settimeofday) move it.
+    s.decoder->set_host_identity(read_host_identity());
     s.decoder->set_clock_offset(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
     ring->consume();
     out.flush();

@@ -1,10 +1,13 @@
 #include "collect/ebpf/filled_fields.h"
 
+#include "collect/ebpf/host_identity.h"
+
 namespace wsn::collect {
 
 std::vector<FieldId> ebpf_filled_fields() {
-  // Every fields::k... that record_decoder.cpp sets (ebpf_source.cpp sets none itself).
-  return {
+  // Every fields::k... that record_decoder.cpp sets, then the host identity ebpf_source.cpp
+  // reads once and the decoder copies into every event.
+  std::vector<FieldId> out = {
       fields::kTimestamp,
       fields::kEventKind,
       fields::kEventCategory,
@@ -61,6 +64,8 @@ std::vector<FieldId> ebpf_filled_fields() {
       fields::kTargetProcessName,
       fields::kTargetProcessExecutable,
   };
+  for (FieldId id : host_identity_fields()) out.push_back(id);
+  return out;
 }
 
 }  // namespace wsn::collect

@@ -271,6 +271,15 @@ void RecordDecoder::set_common(Event& e, const wsn_hdr& h, EbpfEvent kind, Event
     e.set_string(fields::kEventOutcome, outcome == EventOutcome::kSuccess ? "success" : "failure");
   }
   if (!host_name_.empty()) e.set_string(fields::kHostName, host_name_);
+  for (const HostField& f : host_) e.set_string(f.id, f.value);
+  // user.* / group.* are the effective ids, as Elastic Defend reports them (its rules read
+  // user.id == "0" for "runs as root"); setuid / setgid events keep the new identity there.
+  if (info.category == "process" && kind != EbpfEvent::kSetuid && kind != EbpfEvent::kSetgid) {
+    e.set_string(fields::kUserId, Dec(h.euid).view());
+    if (auto n = users_.user(h.euid); !n.empty()) e.set_string(fields::kUserName, n);
+    e.set_string(fields::kGroupId, Dec(h.egid).view());
+    if (auto n = users_.group(h.egid); !n.empty()) e.set_string(fields::kGroupName, n);
+  }
 }
 
 void RecordDecoder::set_process(Event& e, const ProcessInfo& p, uint32_t uid, uint32_t gid) {

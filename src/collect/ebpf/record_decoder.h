@@ -2,7 +2,8 @@
 //
 // Checks each ring-buffer record (kind, size, every string's bounds), keeps the process table
 // current from exec / fork / exit records, and fills an Event with the event vocabulary of
-// interest.h plus process.* / process.parent.* / user / container fields from the table.
+// interest.h plus process.* / process.parent.* / user / container fields from the table, and
+// the host identity (host.*) given once.
 // Records of kinds outside the interest still update the table but produce no event.
 //
 // The decoder owns scratch buffers so that steady-state decoding allocates only when the
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collect/ebpf/host_identity.h"
 #include "collect/ebpf/interest.h"
 #include "collect/ebpf/process_table.h"
 #include "collect/ebpf/user_names.h"
@@ -41,6 +43,9 @@ class RecordDecoder {
 
   RecordDecoder(ProcessTable& table, UserNames& users, EbpfInterest interest,
                 std::string host_name);
+
+  // host.* set on every event besides host.name (read_host_identity, once per source).
+  void set_host_identity(std::vector<HostField> host) { host_ = std::move(host); }
 
   // CLOCK_REALTIME - CLOCK_BOOTTIME, to turn kernel timestamps into @timestamp.
   void set_clock_offset(int64_t boot_to_realtime_ns) { clock_offset_ns_ = boot_to_realtime_ns; }
@@ -78,6 +83,7 @@ class RecordDecoder {
   UserNames& users_;
   EbpfInterest interest_;
   std::string host_name_;
+  std::vector<HostField> host_;
   int64_t clock_offset_ns_ = 0;
   std::string error_;
   std::vector<std::string_view> views_;

@@ -140,10 +140,14 @@ TEST_F(DecoderTest, ExecFillsProcessAndParent) {
   EXPECT_EQ(get_str(e, fields::kProcessCommandLine), "su - root");
   EXPECT_EQ(get_int(e, fields::kProcessArgsCount), 3);
   EXPECT_EQ(get_str(e, fields::kProcessWorkingDirectory), "/home/alice");
-  // The real uid: running a setuid binary does not change process.user.
+  // The real uid: running a setuid binary does not change process.user; user.* is the
+  // effective one, as Elastic Defend reports it.
   EXPECT_EQ(get_str(e, fields::kProcessUserId), "1000");
   EXPECT_EQ(get_str(e, fields::kProcessUserName), "<absent>");
-  EXPECT_EQ(get_str(e, fields::kUserId), "<absent>");
+  EXPECT_EQ(get_str(e, fields::kUserId), "0");
+  EXPECT_EQ(get_str(e, fields::kUserName), "root");
+  EXPECT_EQ(get_str(e, fields::kGroupId), "0");
+  EXPECT_EQ(get_str(e, fields::kGroupName), "root");
   EXPECT_EQ(get_str(e, fields::kEventOutcome), "success");
   EXPECT_EQ(get_str(e, fields::kContainerId), std::string(64, 'b'));
   EXPECT_EQ(get_str(e, fields::kProcessEntityId), make_entity_id("boot", 200, 20));
@@ -152,6 +156,45 @@ TEST_F(DecoderTest, ExecFillsProcessAndParent) {
   EXPECT_EQ(get_str(e, fields::kProcessParentExecutable), "/bin/bash");
   EXPECT_EQ(get_str(e, fields::kProcessParentName), "bash");
   EXPECT_EQ(get_list(e, fields::kProcessParentArgs), (std::vector<std::string>{"bash"}));
+}
+
+TEST_F(DecoderTest, EveryEventCarriesTheHostIdentity) {
+  const FieldRegistry names;
+  const FieldId os_type = names.find("host.os.type");
+  const FieldId kernel = names.find("host.os.kernel");
+  dec_.set_host_identity(
+      {{os_type, "linux"}, {kernel, "6.1.0-13-amd64"}, {fields::kHostId, "abc"}});
+  exec_shell();  // exec + fork
+  EXPECT_EQ(get_str(ev_, os_type), "linux");
+  EXPECT_EQ(get_str(ev_, fields::kHostId), "abc");
+  Builder<wsn_file_rec> f(WSN_REC_FILE, 200);
+  f.rec().op = WSN_FILE_UNLINK;
+  f.str(&wsn_file_rec::path, "/tmp/x");
+  Event e;
+  ASSERT_EQ(dec_.decode(f.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  EXPECT_EQ(get_str(e, os_type), "linux");
+  EXPECT_EQ(get_str(e, kernel), "6.1.0-13-amd64");
+  EXPECT_EQ(get_str(e, fields::kHostId), "abc");
+  EXPECT_EQ(get_str(e, fields::kHostName), "testhost");
+  EXPECT_EQ(get_str(e, fields::kUserId), "<absent>");  // user.* only on process events
+}
+
+TEST_F(DecoderTest, ProcessEventsCarryTheEffectiveUser) {
+  exec_shell();
+  Builder<wsn_exit_rec> x(WSN_REC_EXIT, 200);
+  x.rec().h.uid = 1000;
+  x.rec().h.euid = 65534;
+  x.rec().h.gid = 1000;
+  x.rec().h.egid = 65534;
+  x.rec().start_boottime = 20 * kTick;
+  Event e;
+  ASSERT_EQ(dec_.decode(x.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  EXPECT_EQ(get_str(e, fields::kEventAction), "exit");
+  EXPECT_EQ(get_str(e, fields::kUserId), "65534");
+  EXPECT_EQ(get_str(e, fields::kUserName), "nobody");
+  EXPECT_EQ(get_str(e, fields::kGroupId), "65534");
+  EXPECT_EQ(get_str(e, fields::kGroupName), "nogroup");
+  EXPECT_EQ(get_str(e, fields::kProcessUserId), "1000");
 }
 
 TEST_F(DecoderTest, ExecTruncatedArgsKeepsTrueCount) {
