@@ -165,7 +165,6 @@ Status EbpfSource::run(EventWriter& out) {
       break;
     }
     // Re-derived each round: wall-clock steps (NTP, settimeofday) move it.
-    s.decoder->set_host_identity(read_host_identity());
     s.decoder->set_clock_offset(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
     ring->consume();
     out.flush();
