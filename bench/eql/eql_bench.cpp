@@ -619,12 +619,12 @@ int main(int argc, char** argv) {
               "BM_Pipeline", false);
   print_table("== the same from the binary log (.wsnlog) (ratio: vs no rules, binary) ==",
               "BM_PipelineBinary", false, kBinaryRuleCounts);
-  for (int64_t n : kBinaryRuleCounts) {
-    const Figure* b = figure("BM_PipelineBinary", n);
-    const Figure* j = figure("BM_Pipeline", n);
+  for (int64_t rules : kBinaryRuleCounts) {
+    const Figure* b = figure("BM_PipelineBinary", rules);
+    const Figure* j = figure("BM_Pipeline", rules);
     if (b != nullptr && j != nullptr) {
       std::printf("binary log vs JSON lines, full pipeline at %lld rules: %.2fx\n",
-                  static_cast<long long>(n), b->eps / j->eps);
+                  static_cast<long long>(rules), b->eps / j->eps);
     }
   }
 
