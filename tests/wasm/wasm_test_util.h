@@ -88,6 +88,10 @@ class WasmFixture : public ::testing::Test {
     options_->helper_path = WSN_WASM_HELPER_PATH;
     options_->cache_dir = cache_dir_.string();
     options_->tier = TierMode::kInterpreter;
+    // Tests of fuel, depth and the rest expect exactly those traps: a wall-clock deadline far
+    // beyond any call keeps a loaded CI machine from turning a slow fuel trap into a deadline
+    // trap. The deadline tests set their own budget.
+    options_->sandbox.deadline_ms_per_event = 60'000;
     options_->log = [this](std::string_view rule, int level, std::string_view msg) {
       logs_.push_back(std::string(rule) + ":" + std::to_string(level) + ":" + std::string(msg));
     };
