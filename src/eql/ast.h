@@ -55,6 +55,20 @@ struct Expr {
   ExprKind kind;
   SourceRange range;
 
+  // null, a boolean, a number or a string written in the query.
+  bool is_literal() const {
+    switch (kind) {
+      case ExprKind::kNull:
+      case ExprKind::kBool:
+      case ExprKind::kInt:
+      case ExprKind::kFloat:
+      case ExprKind::kString:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   // Literals.
   bool b = false;
   int64_t i = 0;

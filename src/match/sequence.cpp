@@ -271,19 +271,34 @@ std::vector<uint32_t> SequenceStore::placed_in(uint32_t rule, uint32_t stage) co
   return ids;
 }
 
+namespace {
+
+// Forgets the oldest keys of `map` (creation order in `fifo`: key and the entry's stamp) until
+// it has room for one more; fifo entries of keys removed or re-created meanwhile are skipped.
+// Returns how many keys were forgotten.
+template <typename Map>
+uint64_t evict_oldest_keys(Map& map, std::deque<std::pair<std::string, uint64_t>>& fifo,
+                           size_t max_keys) {
+  uint64_t evicted = 0;
+  while (map.size() >= max_keys && !fifo.empty()) {
+    auto [old, stamp] = fifo.front();
+    fifo.pop_front();
+    auto o = map.find(old);
+    if (o != map.end() && o->second.stamp == stamp) {
+      map.erase(o);
+      ++evicted;
+    }
+  }
+  return evicted;
+}
+
+}  // namespace
+
 bool JoinStore::fill(std::string_view key, size_t position, const std::shared_ptr<const Event>& ev,
                      std::vector<std::shared_ptr<const Event>>& out) {
   auto it = map_.find(key);
   if (it == map_.end()) {
-    while (map_.size() >= max_keys_ && !fifo_.empty()) {
-      auto [old, stamp] = fifo_.front();
-      fifo_.pop_front();
-      auto o = map_.find(old);
-      if (o != map_.end() && o->second.stamp == stamp) {
-        map_.erase(o);
-        ++evicted_;
-      }
-    }
+    evicted_ += evict_oldest_keys(map_, fifo_, max_keys_);
     if (fifo_.size() > 2 * map_.size() + 64) {  // drop entries of completed/removed keys
       std::deque<std::pair<std::string, uint64_t>> keep;
       for (auto& [k, stamp] : fifo_) {
@@ -329,15 +344,7 @@ bool SampleStore::offer(std::string_view key, size_t filter, const std::shared_p
   auto it = map_.find(key);
   if (it == map_.end()) {
     // Oldest key first; a retired key forgotten this way may report again (counted).
-    while (map_.size() >= max_keys_ && !fifo_.empty()) {
-      auto [old, stamp] = fifo_.front();
-      fifo_.pop_front();
-      auto o = map_.find(old);
-      if (o != map_.end() && o->second.stamp == stamp) {
-        map_.erase(o);
-        ++evicted_;
-      }
-    }
+    evicted_ += evict_oldest_keys(map_, fifo_, max_keys_);
     Entry e;
     e.candidates.resize(filters_);
     e.stamp = next_stamp_++;

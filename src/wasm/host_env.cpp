@@ -1,9 +1,8 @@
 #include "wasm/host_env.h"
 
-#include <time.h>
-
 #include <cstring>
 
+#include "common/clock.h"
 #include "wasm/abi.h"
 #include "wsn_abi.h"
 
@@ -22,14 +21,6 @@ void HostEnv::begin_call(const Event* event, int64_t now_ns) {
   deadline_hit_ = false;
   error_.clear();
 }
-
-namespace {
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-}  // namespace
 
 void HostEnv::set_deadline(uint32_t budget_ms) {
   deadline_budget_ms_ = budget_ms;

@@ -2,20 +2,11 @@
 
 #include <charconv>
 
+#include "common/text.h"
 #include "wasm/abi.h"
 
 namespace wsn::wasm {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 std::vector<std::string> split_list(std::string_view v) {
   std::vector<std::string> out;
@@ -50,7 +41,7 @@ Result<ModuleMeta> parse_module_meta(std::string_view text) {
     size_t e = text.find('\n', k);
     if (e == std::string_view::npos) e = text.size();
     ++line_no;
-    const std::string_view line = trim(text.substr(k, e - k));
+    const std::string_view line = trim_blanks(text.substr(k, e - k));
     k = e + 1;
     if (line.empty() || line.front() == '#') continue;
     auto fail = [&](const std::string& msg) {
@@ -58,8 +49,8 @@ Result<ModuleMeta> parse_module_meta(std::string_view text) {
     };
     const size_t eq = line.find('=');
     if (eq == std::string_view::npos) return fail("expected 'key = value'");
-    const std::string_view key = trim(line.substr(0, eq));
-    const std::string_view value = trim(line.substr(eq + 1));
+    const std::string_view key = trim_blanks(line.substr(0, eq));
+    const std::string_view value = trim_blanks(line.substr(eq + 1));
     for (char c : line) {
       if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return fail("control character");
     }

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "bus/event_bus.h"
+#include "common/clock.h"
 #include "collect/ebpf/bpf/wsn_record.h"
 #include "collect/ebpf/bpf_loader.h"
 #include "collect/ebpf/host_identity.h"
@@ -21,12 +22,6 @@
 
 namespace wsn::collect {
 namespace {
-
-int64_t clock_ns(clockid_t id) {
-  timespec ts{};
-  clock_gettime(id, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 std::string read_boot_id() {
   std::ifstream in("/proc/sys/kernel/random/boot_id");
@@ -169,7 +164,7 @@ Status EbpfSource::run(EventWriter& out) {
     ring->consume();
     out.flush();
     s.table->trim();
-    const int64_t now = clock_ns(CLOCK_MONOTONIC);
+    const int64_t now = monotonic_ns();
     if (now - last_snapshot > 100'000'000) {
       s.snapshot();
       last_snapshot = now;

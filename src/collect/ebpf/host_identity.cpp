@@ -5,18 +5,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text.h"
+
 namespace wsn::collect {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // Whole file, or false when it cannot be opened.
 bool read_file(const std::string& path, std::string& out) {
@@ -48,13 +40,13 @@ std::map<std::string, std::string, std::less<>> parse_os_release(std::string_vie
   std::map<std::string, std::string, std::less<>> out;
   while (!text.empty()) {
     const size_t nl = text.find('\n');
-    const std::string_view line = trim(text.substr(0, nl));
+    const std::string_view line = trim_blanks(text.substr(0, nl));
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     if (line.empty() || line.front() == '#') continue;
     const size_t eq = line.find('=');
     if (eq == std::string_view::npos || eq == 0) continue;
-    const std::string_view key = trim(line.substr(0, eq));
-    std::string_view raw = trim(line.substr(eq + 1));
+    const std::string_view key = trim_blanks(line.substr(0, eq));
+    std::string_view raw = trim_blanks(line.substr(eq + 1));
     std::string value;
     if (!raw.empty() && (raw.front() == '"' || raw.front() == '\'')) {
       const char q = raw.front();
@@ -74,7 +66,7 @@ std::map<std::string, std::string, std::less<>> parse_os_release(std::string_vie
 }
 
 std::string parse_machine_id(std::string_view text) {
-  const std::string_view id = trim(text.substr(0, text.find('\n')));
+  const std::string_view id = trim_blanks(text.substr(0, text.find('\n')));
   if (id.size() != 32) return {};
   for (char c : id) {
     const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

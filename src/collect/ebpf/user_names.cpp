@@ -6,16 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/clock.h"
+
 namespace wsn::collect {
-namespace {
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
 
 UserNames::UserNames(std::string passwd_path, std::string group_path, int64_t recheck_ns)
     : recheck_ns_(recheck_ns) {

@@ -343,19 +343,6 @@ NodeRef Binder::field(const Expr* e) {
 
 namespace {
 
-bool literal(const Expr* e) {
-  switch (e->kind) {
-    case ExprKind::kNull:
-    case ExprKind::kBool:
-    case ExprKind::kInt:
-    case ExprKind::kFloat:
-    case ExprKind::kString:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The field a leaf tests when Elasticsearch translates it to a query (term, terms, range,
 // wildcard, regexp, prefix, exists) [XT][QT]; nullptr when it becomes a painless script
 // (functions other than the translatable ones, arithmetic, field-vs-field), which
@@ -365,8 +352,8 @@ const Expr* query_subject(const Expr* e) {
     case ExprKind::kField:
       return e;
     case ExprKind::kCompare:
-      if (e->lhs->kind == ExprKind::kField && literal(e->rhs)) return e->lhs;
-      if (e->rhs->kind == ExprKind::kField && literal(e->lhs)) return e->rhs;
+      if (e->lhs->kind == ExprKind::kField && e->rhs->is_literal()) return e->lhs;
+      if (e->rhs->kind == ExprKind::kField && e->lhs->is_literal()) return e->rhs;
       return nullptr;
     case ExprKind::kIn:
     case ExprKind::kStringMatch:
@@ -599,8 +586,8 @@ NodeRef Binder::compare(const Expr* e, bool invert_range) {
       return nd.op == match::Op::kField && nd.field != kInvalidField &&
              reg_.type(nd.field) == FieldType::kTimestamp;
     };
-    const bool left = date_field(a) && literal(e->rhs);
-    if (left || (date_field(b) && literal(e->lhs))) {
+    const bool left = date_field(a) && e->rhs->is_literal();
+    if (left || (date_field(b) && e->lhs->is_literal())) {
       const Expr* lit = left ? e->rhs : e->lhs;
       int64_t lo = 0, hi = 0;
       const bool ok = lit->kind == ExprKind::kString ? es_date_range(lit->s, lo, hi)

@@ -41,19 +41,6 @@ enum class StepKind : uint8_t { kSequence, kJoin, kUntil, kSample };
 constexpr std::string_view kPipeNames[] = {"head",         "tail",   "count", "unique",
                                            "unique_count", "filter", "sort"};
 
-bool is_literal(const Expr* e) {
-  switch (e->kind) {
-    case ExprKind::kNull:
-    case ExprKind::kBool:
-    case ExprKind::kInt:
-    case ExprKind::kFloat:
-    case ExprKind::kString:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -585,7 +572,7 @@ class Parser {
       patterns.push_back(p);
     }
     for (Expr* p : patterns) {
-      if (!is_literal(p)) {
+      if (!p->is_literal()) {
         report(code::kPatternNotLiteral,
                "the right side of '" + op_text +
                    "' must be a literal (or a parenthesised list of literals)",
@@ -1414,7 +1401,7 @@ class Parser {
     }
     if (ok && spaced) {
       for (const Expr* a : p.args) {
-        if (a->kind != ExprKind::kField && !is_literal(a)) {
+        if (a->kind != ExprKind::kField && !a->is_literal()) {
           report(code::kInvalidPipeArgs,
                  "arguments of '" + p.name +
                      "' separated by spaces must be plain fields or literals; separate "
