@@ -35,10 +35,9 @@ constexpr std::array<Program, 12> kPrograms = {{
     {"apt-get", "/usr/bin/apt-get", "update"},
     {"cat", "/usr/bin/cat", "/etc/hostname"},
 }};
-constexpr std::array<const char*, 6> kPaths = {"/var/log/nginx/access.log", "/tmp/build/main.o",
-                                               "/home/dev/project/src/app.py",
-                                               "/var/lib/dpkg/status", "/etc/hosts",
-                                               "/home/dev/.cache/pip/http/x"};
+constexpr std::array<const char*, 6> kPaths = {
+    "/var/log/nginx/access.log", "/tmp/build/main.o", "/home/dev/project/src/app.py",
+    "/var/lib/dpkg/status",      "/etc/hosts",        "/home/dev/.cache/pip/http/x"};
 
 }  // namespace
 
@@ -59,24 +58,26 @@ void append_event_line(std::string& out, uint64_t k, uint64_t& rng) {
   if (kind < 6) {
     out += R"("category":["process"],"type":["start"],"action":"exec"},)";
   } else if (kind < 9) {
-    out += R"("category":["file"],"type":["change"],"action":"open_write"},)";
+    out += R"("category":["file"],"type":["change"],"action":"modification"},)";
   } else {
-    out += R"("category":["network"],"type":["start"],"action":"connect"},)";
+    out += R"("category":["network"],"type":["start"],"action":"connection_attempted"},)";
   }
-  fmt::format_to(std::back_inserter(out),
-                 R"("host":{{"name":"web-01"}},"process":{{"pid":{},"entity_id":"p-{}-{}",)"
-                 R"("name":"{}","executable":"{}","command_line":"{} {}","args":["{}","{}"],)"
-                 R"("args_count":2,"working_directory":"/home/dev","user":{{"id":"1000","name":"dev"}},)"
-                 R"("parent":{{"pid":{},"entity_id":"p-{}","name":"{}","executable":"{}"}}}})",
-                 pid, pid, k, p.name, p.exe, p.exe, p.args, p.exe, p.args, ppid, ppid,
-                 parent.name, parent.exe);
+  fmt::format_to(
+      std::back_inserter(out),
+      R"("host":{{"name":"web-01"}},"process":{{"pid":{},"entity_id":"p-{}-{}",)"
+      R"("name":"{}","executable":"{}","command_line":"{} {}","args":["{}","{}"],)"
+      R"("args_count":2,"working_directory":"/home/dev","user":{{"id":"1000","name":"dev"}},)"
+      R"("parent":{{"pid":{},"entity_id":"p-{}","name":"{}","executable":"{}"}}}})",
+      pid, pid, k, p.name, p.exe, p.exe, p.args, p.exe, p.args, ppid, ppid, parent.name,
+      parent.exe);
   if (kind >= 6 && kind < 9) {
     const char* path = kPaths[(r >> 4) % kPaths.size()];
     fmt::format_to(std::back_inserter(out), R"(,"file":{{"path":"{}"}})", path);
   } else if (kind == 9) {
-    fmt::format_to(std::back_inserter(out),
-                   R"(,"destination":{{"ip":"198.51.100.{}","port":443}},"network":{{"transport":"tcp"}})",
-                   (r >> 24) % 250 + 1);
+    fmt::format_to(
+        std::back_inserter(out),
+        R"(,"destination":{{"ip":"198.51.100.{}","port":443}},"network":{{"transport":"tcp"}})",
+        (r >> 24) % 250 + 1);
   }
   out += '}';
 }

@@ -19,8 +19,11 @@ Collector conventions this log follows (see docs/sample-data.md for the full lis
   * process.name is the kernel comm: basename of the path handed to execve, cut to 15 chars.
   * process.executable is that file with symlinks resolved (/bin/sh -> /usr/bin/dash). A script
     started through its #! line has the script itself as executable.
-  * process.user / process.group are the REAL ids. A setuid binary (sudo, passwd) keeps the
-    caller's id until it calls setuid(); setuid/setgid events carry the new id in user.id/group.id.
+  * Actions are Elastic Defend's (end, uid_change, creation, modification, deletion,
+    connection_attempted …). process.user / process.group and process.real_user / real_group
+    are the same ids here: the log does not model effective ids (a setuid binary such as sudo or
+    passwd keeps the caller's id until it calls setuid(); uid_change/gid_change events carry the
+    new id in user.id/group.id).
   * fork shows the child (new pid/entity_id) still running its parent's image; exec replaces the
     image in place (same pid and entity_id); an orphan is re-parented to pid 1 (or to the nearest
     child subreaper, e.g. containerd-shim) for its later events.
@@ -107,17 +110,17 @@ SBIN = {"useradd", "groupadd", "adduser", "logrotate", "nginx", "insmod", "modpr
         "invoke-rc.d", "start-stop-daemon", "sshd", "cron", "ldconfig"}
 
 EVENT_TYPE = {
-    "exec": "start", "fork": "start", "exit": "end", "setuid": "change", "setgid": "change",
+    "exec": "start", "fork": "start", "end": "end", "uid_change": "change", "gid_change": "change",
     "ptrace": "access", "memfd_create": "creation",
-    "open": "access", "open_write": "change", "create": "creation", "unlink": "deletion",
+    "open": "access", "modification": "change", "creation": "creation", "deletion": "deletion",
     "rename": "change", "chmod": "change", "chown": "change",
-    "connect": "start", "accept": "start", "bind": "start",
+    "connection_attempted": "start", "connection_accepted": "start", "bind": "start",
     "load_module": "start",
 }
 CATEGORY_OF = {
-    **{a: "process" for a in ("exec", "fork", "exit", "setuid", "setgid", "ptrace", "memfd_create")},
-    **{a: "file" for a in ("open", "open_write", "create", "unlink", "rename", "chmod", "chown")},
-    **{a: "network" for a in ("connect", "accept", "bind")},
+    **{a: "process" for a in ("exec", "fork", "end", "uid_change", "gid_change", "ptrace", "memfd_create")},
+    **{a: "file" for a in ("open", "modification", "creation", "deletion", "rename", "chmod", "chown")},
+    **{a: "network" for a in ("connection_attempted", "connection_accepted", "bind")},
     "load_module": "driver",
 }
 ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -283,7 +286,7 @@ class World:
         return c
 
     def exit(self, p: Proc, t: int, code: int = 0):
-        self.emit(t, p, "exit", outcome="success" if code == 0 else "failure", exit_code=code)
+        self.emit(t, p, "end", outcome="success" if code == 0 else "failure", exit_code=code)
         p.alive = False
         heir = p.parent
         while heir is not None and not heir.subreaper and heir.pid != 1:
@@ -309,12 +312,12 @@ class World:
         p.image = p.image.replace(cwd=path)
 
     def setuid(self, p, t, uid):
-        self.emit(t, p, "setuid", {"user": {"id": str(uid), "name": USERS[uid]}})
+        self.emit(t, p, "uid_change", {"user": {"id": str(uid), "name": USERS[uid]}})
         p.image = p.image.replace(uid=uid)
         return t
 
     def setgid(self, p, t, gid):
-        self.emit(t, p, "setgid", {"group": {"id": str(gid), "name": GROUPS[gid]}})
+        self.emit(t, p, "gid_change", {"group": {"id": str(gid), "name": GROUPS[gid]}})
         p.image = p.image.replace(gid=gid)
         return t
 
@@ -332,13 +335,13 @@ class World:
         return self.fop(p, t, "open", path)
 
     def write(self, p, t, path):
-        return self.fop(p, t, "open_write", path)
+        return self.fop(p, t, "modification", path)
 
     def create(self, p, t, path):
-        return self.fop(p, t, "create", path)
+        return self.fop(p, t, "creation", path)
 
     def unlink(self, p, t, path):
-        return self.fop(p, t, "unlink", path)
+        return self.fop(p, t, "deletion", path)
 
     def rename(self, p, t, old, new):
         return self.fop(p, t, "rename", new, original_path=self._abs(p, old))
@@ -357,7 +360,7 @@ class World:
 
     def connect(self, p, t, ip, port, transport="tcp", sport=None):
         src = "127.0.0.1" if ip.startswith("127.") else (HOST_IP6 if ":" in ip else HOST_IP4)
-        self.emit(t, p, "connect", {
+        self.emit(t, p, "connection_attempted", {
             "source": {"ip": src, "port": sport or self.eport()},
             "destination": {"ip": ip, "port": port},
             "network": {"direction": "egress", "transport": transport, "type": self._ntype(ip)}})
@@ -365,7 +368,7 @@ class World:
 
     def accept(self, p, t, cip, cport, lport, lip=None):
         lip = lip or ("127.0.0.1" if cip.startswith("127.") else (HOST_IP6 if ":" in cip else HOST_IP4))
-        self.emit(t, p, "accept", {
+        self.emit(t, p, "connection_accepted", {
             "source": {"ip": cip, "port": cport},
             "destination": {"ip": lip, "port": lport},
             "network": {"direction": "ingress", "transport": "tcp", "type": self._ntype(cip)}})
@@ -2185,7 +2188,9 @@ def render(ev: Ev, seq: int) -> dict:
             "command_line": " ".join(im.args), "args": list(im.args), "args_count": len(im.args),
             "working_directory": im.cwd, "start": ts(p.start),
             "user": {"id": str(im.uid), "name": USERS[im.uid]},
-            "group": {"id": str(im.gid), "name": GROUPS[im.gid]}}
+            "real_user": {"id": str(im.uid), "name": USERS[im.uid]},
+            "group": {"id": str(im.gid), "name": GROUPS[im.gid]},
+            "real_group": {"id": str(im.gid), "name": GROUPS[im.gid]}}
     if ev.exit_code is not None:
         proc["exit_code"] = ev.exit_code
     if ev.parent is not None:
@@ -2266,19 +2271,19 @@ def validate(lines: list[str], preexisting: dict[str, int]) -> None:
                     or n.get("type") not in ("ipv4", "ipv6"):
                 err(i, "network fields")
             if a != "bind" and (not isinstance(dst.get("port"), int) or
-                                n.get("direction") != {"connect": "egress", "accept": "ingress"}[a]):
+                                n.get("direction") != {"connection_attempted": "egress", "connection_accepted": "ingress"}[a]):
                 err(i, "connect/accept fields")
             for ip in (s.get("ip"), dst.get("ip")):
                 if ip and not (ip.startswith(("10.0.0.", "127.", "198.51.100.", "192.0.2.", "203.0.113.", "2001:db8:"))
                                or ip in ("0.0.0.0", "::")):
                     err(i, f"non-documentation IP {ip}")
-        if a in ("setuid", "setgid"):
-            key = "user" if a == "setuid" else "group"
+        if a in ("uid_change", "gid_change"):
+            key = "user" if a == "uid_change" else "group"
             if "id" not in d.get(key, {}):
                 err(i, f"{a} without {key}.id")
         elif "user" in d or "group" in d:
             err(i, "top-level user/group outside setuid/setgid")
-        if a == "exit" and not isinstance(pr.get("exit_code"), int):
+        if a == "end" and not isinstance(pr.get("exit_code"), int):
             err(i, "exit without exit_code")
         # lineage
         eid, pid = pr.get("entity_id"), pr.get("pid")
@@ -2301,7 +2306,7 @@ def validate(lines: list[str], preexisting: dict[str, int]) -> None:
         else:
             if live.get(par.get("entity_id")) != par.get("pid"):
                 err(i, f"parent {par.get('pid')} {par.get('name')} not running at this time")
-        if a == "exit" and eid in live:
+        if a == "end" and eid in live:
             del live[eid]
             exited.add(eid)
     if errs:
@@ -2318,21 +2323,21 @@ def describe(d: dict) -> str:
         return f"`{p['parent']['name']}` ({p['parent']['pid']}) forks {p['pid']}"
     if a == "exec":
         return f"{p['pid']} execs `{p['command_line']}` as uid {p['user']['id']} (exe {p['executable']}; parent `{p['parent']['name']}` {p['parent']['pid']})"
-    if a == "exit":
+    if a == "end":
         return f"{who} exits, code {p['exit_code']}"
-    if a == "setuid":
+    if a == "uid_change":
         return f"{who} setuid → {d['user']['id']} ({d['user']['name']})"
-    if a == "setgid":
+    if a == "gid_change":
         return f"{who} setgid → {d['group']['id']} ({d['group']['name']})"
     if a == "memfd_create":
         return f"{who} memfd_create → {f['name']}"
     if a == "open":
         return f"{who} reads {f['path']}"
-    if a == "open_write":
+    if a == "modification":
         return f"{who} opens {f['path']} for writing"
-    if a == "create":
+    if a == "creation":
         return f"{who} creates {f['path']}"
-    if a == "unlink":
+    if a == "deletion":
         return f"{who} deletes {f['path']}"
     if a == "rename":
         return f"{who} renames {f['original_path']} → {f['path']}"
@@ -2340,9 +2345,9 @@ def describe(d: dict) -> str:
         return f"{who} chmod {f['mode']} {f['path']}"
     if a == "chown":
         return f"{who} chown {f['path']}"
-    if a == "connect":
+    if a == "connection_attempted":
         return f"{who} connects to {d['destination']['ip']}:{d['destination']['port']}/{d['network']['transport']}"
-    if a == "accept":
+    if a == "connection_accepted":
         return f"{who} accepts {d['source']['ip']}:{d['source']['port']} on :{d['destination']['port']}"
     if a == "load_module":
         return f"{who} loads kernel module {f['path']}"
@@ -2424,11 +2429,11 @@ LOOKALIKES = [
      "curl/jq against api.example.net, pip in a venv, git over https, apt's `https` method (running as _apt), "
      "dockerd pulling an image, php calling an API. All resolve a name first (udp/53 to 127.0.0.53); the attacker "
      "uses IP literals and ports 8080/4444/4445 (plus 443 for the implant's beacons).",
-     lambda d: d["event"]["action"] == "connect" and d["destination"]["port"] == 443),
+     lambda d: d["event"]["action"] == "connection_attempted" and d["destination"]["port"] == 443),
     ("Files created in /tmp",
      "cc1 writes /tmp/cc*.s (gcc deletes them), strace writes /tmp/strace-svc.txt, containerd-shim writes "
      "/tmp/runc-process*. Nothing benign is executed from /tmp or /dev/shm and nothing there gets a setuid bit.",
-     lambda d: _f(d, "create") and _path(d).startswith("/tmp/")),
+     lambda d: _f(d, "creation") and _path(d).startswith("/tmp/")),
     ("Reads of /etc/shadow",
      "sudo (password check), cron and sshd (PAM account phase), passwd, useradd and the 10:00 backup's tar all read "
      "it. In the attack only `cat` and the exfil `tar` under a www-data → sudo/find → `sh -p` ancestry do, plus the "
@@ -2446,7 +2451,7 @@ LOOKALIKES = [
      lambda d: _f(d, "open") and KEY_RE.search(_path(d)) is not None),
     ("New SSH key material",
      "maria runs `ssh-keygen -t ed25519 … -f ~/.ssh/id_ed25519_ci` (create + chmod 0600).",
-     lambda d: _f(d) and "/.ssh/" in _path(d) and d["event"]["action"] in ("create", "chmod", "open_write")),
+     lambda d: _f(d) and "/.ssh/" in _path(d) and d["event"]["action"] in ("creation", "chmod", "modification")),
     ("systemd units installed and enabled",
      "dpkg unpacks /lib/systemd/system/prometheus-node-exporter.service (as .dpkg-new + rename), deb-systemd-helper "
      "creates the multi-user.target.wants symlink, the postinst runs `systemctl daemon-reload` and starts the "
@@ -2457,7 +2462,7 @@ LOOKALIKES = [
      "sudo's child before exec (→0), sshd's session process (→1001), cron's job process (→33), apt's methods (→_apt "
      "42), nginx workers (→33), systemd starting node-exporter (→109), mandb (→man 6). The attack's are "
      "www-data→0: sudo's child for `find`, and python3 under /tmp/.rootbash.",
-     lambda d: d["event"]["action"] in ("setuid", "setgid")),
+     lambda d: d["event"]["action"] in ("uid_change", "gid_change")),
     ("Kernel modules loaded",
      "`systemd-modules-load` (comm is cut to `systemd-modules`) loads br_netfilter after admin adds "
      "/etc/modules-load.d/k8s.conf (overlay there is already loaded), and admin runs `sudo modprobe tcp_bbr`. Both "
@@ -2467,7 +2472,7 @@ LOOKALIKES = [
      "logrotate (cron, :17) renames access.log.N.gz → N+1, deletes the oldest, recreates the log with "
      "chmod 0640/chown www-data:adm and gzips; sysstat writes /var/log/sysstat; phpsessionclean's find -delete "
      "removes PHP session files; the backup prunes an old archive.",
-     lambda d: _f(d) and d["event"]["action"] in ("rename", "unlink", "create", "open_write", "chmod", "chown")
+     lambda d: _f(d) and d["event"]["action"] in ("rename", "deletion", "creation", "modification", "chmod", "chown")
      and (_path(d).startswith("/var/log/") or _path(d).startswith("/var/lib/php/sessions/")
           or _path(d).startswith("/var/backups/"))),
     ("journalctl reading the journal",
@@ -2478,7 +2483,7 @@ LOOKALIKES = [
      "admin fails once (09:05, Ctrl-C after a typo); maria fails twice, about a minute apart (10:03–10:04), then "
      "succeeds. "
      "The attack: five `sudo -S id` failures by www-data within ~16 s.",
-     lambda d: d["event"]["action"] == "exit" and d["process"]["name"] == "sudo" and d["process"]["exit_code"] != 0),
+     lambda d: d["event"]["action"] == "end" and d["process"]["name"] == "sudo" and d["process"]["exit_code"] != 0),
     ("ptrace",
      "maria runs `strace -f` on her own binary.",
      lambda d: d["event"]["action"] == "ptrace"),
@@ -2492,10 +2497,10 @@ LOOKALIKES = [
      lambda d: "container" in d),
     ("SSH connections that never log in",
      "Internet scanners on :22; sshd's re-exec'd child exits 255 seconds later.",
-     lambda d: d["event"]["action"] == "exit" and d["process"]["name"] == "sshd" and d["process"]["exit_code"] == 255),
+     lambda d: d["event"]["action"] == "end" and d["process"]["name"] == "sshd" and d["process"]["exit_code"] == 255),
     ("Clients from 203.0.113.0/24",
      "Ordinary HTTPS clients share the attacker's /24; only 203.0.113.50 is the attacker.",
-     lambda d: d["event"]["action"] == "accept" and d["source"]["ip"].startswith("203.0.113.")),
+     lambda d: d["event"]["action"] == "connection_accepted" and d["source"]["ip"].startswith("203.0.113.")),
     ("Benign processes touching the attacker's files",
      "The 10:00 backup's tar reads /etc/cron.d/.sysupdate and /etc/systemd/system/dbus-helper.service because "
      "they are in /etc by then. These events are benign (not in attack-event-ids.txt): a rule keyed on the path "

@@ -174,13 +174,13 @@ EbpfOptions typical_options() {
 EbpfOptions bundled_rules_options() {
   EbpfOptions opt;
   opt.interest = EbpfInterest::process_only();
-  for (const char* action : {"setuid", "setgid", "memfd_create"}) {
+  for (const char* action : {"uid_change", "gid_change", "memfd_create"}) {
     opt.interest.add("process", action);
   }
-  for (const char* action : {"open_write", "create", "unlink", "rename", "chmod"}) {
+  for (const char* action : {"modification", "creation", "deletion", "rename", "chmod"}) {
     opt.interest.add("file", action);
   }
-  opt.interest.add("network", "connect");
+  opt.interest.add("network", "connection_attempted");
   opt.interest.add("driver", "load_module");
   for (const char* p : {"/etc/gshadow", "/etc/gshadow-", "/etc/security/opasswd", "/etc/shadow",
                         "/etc/shadow-", "/home/", "/root/.ssh/"}) {

@@ -155,7 +155,7 @@ void ActivityLog::activity(std::string& out, const Proc& p) {
   if (file) {
     const std::string_view path = prog.files[(r >> 8) % prog.files.size()];
     const uint64_t a = (r >> 24) % 100;
-    const char* action = a < 50   ? "open_write"
+    const char* action = a < 50   ? "modification"
                          : a < 80 ? "creation"
                          : a < 92 ? "deletion"
                                   : "rename";

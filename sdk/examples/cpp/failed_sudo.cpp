@@ -51,7 +51,7 @@ extern "C" WSN_EXPORT(wsn_init) int32_t wsn_init(uint32_t len) {
 
 extern "C" WSN_EXPORT(wsn_on_event) int32_t wsn_on_event(uint32_t len) {
   const wsn_sdk::Record r(len);
-  if (r.str(kAction) != "exit") return WSN_NO_MATCH;
+  if (r.str(kAction) != "end") return WSN_NO_MATCH;
   const string_view name = r.str(kName);
   if (name != "sudo" && name != "su") return WSN_NO_MATCH;
   if (r.integer(kExitCode, 0) == 0) return WSN_NO_MATCH;

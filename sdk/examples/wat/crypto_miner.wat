@@ -7,7 +7,6 @@
   (memory (export "memory") 1)
 
   (data (i32.const 0x40) "exec")               ;; 4
-  (data (i32.const 0x48) "connect")            ;; 7
   (data (i32.const 0x50) "xmrig")              ;; 5
   (data (i32.const 0x58) "minerd")             ;; 6
   (data (i32.const 0x60) "stratum+tcp://")     ;; 14
@@ -16,6 +15,7 @@
   (data (i32.const 0x100) "Crypto-miner started")               ;; 20
   (data (i32.const 0x120) "Connection to a mining-pool port")   ;; 32
   (data (i32.const 0x140) "known miner process name")           ;; 24
+  (data (i32.const 0x160) "connection_attempted")               ;; 20
 
   (global $buf i32 (i32.const 0x1000))
   (func (export "wsn_abi_v1"))
@@ -115,7 +115,7 @@
             (return (i32.const 1))))
         (return (i32.const 0))))
     (if (i32.and (i32.eq (local.get $category) (i32.const 3))  ;; WSN_CAT_NETWORK
-                 (call $eq (call $str_ptr (i32.const 0)) (call $str_len (i32.const 0)) (i32.const 0x48) (i32.const 7)))
+                 (call $eq (call $str_ptr (i32.const 0)) (call $str_len (i32.const 0)) (i32.const 0x160) (i32.const 20)))
       (then
         (if (i32.and (call $pool_port) (call $indicator))
           (then

@@ -6,7 +6,7 @@
   (import "wsn" "emit_alert" (func $emit_alert (param i32 i32 i32 i32 i32)))
   (memory (export "memory") 1)
 
-  (data (i32.const 0x40) "exit")                                  ;; 4
+  (data (i32.const 0x40) "end")                                   ;; 3
   (data (i32.const 0x48) "sudo")                                  ;; 4
   (data (i32.const 0x50) "su")                                    ;; 2
   (data (i32.const 0x58) "fail:")                                 ;; 5
@@ -49,7 +49,7 @@
   (func (export "wsn_on_event") (param $len i32) (result i32)
     (local $name i32) (local $name_len i32) (local $user_len i32)
     (if (i32.eqz (call $eq (call $str_ptr (i32.const 0)) (call $str_len (i32.const 0))
-                           (i32.const 0x40) (i32.const 4)))
+                           (i32.const 0x40) (i32.const 3)))
       (then (return (i32.const 0))))
     (local.set $name (call $str_ptr (i32.const 1)))
     (local.set $name_len (call $str_len (i32.const 1)))

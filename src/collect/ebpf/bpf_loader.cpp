@@ -115,6 +115,7 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
   skel->rodata->wsn_reads_mode = interest.reads_mode();
   skel->rodata->wsn_want_open_write = interest.wants(EbpfEvent::kFileOpenWrite) ? 1 : 0;
   skel->rodata->wsn_want_create = interest.wants(EbpfEvent::kFileCreate) ? 1 : 0;
+  skel->rodata->wsn_capture_env = config.capture_env ? 1 : 0;
   skel->rodata->wsn_wakeup_bytes = std::min(config.wakeup_bytes, self->ring_bytes_ / 2);
 
   // Which syscalls to watch; tracefs tells which of them this kernel has.
@@ -148,13 +149,10 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
   }
   bool nargs_used[6] = {};
   for (const WatchedSyscall* sc : watch) nargs_used[sc->nargs] = true;
-  bpf_program* enter_progs[6] = {nullptr,
-                                 skel->progs.wsn_sys_enter1,
-                                 skel->progs.wsn_sys_enter2,
-                                 skel->progs.wsn_sys_enter3,
-                                 skel->progs.wsn_sys_enter4,
-                                 skel->progs.wsn_sys_enter5};
-  for (int n = 1; n <= 5; ++n) bpf_program__set_autoload(enter_progs[n], nargs_used[n]);
+  bpf_program* enter_progs[6] = {skel->progs.wsn_sys_enter0, skel->progs.wsn_sys_enter1,
+                                 skel->progs.wsn_sys_enter2, skel->progs.wsn_sys_enter3,
+                                 skel->progs.wsn_sys_enter4, skel->progs.wsn_sys_enter5};
+  for (int n = 0; n <= 5; ++n) bpf_program__set_autoload(enter_progs[n], nargs_used[n]);
   bpf_program__set_autoload(skel->progs.wsn_sys_exit, !watch.empty());
   bpf_program__set_autoload(skel->progs.wsn_raw_enter_module, module_fallback);
   bpf_program__set_autoload(skel->progs.wsn_raw_exit_module, module_fallback);

@@ -39,6 +39,8 @@ struct BpfLoaderConfig {
   // On kernels without the module syscall tracepoints, watch load attempts through the raw
   // sys_enter / sys_exit tracepoints (costs every syscall ~+150 ns).
   bool module_attempts_fallback = false;
+  // Copy each exec's environment into its record (for process.env_vars).
+  bool capture_env = false;
 };
 
 class BpfLoader {

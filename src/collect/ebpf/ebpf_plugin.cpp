@@ -14,6 +14,7 @@ class EbpfPluginSource final : public EventSource {
     options_.ring_buffer_bytes = c.ring_buffer_bytes;
     options_.process_table_capacity = c.process_table;
     options_.host_name = c.host_name;
+    options_.env_vars = c.env_vars;
     if (ctx.report) {
       options_.on_malformed = [report = ctx.report](std::string_view why) {
         report("ebpf: malformed kernel record: " + std::string(why));
@@ -125,11 +126,12 @@ SourcePlugin ebpf_source_plugin() {
   p.summary = "live kernel events (eBPF tracepoints; root and kernel BTF)";
   p.configure = [](ConfigSection& s) {
     auto c = std::make_shared<EbpfSourceConfig>();
-    s.known_keys({"enabled", "ring_buffer", "process_table", "host_name", "hooks"});
+    s.known_keys({"enabled", "ring_buffer", "process_table", "host_name", "hooks", "env_vars"});
     s.read_bool("enabled", c->enabled);
     s.read_size("ring_buffer", c->ring_buffer_bytes, 4096);
     s.read_uint("process_table", c->process_table, 1024, 16u << 20);
     s.read_string("host_name", c->host_name);
+    s.read_string_list("env_vars", c->env_vars);
     std::string hooks;
     if (s.read_choice("hooks", hooks, {"rules", "all"})) {
       c->hooks = hooks == "all" ? EbpfSourceConfig::Hooks::kAll : EbpfSourceConfig::Hooks::kRules;

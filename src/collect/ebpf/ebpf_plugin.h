@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include <vector>
+
+#include "collect/ebpf/env_vars.h"
 #include "wsn/plugins.h"
 
 namespace wsn::plugins {
@@ -21,6 +24,9 @@ struct EbpfSourceConfig final : PluginConfig {
   // event kind and every file read: heavy, for recording everything).
   enum class Hooks : uint8_t { kRules, kAll };
   Hooks hooks = Hooks::kRules;
+  // Environment variables reported in process.env_vars on exec (Elastic Defend's
+  // linux.advanced.capture_env_vars); empty: the environment is not read at all.
+  std::vector<std::string> env_vars = collect::default_env_vars();
 };
 
 SourcePlugin ebpf_source_plugin();

@@ -12,13 +12,13 @@
 #include <mutex>
 
 #include "bus/event_bus.h"
-#include "common/clock.h"
 #include "collect/ebpf/bpf/wsn_record.h"
 #include "collect/ebpf/bpf_loader.h"
 #include "collect/ebpf/host_identity.h"
 #include "collect/ebpf/record_decoder.h"
 #include "collect/ebpf/ring_reader.h"
 #include "collect/ebpf/user_names.h"
+#include "common/clock.h"
 
 namespace wsn::collect {
 namespace {
@@ -110,6 +110,7 @@ Status EbpfSource::start() {
   cfg.interest = s.opt.interest;
   cfg.mount_tracefs = s.opt.mount_tracefs;
   cfg.wakeup_bytes = s.opt.wakeup_bytes;
+  cfg.capture_env = !s.opt.env_vars.empty();
   cfg.module_attempts_fallback = s.opt.module_attempts_fallback;
   auto loader = BpfLoader::load(cfg);
   if (!loader.ok()) return loader.error();
@@ -117,10 +118,12 @@ Status EbpfSource::start() {
   // Seed after attaching: a process that starts in between is then seen by both, which is
   // harmless, instead of by neither.
   s.table = std::make_unique<ProcessTable>(s.opt.process_table_capacity, read_boot_id());
+  s.table->set_env_names(s.opt.env_vars);
   s.table->seed();
   s.decoder = std::make_unique<RecordDecoder>(
       *s.table, s.users, s.opt.interest, s.opt.host_name.empty() ? host_name() : s.opt.host_name);
   s.decoder->set_host_identity(read_host_identity());
+  s.decoder->set_env_names(s.opt.env_vars);
   s.decoder->set_clock_offset(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
 
   auto ring = RingReader::open(loader.value()->ring_buffer_fd(),

@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collect/ebpf/env_vars.h"
 #include "collect/ebpf/interest.h"
 #include "collect/ebpf/process_table.h"
 #include "wsn/result.h"
@@ -60,6 +61,9 @@ struct EbpfOptions {
   bool module_attempts_fallback = false;
   // host.name of every event; empty: gethostname().
   std::string host_name;
+  // Environment variables kept in process.env_vars (names; empty: none, and the kernel does
+  // not copy environments at all).
+  std::vector<std::string> env_vars = default_env_vars();
   // Called with the reason for each record that could not be decoded (reader thread).
   std::function<void(std::string_view)> on_malformed;
 };

@@ -1,5 +1,6 @@
 #include "collect/ebpf/filled_fields.h"
 
+#include "collect/ebpf/defend_fields.h"
 #include "collect/ebpf/host_identity.h"
 
 namespace wsn::collect {
@@ -65,6 +66,7 @@ std::vector<FieldId> ebpf_filled_fields() {
       fields::kTargetProcessExecutable,
   };
   for (FieldId id : host_identity_fields()) out.push_back(id);
+  for (FieldId id : defend_field_list()) out.push_back(id);
   return out;
 }
 

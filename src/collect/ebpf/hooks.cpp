@@ -78,6 +78,7 @@ constexpr WatchedSyscall kSyscalls[] = {
     WSN_SC(setresgid, WSN_SYS_SETRESGID, 3, kSetgid),
     WSN_SC(setfsgid, WSN_SYS_SETFSGID, 1, kSetgid),
     WSN_SC(capset, WSN_SYS_CAPSET, 2, event_bit(E::kCapset)),
+    WSN_SC(setsid, WSN_SYS_SETSID, 0, event_bit(E::kSessionIdChange)),
     WSN_SC(ptrace, WSN_SYS_PTRACE, 4, event_bit(E::kPtrace)),
     WSN_SC(memfd_create, WSN_SYS_MEMFD_CREATE, 2, event_bit(E::kMemfdCreate)),
     WSN_SC(init_module, WSN_SYS_INIT_MODULE, 3, kModule),

@@ -19,7 +19,7 @@ struct WatchedSyscall {
   std::string_view name;  // "openat"
   long nr;                // this architecture's syscall number
   unsigned tag;           // enum wsn_sys (bpf/wsn_record.h)
-  int nargs;              // arguments the kernel's tracepoint record holds (1..5 used)
+  int nargs;              // arguments the kernel's tracepoint record holds (0..5)
   uint32_t events;        // EbpfEvent bits that need it
 };
 

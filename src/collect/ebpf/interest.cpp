@@ -5,24 +5,28 @@
 namespace wsn::collect {
 namespace {
 
+// Elastic Defend's action names where Defend reports the same thing (exec, fork, end,
+// uid_change, creation, modification, connection_attempted …), so that Elastic's rules match
+// live events; the collector's own names for what Defend does not report (open, chmod, bind …).
 constexpr EbpfEventInfo kEvents[] = {
     {EbpfEvent::kExec, "process", "exec", "start"},
     {EbpfEvent::kFork, "process", "fork", "start"},
-    {EbpfEvent::kExit, "process", "exit", "end"},
-    {EbpfEvent::kSetuid, "process", "setuid", "change"},
-    {EbpfEvent::kSetgid, "process", "setgid", "change"},
+    {EbpfEvent::kExit, "process", "end", "end"},
+    {EbpfEvent::kSetuid, "process", "uid_change", "change"},
+    {EbpfEvent::kSetgid, "process", "gid_change", "change"},
     {EbpfEvent::kCapset, "process", "capset", "change"},
+    {EbpfEvent::kSessionIdChange, "process", "session_id_change", "change"},
     {EbpfEvent::kPtrace, "process", "ptrace", "access"},
     {EbpfEvent::kMemfdCreate, "process", "memfd_create", "creation"},
     {EbpfEvent::kFileOpen, "file", "open", "access"},
-    {EbpfEvent::kFileOpenWrite, "file", "open_write", "change"},
-    {EbpfEvent::kFileCreate, "file", "create", "creation"},
-    {EbpfEvent::kFileUnlink, "file", "unlink", "deletion"},
+    {EbpfEvent::kFileOpenWrite, "file", "modification", "change"},
+    {EbpfEvent::kFileCreate, "file", "creation", "creation"},
+    {EbpfEvent::kFileUnlink, "file", "deletion", "deletion"},
     {EbpfEvent::kFileRename, "file", "rename", "change"},
     {EbpfEvent::kFileChmod, "file", "chmod", "change"},
     {EbpfEvent::kFileChown, "file", "chown", "change"},
-    {EbpfEvent::kConnect, "network", "connect", "start"},
-    {EbpfEvent::kAccept, "network", "accept", "start"},
+    {EbpfEvent::kConnect, "network", "connection_attempted", "start"},
+    {EbpfEvent::kAccept, "network", "connection_accepted", "start"},
     {EbpfEvent::kBind, "network", "bind", "start"},
     {EbpfEvent::kLoadModule, "driver", "load_module", "start"},
 };
@@ -111,7 +115,6 @@ std::string EbpfInterest::to_string() const {
   }
   return out;
 }
-
 
 std::vector<std::string> EbpfInterest::missing(const EbpfInterest& needed) const {
   std::vector<std::string> out;

@@ -27,6 +27,7 @@ enum class EbpfEvent : uint8_t {
   kSetuid,
   kSetgid,
   kCapset,
+  kSessionIdChange,
   kPtrace,
   kMemfdCreate,
   kFileOpen,

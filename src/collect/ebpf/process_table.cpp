@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,8 @@
 #include <memory>
 
 #include "collect/ebpf/container_id.h"
+#include "collect/ebpf/entry_leader.h"
+#include "collect/ebpf/env_vars.h"
 
 namespace wsn::collect {
 namespace {
@@ -42,15 +46,15 @@ bool parse_number(std::string_view s, T& out) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-// "Uid:\t0\t0\t0\t0" → real, effective.
+// "Uid:\t0\t0\t0\t0" → real, effective, saved.
 void parse_id_line(std::string_view status, std::string_view key, uint32_t& real,
-                   uint32_t& effective) {
+                   uint32_t& effective, uint32_t& saved) {
   const size_t at = status.find(key);
   if (at == std::string_view::npos) return;
   std::string_view rest = status.substr(at + key.size());
   rest = rest.substr(0, rest.find('\n'));
-  uint32_t vals[2] = {0, 0};
-  for (int k = 0; k < 2; ++k) {
+  uint32_t vals[3] = {0, 0, 0};
+  for (int k = 0; k < 3; ++k) {
     const size_t b = rest.find_first_not_of(" \t");
     if (b == std::string_view::npos) return;
     rest.remove_prefix(b);
@@ -60,6 +64,14 @@ void parse_id_line(std::string_view status, std::string_view key, uint32_t& real
   }
   real = vals[0];
   effective = vals[1];
+  saved = vals[2];
+}
+
+// Whether /proc/<pid>/fd/<fd> is the character device major:minor.
+bool fd_is_chrdev(const std::string& dir, int fd, uint32_t major_no, uint32_t minor_no) {
+  struct stat st {};
+  if (::stat((dir + "/fd/" + std::to_string(fd)).c_str(), &st) != 0) return false;
+  return S_ISCHR(st.st_mode) && major(st.st_rdev) == major_no && minor(st.st_rdev) == minor_no;
 }
 
 }  // namespace
@@ -157,8 +169,20 @@ bool ProcessTable::read_proc(int32_t pid, ProcessInfo& out) const {
   p.from_proc = true;
 
   if (read_small_file(dir + "/status", text)) {
-    parse_id_line(text, "Uid:", p.uid, p.euid);
-    parse_id_line(text, "Gid:", p.gid, p.egid);
+    parse_id_line(text, "Uid:", p.uid, p.euid, p.suid);
+    parse_id_line(text, "Gid:", p.gid, p.egid, p.sgid);
+  }
+  // Session, group, terminal: stat fields 5-7 (tty_nr: minor bits 0-7 and 20-31, major 8-19).
+  uint32_t tty_nr = 0;
+  if (parse_number(fields[2], p.pgid) && parse_number(fields[3], p.sid) &&
+      parse_number(fields[4], tty_nr) && tty_nr != 0) {
+    p.tty_major = (tty_nr >> 8) & 0xfff;
+    p.tty_minor = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
+    p.interactive = fd_is_chrdev(dir, 0, p.tty_major, p.tty_minor) &&
+                    fd_is_chrdev(dir, 2, p.tty_major, p.tty_minor);
+  }
+  if (!env_names_.empty() && read_small_file(dir + "/environ", text)) {
+    p.env_vars = keep_env_vars(text, env_names_, true);
   }
   if (read_small_file(dir + "/cmdline", text)) {
     size_t b = 0;
@@ -190,6 +214,7 @@ size_t ProcessTable::seed() {
     insert(std::move(p));
     ++added;
   }
+  for (auto& [pid, p] : procs_) resolve_entry_leader(p, 0);
   trim();
   stats_.seeded += added;
   return added;
@@ -240,10 +265,30 @@ ProcessInfo& ProcessTable::insert(ProcessInfo info) {
   return procs_.emplace(pid, std::move(info)).first->second;
 }
 
+void ProcessTable::resolve_entry_leader(ProcessInfo& p, int depth) {
+  if (p.entry_pid != 0) return;
+  ProcessInfo* parent = nullptr;
+  if (p.ppid > 0 && p.ppid != p.pid) {
+    if (auto it = procs_.find(p.ppid); it != procs_.end()) parent = &it->second;
+  }
+  // Seeded processes come in pid order, not ancestry order: resolve the parent first (the
+  // depth bound only guards against a corrupt cycle).
+  if (parent != nullptr && depth < 128) resolve_entry_leader(*parent, depth + 1);
+  assign_entry_leader(p, parent);
+}
+
 const ProcessInfo& ProcessTable::on_exec(ProcessInfo info) {
   info.entity_id = make_entity_id(boot_id_, info.pid, info.start_ns / ns_per_tick_);
   info.exited = false;
   info.from_proc = false;
+  // exec keeps the session the process belongs to, and an entry leader stays one.
+  if (auto it = procs_.find(info.pid); it != procs_.end() && it->second.entry_pid != 0) {
+    info.entry_pid = it->second.entry_pid;
+    info.entry_entity_id = it->second.entry_entity_id;
+    info.entry_type = it->second.entry_type;
+    if (info.entry_pid == info.pid) info.entry_entity_id = info.entity_id;
+  }
+  if (info.entry_pid == 0) resolve_entry_leader(info, 0);
   if (info.command_line.empty()) info.command_line = join_command_line(info.args);
   return insert(std::move(info));
 }
@@ -260,6 +305,8 @@ const ProcessInfo& ProcessTable::on_fork(int32_t parent_pid, int32_t child_pid, 
   child.entity_id = make_entity_id(boot_id_, child_pid, child_start_ns / ns_per_tick_);
   child.exited = false;
   child.from_proc = false;
+  child.entry_pid = 0;
+  assign_entry_leader(child, find(parent_pid));
   return insert(std::move(child));
 }
 
@@ -292,7 +339,28 @@ const ProcessInfo* ProcessTable::lookup(int32_t pid) {
   ProcessInfo info;
   if (!read_proc(pid, info)) return nullptr;
   ++stats_.proc_fills;
-  return &insert(std::move(info));
+  ProcessInfo& p = insert(std::move(info));
+  resolve_entry_leader(p, 0);
+  return &p;
+}
+
+void ProcessTable::on_setsid(int32_t pid, int32_t sid) {
+  auto it = procs_.find(pid);
+  if (it == procs_.end()) return;
+  ProcessInfo& p = it->second;
+  p.sid = sid;
+  p.pgid = sid;
+  p.tty_major = p.tty_minor = 0;
+  p.interactive = false;
+}
+
+void ProcessTable::on_ids(int32_t pid, uint32_t uid, uint32_t euid, uint32_t gid, uint32_t egid) {
+  auto it = procs_.find(pid);
+  if (it == procs_.end()) return;
+  it->second.uid = uid;
+  it->second.euid = euid;
+  it->second.gid = gid;
+  it->second.egid = egid;
 }
 
 void ProcessTable::reparent(int32_t pid, int32_t ppid) {

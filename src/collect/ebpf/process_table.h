@@ -44,6 +44,17 @@ struct ProcessInfo {
   std::string working_directory;
   std::string container_id;
   uint32_t uid = 0, euid = 0, gid = 0, egid = 0;
+  uint32_t suid = 0, sgid = 0;  // saved set-user / set-group ids
+  // Session and process group (their leaders are the processes whose pid equals them), and
+  // the controlling terminal (0/0: none). Inherited at fork, changed by setsid and exec.
+  int32_t sid = 0, pgid = 0;
+  uint32_t tty_major = 0, tty_minor = 0;
+  bool interactive = false;           // stdin and stderr are the controlling terminal (ECS)
+  std::vector<std::string> env_vars;  // allow-listed "NAME=value" (env_vars.h)
+  // The entry leader (entry_leader.h): set when the process is first seen, then kept.
+  int32_t entry_pid = 0;
+  std::string entry_entity_id;
+  std::string_view entry_type;  // static strings
   bool exited = false;
   bool from_proc = false;  // seeded (or filled) from /proc rather than seen starting
   uint64_t last_used = 0;  // table-internal recency stamp (eviction order)
@@ -90,6 +101,11 @@ class ProcessTable {
   // Parent, grandparent ... up to max_depth entries (stops at unknown or pid 0).
   std::vector<const ProcessInfo*> ancestors(int32_t pid, size_t max_depth);
 
+  // setsid(2): the process leads a new session and group, without a controlling terminal.
+  void on_setsid(int32_t pid, int32_t sid);
+  // set*id(2): the process's ids after the call.
+  void on_ids(int32_t pid, uint32_t uid, uint32_t euid, uint32_t gid, uint32_t egid);
+
   // Records a new parent (the kernel re-parents orphans to init or a subreaper).
   void reparent(int32_t pid, int32_t ppid);
 
@@ -103,11 +119,16 @@ class ProcessTable {
   size_t capacity() const { return capacity_; }
   const std::string& boot_id() const { return boot_id_; }
 
+  // Environment variable names kept in ProcessInfo::env_vars of processes read from /proc.
+  void set_env_names(std::vector<std::string> names) { env_names_ = std::move(names); }
+
   // Reads one /proc/<pid> entry; false when the process is gone or unreadable.
   bool read_proc(int32_t pid, ProcessInfo& out) const;
 
  private:
   ProcessInfo& insert(ProcessInfo info);
+  // Sets p's entry leader from its ancestry in the table (entry_leader.h).
+  void resolve_entry_leader(ProcessInfo& p, int depth);
   void reap_oldest_exited();
 
   const size_t capacity_;
@@ -115,6 +136,7 @@ class ProcessTable {
   const std::string boot_id_;
   const std::string proc_root_;
   const uint64_t ns_per_tick_;
+  std::vector<std::string> env_names_;
   std::unordered_map<int32_t, ProcessInfo> procs_;
   // Exited pids in exit order, with their start time (a stale pair is skipped when reaped).
   std::deque<std::pair<int32_t, uint64_t>> exited_;

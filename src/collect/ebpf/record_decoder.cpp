@@ -5,6 +5,8 @@
 
 #include "collect/ebpf/bpf/wsn_record.h"
 #include "collect/ebpf/container_id.h"
+#include "collect/ebpf/defend_fields.h"
+#include "collect/ebpf/env_vars.h"
 
 namespace wsn::collect {
 namespace {
@@ -275,14 +277,70 @@ void RecordDecoder::set_common(Event& e, const wsn_hdr& h, EbpfEvent kind, Event
   // user.* / group.* are the effective ids, as Elastic Defend reports them (its rules read
   // user.id == "0" for "runs as root"); setuid / setgid events keep the new identity there.
   if (info.category == "process" && kind != EbpfEvent::kSetuid && kind != EbpfEvent::kSetgid) {
-    e.set_string(fields::kUserId, Dec(h.euid).view());
-    if (auto n = users_.user(h.euid); !n.empty()) e.set_string(fields::kUserName, n);
-    e.set_string(fields::kGroupId, Dec(h.egid).view());
-    if (auto n = users_.group(h.egid); !n.empty()) e.set_string(fields::kGroupName, n);
+    set_user(e, fields::kUserId, fields::kUserName, h.euid);
+    set_group(e, fields::kGroupId, fields::kGroupName, h.egid);
+  } else if (kind == EbpfEvent::kSetuid) {
+    set_group(e, fields::kGroupId, fields::kGroupName, h.egid);
+  } else if (kind == EbpfEvent::kSetgid) {
+    set_user(e, fields::kUserId, fields::kUserName, h.euid);
   }
 }
 
-void RecordDecoder::set_process(Event& e, const ProcessInfo& p, uint32_t uid, uint32_t gid) {
+RecordDecoder::Ids RecordDecoder::ids_of(const wsn_hdr& h) {
+  return {h.uid, h.euid, h.gid, h.egid};
+}
+
+void RecordDecoder::set_user(Event& e, FieldId id_field, FieldId name_field, uint32_t uid) {
+  e.set_string(id_field, Dec(uid).view());
+  if (auto n = users_.user(uid); !n.empty()) e.set_string(name_field, n);
+}
+
+void RecordDecoder::set_group(Event& e, FieldId id_field, FieldId name_field, uint32_t gid) {
+  e.set_string(id_field, Dec(gid).view());
+  if (auto n = users_.group(gid); !n.empty()) e.set_string(name_field, n);
+}
+
+// which: 0 session leader, 1 group leader, 2 entry leader.
+void RecordDecoder::set_leader(Event& e, int which, int32_t pid, const ProcessInfo& p) {
+  const DefendFieldIds& d = defend_fields();
+  const LeaderFieldIds& f = which == 0   ? d.session_leader
+                            : which == 1 ? d.group_leader
+                                         : d.entry_leader;
+  if (pid <= 0) return;
+  e.set_int(f.pid, pid);
+  e.set_bool(f.same_as_process, pid == p.pid);
+  // Without the /proc fallback: every live process was read at start, so a leader missing
+  // from the table is gone, and reading /proc for it on every event would cost for nothing.
+  const ProcessInfo* l = pid == p.pid ? &p : table_.find(pid);
+  if (which == 2) {
+    e.set_string(d.entry_meta_type, p.entry_type);
+    e.set_string(f.entity_id, p.entry_entity_id);
+    if (l != nullptr && l->entity_id != p.entry_entity_id) l = nullptr;  // a reused pid
+  } else if (l != nullptr && (which == 0 ? l->sid : l->pgid) != pid) {
+    l = nullptr;  // a reused pid that leads something else now
+  }
+  if (l == nullptr) return;
+  if (which != 2) e.set_string(f.entity_id, l->entity_id);
+  if (!l->name.empty()) e.set_string(f.name, l->name);
+  if (!l->executable.empty()) e.set_string(f.executable, l->executable);
+  if (!l->args.empty()) {
+    set_string_list(e, f.args, l->args);
+    e.set_int(f.args_count,
+              l->args_count != 0 ? l->args_count : static_cast<int64_t>(l->args.size()));
+  }
+  if (!l->working_directory.empty()) e.set_string(f.working_directory, l->working_directory);
+  if (l->start_ns != 0) {
+    e.set_timestamp(f.start, static_cast<int64_t>(l->start_ns) + clock_offset_ns_);
+  }
+  set_user(e, f.user_id, f.user_name, l->euid);
+  set_group(e, f.group_id, f.group_name, l->egid);
+  e.set_string(f.real_user_id, Dec(l->uid).view());
+  e.set_string(f.real_group_id, Dec(l->gid).view());
+  e.set_bool(f.interactive, l->interactive);
+}
+
+void RecordDecoder::set_process(Event& e, const ProcessInfo& p, const Ids& ids) {
+  const DefendFieldIds& d = defend_fields();
   e.set_int(fields::kProcessPid, p.pid);
   e.set_string(fields::kProcessEntityId, p.entity_id);
   if (!p.name.empty()) e.set_string(fields::kProcessName, p.name);
@@ -299,13 +357,25 @@ void RecordDecoder::set_process(Event& e, const ProcessInfo& p, uint32_t uid, ui
   if (p.start_ns != 0) {
     e.set_timestamp(fields::kProcessStart, static_cast<int64_t>(p.start_ns) + clock_offset_ns_);
   }
-  // process.user / process.group are the real ids: a setuid binary does not change them, an
-  // explicit setuid() does (docs/sample-data.md, "Collector conventions").
-  e.set_string(fields::kProcessUserId, Dec(uid).view());
-  if (auto n = users_.user(uid); !n.empty()) e.set_string(fields::kProcessUserName, n);
-  e.set_string(fields::kProcessGroupId, Dec(gid).view());
-  if (auto n = users_.group(gid); !n.empty()) e.set_string(fields::kProcessGroupName, n);
+  // ECS: process.user / process.group are the effective ids, process.real_* the real ones
+  // (a setuid-root binary run by uid 1000: user.id 0, real_user.id 1000), process.saved_*
+  // the saved ones as of the last exec.
+  set_user(e, fields::kProcessUserId, fields::kProcessUserName, ids.euid);
+  set_group(e, fields::kProcessGroupId, fields::kProcessGroupName, ids.egid);
+  set_user(e, d.real_user_id, d.real_user_name, ids.uid);
+  set_group(e, d.real_group_id, d.real_group_name, ids.gid);
+  set_user(e, d.saved_user_id, d.saved_user_name, p.suid);
+  set_group(e, d.saved_group_id, d.saved_group_name, p.sgid);
+  e.set_bool(d.interactive, p.interactive);
+  if (p.tty_major != 0 || p.tty_minor != 0) {
+    e.set_int(d.tty_major, p.tty_major);
+    e.set_int(d.tty_minor, p.tty_minor);
+  }
+  if (!p.env_vars.empty()) set_string_list(e, d.env_vars, p.env_vars);
   if (!p.container_id.empty()) e.set_string(fields::kContainerId, p.container_id);
+  set_leader(e, 0, p.sid, p);
+  set_leader(e, 1, p.pgid, p);
+  set_leader(e, 2, p.entry_pid, p);
 
   if (p.ppid <= 0) return;
   e.set_int(fields::kProcessParentPid, p.ppid);
@@ -318,7 +388,21 @@ void RecordDecoder::set_process(Event& e, const ProcessInfo& p, uint32_t uid, ui
     if (!parent->args.empty()) {
       e.set_string(fields::kProcessParentCommandLine, parent->command_line);
       set_string_list(e, fields::kProcessParentArgs, parent->args);
+      e.set_int(d.parent_args_count, parent->args_count != 0
+                                         ? parent->args_count
+                                         : static_cast<int64_t>(parent->args.size()));
     }
+    if (!parent->working_directory.empty()) {
+      e.set_string(d.parent_working_directory, parent->working_directory);
+    }
+    if (parent->start_ns != 0) {
+      e.set_timestamp(d.parent_start, static_cast<int64_t>(parent->start_ns) + clock_offset_ns_);
+    }
+    set_user(e, d.parent_user_id, d.parent_user_name, parent->euid);
+    set_group(e, d.parent_group_id, d.parent_group_name, parent->egid);
+    e.set_string(d.parent_real_user_id, Dec(parent->uid).view());
+    e.set_string(d.parent_real_group_id, Dec(parent->gid).view());
+    e.set_bool(d.parent_interactive, parent->interactive);
   }
 }
 
@@ -340,9 +424,10 @@ void RecordDecoder::set_file_path(Event& e, std::string_view path) {
 RecordDecoder::Outcome RecordDecoder::exec(std::span<const uint8_t> rec, Event& e) {
   wsn_exec_rec r;
   if (!load(rec, r)) return malformed("exec record too short");
-  std::string_view filename, exe, args, cwd, cgroup;
+  std::string_view filename, exe, args, cwd, cgroup, env;
   if (!str(rec, &r.filename, filename) || !str(rec, &r.executable, exe) ||
-      !str(rec, &r.args, args) || !str(rec, &r.cwd, cwd) || !str(rec, &r.cgroup, cgroup)) {
+      !str(rec, &r.args, args) || !str(rec, &r.cwd, cwd) || !str(rec, &r.cgroup, cgroup) ||
+      !str(rec, &r.env, env)) {
     return malformed("exec: " + error_);
   }
   ProcessInfo info;
@@ -370,10 +455,22 @@ RecordDecoder::Outcome RecordDecoder::exec(std::span<const uint8_t> rec, Event& 
   info.euid = r.h.euid;
   info.gid = r.h.gid;
   info.egid = r.h.egid;
+  info.suid = r.suid;
+  info.sgid = r.sgid;
+  info.sid = static_cast<int32_t>(r.sid);
+  info.pgid = static_cast<int32_t>(r.pgid);
+  info.tty_major = r.tty_major;
+  info.tty_minor = r.tty_minor;
+  info.interactive = (r.h.flags & WSN_F_INTERACTIVE) != 0;
+  if (!env.empty() && !env_names_.empty()) {
+    // The kernel copied at most WSN_ENV_MAX bytes or what room the record had left: a block
+    // that does not end in NUL was cut, and its last entry is incomplete.
+    info.env_vars = keep_env_vars(env, env_names_, env.back() == '\0');
+  }
   const ProcessInfo& p = table_.on_exec(std::move(info));
   if (!interest_.wants(EbpfEvent::kExec)) return Outcome::kSkip;
   set_common(e, r.h, EbpfEvent::kExec, EventOutcome::kSuccess);
-  set_process(e, p, r.h.uid, r.h.gid);
+  set_process(e, p, ids_of(r.h));
   return Outcome::kEvent;
 }
 
@@ -385,7 +482,7 @@ RecordDecoder::Outcome RecordDecoder::fork(std::span<const uint8_t> rec, Event& 
                      static_cast<int32_t>(r.child_ppid), r.child_start_boottime);
   if (!interest_.wants(EbpfEvent::kFork)) return Outcome::kSkip;
   set_common(e, r.h, EbpfEvent::kFork, EventOutcome::kNone);
-  set_process(e, child, r.h.uid, r.h.gid);
+  set_process(e, child, ids_of(r.h));
   return Outcome::kEvent;
 }
 
@@ -411,7 +508,7 @@ RecordDecoder::Outcome RecordDecoder::exit(std::span<const uint8_t> rec, Event& 
   if (p == nullptr || !interest_.wants(EbpfEvent::kExit)) return Outcome::kSkip;
   const int64_t code = exit_code_from_status(r.exit_status);
   set_common(e, r.h, EbpfEvent::kExit, code == 0 ? EventOutcome::kSuccess : EventOutcome::kFailure);
-  set_process(e, *p, r.h.uid, r.h.gid);
+  set_process(e, *p, ids_of(r.h));
   e.set_int(fields::kProcessExitCode, code);
   return Outcome::kEvent;
 }
@@ -454,7 +551,7 @@ RecordDecoder::Outcome RecordDecoder::file(std::span<const uint8_t> rec, Event& 
   if (!interest_.wants(kind)) return Outcome::kSkip;
   const ProcessInfo& p = actor(r.h);
   set_common(e, r.h, kind, EventOutcome::kSuccess);
-  set_process(e, p, r.h.uid, r.h.gid);
+  set_process(e, p, ids_of(r.h));
   // As the program asked for it, made absolute (relative to its cwd or dirfd).
   path_ = join_path(dir.empty() ? std::string_view("/") : dir, path);
   if (kind == EbpfEvent::kFileRename) {
@@ -462,6 +559,16 @@ RecordDecoder::Outcome RecordDecoder::file(std::span<const uint8_t> rec, Event& 
     path2_ = join_path(dir2.empty() ? std::string_view("/") : dir2, path2);
     set_file_path(e, path2_);
     e.set_string(fields::kFileOriginalPath, path_);
+    // Elastic Defend's names for the old path (file.Ext.original.*).
+    const DefendFieldIds& d = defend_fields();
+    e.set_string(d.original_path, path_);
+    const size_t slash = path_.rfind('/');
+    const std::string_view old_name = std::string_view(path_).substr(slash + 1);
+    if (!old_name.empty()) e.set_string(d.original_name, old_name);
+    if (const size_t dot = old_name.rfind('.');
+        dot != std::string_view::npos && dot > 0 && dot + 1 < old_name.size()) {
+      e.set_string(d.original_extension, old_name.substr(dot + 1));
+    }
   } else {
     set_file_path(e, path_);
   }
@@ -503,7 +610,7 @@ RecordDecoder::Outcome RecordDecoder::net(std::span<const uint8_t> rec, Event& e
   const bool ok = kind != EbpfEvent::kConnect || r.ret == 0 || r.ret == -kEinprogress;
   const ProcessInfo& p = actor(r.h);
   set_common(e, r.h, kind, ok ? EventOutcome::kSuccess : EventOutcome::kFailure);
-  set_process(e, p, r.h.uid, r.h.gid);
+  set_process(e, p, ids_of(r.h));
   const IpAddress src = make_ip(r.family, r.saddr);
   e.set_ip(fields::kSourceIp, src);
   if (r.sport != 0) e.set_int(fields::kSourcePort, r.sport);
@@ -531,23 +638,33 @@ RecordDecoder::Outcome RecordDecoder::cred(std::span<const uint8_t> rec, Event& 
     case WSN_CRED_CAPSET:
       kind = EbpfEvent::kCapset;
       break;
+    case WSN_CRED_SETSID:
+      kind = EbpfEvent::kSessionIdChange;
+      break;
     default:
       return malformed("credential record with unknown operation " + std::to_string(r.op));
   }
-  if (!interest_.wants(kind)) return Outcome::kSkip;
+  // The table follows the process's identity and session, whatever the interest.
   const ProcessInfo& p = actor(r.h);
+  if (kind == EbpfEvent::kSessionIdChange) {
+    table_.on_setsid(p.pid, static_cast<int32_t>(r.ret));
+  } else if (kind != EbpfEvent::kCapset) {
+    table_.on_ids(p.pid, r.h.uid, r.h.euid, r.h.gid, r.h.egid);
+  }
+  if (!interest_.wants(kind)) return Outcome::kSkip;
   set_common(e, r.h, kind, EventOutcome::kSuccess);
-  // user.* / group.* = the new identity, process.user.* / process.group.* = the one before.
+  // user.* / group.* = the new identity (Elastic Defend's uid_change / gid_change);
+  // process.user.* / process.group.* = the effective identity before the change.
   if (kind == EbpfEvent::kSetuid) {
-    set_process(e, p, r.old_uid, r.h.gid);
-    e.set_string(fields::kUserId, Dec(r.h.uid).view());
-    if (auto n = users_.user(r.h.uid); !n.empty()) e.set_string(fields::kUserName, n);
+    set_process(e, p, {r.old_uid, r.old_euid, r.h.gid, r.h.egid});
+    set_user(e, fields::kUserId, fields::kUserName, r.h.euid);
   } else if (kind == EbpfEvent::kSetgid) {
-    set_process(e, p, r.h.uid, r.old_gid);
-    e.set_string(fields::kGroupId, Dec(r.h.gid).view());
-    if (auto n = users_.group(r.h.gid); !n.empty()) e.set_string(fields::kGroupName, n);
+    set_process(e, p, {r.h.uid, r.h.euid, r.old_gid, r.old_egid});
+    set_group(e, fields::kGroupId, fields::kGroupName, r.h.egid);
+  } else if (kind == EbpfEvent::kSessionIdChange) {
+    set_process(e, p, ids_of(r.h));
   } else {
-    set_process(e, p, r.h.uid, r.h.gid);
+    set_process(e, p, ids_of(r.h));
     auto eff = capability_names(r.cap_effective);
     e.set_string_list(fields::kProcessCapabilitiesEffective, eff);
     auto perm = capability_names(r.cap_permitted);
@@ -562,7 +679,7 @@ RecordDecoder::Outcome RecordDecoder::ptrace(std::span<const uint8_t> rec, Event
   if (!interest_.wants(EbpfEvent::kPtrace)) return Outcome::kSkip;
   const ProcessInfo& p = actor(r.h);
   set_common(e, r.h, EbpfEvent::kPtrace, EventOutcome::kSuccess);
-  set_process(e, p, r.h.uid, r.h.gid);
+  set_process(e, p, ids_of(r.h));
   // The tracee, under target.process (docs/sample-data.md).
   e.set_int(fields::kTargetProcessPid, static_cast<int32_t>(r.target_pid));
   if (const ProcessInfo* t = table_.lookup(static_cast<int32_t>(r.target_pid))) {
@@ -581,7 +698,7 @@ RecordDecoder::Outcome RecordDecoder::memfd(std::span<const uint8_t> rec, Event&
   if (!interest_.wants(EbpfEvent::kMemfdCreate)) return Outcome::kSkip;
   const ProcessInfo& p = actor(r.h);
   set_common(e, r.h, EbpfEvent::kMemfdCreate, EventOutcome::kSuccess);
-  set_process(e, p, r.h.uid, r.h.gid);
+  set_process(e, p, ids_of(r.h));
   path_ = "memfd:";  // as the kernel names it (/proc/<pid>/fd, /proc/<pid>/exe)
   path_ += name;
   e.set_string(fields::kFileName, path_);
@@ -597,7 +714,7 @@ RecordDecoder::Outcome RecordDecoder::module(std::span<const uint8_t> rec, Event
   const ProcessInfo& p = actor(r.h);
   set_common(e, r.h, EbpfEvent::kLoadModule,
              r.ret == 0 ? EventOutcome::kSuccess : EventOutcome::kFailure);
-  set_process(e, p, r.h.uid, r.h.gid);
+  set_process(e, p, ids_of(r.h));
   if (!path.empty()) set_file_path(e, path);
   return Outcome::kEvent;
 }

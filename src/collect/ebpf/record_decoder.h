@@ -44,6 +44,9 @@ class RecordDecoder {
   RecordDecoder(ProcessTable& table, UserNames& users, EbpfInterest interest,
                 std::string host_name);
 
+  // Environment variable names kept in process.env_vars (env_vars.h); empty: none.
+  void set_env_names(std::vector<std::string> names) { env_names_ = std::move(names); }
+
   // host.* set on every event besides host.name (read_host_identity, once per source).
   void set_host_identity(std::vector<HostField> host) { host_ = std::move(host); }
 
@@ -74,8 +77,17 @@ class RecordDecoder {
   // The acting process of a record header (filled from /proc or the header when unknown).
   const ProcessInfo& actor(const wsn_hdr& h);
   void set_common(Event& e, const wsn_hdr& h, EbpfEvent kind, EventOutcome outcome);
-  // process.* with the given real user / group ids, and process.parent.*.
-  void set_process(Event& e, const ProcessInfo& p, uint32_t uid, uint32_t gid);
+  // The identity process.* reports: effective ids in process.user / process.group (ECS), real
+  // ids in process.real_user / process.real_group.
+  struct Ids {
+    uint32_t uid, euid, gid, egid;
+  };
+  static Ids ids_of(const wsn_hdr& h);
+  // process.*, process.parent.* and the session, group and entry leaders.
+  void set_process(Event& e, const ProcessInfo& p, const Ids& ids);
+  void set_user(Event& e, FieldId id_field, FieldId name_field, uint32_t uid);
+  void set_group(Event& e, FieldId id_field, FieldId name_field, uint32_t gid);
+  void set_leader(Event& e, int which, int32_t pid, const ProcessInfo& p);
   void set_file_path(Event& e, std::string_view path);
   void set_string_list(Event& e, uint16_t field, const std::vector<std::string>& items);
 
@@ -84,6 +96,7 @@ class RecordDecoder {
   EbpfInterest interest_;
   std::string host_name_;
   std::vector<HostField> host_;
+  std::vector<std::string> env_names_;
   int64_t clock_offset_ns_ = 0;
   std::string error_;
   std::vector<std::string_view> views_;

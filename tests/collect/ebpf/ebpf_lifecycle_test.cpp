@@ -72,15 +72,14 @@ TEST_F(EbpfLifecycle, ProcessOnlyInterestAttachesTrackingOnly) {
                                              "raw:sched_process_fork"}));
   const pid_t child = file_activity();
   ASSERT_EQ(WEXITSTATUS(reap(child)), 0);
-  ASSERT_TRUE(
-      c.wait_for([&](const Event& e) { return pid_of(e) == child && action(e) == "exit"; }));
+  ASSERT_TRUE(c.wait_for([&](const Event& e) { return pid_of(e) == child && action(e) == "end"; }));
   EXPECT_TRUE(c.matching([](const Event& e) { return e.category() == categories::kFile; }).empty());
 }
 
 TEST_F(EbpfLifecycle, OneActionAttachesOnlyItsSyscalls) {
   EbpfOptions opt;
   opt.interest = EbpfInterest::process_only();
-  ASSERT_TRUE(opt.interest.add("file", "unlink"));
+  ASSERT_TRUE(opt.interest.add("file", "deletion"));
   LiveCollector c(std::move(opt));
   ASSERT_TRUE(c.start().ok());
   const auto hooks = c.source().attached_hooks();
@@ -97,11 +96,10 @@ TEST_F(EbpfLifecycle, OneActionAttachesOnlyItsSyscalls) {
   const pid_t child = file_activity();
   ASSERT_EQ(WEXITSTATUS(reap(child)), 0);
   auto del =
-      c.wait_for([&](const Event& e) { return pid_of(e) == child && action(e) == "unlink"; });
+      c.wait_for([&](const Event& e) { return pid_of(e) == child && action(e) == "deletion"; });
   ASSERT_TRUE(del);
   EXPECT_EQ(get_str(*del, fields::kFilePath), dir_ + "/b");
-  ASSERT_TRUE(
-      c.wait_for([&](const Event& e) { return pid_of(e) == child && action(e) == "exit"; }));
+  ASSERT_TRUE(c.wait_for([&](const Event& e) { return pid_of(e) == child && action(e) == "end"; }));
   // Its create and rename were not reported (other processes' unlinks may be).
   EXPECT_EQ(c.matching([&](const Event& e) {
                return pid_of(e) == child && e.category() == categories::kFile;
@@ -156,10 +154,9 @@ TEST_F(EbpfLifecycle, LargeRingKeepsUpWithTheSameBurst) {
     return 0;
   });
   ASSERT_EQ(WEXITSTATUS(reap(burst)), 0);
-  ASSERT_TRUE(
-      c.wait_for([&](const Event& e) { return pid_of(e) == burst && action(e) == "exit"; }));
+  ASSERT_TRUE(c.wait_for([&](const Event& e) { return pid_of(e) == burst && action(e) == "end"; }));
   const auto exits = c.matching([&](const Event& e) {
-    return action(e) == "exit" && get_int(e, fields::kProcessParentPid) == burst;
+    return action(e) == "end" && get_int(e, fields::kProcessParentPid) == burst;
   });
   EXPECT_EQ(exits.size(), 200u);
   EXPECT_EQ(c.source().stats().lost, 0u);
@@ -230,7 +227,7 @@ TEST_F(EbpfLifecycle, TracefsIsMountedWhenMissing) {
     if (gone.error().message.find("mount -t tracefs") == std::string::npos) return 13;
     EbpfOptions opt;
     opt.interest = EbpfInterest::process_only();
-    opt.interest.add("file", "unlink");
+    opt.interest.add("file", "deletion");
     EbpfSource src(std::move(opt));
     if (!src.start().ok()) return 14;
     struct stat st {};

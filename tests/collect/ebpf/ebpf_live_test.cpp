@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -138,11 +139,11 @@ TEST_F(EbpfLive, ShellPipelineLineageArgsAndExitCodes) {
   EXPECT_EQ(get_int(*tr_fork, fields::kProcessParentPid), sh);
   EXPECT_EQ(get_str(*tr_fork, fields::kProcessEntityId), get_str(*tr, fields::kProcessEntityId));
 
-  auto tr_exit = wait_action(tr_pid, "exit");
+  auto tr_exit = wait_action(tr_pid, "end");
   ASSERT_TRUE(tr_exit);
   EXPECT_EQ(get_int(*tr_exit, fields::kProcessExitCode), 0);
   EXPECT_EQ(get_str(*tr_exit, fields::kProcessEntityId), get_str(*tr, fields::kProcessEntityId));
-  auto sh_exit = wait_action(sh, "exit");
+  auto sh_exit = wait_action(sh, "end");
   ASSERT_TRUE(sh_exit);
   EXPECT_EQ(get_int(*sh_exit, fields::kProcessExitCode), 3);
   EXPECT_EQ(get_list(*sh_exit, fields::kEventType), (std::vector<std::string>{"end"}));
@@ -153,7 +154,7 @@ TEST_F(EbpfLive, ShortLivedProcessesAreSeen) {
   const pid_t quick = spawn([] { return 42; });
   ASSERT_EQ(WEXITSTATUS(reap(quick)), 42);
   auto fork_ev = wait_action(quick, "fork");
-  auto exit_ev = wait_action(quick, "exit");
+  auto exit_ev = wait_action(quick, "end");
   ASSERT_TRUE(fork_ev && exit_ev);
   EXPECT_EQ(get_int(*fork_ev, fields::kProcessParentPid), ::getpid());
   EXPECT_EQ(get_int(*exit_ev, fields::kProcessExitCode), 42);
@@ -173,7 +174,7 @@ TEST_F(EbpfLive, ShortLivedProcessesAreSeen) {
   ASSERT_TRUE(ex);
   EXPECT_EQ(get_list(*ex, fields::kProcessArgs),
             (std::vector<std::string>{"/bin/true", "wsn-short-exec"}));
-  auto tx = wait_action(t, "exit");
+  auto tx = wait_action(t, "end");
   ASSERT_TRUE(tx);
   EXPECT_EQ(get_str(*tx, fields::kProcessExecutable), real_path("/bin/true"));
 
@@ -183,7 +184,7 @@ TEST_F(EbpfLive, ShortLivedProcessesAreSeen) {
     return 0;
   });
   reap(k);
-  auto kx = wait_action(k, "exit");
+  auto kx = wait_action(k, "end");
   ASSERT_TRUE(kx);
   EXPECT_EQ(get_int(*kx, fields::kProcessExitCode), 128 + SIGKILL);
 }
@@ -213,7 +214,7 @@ TEST_F(EbpfLive, FileWriteRenameChmodChownUnlink) {
   });
   ASSERT_EQ(WEXITSTATUS(reap(child)), 0);
 
-  auto create = wait_action(child, "create");
+  auto create = wait_action(child, "creation");
   ASSERT_TRUE(create);
   EXPECT_EQ(get_str(*create, fields::kFilePath), d + "/a.txt");
   EXPECT_EQ(get_str(*create, fields::kFileName), "a.txt");
@@ -227,12 +228,12 @@ TEST_F(EbpfLive, FileWriteRenameChmodChownUnlink) {
   EXPECT_EQ(get_str(*ren, fields::kFilePath), d + "/b.txt");
   EXPECT_EQ(get_str(*ren, fields::kFileOriginalPath), d + "/a.txt");
 
-  auto ow = wait_action(child, "open_write");
+  auto ow = wait_action(child, "modification");
   ASSERT_TRUE(ow);
   EXPECT_EQ(get_str(*ow, fields::kFilePath), d + "/b.txt");
   EXPECT_EQ(get_list(*ow, fields::kEventType), (std::vector<std::string>{"change"}));
   EXPECT_EQ(get_str(*ow, fields::kProcessWorkingDirectory), real_path(fs::current_path()));
-  auto via_link = wait_action(child, "open_write", [&](const Event& e) {
+  auto via_link = wait_action(child, "modification", [&](const Event& e) {
     return get_str(e, fields::kFilePath) != d + "/b.txt";
   });
   ASSERT_TRUE(via_link);
@@ -250,7 +251,7 @@ TEST_F(EbpfLive, FileWriteRenameChmodChownUnlink) {
   EXPECT_EQ(get_str(*cho, fields::kFileOwner), user_name(65534));
   EXPECT_EQ(get_str(*cho, fields::kFileGroup), group_name(65534));
 
-  auto del = wait_action(child, "unlink", [&](const Event& e) {
+  auto del = wait_action(child, "deletion", [&](const Event& e) {
     return get_str(e, fields::kFilePath) == d + "/b.txt";
   });
   ASSERT_TRUE(del);
@@ -262,8 +263,8 @@ TEST_F(EbpfLive, FileWriteRenameChmodChownUnlink) {
       [&](const Event& e) { return pid_of(e) == child && e.category() == categories::kFile; });
   std::vector<std::string> order;
   for (const Event& e : all) order.push_back(action(e));
-  EXPECT_EQ(order, (std::vector<std::string>{"create", "rename", "open_write", "chmod", "chown",
-                                             "open_write", "unlink", "unlink"}));
+  EXPECT_EQ(order, (std::vector<std::string>{"creation", "rename", "modification", "chmod", "chown",
+                                             "modification", "deletion", "deletion"}));
   // No read of anything outside the read prefixes was reported.
   for (const Event& e : all) EXPECT_NE(action(e), "open");
 }
@@ -281,7 +282,7 @@ TEST_F(EbpfLive, ReadsOnlyUnderInterestPrefix) {
   ASSERT_TRUE(rd);
   EXPECT_EQ(get_str(*rd, fields::kFilePath), secret);
   EXPECT_EQ(get_list(*rd, fields::kEventType), (std::vector<std::string>{"access"}));
-  ASSERT_TRUE(wait_action(child, "exit"));  // everything of the child has arrived
+  ASSERT_TRUE(wait_action(child, "end"));  // everything of the child has arrived
   const auto opens =
       c().matching([&](const Event& e) { return pid_of(e) == child && action(e) == "open"; });
   EXPECT_EQ(opens.size(), 1u);
@@ -310,7 +311,7 @@ TEST_F(EbpfLive, TcpConnectToLocalListenerV4) {
   ::close(conn);
   ::close(lfd);
 
-  auto ev = wait_action(child, "connect");
+  auto ev = wait_action(child, "connection_attempted");
   ASSERT_TRUE(ev);
   EXPECT_EQ(ev->category(), categories::kNetwork);
   EXPECT_EQ(get_ip(*ev, fields::kDestinationIp), "127.0.0.1");
@@ -364,7 +365,7 @@ TEST_F(EbpfLive, TcpV6AcceptBindAndRefusedConnect) {
   EXPECT_EQ(get_int(*bind_ev, fields::kSourcePort), port);
   EXPECT_EQ(get_str(*bind_ev, fields::kNetworkType), "ipv6");
 
-  auto acc = wait_action(server, "accept");
+  auto acc = wait_action(server, "connection_accepted");
   ASSERT_TRUE(acc);
   EXPECT_EQ(get_ip(*acc, fields::kSourceIp), "::1");
   EXPECT_EQ(get_int(*acc, fields::kSourcePort), ntohs(mine.sin6_port));
@@ -379,12 +380,12 @@ TEST_F(EbpfLive, TcpV6AcceptBindAndRefusedConnect) {
     return ::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) == 0 ? 1 : 0;
   });
   ASSERT_EQ(WEXITSTATUS(reap(refused)), 0);
-  auto ref = wait_action(refused, "connect");
+  auto ref = wait_action(refused, "connection_attempted");
   ASSERT_TRUE(ref);
   EXPECT_EQ(get_str(*ref, fields::kEventOutcome), "failure");
   EXPECT_EQ(get_int(*ref, fields::kDestinationPort), port);
 
-  // UDP "connect" names the transport.
+  // UDP "connection_attempted" names the transport.
   const pid_t udp = spawn([&] {
     const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in a{};
@@ -394,7 +395,7 @@ TEST_F(EbpfLive, TcpV6AcceptBindAndRefusedConnect) {
     return ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
   });
   ASSERT_EQ(WEXITSTATUS(reap(udp)), 0);
-  auto u = wait_action(udp, "connect");
+  auto u = wait_action(udp, "connection_attempted");
   ASSERT_TRUE(u);
   EXPECT_EQ(get_str(*u, fields::kNetworkTransport), "udp");
   EXPECT_EQ(get_int(*u, fields::kDestinationPort), 53);
@@ -407,12 +408,12 @@ TEST_F(EbpfLive, SetuidAndSetgidChange) {
     return 0;
   });
   ASSERT_EQ(WEXITSTATUS(reap(child)), 0);
-  auto g = wait_action(child, "setgid");
+  auto g = wait_action(child, "gid_change");
   ASSERT_TRUE(g);
   EXPECT_EQ(get_str(*g, fields::kGroupId), "65534");
   EXPECT_EQ(get_str(*g, fields::kGroupName), group_name(65534));
   EXPECT_EQ(get_str(*g, fields::kProcessGroupId), "0");
-  auto u = wait_action(child, "setuid");
+  auto u = wait_action(child, "uid_change");
   ASSERT_TRUE(u);
   EXPECT_EQ(get_list(*u, fields::kEventType), (std::vector<std::string>{"change"}));
   EXPECT_EQ(get_str(*u, fields::kUserId), "65534");
@@ -421,9 +422,56 @@ TEST_F(EbpfLive, SetuidAndSetgidChange) {
   EXPECT_EQ(get_str(*u, fields::kProcessUserName), user_name(0));
   EXPECT_EQ(get_int(*u, fields::kProcessParentPid), ::getpid());
   // After the change the process acts as the new user.
-  auto x = wait_action(child, "exit");
+  auto x = wait_action(child, "end");
   ASSERT_TRUE(x);
   EXPECT_EQ(get_str(*x, fields::kProcessUserId), "65534");
+}
+
+// Elastic Defend's session fields on a real terminal session: setsid(2) is a
+// session_id_change, the new session takes a pseudo-terminal as its controlling terminal, and
+// a program exec'd on it with stdin and stderr on the terminal is interactive; its
+// allow-listed environment variables are reported, the others never.
+TEST_F(EbpfLive, SessionTerminalInteractivityAndEnvironment) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::setsid() < 0) ::_exit(1);
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) ::_exit(2);
+    const int slave = ::open(::ptsname(master), O_RDWR);  // becomes the controlling terminal
+    if (slave < 0) ::_exit(3);
+    ::ioctl(slave, TIOCSCTTY, 0);
+    ::dup2(slave, 0);
+    ::dup2(slave, 2);
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    const char* argv[] = {"/bin/true", "wsn-session-marker", nullptr};
+    const char* envp[] = {"HISTFILE=/dev/null", "WSN_TEST_SECRET=hunter2", "PATH=/bin", nullptr};
+    ::execve("/bin/true", const_cast<char* const*>(argv), const_cast<char* const*>(envp));
+    ::_exit(127);
+  }
+  ASSERT_EQ(WEXITSTATUS(reap(child)), 0);
+  const FieldRegistry reg;
+  auto sid = wait_action(child, "session_id_change");
+  ASSERT_TRUE(sid) << "no session_id_change for " << child;
+  EXPECT_EQ(get_list(*sid, fields::kEventType), (std::vector<std::string>{"change"}));
+  EXPECT_EQ(get_int(*sid, reg.find("process.session_leader.pid")), child);
+  auto ex = wait_action(child, "exec");
+  ASSERT_TRUE(ex);
+  FieldView v;
+  ASSERT_TRUE(ex->get(reg.find("process.interactive"), v));
+  EXPECT_EQ(v.i, 1);
+  EXPECT_EQ(get_int(*ex, reg.find("process.tty.char_device.major")), 136);  // /dev/pts/N
+  EXPECT_EQ(get_int(*ex, reg.find("process.session_leader.pid")), child);
+  EXPECT_EQ(get_int(*ex, reg.find("process.group_leader.pid")), child);
+  ASSERT_TRUE(ex->get(reg.find("process.session_leader.same_as_process"), v));
+  EXPECT_EQ(v.i, 1);
+  EXPECT_EQ(get_list(*ex, reg.find("process.env_vars")),
+            (std::vector<std::string>{"HISTFILE=/dev/null"}));
+  EXPECT_EQ(get_str(*ex, reg.find("process.entry_leader.entity_id")).size(), 22u);
+  EXPECT_NE(get_str(*ex, reg.find("process.entry_leader.entry_meta.type")), "<absent>");
+  // The test runner itself has no terminal here or has one, but it is not this session's.
+  ASSERT_TRUE(ex->get(reg.find("process.parent.interactive"), v));
+  EXPECT_EQ(get_str(*ex, reg.find("process.parent.user.id")), "0");
 }
 
 TEST_F(EbpfLive, CapsetDropsACapability) {
@@ -547,7 +595,7 @@ TEST_F(EbpfLive, ContainerIdFromCgroup) {
   auto ev = wait_action(child, "exec");
   ASSERT_TRUE(ev);
   EXPECT_EQ(get_str(*ev, fields::kContainerId), id);
-  auto x = wait_action(child, "exit");
+  auto x = wait_action(child, "end");
   ASSERT_TRUE(x);
   EXPECT_EQ(get_str(*x, fields::kContainerId), id);
 }
@@ -633,7 +681,7 @@ TEST_F(EbpfLive, OrphansNameTheirNewParent) {
   ASSERT_EQ(::read(pipefd[0], &adopted, sizeof(adopted)), static_cast<ssize_t>(sizeof(adopted)));
   ASSERT_NE(adopted, mid);
   auto ev = c().wait_for([&](const Event& e) {
-    return action(e) == "unlink" && get_str(e, fields::kFilePath) == victim;
+    return action(e) == "deletion" && get_str(e, fields::kFilePath) == victim;
   });
   ASSERT_TRUE(ev);
   EXPECT_EQ(get_int(*ev, fields::kProcessParentPid), adopted);
@@ -642,7 +690,7 @@ TEST_F(EbpfLive, OrphansNameTheirNewParent) {
 TEST_F(EbpfLive, StatsCountEventsWithoutLoss) {
   const pid_t child = spawn([] { return 0; });
   reap(child);
-  ASSERT_TRUE(wait_action(child, "exit"));
+  ASSERT_TRUE(wait_action(child, "end"));
   const SourceStats st = c().source().stats();
   EXPECT_GT(st.events, 0u);
   EXPECT_EQ(st.malformed, 0u);

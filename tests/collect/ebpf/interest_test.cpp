@@ -37,7 +37,7 @@ TEST(EbpfInterest, ByCategoryAndAction) {
   EbpfInterest i;
   EXPECT_TRUE(i.wants(EbpfEvent::kExec));  // process tracking is always there
   EXPECT_FALSE(i.wants(EbpfEvent::kConnect));
-  EXPECT_TRUE(i.add("network", "connect"));
+  EXPECT_TRUE(i.add("network", "connection_attempted"));
   EXPECT_TRUE(i.wants(EbpfEvent::kConnect));
   EXPECT_FALSE(i.wants(EbpfEvent::kAccept));
   EXPECT_TRUE(i.add("file"));
@@ -70,7 +70,7 @@ TEST(BpfHooks, ProcessOnlyWatchesNoSyscall) {
 
 TEST(BpfHooks, PushdownSelectsTheFamilies) {
   EbpfInterest i = EbpfInterest::process_only();
-  i.add("file", "unlink");
+  i.add("file", "deletion");
   auto w = watched(i);
   EXPECT_TRUE(w.count("unlinkat"));
   EXPECT_FALSE(w.count("renameat2"));
@@ -92,7 +92,7 @@ TEST(BpfHooks, PushdownSelectsTheFamilies) {
   EXPECT_EQ(watched(mod), (std::set<std::string>{"init_module", "finit_module"}));
 
   EbpfInterest net = EbpfInterest::process_only();
-  net.add("network", "connect");
+  net.add("network", "connection_attempted");
   EXPECT_EQ(watched(net), (std::set<std::string>{"connect"}));
 }
 
@@ -109,7 +109,7 @@ TEST(BpfHooks, TableIsConsistent) {
     ASSERT_GE(f, 0) << sc.name;
     family_seen[f] = true;
     EXPECT_NE(sc.events, 0u) << sc.name;
-    EXPECT_GE(sc.nargs, 1) << sc.name;
+    EXPECT_GE(sc.nargs, 0) << sc.name;
     EXPECT_LE(sc.nargs, 5) << sc.name;
   }
   for (int f = 0; f < WSN_FAM_COUNT; ++f) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "collect/ebpf/bpf/wsn_record.h"
+#include "collect/ebpf/env_vars.h"
 
 namespace wsn::collect {
 namespace {
@@ -103,6 +104,7 @@ class DecoderTest : public ::testing::Test {
     ASSERT_EQ(dec_.decode(f.done(), ev_), RecordDecoder::Outcome::kEvent) << dec_.error();
   }
 
+  const FieldRegistry reg_;  // built-in names → ids
   fs::path root_;
   ProcessTable table_;
   UserNames users_;
@@ -140,10 +142,12 @@ TEST_F(DecoderTest, ExecFillsProcessAndParent) {
   EXPECT_EQ(get_str(e, fields::kProcessCommandLine), "su - root");
   EXPECT_EQ(get_int(e, fields::kProcessArgsCount), 3);
   EXPECT_EQ(get_str(e, fields::kProcessWorkingDirectory), "/home/alice");
-  // The real uid: running a setuid binary does not change process.user; user.* is the
-  // effective one, as Elastic Defend reports it.
-  EXPECT_EQ(get_str(e, fields::kProcessUserId), "1000");
-  EXPECT_EQ(get_str(e, fields::kProcessUserName), "<absent>");
+  // ECS: process.user is the effective identity (a setuid-root binary runs as root),
+  // process.real_user the real one; user.* is the effective one too, as Elastic Defend sets it.
+  EXPECT_EQ(get_str(e, fields::kProcessUserId), "0");
+  EXPECT_EQ(get_str(e, fields::kProcessUserName), "root");
+  EXPECT_EQ(get_str(e, reg_.find("process.real_user.id")), "1000");
+  EXPECT_EQ(get_str(e, reg_.find("process.real_user.name")), "<absent>");
   EXPECT_EQ(get_str(e, fields::kUserId), "0");
   EXPECT_EQ(get_str(e, fields::kUserName), "root");
   EXPECT_EQ(get_str(e, fields::kGroupId), "0");
@@ -189,12 +193,14 @@ TEST_F(DecoderTest, ProcessEventsCarryTheEffectiveUser) {
   x.rec().start_boottime = 20 * kTick;
   Event e;
   ASSERT_EQ(dec_.decode(x.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
-  EXPECT_EQ(get_str(e, fields::kEventAction), "exit");
+  EXPECT_EQ(get_str(e, fields::kEventAction), "end");
   EXPECT_EQ(get_str(e, fields::kUserId), "65534");
   EXPECT_EQ(get_str(e, fields::kUserName), "nobody");
   EXPECT_EQ(get_str(e, fields::kGroupId), "65534");
   EXPECT_EQ(get_str(e, fields::kGroupName), "nogroup");
-  EXPECT_EQ(get_str(e, fields::kProcessUserId), "1000");
+  EXPECT_EQ(get_str(e, fields::kProcessUserId), "65534");
+  EXPECT_EQ(get_str(e, reg_.find("process.real_user.id")), "1000");
+  EXPECT_EQ(get_str(e, reg_.find("process.real_group.id")), "1000");
 }
 
 TEST_F(DecoderTest, ExecTruncatedArgsKeepsTrueCount) {
@@ -235,7 +241,7 @@ TEST_F(DecoderTest, ForkAndExit) {
   x.rec().start_boottime = 20 * kTick;
   Event e;
   ASSERT_EQ(dec_.decode(x.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
-  EXPECT_EQ(get_str(e, fields::kEventAction), "exit");
+  EXPECT_EQ(get_str(e, fields::kEventAction), "end");
   EXPECT_EQ(get_list(e, fields::kEventType), (std::vector<std::string>{"end"}));
   EXPECT_EQ(get_int(e, fields::kProcessExitCode), 3);
   EXPECT_EQ(get_str(e, fields::kEventOutcome), "failure");  // non-zero exit
@@ -289,6 +295,126 @@ TEST_F(DecoderTest, FileRenameJoinsRelativePaths) {
   EXPECT_EQ(get_str(e, fields::kFileDirectory), "/tmp/out");
   EXPECT_EQ(get_str(e, fields::kFileExtension), "gz");
   EXPECT_EQ(get_int(e, fields::kProcessPid), 200);
+  // Elastic Defend's names for the old path.
+  EXPECT_EQ(get_str(e, reg_.find("file.Ext.original.path")), "/tmp/work/a.txt");
+  EXPECT_EQ(get_str(e, reg_.find("file.Ext.original.name")), "a.txt");
+  EXPECT_EQ(get_str(e, reg_.find("file.Ext.original.extension")), "txt");
+}
+
+// Elastic Defend's session model (its field definitions for Linux, endpoint-package
+// custom_documentation process.*_leader.*): the session leader is the process whose pid is the
+// session id, the group leader the one whose pid is the process group id, the entry leader the
+// first process of the session an sshd / login / container runtime started (entry_meta.type);
+// process.interactive (ECS): stdin and stderr are the controlling terminal.
+TEST_F(DecoderTest, SessionGroupAndEntryLeadersTerminalAndEnvironment) {
+  dec_.set_env_names(default_env_vars());
+  auto exec = [&](uint32_t pid, uint32_t ppid, const char* comm, std::string_view args,
+                  uint32_t sid, uint32_t pgid, bool tty, bool interactive, std::string_view env) {
+    Builder<wsn_exec_rec> b(WSN_REC_EXEC, pid, comm);
+    b.rec().ppid = ppid;
+    b.rec().h.ppid = ppid;
+    b.rec().start_boottime = pid * kTick;
+    b.rec().sid = sid;
+    b.rec().pgid = pgid;
+    if (tty) {
+      b.rec().tty_major = 136;
+      b.rec().tty_minor = 3;
+    }
+    if (interactive) b.rec().h.flags |= WSN_F_INTERACTIVE;
+    b.str(&wsn_exec_rec::executable, std::string("/usr/bin/") + comm);
+    b.str(&wsn_exec_rec::args, args);
+    if (!env.empty()) {
+      // As the kernel copies it: raw bytes, no terminator added.
+      const size_t off = b.bytes().size();
+      b.bytes().insert(b.bytes().end(), env.begin(), env.end());
+      b.rec().env = wsn_str{static_cast<uint16_t>(off), static_cast<uint16_t>(env.size())};
+    }
+    Event e;
+    EXPECT_EQ(dec_.decode(b.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+    return e;
+  };
+  auto fork = [&](uint32_t parent, uint32_t child) {
+    Builder<wsn_fork_rec> f(WSN_REC_FORK, parent);
+    f.rec().child_tgid = child;
+    f.rec().child_ppid = parent;
+    f.rec().child_start_boottime = child * kTick;
+    Event e;
+    EXPECT_EQ(dec_.decode(f.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  };
+  exec(40, 1, "sshd", std::string_view("sshd\0-D\0", 8), 40, 40, false, false, {});
+  fork(40, 60);
+  exec(60, 40, "bash", std::string_view("-bash\0", 6), 60, 60, true, true,
+       std::string_view("LD_PRELOAD=/tmp/x.so\0PATH=/bin\0TOKEN=secret\0", 44));
+  fork(60, 70);
+  // Run in the background of the login shell, stdin redirected: not interactive. Its
+  // environment was cut by the capture limit in the middle of the last entry.
+  Event e = exec(70, 60, "curl", std::string_view("curl\0-s\0x\0", 10), 60, 70, true, false,
+                 std::string_view("HISTFILE=/dev/null\0LD_PRELOAD=/tm", 33));
+  auto s = [&](const char* f) { return get_str(e, reg_.find(f)); };
+  auto i = [&](const char* f) { return get_int(e, reg_.find(f)); };
+  auto b = [&](const char* f) {
+    FieldView v;
+    return e.get(reg_.find(f), v) ? (v.i != 0 ? "true" : "false") : "<absent>";
+  };
+  EXPECT_EQ(i("process.session_leader.pid"), 60);
+  EXPECT_EQ(s("process.session_leader.name"), "bash");
+  EXPECT_EQ(s("process.session_leader.entity_id"), make_entity_id("boot", 60, 60));
+  EXPECT_EQ(b("process.session_leader.same_as_process"), std::string("false"));
+  EXPECT_EQ(b("process.session_leader.interactive"), std::string("true"));
+  EXPECT_EQ(i("process.group_leader.pid"), 70);
+  EXPECT_EQ(s("process.group_leader.name"), "curl");
+  EXPECT_EQ(b("process.group_leader.same_as_process"), std::string("true"));
+  EXPECT_EQ(i("process.group_leader.args_count"), 3);
+  EXPECT_EQ(i("process.entry_leader.pid"), 60);
+  EXPECT_EQ(s("process.entry_leader.entry_meta.type"), "sshd");
+  EXPECT_EQ(s("process.entry_leader.entity_id"), make_entity_id("boot", 60, 60));
+  EXPECT_EQ(s("process.entry_leader.executable"), "/usr/bin/bash");
+  EXPECT_EQ(get_list(e, reg_.find("process.entry_leader.args")),
+            (std::vector<std::string>{"-bash"}));
+  EXPECT_EQ(b("process.interactive"), std::string("false"));
+  EXPECT_EQ(b("process.parent.interactive"), std::string("true"));
+  EXPECT_EQ(i("process.tty.char_device.major"), 136);
+  EXPECT_EQ(i("process.tty.char_device.minor"), 3);
+  EXPECT_EQ(i("process.parent.args_count"), 1);
+  EXPECT_EQ(s("process.parent.user.id"), "0");
+  EXPECT_EQ(s("process.saved_user.id"), "0");
+  // Only allow-listed variables, only complete ones (inherited at fork: the environment
+  // is the exec's own).
+  EXPECT_EQ(get_list(e, reg_.find("process.env_vars")),
+            (std::vector<std::string>{"HISTFILE=/dev/null"}));
+
+  // The login shell's own exec: leader of its session, group and entry; its environment
+  // keeps LD_PRELOAD and never the token.
+  Builder<wsn_file_rec> f(WSN_REC_FILE, 60);
+  f.rec().op = WSN_FILE_UNLINK;
+  f.str(&wsn_file_rec::path, "/tmp/y");
+  ASSERT_EQ(dec_.decode(f.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  EXPECT_EQ(b("process.session_leader.same_as_process"), std::string("true"));
+  EXPECT_EQ(b("process.entry_leader.same_as_process"), std::string("true"));
+  EXPECT_EQ(b("process.interactive"), std::string("true"));
+  EXPECT_EQ(get_list(e, reg_.find("process.env_vars")),
+            (std::vector<std::string>{"LD_PRELOAD=/tmp/x.so"}));
+
+  // sshd itself was started by init: a service's entry leader is itself.
+  Builder<wsn_file_rec> g(WSN_REC_FILE, 40);
+  g.rec().op = WSN_FILE_UNLINK;
+  g.str(&wsn_file_rec::path, "/tmp/z");
+  ASSERT_EQ(dec_.decode(g.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  EXPECT_EQ(s("process.entry_leader.entry_meta.type"), "init");
+  EXPECT_EQ(i("process.entry_leader.pid"), 40);
+
+  // setsid(2) by curl: Elastic Defend's session_id_change; it now leads a session of its
+  // own, without a terminal, and keeps its entry leader.
+  Builder<wsn_cred_rec> c(WSN_REC_CRED, 70);
+  c.rec().op = WSN_CRED_SETSID;
+  c.rec().ret = 70;
+  ASSERT_EQ(dec_.decode(c.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  EXPECT_EQ(get_str(e, fields::kEventAction), "session_id_change");
+  EXPECT_EQ(get_list(e, fields::kEventType), (std::vector<std::string>{"change"}));
+  EXPECT_EQ(i("process.session_leader.pid"), 70);
+  EXPECT_EQ(b("process.session_leader.same_as_process"), std::string("true"));
+  EXPECT_EQ(i("process.tty.char_device.major"), -999);
+  EXPECT_EQ(i("process.entry_leader.pid"), 60);
 }
 
 TEST_F(DecoderTest, ChmodChownAndCreate) {
@@ -380,7 +506,7 @@ TEST_F(DecoderTest, SetuidReportsOldAndNewIdentity) {
   b.rec().h.uid = b.rec().h.euid = 65534;
   Event e;
   ASSERT_EQ(dec_.decode(b.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
-  EXPECT_EQ(get_str(e, fields::kEventAction), "setuid");
+  EXPECT_EQ(get_str(e, fields::kEventAction), "uid_change");
   EXPECT_EQ(get_list(e, fields::kEventType), (std::vector<std::string>{"change"}));
   EXPECT_EQ(get_str(e, fields::kUserId), "65534");
   EXPECT_EQ(get_str(e, fields::kUserName), "nobody");
@@ -395,7 +521,8 @@ TEST_F(DecoderTest, SetuidReportsOldAndNewIdentity) {
   EXPECT_EQ(get_str(e, fields::kGroupId), "65534");
   EXPECT_EQ(get_str(e, fields::kGroupName), "nogroup");
   EXPECT_EQ(get_str(e, fields::kProcessGroupId), "0");
-  EXPECT_EQ(get_str(e, fields::kUserId), "<absent>");  // user.* only on setuid
+  // user.* on a gid_change is the (unchanged) effective user, as on every process event.
+  EXPECT_EQ(get_str(e, fields::kUserId), "0");
 
   Builder<wsn_cred_rec> c(WSN_REC_CRED, 1);
   c.rec().op = WSN_CRED_CAPSET;

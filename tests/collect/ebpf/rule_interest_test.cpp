@@ -78,37 +78,40 @@ TEST_F(RuleInterestTest, ProcessRulesNeedOnlyProcessTracking) {
 
 TEST_F(RuleInterestTest, ActionSetsAndDisjunctionsNarrowTheKinds) {
   EXPECT_EQ(
-      kinds(
-          map({R"(file where event.action in ("unlink", "rename") and file.path : "/var/log/*")"})),
-      (std::set<std::string>{"file/rename", "file/unlink"}));
+      kinds(map(
+          {R"(file where event.action in ("deletion", "rename") and file.path : "/var/log/*")"})),
+      (std::set<std::string>{"file/rename", "file/deletion"}));
   // Each branch of the `or` pins the action: the union is needed, nothing else.
-  EXPECT_EQ(kinds(map({R"(process where (event.action == "setuid" and user.id == "0") or
-                                       (event.action == "setgid" and group.id == "0"))"})),
-            (std::set<std::string>{"process/setgid", "process/setuid"}));
+  EXPECT_EQ(kinds(map({R"(process where (event.action == "uid_change" and user.id == "0") or
+                                       (event.action == "gid_change" and group.id == "0"))"})),
+            (std::set<std::string>{"process/gid_change", "process/uid_change"}));
   // A branch without an action constraint keeps the whole category.
-  EXPECT_EQ(kinds(map({R"(process where event.action == "setuid" or process.name == "x")"})).size(),
-            5u);
+  EXPECT_EQ(
+      kinds(map({R"(process where event.action == "uid_change" or process.name == "x")"})).size(),
+      6u);
   // `:` compares ignoring case: the collector's lower-case vocabulary still matches.
   EXPECT_EQ(kinds(map({R"(process where event.action : "PTRACE")"})),
             (std::set<std::string>{"process/ptrace"}));
   EXPECT_EQ(syscalls(map({R"(process where event.action : "PTRACE")"})),
             (std::set<std::string>{"ptrace"}));
   // Negations constrain nothing.
-  EXPECT_EQ(kinds(map({R"(network where not event.action == "connect")"})),
-            (std::set<std::string>{"network/accept", "network/bind", "network/connect"}));
+  EXPECT_EQ(kinds(map({R"(network where not event.action == "connection_attempted")"})),
+            (std::set<std::string>{"network/connection_accepted", "network/bind",
+                                   "network/connection_attempted"}));
 }
 
 TEST_F(RuleInterestTest, EventTypesMapThroughTheVocabulary) {
   EXPECT_EQ(kinds(map({R"(process where event.type == "change")"})),
-            (std::set<std::string>{"process/capset", "process/setgid", "process/setuid"}));
+            (std::set<std::string>{"process/capset", "process/gid_change",
+                                   "process/session_id_change", "process/uid_change"}));
   const EbpfInterest deletion = map({R"(file where event.type in ("deletion", "creation"))"});
-  EXPECT_EQ(kinds(deletion), (std::set<std::string>{"file/create", "file/unlink"}));
+  EXPECT_EQ(kinds(deletion), (std::set<std::string>{"file/creation", "file/deletion"}));
   EXPECT_EQ(deletion.reads_mode(), 0u);  // read opens are "access"
 }
 
 TEST_F(RuleInterestTest, ContradictoryConstraintsNeedNothing) {
   const EventInterest in =
-      derive({R"(process where event.action == "setuid" and event.action == "ptrace")"});
+      derive({R"(process where event.action == "uid_change" and event.action == "ptrace")"});
   EXPECT_TRUE(in.wants.empty());
 }
 
@@ -146,7 +149,7 @@ TEST_F(RuleInterestTest, ReadOpensWithoutAPathPrefixMeanEveryRead) {
     EXPECT_TRUE(i.wants(EbpfEvent::kFileOpen)) << q;
   }
   // Writes of any path are not reads.
-  EXPECT_EQ(map({R"(file where event.action in ("create", "open_write"))"}).reads_mode(), 0u);
+  EXPECT_EQ(map({R"(file where event.action in ("creation", "modification"))"}).reads_mode(), 0u);
 }
 
 TEST_F(RuleInterestTest, SequenceStepsUntilAndMissingStepsAllCount) {
@@ -154,9 +157,9 @@ TEST_F(RuleInterestTest, SequenceStepsUntilAndMissingStepsAllCount) {
     sequence by process.entity_id with maxspan=1m
       [process where event.action == "exec"]
       ![file where event.action == "chmod"]
-      [network where event.action == "connect"]
-    until [process where event.action == "exit"])"});
-  EXPECT_EQ(kinds(i), (std::set<std::string>{"file/chmod", "network/connect"}));
+      [network where event.action == "connection_attempted"]
+    until [process where event.action == "end"])"});
+  EXPECT_EQ(kinds(i), (std::set<std::string>{"file/chmod", "network/connection_attempted"}));
   EXPECT_EQ(syscalls(i).count("connect"), 1u);
   EXPECT_EQ(syscalls(i).count("fchmodat"), 1u);
   EXPECT_EQ(syscalls(i).count("bind"), 0u);
@@ -165,10 +168,10 @@ TEST_F(RuleInterestTest, SequenceStepsUntilAndMissingStepsAllCount) {
 TEST_F(RuleInterestTest, AnyCategoryFollowsItsActionsOrTakesEverything) {
   const EventInterest narrow =
       derive({R"(any where (event.action == "exec" and process.name == "x") or
-                         (event.action == "unlink" and file.name == ".bash_history"))"});
+                         (event.action == "deletion" and file.name == ".bash_history"))"});
   ASSERT_EQ(narrow.wants.size(), 1u);
   EXPECT_EQ(narrow.wants[0].category, "");
-  EXPECT_EQ(kinds(interest_from(narrow)), (std::set<std::string>{"file/unlink"}));
+  EXPECT_EQ(kinds(interest_from(narrow)), (std::set<std::string>{"file/deletion"}));
 
   const EbpfInterest wide = map({R"(any where process.name == "x")"});
   EXPECT_EQ(kinds(wide).size(), static_cast<size_t>(EbpfEvent::kCount) - 3);

@@ -49,7 +49,7 @@ export function wsn_on_event(len: u32): i32 {
     }
     return NO_MATCH;
   }
-  if (category() == CAT_NETWORK && strEq(F_ACTION, "connect")) {
+  if (category() == CAT_NETWORK && strEq(F_ACTION, "connection_attempted")) {
     const port = fieldInt(F_DPORT, -1);
     for (let k = 0; k < POOL_PORTS.length; k++) {
       if (port == POOL_PORTS[k] && scored() >= 1) {

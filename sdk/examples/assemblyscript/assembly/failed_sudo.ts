@@ -47,7 +47,7 @@ export function wsn_init(len: u32): i32 {
 }
 
 export function wsn_on_event(len: u32): i32 {
-  if (!strEq(F_ACTION, "exit")) return NO_MATCH;
+  if (!strEq(F_ACTION, "end")) return NO_MATCH;
   if (!strEq(F_NAME, "sudo") && !strEq(F_NAME, "su")) return NO_MATCH;
   if (fieldInt(F_EXIT_CODE, 0) == 0) return NO_MATCH;
   if (stateAddKeyed("fail:", F_USER, 91, 1, windowNs) != threshold) return NO_MATCH;

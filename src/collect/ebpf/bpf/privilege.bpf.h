@@ -1,11 +1,11 @@
-/* Privilege changes: setuid / setgid families, capset; ptrace. */
+/* Privilege and session changes: setuid / setgid families, capset, setsid; ptrace. */
 #ifndef WSN_COLLECT_EBPF_PRIVILEGE_BPF_H
 #define WSN_COLLECT_EBPF_PRIVILEGE_BPF_H
 
 #include "common.bpf.h"
 
 SEC("tracepoint")
-int wsn_exit_cred(struct trace_event_raw_sys_exit *ctx) {
+int wsn_exit_cred(struct trace_event_raw_sys_exit* ctx) {
   struct wsn_inflight in;
   if (!wsn_pop_inflight(&in)) return 0;
   long ret = ctx->ret;
@@ -33,11 +33,15 @@ int wsn_exit_cred(struct trace_event_raw_sys_exit *ctx) {
       op = WSN_CRED_CAPSET;
       if (ret != 0) return 0;
       break;
+    case WSN_SYS_SETSID: /* returns the new session id */
+      op = WSN_CRED_SETSID;
+      if (ret < 0) return 0;
+      break;
     default:
       return 0;
   }
-  struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-  const struct cred *c = BPF_CORE_READ(t, cred);
+  struct task_struct* t = (struct task_struct*)bpf_get_current_task();
+  const struct cred* c = BPF_CORE_READ(t, cred);
   struct wsn_cred_rec r = {};
   wsn_fill_hdr(&r.h, WSN_REC_CRED);
   r.op = op;
@@ -58,7 +62,7 @@ int wsn_exit_cred(struct trace_event_raw_sys_exit *ctx) {
 }
 
 SEC("tracepoint")
-int wsn_exit_ptrace(struct trace_event_raw_sys_exit *ctx) {
+int wsn_exit_ptrace(struct trace_event_raw_sys_exit* ctx) {
   struct wsn_inflight in;
   if (!wsn_pop_inflight(&in)) return 0;
   long ret = ctx->ret;
@@ -68,7 +72,7 @@ int wsn_exit_ptrace(struct trace_event_raw_sys_exit *ctx) {
   r.request = in.args[0];
   r.target_pid = in.args[1];
   if (r.request == PTRACE_TRACEME) {
-    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    struct task_struct* t = (struct task_struct*)bpf_get_current_task();
     r.target_pid = BPF_CORE_READ(t, real_parent, tgid); /* the tracer-to-be */
   }
   r.ret = ret;

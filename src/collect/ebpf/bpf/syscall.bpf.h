@@ -19,9 +19,13 @@
 
 #include "common.bpf.h"
 
-/* The kernel's syscall records hold the number as an int followed by padding, where
- * vmlinux.h declares a long: only the low 32 bits are the number. */
-static __always_inline long wsn_syscall_nr(long id) { return (int)id; }
+/* The kernel's syscall records hold the number as an int (after the 8-byte common header),
+ * where vmlinux.h declares a long. Read exactly the int: the record of a syscall without
+ * arguments (setsid) ends right after it, and the kernel refuses to attach a program that
+ * reads past a record. */
+static __always_inline long wsn_syscall_nr(const void* ctx) {
+  return *(const volatile int*)((const char*)ctx + 8);
+}
 
 static __always_inline int wsn_open_is_write(__u64 flags) {
   return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
@@ -43,11 +47,11 @@ static __always_inline int wsn_ptrace_wanted(long req) {
 
 /* Read-interest check on the path string an open was given: 1 match, 0 no match, -1 cannot
  * tell here (relative path: needs the directory, done at exit). */
-static __always_inline int wsn_read_prefix_match_user(const char *upath) {
+static __always_inline int wsn_read_prefix_match_user(const char* upath) {
   __u32 zero = 0;
-  struct wsn_pathbuf *pb = bpf_map_lookup_elem(&wsn_path_map, &zero);
+  struct wsn_pathbuf* pb = bpf_map_lookup_elem(&wsn_path_map, &zero);
   if (!pb) return -1;
-  struct wsn_prefix_key *key = (struct wsn_prefix_key *)&pb->b[WSN_PATH_MAX];
+  struct wsn_prefix_key* key = (struct wsn_prefix_key*)&pb->b[WSN_PATH_MAX];
   long n = bpf_probe_read_user_str(key->data, WSN_READ_PREFIX_MAX, upath);
   if (n <= 1) return -1;
   if (key->data[0] != '/') return -1;
@@ -61,8 +65,8 @@ struct wsn_open_how {
   __u64 resolve;
 };
 
-static __always_inline int wsn_sys_enter(struct trace_event_raw_sys_enter *ctx, int nargs) {
-  __u32 tag = wsn_syscall_tag(wsn_syscall_nr(ctx->id));
+static __always_inline int wsn_sys_enter(struct trace_event_raw_sys_enter* ctx, int nargs) {
+  __u32 tag = wsn_syscall_tag(wsn_syscall_nr(ctx));
   if (!tag) return 0;
   __u64 pid_tgid = bpf_get_current_pid_tgid();
   if (wsn_ignored(pid_tgid >> 32)) return 0;
@@ -84,7 +88,7 @@ static __always_inline int wsn_sys_enter(struct trace_event_raw_sys_enter *ctx, 
       break;
     case WSN_SYS_OPENAT2: {
       struct wsn_open_how how = {};
-      bpf_probe_read_user(&how, sizeof(how), (void *)v.args[2]);
+      bpf_probe_read_user(&how, sizeof(how), (void*)v.args[2]);
       v.aux = how.flags;
       break;
     }
@@ -101,16 +105,16 @@ static __always_inline int wsn_sys_enter(struct trace_event_raw_sys_enter *ctx, 
   if (tag <= WSN_SYS_CREAT && wsn_reads_mode == 1 && !wsn_open_is_write(v.aux)) {
     /* A read, reported only under the read-interest prefixes: decide now for absolute
      * paths, so that the common case (no match) costs no saved entry. */
-    const char *upath = (const char *)(tag == WSN_SYS_OPENAT || tag == WSN_SYS_OPENAT2 ? v.args[1]
-                                                                                       : v.args[0]);
+    const char* upath =
+        (const char*)(tag == WSN_SYS_OPENAT || tag == WSN_SYS_OPENAT2 ? v.args[1] : v.args[0]);
     int m = wsn_read_prefix_match_user(upath);
     if (m == 0) return 0;
     if (m == 1) v.aux |= WSN_OPEN_READ_MATCHED;
   }
-  if (tag >= WSN_SYS_SETUID && tag <= WSN_SYS_CAPSET) {
+  if (tag >= WSN_SYS_SETUID && tag <= WSN_SYS_SETSID) {
     /* The caller's identity before the change. */
-    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-    const struct cred *c = BPF_CORE_READ(t, cred);
+    struct task_struct* t = (struct task_struct*)bpf_get_current_task();
+    const struct cred* c = BPF_CORE_READ(t, cred);
     struct wsn_cred_ids ids;
     wsn_read_ids(c, &ids);
     v.old_ids[0] = ids.uid;
@@ -123,12 +127,13 @@ static __always_inline int wsn_sys_enter(struct trace_event_raw_sys_enter *ctx, 
   return 0;
 }
 
-#define WSN_SYS_ENTER_N(n)                                        \
-  SEC("tracepoint")                                               \
-  int wsn_sys_enter##n(struct trace_event_raw_sys_enter *ctx) {   \
-    return wsn_sys_enter(ctx, n);                                 \
+#define WSN_SYS_ENTER_N(n)                                      \
+  SEC("tracepoint")                                             \
+  int wsn_sys_enter##n(struct trace_event_raw_sys_enter* ctx) { \
+    return wsn_sys_enter(ctx, n);                               \
   }
 
+WSN_SYS_ENTER_N(0)
 WSN_SYS_ENTER_N(1)
 WSN_SYS_ENTER_N(2)
 WSN_SYS_ENTER_N(3)
@@ -136,8 +141,8 @@ WSN_SYS_ENTER_N(4)
 WSN_SYS_ENTER_N(5)
 
 SEC("tracepoint")
-int wsn_sys_exit(struct trace_event_raw_sys_exit *ctx) {
-  __u32 tag = wsn_syscall_tag(wsn_syscall_nr(ctx->id));
+int wsn_sys_exit(struct trace_event_raw_sys_exit* ctx) {
+  __u32 tag = wsn_syscall_tag(wsn_syscall_nr(ctx));
   if (!tag) return 0;
   int family = wsn_sys_family(tag);
   if (family < 0) return 0;

@@ -15,15 +15,16 @@
 #include <linux/types.h>
 #endif
 
-#define WSN_RECORD_VERSION 3
+#define WSN_RECORD_VERSION 4
 
 /* Limits (documented in docs/ebpf-collector.md). */
-#define WSN_ARGS_MAX 4096     /* bytes of argv captured per exec (NUL-separated) */
-#define WSN_PATH_MAX 4096     /* longest path reported; longer ones are cut at the root side */
-#define WSN_PATH_DEPTH 64     /* path components walked */
-#define WSN_NAME_MAX 256      /* memfd names, exec filename as passed */
+#define WSN_ARGS_MAX 4096 /* bytes of argv captured per exec (NUL-separated) */
+#define WSN_PATH_MAX 4096 /* longest path reported; longer ones are cut at the root side */
+#define WSN_PATH_DEPTH 64 /* path components walked */
+#define WSN_NAME_MAX 256  /* memfd names, exec filename as passed */
 #define WSN_CGROUP_NAME_MAX 128
 #define WSN_COMM_LEN 16
+#define WSN_ENV_MAX 4096        /* bytes of the environment captured per exec (when enabled) */
 #define WSN_READ_PREFIX_MAX 252 /* bytes of a read-interest path prefix (LPM trie key) */
 #define WSN_READ_PREFIXES 256   /* entries in the read-interest trie */
 
@@ -55,7 +56,12 @@ enum wsn_file_op {
 enum wsn_net_op { WSN_NET_CONNECT = 1, WSN_NET_ACCEPT = 2, WSN_NET_BIND = 3 };
 
 /* wsn_cred_rec.op */
-enum wsn_cred_op { WSN_CRED_SETUID = 1, WSN_CRED_SETGID = 2, WSN_CRED_CAPSET = 3 };
+enum wsn_cred_op {
+  WSN_CRED_SETUID = 1,
+  WSN_CRED_SETGID = 2,
+  WSN_CRED_CAPSET = 3,
+  WSN_CRED_SETSID = 4, /* a new session: wsn_cred_rec.ret is its id */
+};
 
 /* wsn_module_rec.op */
 enum wsn_module_op { WSN_MODULE_INIT = 1, WSN_MODULE_FINIT = 2 };
@@ -96,6 +102,7 @@ enum wsn_sys {
   WSN_SYS_SETRESGID,
   WSN_SYS_SETFSGID,
   WSN_SYS_CAPSET,
+  WSN_SYS_SETSID,
   WSN_SYS_PTRACE,
   WSN_SYS_MEMFD_CREATE,
   WSN_SYS_INIT_MODULE,
@@ -108,7 +115,7 @@ enum wsn_family {
   WSN_FAM_OPEN = 0, /* open openat openat2 creat */
   WSN_FAM_PATH = 1, /* unlink rename chmod chown families */
   WSN_FAM_SOCK = 2, /* connect accept accept4 bind */
-  WSN_FAM_CRED = 3, /* set*id capset */
+  WSN_FAM_CRED = 3, /* set*id capset setsid */
   WSN_FAM_PTRACE = 4,
   WSN_FAM_MEMFD = 5,
   WSN_FAM_MODULE = 6,
@@ -119,7 +126,7 @@ static inline int wsn_sys_family(unsigned tag) {
   if (tag >= WSN_SYS_OPEN && tag <= WSN_SYS_CREAT) return WSN_FAM_OPEN;
   if (tag >= WSN_SYS_UNLINK && tag <= WSN_SYS_FCHOWNAT) return WSN_FAM_PATH;
   if (tag >= WSN_SYS_CONNECT && tag <= WSN_SYS_BIND) return WSN_FAM_SOCK;
-  if (tag >= WSN_SYS_SETUID && tag <= WSN_SYS_CAPSET) return WSN_FAM_CRED;
+  if (tag >= WSN_SYS_SETUID && tag <= WSN_SYS_SETSID) return WSN_FAM_CRED;
   if (tag == WSN_SYS_PTRACE) return WSN_FAM_PTRACE;
   if (tag == WSN_SYS_MEMFD_CREATE) return WSN_FAM_MEMFD;
   if (tag == WSN_SYS_INIT_MODULE || tag == WSN_SYS_FINIT_MODULE) return WSN_FAM_MODULE;
@@ -137,7 +144,8 @@ enum wsn_counter {
 /* Record flags (wsn_hdr.flags). */
 #define WSN_F_PATH_TRUNCATED 0x1
 #define WSN_F_ARGS_TRUNCATED 0x2
-#define WSN_F_SCRIPT 0x4 /* exec through an interpreter (#!): executable = the filename */
+#define WSN_F_SCRIPT 0x4      /* exec through an interpreter (#!): executable = the filename */
+#define WSN_F_INTERACTIVE 0x8 /* exec: stdin and stderr are the controlling terminal */
 
 struct wsn_str {
   __u16 off; /* from the start of the record; 0 with len 0 means absent */
@@ -146,13 +154,13 @@ struct wsn_str {
 
 struct wsn_hdr {
   __u16 kind;
-  __u16 size;  /* total record size in bytes */
-  __u32 tgid;  /* process id of the acting task */
+  __u16 size; /* total record size in bytes */
+  __u32 tgid; /* process id of the acting task */
   __u32 tid;
-  __u32 ppid;  /* its real parent's process id now (orphans: the reaper) */
+  __u32 ppid; /* its real parent's process id now (orphans: the reaper) */
   __u32 flags;
   __u32 pad0;
-  __u32 uid;   /* real/effective ids of the acting task when the record was written */
+  __u32 uid; /* real/effective ids of the acting task when the record was written */
   __u32 gid;
   __u32 euid;
   __u32 egid;
@@ -163,14 +171,21 @@ struct wsn_hdr {
 
 struct wsn_exec_rec {
   struct wsn_hdr h;
-  __u32 ppid;  /* real parent's tgid */
-  __u32 argc;  /* true argument count (args may hold fewer when truncated) */
+  __u32 ppid;           /* real parent's tgid */
+  __u32 argc;           /* true argument count (args may hold fewer when truncated) */
   __u64 start_boottime; /* group leader's start, CLOCK_BOOTTIME ns */
-  struct wsn_str filename; /* as passed to execve */
+  __u32 sid;            /* session id (initial pid namespace) */
+  __u32 pgid;           /* process group id */
+  __u32 tty_major;      /* controlling terminal's character device; 0/0: none */
+  __u32 tty_minor;
+  __u32 suid; /* saved set-user / set-group ids after the exec */
+  __u32 sgid;
+  struct wsn_str filename;   /* as passed to execve */
   struct wsn_str executable; /* absolute path of the executed file */
-  struct wsn_str args;   /* NUL-separated argv bytes */
+  struct wsn_str args;       /* NUL-separated argv bytes */
   struct wsn_str cwd;
   struct wsn_str cgroup; /* leaf cgroup name (container id source) */
+  struct wsn_str env;    /* NUL-separated environment bytes (only when capture is on) */
 };
 
 struct wsn_fork_rec {
@@ -191,12 +206,12 @@ struct wsn_file_rec {
   struct wsn_hdr h;
   __u16 op;
   __u16 pad0;
-  __u32 mode;       /* chmod: new mode; open/create: file mode after open */
-  __u32 owner_uid;  /* chown: new uid / gid ((__u32)-1 = unchanged) */
+  __u32 mode;      /* chmod: new mode; open/create: file mode after open */
+  __u32 owner_uid; /* chown: new uid / gid ((__u32)-1 = unchanged) */
   __u32 owner_gid;
   __u32 open_flags;
   __s32 ret;
-  struct wsn_str path;  /* absolute when dir is absent, else relative to dir */
+  struct wsn_str path; /* absolute when dir is absent, else relative to dir */
   struct wsn_str dir;
   struct wsn_str path2; /* rename: the new name, relative to dir2 when set */
   struct wsn_str dir2;
@@ -208,7 +223,7 @@ struct wsn_net_rec {
   __u16 family;   /* AF_INET / AF_INET6 */
   __u16 protocol; /* IPPROTO_TCP / IPPROTO_UDP / ... */
   __u16 sock_type;
-  __u16 sport;    /* host byte order */
+  __u16 sport; /* host byte order */
   __u16 dport;
   __s32 ret;
   __u8 saddr[16]; /* IPv4 in the first 4 bytes when family == AF_INET */

@@ -1,0 +1,129 @@
+#include "collect/ebpf/defend_fields.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace wsn::collect {
+namespace {
+
+FieldId must_find(const FieldRegistry& reg, const std::string& name) {
+  const FieldId id = reg.find(name);
+  if (id == kInvalidField) {
+    // fields.def lost a row this file relies on: a build defect, caught by any test run.
+    std::fprintf(stderr, "wasm-sentinel: built-in field %s is missing\n", name.c_str());
+    std::abort();
+  }
+  return id;
+}
+
+LeaderFieldIds leader(const FieldRegistry& reg, const std::string& p) {
+  LeaderFieldIds l{};
+  l.pid = must_find(reg, p + ".pid");
+  l.entity_id = must_find(reg, p + ".entity_id");
+  l.name = must_find(reg, p + ".name");
+  l.executable = must_find(reg, p + ".executable");
+  l.args = must_find(reg, p + ".args");
+  l.args_count = must_find(reg, p + ".args_count");
+  l.start = must_find(reg, p + ".start");
+  l.working_directory = must_find(reg, p + ".working_directory");
+  l.user_id = must_find(reg, p + ".user.id");
+  l.user_name = must_find(reg, p + ".user.name");
+  l.group_id = must_find(reg, p + ".group.id");
+  l.group_name = must_find(reg, p + ".group.name");
+  l.real_user_id = must_find(reg, p + ".real_user.id");
+  l.real_group_id = must_find(reg, p + ".real_group.id");
+  l.interactive = must_find(reg, p + ".interactive");
+  l.same_as_process = must_find(reg, p + ".same_as_process");
+  return l;
+}
+
+DefendFieldIds build() {
+  const FieldRegistry reg;  // built-in ids are fixed by fields.def order: any registry agrees
+  DefendFieldIds d{};
+  d.real_user_id = must_find(reg, "process.real_user.id");
+  d.real_user_name = must_find(reg, "process.real_user.name");
+  d.real_group_id = must_find(reg, "process.real_group.id");
+  d.real_group_name = must_find(reg, "process.real_group.name");
+  d.saved_user_id = must_find(reg, "process.saved_user.id");
+  d.saved_user_name = must_find(reg, "process.saved_user.name");
+  d.saved_group_id = must_find(reg, "process.saved_group.id");
+  d.saved_group_name = must_find(reg, "process.saved_group.name");
+  d.interactive = must_find(reg, "process.interactive");
+  d.tty_major = must_find(reg, "process.tty.char_device.major");
+  d.tty_minor = must_find(reg, "process.tty.char_device.minor");
+  d.env_vars = must_find(reg, "process.env_vars");
+  d.parent_args_count = must_find(reg, "process.parent.args_count");
+  d.parent_user_id = must_find(reg, "process.parent.user.id");
+  d.parent_user_name = must_find(reg, "process.parent.user.name");
+  d.parent_group_id = must_find(reg, "process.parent.group.id");
+  d.parent_group_name = must_find(reg, "process.parent.group.name");
+  d.parent_real_user_id = must_find(reg, "process.parent.real_user.id");
+  d.parent_real_group_id = must_find(reg, "process.parent.real_group.id");
+  d.parent_interactive = must_find(reg, "process.parent.interactive");
+  d.parent_working_directory = must_find(reg, "process.parent.working_directory");
+  d.parent_start = must_find(reg, "process.parent.start");
+  d.session_leader = leader(reg, "process.session_leader");
+  d.group_leader = leader(reg, "process.group_leader");
+  d.entry_leader = leader(reg, "process.entry_leader");
+  d.entry_meta_type = must_find(reg, "process.entry_leader.entry_meta.type");
+  d.original_path = must_find(reg, "file.Ext.original.path");
+  d.original_name = must_find(reg, "file.Ext.original.name");
+  d.original_extension = must_find(reg, "file.Ext.original.extension");
+  d.dns_question_name = must_find(reg, "dns.question.name");
+  d.dns_resolved_ip = must_find(reg, "dns.resolved_ip");
+  return d;
+}
+
+void add_leader(std::vector<FieldId>& out, const LeaderFieldIds& l) {
+  for (FieldId id : {l.pid, l.entity_id, l.name, l.executable, l.args, l.args_count, l.start,
+                     l.working_directory, l.user_id, l.user_name, l.group_id, l.group_name,
+                     l.real_user_id, l.real_group_id, l.interactive, l.same_as_process}) {
+    out.push_back(id);
+  }
+}
+
+}  // namespace
+
+const DefendFieldIds& defend_fields() {
+  static const DefendFieldIds ids = build();
+  return ids;
+}
+
+std::vector<FieldId> defend_field_list() {
+  const DefendFieldIds& d = defend_fields();
+  std::vector<FieldId> out = {
+      d.real_user_id,
+      d.real_user_name,
+      d.real_group_id,
+      d.real_group_name,
+      d.saved_user_id,
+      d.saved_user_name,
+      d.saved_group_id,
+      d.saved_group_name,
+      d.interactive,
+      d.tty_major,
+      d.tty_minor,
+      d.env_vars,
+      d.parent_args_count,
+      d.parent_user_id,
+      d.parent_user_name,
+      d.parent_group_id,
+      d.parent_group_name,
+      d.parent_real_user_id,
+      d.parent_real_group_id,
+      d.parent_interactive,
+      d.parent_working_directory,
+      d.parent_start,
+      d.entry_meta_type,
+      d.original_path,
+      d.original_name,
+      d.original_extension,
+  };
+  add_leader(out, d.session_leader);
+  add_leader(out, d.group_leader);
+  add_leader(out, d.entry_leader);
+  return out;
+}
+
+}  // namespace wsn::collect

@@ -1,0 +1,41 @@
+// The Elastic Defend process fields the live collector fills beyond the identified core
+// (include/wsn/fields.def): real / saved ids, terminal and interactivity, the parent's ids,
+// and the session, group and entry leaders (process.session_leader.* …), as Elastic Defend
+// for Linux defines them and Elastic's rules read them.
+//
+// They are ECS rows without a C++ identifier: their ids are resolved by name once, here.
+//
+// Thread safe: the table is built once (static local) and read-only afterwards.
+#pragma once
+
+#include <vector>
+
+#include "wsn/schema.h"
+
+namespace wsn::collect {
+
+struct LeaderFieldIds {
+  FieldId pid, entity_id, name, executable, args, args_count, start, working_directory;
+  FieldId user_id, user_name, group_id, group_name, real_user_id, real_group_id;
+  FieldId interactive, same_as_process;
+};
+
+struct DefendFieldIds {
+  FieldId real_user_id, real_user_name, real_group_id, real_group_name;
+  FieldId saved_user_id, saved_user_name, saved_group_id, saved_group_name;
+  FieldId interactive, tty_major, tty_minor, env_vars;
+  FieldId parent_args_count, parent_user_id, parent_user_name, parent_group_id, parent_group_name,
+      parent_real_user_id, parent_real_group_id, parent_interactive, parent_working_directory,
+      parent_start;
+  LeaderFieldIds session_leader, group_leader, entry_leader;
+  FieldId entry_meta_type;
+  FieldId original_path, original_name, original_extension;  // file.Ext.original.* (renames)
+  FieldId dns_question_name, dns_resolved_ip;
+};
+
+const DefendFieldIds& defend_fields();
+
+// Every id above (for the collector's filled-field list).
+std::vector<FieldId> defend_field_list();
+
+}  // namespace wsn::collect
