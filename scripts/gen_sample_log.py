@@ -121,7 +121,7 @@ CATEGORY_OF = {
     **{a: "process" for a in ("exec", "fork", "end", "uid_change", "gid_change", "ptrace", "memfd_create")},
     **{a: "file" for a in ("open", "modification", "creation", "deletion", "rename", "chmod", "chown")},
     **{a: "network" for a in ("connection_attempted", "connection_accepted", "bind")},
-    "load_module": "driver",
+    "load_module": "process",
 }
 ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 

@@ -181,7 +181,7 @@ EbpfOptions bundled_rules_options() {
     opt.interest.add("file", action);
   }
   opt.interest.add("network", "connection_attempted");
-  opt.interest.add("driver", "load_module");
+  opt.interest.add("process", "load_module");
   for (const char* p : {"/etc/gshadow", "/etc/gshadow-", "/etc/security/opasswd", "/etc/shadow",
                         "/etc/shadow-", "/home/", "/root/.ssh/"}) {
     opt.interest.add_read_prefix(p);

@@ -68,8 +68,8 @@ enum class RuleErrorKind : uint8_t {
 inline constexpr size_t kRuleErrorKindCount = 7;
 constexpr std::string_view rule_error_kind_name(RuleErrorKind k) {
   constexpr std::string_view kNames[kRuleErrorKindCount] = {
-      "trap_fuel", "trap_depth", "trap_memory", "trap_other", "negative_result", "host_refusal",
-      "deadline"};
+      "trap_fuel",       "trap_depth",   "trap_memory", "trap_other",
+      "negative_result", "host_refusal", "deadline"};
   return kNames[static_cast<size_t>(k)];
 }
 
@@ -127,6 +127,10 @@ struct EventInterest {
     // Network, DNS and HTTP fields a packet or request source can filter on
     // (EventInterest::kFilterFields); a field not listed is unconstrained.
     std::vector<FieldValues> fields;
+    // The rule it comes from (RuleSet::rules index, and its id once the engine has named it),
+    // so that a source can say which rule asks for what it cannot or will not deliver.
+    uint32_t rule_index = UINT32_MAX;
+    std::string rule_id;
   };
   // The fields beyond action, type and file path that rule kinds describe in Want::fields:
   // what a network or HTTP source can decide before it builds an event.

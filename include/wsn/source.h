@@ -61,6 +61,12 @@ class EventSource {
   virtual void rules_changed(const EventInterest& wanted, std::vector<std::string>& notes) {
     (void)wanted, (void)notes;
   }
+  // Whether this source can ever produce an event `w` accepts (its category, action and type
+  // vocabulary). A run warns about rules that no running source can feed.
+  virtual bool may_emit(const EventInterest::Want& w) const {
+    (void)w;
+    return true;
+  }
   // Lines describing what it collects, printed when a run starts (after prepare()).
   virtual std::vector<std::string> describe() const { return {}; }
 

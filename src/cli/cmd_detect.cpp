@@ -250,8 +250,17 @@ std::optional<int> run_live(DetectOptions& o) {
     recorder = std::move(r.value());
   }
 
-  LiveSources sources = start_sources(engine, cfg, names, engine.rules_interest());
+  const EventInterest wanted = engine.rules_interest();
+  LiveSources sources = start_sources(engine, cfg, names, wanted);
   if (sources.running.empty()) return std::nullopt;
+  const std::vector<std::string> unfed = unreachable_rules(sources, wanted);
+  for (size_t k = 0; k < unfed.size() && k < 20; ++k) {
+    fmt::print(stderr, "wasm-sentinel: warning: {}\n", unfed[k]);
+  }
+  if (unfed.size() > 20) {
+    fmt::print(stderr, "wasm-sentinel: warning: … and {} more rule(s) no source can feed\n",
+               unfed.size() - 20);
+  }
   std::unique_ptr<Operations> ops;
   if (!start_operations(engine, o, cfg, config::Mode::kRun, /*live=*/true, ops, exit_code)) {
     return exit_code;

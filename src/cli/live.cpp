@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <utility>
@@ -79,6 +80,34 @@ LiveSources start_sources(Engine& engine, const config::Config& cfg,
       continue;
     }
     out.running.push_back(s.get());
+  }
+  return out;
+}
+
+std::vector<std::string> unreachable_rules(const LiveSources& sources,
+                                           const EventInterest& wanted) {
+  std::vector<std::string> out;
+  std::vector<std::string_view> named;  // one line per rule
+  for (const EventInterest::Want& w : wanted.wants) {
+    if (w.rule_id.empty()) continue;
+    if (std::find(named.begin(), named.end(), w.rule_id) != named.end()) continue;
+    const bool fed = std::any_of(sources.running.begin(), sources.running.end(),
+                                 [&w](const EventSource* s) { return s->may_emit(w); });
+    if (fed) continue;
+    named.push_back(w.rule_id);
+    auto list = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+      return s;
+    };
+    std::string what = (w.category.empty() ? std::string("any") : w.category) + " events";
+    if (!w.actions.empty()) what += " with event.action in (" + list(w.actions) + ")";
+    if (!w.types.empty()) {
+      what += std::string(w.actions.empty() ? " with" : " and") + " event.type in (" +
+              list(w.types) + ")";
+    }
+    out.push_back("rule " + w.rule_id + " waits for " + what +
+                  ", which no source of this run produces: it cannot fire on live events");
   }
   return out;
 }

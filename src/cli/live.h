@@ -51,6 +51,11 @@ struct LiveSources {
 LiveSources start_sources(Engine& engine, const config::Config& cfg,
                           const std::vector<std::string>& names, const EventInterest& wanted);
 
+// The rules no running source can feed: for each, one line naming the rule and the events it
+// waits for ("rule X waits for network events with event.action in (lookup_result), which no
+// source of this run produces"). A sequence with one such step can never complete either.
+std::vector<std::string> unreachable_rules(const LiveSources& sources, const EventInterest& wanted);
+
 // Prints the headline and what each source collects.
 void print_sources(const LiveSources& sources, const std::string& headline);
 

@@ -510,6 +510,9 @@ EventInterest Engine::rules_interest() const {
   for (const auto& compiled : set->compiled) {
     if (compiled) compiled->add_interest(wanted, registry_);
   }
+  for (EventInterest::Want& w : wanted.wants) {
+    if (w.rule_index < set->rules.size()) w.rule_id = set->rules[w.rule_index].id;
+  }
   return wanted;
 }
 

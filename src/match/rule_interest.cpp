@@ -168,8 +168,9 @@ Values values_of(const Program& p, NodeRef r, FieldId field, Want want, int dept
 }
 
 void add_predicate(const Program& p, const EventPredicate& pred, const FieldRegistry& registry,
-                   EventInterest& out) {
+                   uint32_t rule_index, EventInterest& out) {
   EventInterest::Want w;
+  w.rule_index = rule_index;
   if (pred.category != kAnyCategory)
     w.category = std::string(registry.category_name(pred.category));
   const struct {
@@ -206,15 +207,17 @@ void add_predicate(const Program& p, const EventPredicate& pred, const FieldRegi
 
 void add_plan_interest(const RuleSetPlan& plan, const FieldRegistry& registry, EventInterest& out) {
   for (const RulePlan& rule : plan.rules) {
-    if (rule.shape == RuleShape::kEvent) add_predicate(rule.program, rule.event, registry, out);
+    const uint32_t r = rule.rule_index;
+    if (rule.shape == RuleShape::kEvent) add_predicate(rule.program, rule.event, registry, r, out);
     // Every step, `![...]` and `until` too: missing an event that cancels or blocks a
     // sequence would raise alerts the rule does not mean.
-    for (const StepPlan& s : rule.steps) add_predicate(rule.program, s.pred, registry, out);
-    if (rule.until) add_predicate(rule.program, rule.until->pred, registry, out);
+    for (const StepPlan& s : rule.steps) add_predicate(rule.program, s.pred, registry, r, out);
+    if (rule.until) add_predicate(rule.program, rule.until->pred, registry, r, out);
   }
   for (const LineagePlan& l : plan.lineages) {
     if (l.rule < plan.rules.size()) {
-      add_predicate(plan.rules[l.rule].program, l.subquery, registry, out);
+      add_predicate(plan.rules[l.rule].program, l.subquery, registry, plan.rules[l.rule].rule_index,
+                    out);
     } else {
       out.everything = true;
     }

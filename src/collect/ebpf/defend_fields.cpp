@@ -70,6 +70,7 @@ DefendFieldIds build() {
   d.original_path = must_find(reg, "file.Ext.original.path");
   d.original_name = must_find(reg, "file.Ext.original.name");
   d.original_extension = must_find(reg, "file.Ext.original.extension");
+  d.load_module_name = must_find(reg, "process.Ext.load_module.name");
   d.dns_question_name = must_find(reg, "dns.question.name");
   d.dns_resolved_ip = must_find(reg, "dns.resolved_ip");
   return d;
@@ -119,6 +120,7 @@ std::vector<FieldId> defend_field_list() {
       d.original_path,
       d.original_name,
       d.original_extension,
+      d.load_module_name,
   };
   add_leader(out, d.session_leader);
   add_leader(out, d.group_leader);

@@ -30,6 +30,7 @@ struct DefendFieldIds {
   LeaderFieldIds session_leader, group_leader, entry_leader;
   FieldId entry_meta_type;
   FieldId original_path, original_name, original_extension;  // file.Ext.original.* (renames)
+  FieldId load_module_name;                                  // process.Ext.load_module.name
   FieldId dns_question_name, dns_resolved_ip;
 };
 

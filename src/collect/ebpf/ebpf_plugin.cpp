@@ -26,7 +26,10 @@ class EbpfPluginSource final : public EventSource {
   DropPolicy drop_policy() const override { return DropPolicy::kDrop; }
   bool live() const override { return true; }
 
+  bool may_emit(const EventInterest::Want& w) const override { return collect::ebpf_may_emit(w); }
+
   Status prepare(const EventInterest& wanted) override {
+    all_reads_rules_ = collect::rules_wanting_all_reads(wanted);
     attached_ = interest_for(wanted);
     options_.interest = attached_;
     source_ = std::make_unique<collect::EbpfSource>(options_);
@@ -80,10 +83,18 @@ class EbpfPluginSource final : public EventSource {
       out.push_back("warning: ebpf: this kernel has no " + h + "; those events are not seen");
     }
     if (attached_.reads_mode() == 2) {
-      out.push_back(
-          "warning: ebpf: every file opened for reading is reported (a loaded rule can match "
-          "read opens without a file.path prefix, or all hooks were asked for); this is the "
-          "heaviest setting on busy hosts");
+      std::string why = "all hooks were asked for";
+      if (!all_reads_rules_.empty()) {
+        why = "these rules can match read opens (event.action \"open\") of any path: ";
+        const size_t shown = std::min<size_t>(all_reads_rules_.size(), 5);
+        for (size_t k = 0; k < shown; ++k) why += (k ? ", " : "") + all_reads_rules_[k];
+        if (all_reads_rules_.size() > shown) {
+          why += " and " + std::to_string(all_reads_rules_.size() - shown) + " more";
+        }
+        why += "; give them a file.path prefix or an event.action other than \"open\"";
+      }
+      out.push_back("warning: ebpf: every file opened for reading is reported (" + why +
+                    "); this is the heaviest setting on busy hosts");
     }
     return out;
   }
@@ -115,6 +126,7 @@ class EbpfPluginSource final : public EventSource {
   EbpfSourceConfig config_;
   collect::EbpfOptions options_;
   collect::EbpfInterest attached_;
+  std::vector<std::string> all_reads_rules_;  // rules that asked for every read
   std::unique_ptr<collect::EbpfSource> source_;
 };
 

@@ -28,7 +28,7 @@ constexpr EbpfEventInfo kEvents[] = {
     {EbpfEvent::kConnect, "network", "connection_attempted", "start"},
     {EbpfEvent::kAccept, "network", "connection_accepted", "start"},
     {EbpfEvent::kBind, "network", "bind", "start"},
-    {EbpfEvent::kLoadModule, "driver", "load_module", "start"},
+    {EbpfEvent::kLoadModule, "process", "load_module", "start"},
 };
 static_assert(std::size(kEvents) == static_cast<size_t>(EbpfEvent::kCount));
 
@@ -141,6 +141,38 @@ std::vector<std::string> EbpfInterest::missing_read_prefixes(const EbpfInterest&
   return out;
 }
 
+namespace {
+
+bool wants_kind(const EventInterest::Want& w, const EbpfEventInfo& e) {
+  if (!w.category.empty() && w.category != e.category) return false;
+  return listed(w.actions, e.action) && listed(w.types, e.type);
+}
+
+// A prefix that admits every absolute path.
+bool whole_tree(const std::vector<std::string>& prefixes) {
+  return prefixes.empty() || std::find(prefixes.begin(), prefixes.end(), "/") != prefixes.end();
+}
+
+}  // namespace
+
+bool ebpf_may_emit(const EventInterest::Want& w) {
+  return std::any_of(std::begin(kEvents), std::end(kEvents),
+                     [&w](const EbpfEventInfo& e) { return wants_kind(w, e); });
+}
+
+std::vector<std::string> rules_wanting_all_reads(const EventInterest& wanted) {
+  std::vector<std::string> out;
+  const EbpfEventInfo& reads = ebpf_event_info(EbpfEvent::kFileOpen);
+  for (const EventInterest::Want& w : wanted.wants) {
+    if (!w.rule_id.empty() && wants_kind(w, reads) && whole_tree(w.path_prefixes)) {
+      out.push_back(w.rule_id);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 EbpfInterest interest_from(const EventInterest& wanted) {
   EbpfInterest out = EbpfInterest::process_only();
   if (wanted.everything) {
@@ -150,11 +182,10 @@ EbpfInterest interest_from(const EventInterest& wanted) {
   }
   for (const EventInterest::Want& w : wanted.wants) {
     for (const auto& e : kEvents) {
-      if (!w.category.empty() && w.category != e.category) continue;
-      if (!listed(w.actions, e.action) || !listed(w.types, e.type)) continue;
+      if (!wants_kind(w, e)) continue;
       out.add(e.event);
       if (e.event != EbpfEvent::kFileOpen) continue;
-      if (w.path_prefixes.empty()) out.set_all_reads(true);
+      if (whole_tree(w.path_prefixes)) out.set_all_reads(true);
       for (const std::string& p : w.path_prefixes) out.add_read_prefix(p);
     }
   }

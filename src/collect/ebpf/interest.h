@@ -62,7 +62,7 @@ class EbpfInterest {
   static EbpfInterest process_only();
 
   void add(EbpfEvent e) { bits_ |= bit(e); }
-  // Adds the kinds of `category` ("process", "file", "network", "driver") whose action is
+  // Adds the kinds of `category` ("process", "file", "network") whose action is
   // `action`, or all of them when action is empty. Returns false when nothing matches.
   bool add(std::string_view category, std::string_view action = {});
   // Read-only opens are reported under this prefix (e.g. "/etc/shadow", "/root/.ssh/").
@@ -97,5 +97,13 @@ class EbpfInterest {
 // some Want allows; read opens under its path prefixes, or every read when a Want on read
 // opens has none), plus process tracking. `everything` gives every kind and every read.
 EbpfInterest interest_from(const EventInterest& wanted);
+
+// Whether the collector can produce any event `w` accepts (category, action and type in its
+// vocabulary). Rules whose every Want fails this can never fire on live collector events.
+bool ebpf_may_emit(const EventInterest::Want& w);
+
+// The rules (ids, sorted, unique) that make interest_from() report every file read: a Want
+// on read opens without a file.path prefix narrower than "/".
+std::vector<std::string> rules_wanting_all_reads(const EventInterest& wanted);
 
 }  // namespace wsn::collect

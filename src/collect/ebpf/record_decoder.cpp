@@ -715,7 +715,16 @@ RecordDecoder::Outcome RecordDecoder::module(std::span<const uint8_t> rec, Event
   set_common(e, r.h, EbpfEvent::kLoadModule,
              r.ret == 0 ? EventOutcome::kSuccess : EventOutcome::kFailure);
   set_process(e, p, ids_of(r.h));
-  if (!path.empty()) set_file_path(e, path);
+  if (!path.empty()) {
+    set_file_path(e, path);
+    // process.Ext.load_module.name: the module's name, its file name without .ko[.xz|.zst|.gz].
+    std::string_view name = path.substr(path.rfind('/') + 1);
+    for (std::string_view ext : {".xz", ".zst", ".gz"}) {
+      if (name.ends_with(ext)) name.remove_suffix(ext.size());
+    }
+    if (name.ends_with(".ko")) name.remove_suffix(3);
+    if (!name.empty()) e.set_string(defend_fields().load_module_name, name);
+  }
   return Outcome::kEvent;
 }
 

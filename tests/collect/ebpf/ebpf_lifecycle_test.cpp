@@ -195,7 +195,7 @@ TEST_F(EbpfLifecycle, StopBeforeRunReturnsAtOnce) {
 TEST_F(EbpfLifecycle, MissingTracepointsAreListed) {
   EbpfOptions opt;
   opt.interest = EbpfInterest::process_only();
-  opt.interest.add("driver");
+  opt.interest.add("process", "load_module");
   EbpfSource src(std::move(opt));
   ASSERT_TRUE(src.start().ok());
   auto tracefs = find_tracefs(false);

@@ -539,7 +539,7 @@ TEST_F(EbpfLive, KernelModuleLoadAttempt) {
   ASSERT_EQ(WEXITSTATUS(reap(child)), 0);
   auto ev = wait_action(child, "load_module");
   ASSERT_TRUE(ev);
-  EXPECT_EQ(ev->category(), categories::kDriver);
+  EXPECT_EQ(ev->category(), categories::kProcess);
   EXPECT_EQ(get_str(*ev, fields::kFilePath), fake);
   EXPECT_EQ(get_str(*ev, fields::kEventOutcome), "failure");
 }

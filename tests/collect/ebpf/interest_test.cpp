@@ -29,7 +29,7 @@ TEST(EbpfInterest, VocabularyIsTheDocumentedOne) {
   EXPECT_EQ(ebpf_event_info(EbpfEvent::kFileOpenWrite).type, "change");
   EXPECT_EQ(ebpf_event_info(EbpfEvent::kFileUnlink).type, "deletion");
   EXPECT_EQ(ebpf_event_info(EbpfEvent::kConnect).category, "network");
-  EXPECT_EQ(ebpf_event_info(EbpfEvent::kLoadModule).category, "driver");
+  EXPECT_EQ(ebpf_event_info(EbpfEvent::kLoadModule).category, "process");
   for (const auto& e : ebpf_events()) EXPECT_EQ(&ebpf_event_info(e.event), &e);
 }
 
@@ -88,7 +88,7 @@ TEST(BpfHooks, PushdownSelectsTheFamilies) {
   EXPECT_TRUE(watched(reads).count("openat2"));
 
   EbpfInterest mod = EbpfInterest::process_only();
-  mod.add("driver");
+  mod.add("process", "load_module");
   EXPECT_EQ(watched(mod), (std::set<std::string>{"init_module", "finit_module"}));
 
   EbpfInterest net = EbpfInterest::process_only();

@@ -562,9 +562,10 @@ TEST_F(DecoderTest, PtraceMemfdModule) {
   k.rec().ret = -38;
   k.str(&wsn_module_rec::path, "/tmp/rootkit.ko");
   ASSERT_EQ(dec_.decode(k.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
-  EXPECT_EQ(e.category(), categories::kDriver);
+  EXPECT_EQ(e.category(), categories::kProcess);
   EXPECT_EQ(get_str(e, fields::kEventAction), "load_module");
   EXPECT_EQ(get_str(e, fields::kFilePath), "/tmp/rootkit.ko");
+  EXPECT_EQ(get_str(e, reg_.find("process.Ext.load_module.name")), "rootkit");
   EXPECT_EQ(get_str(e, fields::kEventOutcome), "failure");
 }
 
