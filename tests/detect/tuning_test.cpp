@@ -279,6 +279,41 @@ TEST(Exceptions, SequenceStepsAllSeeTheException) {
   EXPECT_EQ(alerts, 1u);  // zsh → zsh only
 }
 
+// Exceptions are part of the rule's query in the one shared plan: rules with and without them
+// share one matcher, and the prefilter still drops events the rule's positive conditions rule
+// out (here the literal "bash") before any evaluation — the exception costs no extra pass.
+TEST(Exceptions, CompileIntoTheSharedPlanAndKeepThePrefilter) {
+  auto l = load({{"r.yml",
+                  "id: a\nname: A\ntype: eql\nquery: process where process.name == \"bash\"\n"
+                  "exceptions:\n  - entries: [{field: user.name, type: match, value: root}]\n"
+                  "---\nid: b\nname: B\ntype: eql\nquery: file where file.path == \"/x\"\n"}});
+  ASSERT_TRUE(l->diagnostics().empty()) << l->diagnostics().front();
+  EXPECT_EQ(l->build.rule_set->compiled.size(), 1u);
+  RuleSetHolder holder;
+  holder.publish(l->build.rule_set);
+  size_t alerts = 0;
+  DetectionStage stage(holder,
+                       [&](const RuleSet&, uint32_t, auto, const MatchDetail*) { ++alerts; });
+  JsonEventReader reader(l->reg);
+  EventBatch b;
+  for (const std::string& e : {kZsh, kSh}) {
+    b.events.emplace_back();
+    ASSERT_TRUE(reader.parse(e, b.events.back()));
+  }
+  b.size = b.events.size();
+  stage.process(b);
+  EXPECT_EQ(alerts, 0u);
+  EXPECT_EQ(stage.stats().matcher.evaluations, 0u) << "the prefilter let a non-bash event through";
+  EventBatch c;
+  for (const std::string& e : {kBash, event(R"({"name":"bash"})", R"("user":{"name":"alice"})")}) {
+    c.events.emplace_back();
+    ASSERT_TRUE(reader.parse(e, c.events.back()));
+  }
+  c.size = c.events.size();
+  stage.process(c);
+  EXPECT_EQ(alerts, 1u);  // root is excepted, alice is not
+}
+
 TEST(Exceptions, ListJsonFieldsAreFilled) {
   auto l = load(
       {{"r.yml", std::string(kRule) + "exceptions:\n  - item_id: trusted\n    entries: [{field: "
