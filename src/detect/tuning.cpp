@@ -631,7 +631,11 @@ void load_exception_ndjson(const std::string& name, const std::string& text, Rul
     if (!n["entries"]) continue;  // the list (container) itself
     const size_t before = out.diagnostics.size();
     const size_t from = it->items.size();
-    lr.elastic_item(n, list_id, it->items);
+    try {
+      lr.elastic_item(n, list_id, it->items);
+    } catch (const YAML::Exception& e) {
+      lr.error("RULE000", "invalid exception item: " + e.msg, n);
+    }
     shift(it->items, from);
     for (size_t k = before; k < out.diagnostics.size(); ++k) {
       auto& range = out.diagnostics[k].diag.range;

@@ -403,6 +403,39 @@ TEST(Overlay, AppliesToElasticTomlRules) {
   EXPECT_EQ(l->fired(kZsh), (std::vector<std::string>{"e1"}));
 }
 
+TEST(Exceptions, ElasticTomlRulesNameTheirExceptionLists) {
+  const char* toml =
+      "[rule]\ndescription = \"d\"\nname = \"T\"\nrisk_score = 47\nrule_id = \"e2\"\n"
+      "severity = \"medium\"\ntype = \"eql\"\nlanguage = \"eql\"\n"
+      "query = \"process where true\"\n\n[[rule.exceptions_list]]\nid = \"abc\"\n"
+      "list_id = \"trusted\"\nnamespace_type = \"single\"\ntype = \"detection\"\n";
+  auto l = load({{"t.toml", toml},
+                 {"x.yml",
+                  "exception_lists:\n  - list_id: trusted\n    items:\n"
+                  "      - entries: [{field: process.name, type: match, value: bash}]\n"}});
+  ASSERT_TRUE(l->diagnostics().empty()) << l->diagnostics().front();
+  EXPECT_TRUE(l->fired(kBash).empty());
+  EXPECT_EQ(l->fired(kZsh), (std::vector<std::string>{"e2"}));
+}
+
+// Hostile or broken exception exports: diagnostics, never a crash.
+TEST(Exceptions, BrokenNdjsonLinesAreDiagnosed) {
+  const std::string ndjson =
+      "not json at all {\n"
+      "[1, 2]\n"
+      "{\"entries\": []}\n"
+      "{\"list_id\": \"x\", \"entries\": \"nope\"}\n"
+      "{\"list_id\": \"x\", \"entries\": [{\"field\": \"a\", \"type\": \"nested\", "
+      "\"entries\": [{\"field\": \"b\", \"type\": \"nested\", \"entries\": []}]}]}\n"
+      "{\"list_id\": \"x\", \"entries\": [{\"field\": [1], \"type\": {\"a\": 1}}]}\n"
+      "{\"list_id\": \"x\", \"entries\": [{\"field\": \"a\", \"type\": \"match_any\", "
+      "\"value\": [[1], {\"b\": 2}]}]}\n";
+  auto l = load({{"bad.ndjson", ndjson}});
+  const auto e = l->files.errors();
+  EXPECT_GE(e.size(), 6u);
+  for (const auto& x : e) EXPECT_EQ(x.rfind("bad.ndjson:", 0), 0u) << x;
+}
+
 TEST(Overlay, UnknownRuleIdIsAWarningNamingFileAndLine) {
   auto l = load({{"r.yml", kRule}, {"overlay.yml", "overlay:\n  - id: r\n  - id: nope\n"}});
   EXPECT_TRUE(l->files.errors().empty());
