@@ -16,6 +16,15 @@ std::string_view severity_label(Severity s);
 int severity_score(Severity s);
 bool parse_severity(std::string_view text, Severity& out);
 
+// An exception of a rule (docs/rule-files.md "Exceptions"): events matching `condition` (an EQL
+// expression) are suppressed. Shown by `list --json`.
+struct RuleException {
+  std::string name;       // item name (Elastic item_id/name, Falco exception name)
+  std::string list;       // shared exception list id ("" for the rule's own exceptions)
+  std::string source;     // file:line it was read from
+  std::string condition;  // the EQL expression it compiles to
+};
+
 struct RuleMeta {
   std::string id;  // stable, unique within a rule set
   std::string name;
@@ -31,8 +40,9 @@ struct RuleMeta {
   std::string version;
   int risk_score = -1;  // 0..100 as the rule file gave it; -1: none (severity_score applies)
   bool enabled = true;
-  bool failed = false;  // loaded but did not compile (reported by validate/list)
-  std::string source;   // file the rule came from ("" for built-in)
+  bool failed = false;                    // loaded but did not compile (reported by validate/list)
+  std::string source;                     // file the rule came from ("" for built-in)
+  std::vector<RuleException> exceptions;  // compiled as `and not (…)` into the rule's query
 };
 
 }  // namespace wsn

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -36,6 +37,11 @@ struct RuleSource {
                                      // YAML), positioned in its file for diagnostics
   // The kind's extra keys present in the document (structured values re-emitted as YAML).
   std::vector<std::pair<std::string, std::string>> params;
+  // The rule's exceptions as one EQL expression that matches the events to suppress (null: no
+  // exceptions). IR kinds compile it as `and not (…)` into every step (docs/rule-files.md).
+  std::shared_ptr<SourceText> exceptions;
+  // Named value lists (`lists:`), for `in_list(field, "name")` in queries.
+  std::shared_ptr<const std::map<std::string, std::vector<std::string>>> value_lists;
 };
 
 // What a rule load found, kept as diagnostic objects with the text they point into (the

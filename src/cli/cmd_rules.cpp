@@ -12,6 +12,7 @@
 #include "cli/rule_loading.h"
 #include "detect/rule_file.h"
 #include "engine/engine.h"
+#include "event/json_writer.h"
 
 namespace wsn::cli {
 namespace {
@@ -24,10 +25,6 @@ void add_rules_option(CLI::App* cmd, RulesOptions& o) {
   cmd->add_option("-r,--rules", o.rules,
                   "Rule file or directory (repeatable; directories are searched for *.yml, *.yaml "
                   "and Elastic rule files *.toml). Default: the bundled rules.");
-}
-
-std::vector<std::string> rule_paths(const RulesOptions& o) {
-  return o.rules.empty() ? std::vector<std::string>{bundled_rules_dir()} : o.rules;
 }
 
 // What `validate` says about the files: rules loaded, skipped (by reason) and failed, in total
@@ -69,6 +66,62 @@ void print_file_summary(const std::vector<std::string>& paths, const RuleSet& se
   fmt::print("validate: {} file(s): {} rule(s) loaded, {} skipped{}, {} failed\n", files.files,
              total.loaded, total.skipped, reasons(total), total.failed);
 }
+// `list --json`: one JSON object a rule (an array), with its source file, kind and exceptions.
+std::string rules_json(const RuleSet& set) {
+  std::string out = "[";
+  auto str = [&](std::string_view key, std::string_view v) {
+    out += '"';
+    out += key;
+    out += "\":";
+    append_json_string(v, out);
+  };
+  auto strs = [&](std::string_view key, const std::vector<std::string>& vs) {
+    out += '"';
+    out += key;
+    out += "\":[";
+    for (size_t k = 0; k < vs.size(); ++k) {
+      if (k) out += ',';
+      append_json_string(vs[k], out);
+    }
+    out += ']';
+  };
+  for (size_t i = 0; i < set.rules.size(); ++i) {
+    const RuleMeta& r = set.rules[i];
+    out += i ? ",\n {" : "\n {";
+    str("id", r.id);
+    out += ',';
+    str("name", r.name);
+    out += ',';
+    str("kind", r.kind);
+    out += ',';
+    str("severity", severity_label(r.severity));
+    out += ',';
+    str("status", r.failed ? "error" : r.enabled ? "enabled" : "disabled");
+    out += ',';
+    str("source", r.source);
+    out += ',';
+    strs("tags", r.tags);
+    out += ',';
+    strs("mitre", r.mitre);
+    out += ",\"exceptions\":[";
+    for (size_t k = 0; k < r.exceptions.size(); ++k) {
+      const RuleException& e = r.exceptions[k];
+      out += k ? ",{" : "{";
+      str("name", e.name);
+      out += ',';
+      str("list_id", e.list);
+      out += ',';
+      str("source", e.source);
+      out += ',';
+      str("condition", e.condition);
+      out += '}';
+    }
+    out += "]}";
+  }
+  out += set.rules.empty() ? "]\n" : "\n]\n";
+  return out;
+}
+
 }  // namespace
 
 void register_validate(CLI::App& app, int& exit_code) {
@@ -125,10 +178,28 @@ void register_list(CLI::App& app, int& exit_code) {
       "list",
       "List the loaded rules: id, type, severity, status, ATT&CK techniques, name, source file.");
   add_rules_option(cmd, *o);
-  cmd->callback([o, &exit_code] {
-    Engine engine(EngineOptions{.rule_paths = rule_paths(*o)});
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json,
+                "Print the rules as a JSON array: id, name, kind, severity, status, source file, "
+                "tags, ATT&CK techniques and exceptions (name, list_id, source, condition).");
+  auto config_path = std::make_shared<std::string>();
+  cmd->add_option("-c,--config", *config_path,
+                  "Configuration file: its rules.paths and the value lists, exception lists and "
+                  "overlays of rules.lists, rules.exceptions and rules.overlays.");
+  cmd->callback([o, json, config_path, &exit_code] {
+    config::Config cfg;
+    if (!load_config_reporting(*config_path, cfg)) {
+      exit_code = kExitInvalidRules;
+      return;
+    }
+    Engine engine(engine_options(cfg, o->rules, bundled_rules_dir()));
     const LoadOutcome loaded = load_rules_reporting(engine);
     const auto set = engine.rules();
+    if (*json) {
+      fmt::print("{}", rules_json(*set));
+      if (loaded.errors > 0) exit_code = kExitInvalidRules;
+      return;
+    }
     fmt::print("{:<44} {:<6} {:<9} {:<8} {:<22} {:<48} {}\n", "ID", "TYPE", "SEVERITY", "STATUS",
                "ATT&CK", "NAME", "SOURCE");
     for (const auto& r : set->rules) {

@@ -96,6 +96,10 @@ EngineOptions engine_options(const config::Config& cfg, const std::vector<std::s
   o.rule_paths = !cli_rules.empty()         ? cli_rules
                  : !cfg.rules.paths.empty() ? cfg.rules.paths
                                             : std::vector<std::string>{default_rules_dir};
+  // Tuning files tune whichever rules load; loaded (and reloaded) with them.
+  for (const auto* tuning : {&cfg.rules.lists, &cfg.rules.exceptions, &cfg.rules.overlays}) {
+    o.rule_paths.insert(o.rule_paths.end(), tuning->begin(), tuning->end());
+  }
   o.bus_batches = cfg.limits.bus_batches;
   o.batch_size = cfg.limits.batch_size;
   return o;

@@ -28,6 +28,12 @@ inline constexpr int64_t kSecond = 1'000'000'000;
 
 struct RulesConfig {
   std::vector<std::string> paths;  // empty: the bundled rules
+  // Tuning files loaded with whatever rules load (also with -r): value lists, exception lists
+  // and overlays (docs/rule-files.md "Exceptions, value lists and overlays"). Reloaded with
+  // the rules.
+  std::vector<std::string> lists;
+  std::vector<std::string> exceptions;
+  std::vector<std::string> overlays;
   bool strict = false;
   // Reload when a file under a rules directory changes. nullopt: auto (on for run, off for
   // replay; replay of a stream on standard input may turn it on).

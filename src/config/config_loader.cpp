@@ -240,9 +240,18 @@ void with_key(const YAML::Node& m, const std::string& path, const char* key, F&&
 
 void read_rules(Reader& r, const YAML::Node& n, RulesConfig& c) {
   const std::string p = "rules";
-  if (!r.mapping(n, p, {"paths", "strict", "watch"})) return;
+  if (!r.mapping(n, p, {"paths", "lists", "exceptions", "overlays", "strict", "watch"})) return;
   with_key(n, p, "paths", [&](const YAML::Node& v, const std::string& kp) {
     r.string_list(v, kp, c.paths, true);
+  });
+  with_key(n, p, "lists", [&](const YAML::Node& v, const std::string& kp) {
+    r.string_list(v, kp, c.lists, true);
+  });
+  with_key(n, p, "exceptions", [&](const YAML::Node& v, const std::string& kp) {
+    r.string_list(v, kp, c.exceptions, true);
+  });
+  with_key(n, p, "overlays", [&](const YAML::Node& v, const std::string& kp) {
+    r.string_list(v, kp, c.overlays, true);
   });
   with_key(n, p, "strict",
            [&](const YAML::Node& v, const std::string& kp) { r.boolean(v, kp, c.strict); });

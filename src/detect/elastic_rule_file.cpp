@@ -236,7 +236,22 @@ void load_rule(TomlRuleFile& f, const Table& root, std::set<std::string>& seen_i
     position_query(f.text->text(), f.at("rule", "query"), *r.body);
   }
   r.params.emplace_back("dialect", "elastic");
-  if (f.out.error_count() == errors_before) f.out.rules.push_back(std::move(r));
+  if (f.out.error_count() != errors_before) return;
+  // Shared exception lists the rule names (Elastic: exceptions_list = [{list_id = "…", …}]),
+  // resolved with the other tuning by apply_tuning (detect/tuning.h).
+  if (const auto lists = rule->get_table_array("exceptions_list")) {
+    RuleTuningDef tuning;
+    for (const auto& t : *lists) {
+      const std::string id = t->get_as<std::string>("list_id").value_or("");
+      if (id.empty()) continue;
+      TuningPos at;
+      at.text = f.text;
+      at.offset = f.at("rule", "exceptions_list");
+      tuning.exception_lists.emplace_back(id, at);
+    }
+    if (!tuning.exception_lists.empty()) f.out.tuning.rules[r.meta.id] = std::move(tuning);
+  }
+  f.out.rules.push_back(std::move(r));
 }
 
 }  // namespace

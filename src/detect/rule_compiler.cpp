@@ -26,6 +26,19 @@ RuleSetBuild build_rule_set(const std::vector<RuleSource>& rules,
       }
     }
     if (mine.empty()) continue;
+    if (!k.kind->compiles_to_shared_plan()) {
+      // Exceptions compile into the shared predicate-IR plan as `and not (…)`; a kind with its
+      // own runner has no query to add them to.
+      for (size_t j = 0; j < mine.size(); ++j) {
+        if (mine[j]->exceptions == nullptr) continue;
+        out.report.add_message(DiagSeverity::kError, mine[j]->meta.source,
+                               "rule '" + mine[j]->meta.id + "' of type '" + k.name +
+                                   "' has exceptions, but exceptions apply to query rules "
+                                   "(type eql) only",
+                               "RULE025");
+        out.report.failed.push_back(indices[j]);
+      }
+    }
     if (k.kind->compiles_to_shared_plan()) {
       k.kind->add_to_plan(mine, indices, registry, shared, out.report);
       any_ir = true;

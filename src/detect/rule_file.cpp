@@ -20,9 +20,9 @@ namespace fs = std::filesystem;
 // Keys a rule document may have: those every rule may have, and each registered kind's body key
 // and extra keys.
 std::set<std::string> rule_keys(const PluginRegistry& plugins) {
-  std::set<std::string> known = {"id",      "name",   "description", "severity",
-                                 "tags",    "mitre",  "type",        "actions",
-                                 "enabled", "author", "references",  "version"};
+  std::set<std::string> known = {"id",         "name",    "description", "severity",       "tags",
+                                 "mitre",      "type",    "actions",     "enabled",        "author",
+                                 "references", "version", "exceptions",  "exceptions_list"};
   for (const auto& k : plugins.rule_kinds()) {
     known.insert(k.body_key);
     known.insert(k.extra_keys.begin(), k.extra_keys.end());
@@ -140,8 +140,30 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
     ctx.error("RULE001", "a rule document must be a mapping of keys to values", doc.Mark());
     return;
   }
-  const std::set<std::string>& known = ctx.known_keys;
   const size_t errors_before = ctx.out.error_count();
+  // Tuning documents (detect/tuning.h): value lists, shared exception lists, overlays.
+  for (const char* key : {"lists", "exception_lists", "overlay"}) {
+    const YAML::Node body = doc[key];
+    if (!body || doc["id"]) continue;
+    TuningReader tr{ctx.text, ctx.out};
+    for (const auto& kv : doc) {
+      const std::string k = kv.first.as<std::string>();
+      if (k != key) {
+        ctx.error("RULE023",
+                  "a '" + std::string(key) + "' document has no other keys; found '" + k + "'",
+                  kv.first.Mark(), static_cast<uint32_t>(k.size()));
+      }
+    }
+    if (std::string(key) == "lists") {
+      tr.lists_document(body);
+    } else if (std::string(key) == "exception_lists") {
+      tr.exception_lists_document(body);
+    } else {
+      tr.overlay_document(body);
+    }
+    return;
+  }
+  const std::set<std::string>& known = ctx.known_keys;
   for (const auto& kv : doc) {
     const std::string key = kv.first.as<std::string>();
     if (!known.count(key)) {
@@ -265,7 +287,16 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
       }
     }
   }
-  if (ctx.out.error_count() == errors_before) ctx.out.rules.push_back(std::move(r));
+  RuleTuningDef tuning;
+  TuningReader tr{ctx.text, ctx.out};
+  if (const YAML::Node e = doc["exceptions"]) tr.exceptions(e, "", tuning.exceptions);
+  if (const YAML::Node e = doc["exceptions_list"]) tr.list_refs(e, tuning.exception_lists);
+  if (ctx.out.error_count() == errors_before) {
+    if (!tuning.exceptions.empty() || !tuning.exception_lists.empty()) {
+      ctx.out.tuning.rules[r.meta.id] = std::move(tuning);
+    }
+    ctx.out.rules.push_back(std::move(r));
+  }
 }
 
 void load_text(const std::string& name, const std::string& text, RuleLoadResult& out,
@@ -290,7 +321,7 @@ void load_text(const std::string& name, const std::string& text, RuleLoadResult&
 
 bool is_rule_file(const fs::path& p) {
   const auto ext = p.extension();
-  return ext == ".yml" || ext == ".yaml" || ext == ".toml";
+  return ext == ".yml" || ext == ".yaml" || ext == ".toml" || ext == ".ndjson";
 }
 
 // A problem with a file as a whole (no position in a text).
@@ -308,6 +339,8 @@ void load_rule_text(const std::string& file_name, const std::string& text, RuleL
   for (const auto& r : out.rules) seen.insert(r.meta.id);
   if (fs::path(file_name).extension() == ".toml") {
     load_elastic_rule_text(file_name, text, out, seen, plugins);
+  } else if (fs::path(file_name).extension() == ".ndjson") {
+    load_exception_ndjson(file_name, text, out);
   } else {
     load_text(file_name, text, out, seen, plugins);
   }
@@ -348,8 +381,9 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
         files.emplace_back(p);
       } else {
         file_error(out, p,
-                   "not a rule file: rule files are YAML (.yml, .yaml) or Elastic rule files "
-                   "(.toml); a .wasm module is named by the `module:` key of a rule file");
+                   "not a rule file: rule files are YAML (.yml, .yaml), Elastic rule files "
+                   "(.toml) or Elastic exception-list exports (.ndjson); a .wasm module is named "
+                   "by the `module:` key of a rule file");
       }
     } else {
       file_error(out, p, "no such rule file or directory");
@@ -366,10 +400,13 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
     ss << in.rdbuf();
     if (f.extension() == ".toml") {
       load_elastic_rule_text(f.string(), ss.str(), out, seen, plugins);
+    } else if (f.extension() == ".ndjson") {
+      load_exception_ndjson(f.string(), ss.str(), out);
     } else {
       load_text(f.string(), ss.str(), out, seen, plugins);
     }
   }
+  apply_tuning(out);
   return out;
 }
 

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "detect/tuning.h"
 #include "wsn/diagnostics.h"
 #include "wsn/plugins.h"
 #include "wsn/rule.h"
@@ -44,6 +45,9 @@ struct RuleLoadResult {
   // and a warning for every skipped rule.
   std::vector<SourcedDiagnostic> diagnostics;
   std::vector<SkippedRule> skipped;
+  // Exceptions, value lists and overlays read so far (detect/tuning.h); apply_tuning() resolves
+  // them against `rules`.
+  TuningSet tuning;
   size_t files = 0;
 
   size_t error_count() const { return count(DiagSeverity::kError); }
@@ -67,16 +71,19 @@ struct RuleLoadResult {
   }
 };
 
-// Loads every *.yml / *.yaml rule file and every *.toml Elastic rule file
-// (detect/elastic_rule_file.h) under each path (a file or a directory, recursively, in sorted
-// order so loading is deterministic). Every problem of every file is reported; rules
-// with errors are left out. Duplicate rule ids are errors. `plugins` tells the rule kinds
+// Loads every *.yml / *.yaml rule file, every *.toml Elastic rule file
+// (detect/elastic_rule_file.h) and every *.ndjson Elastic exception-list export under each path (a
+// file or a directory, recursively, in sorted order so loading is deterministic). Every problem of
+// every file is reported; rules with errors are left out. Duplicate rule ids are errors. YAML
+// documents of `lists:`, `exception_lists:` or `overlay:` tune the rules (detect/tuning.h),
+// resolved by apply_tuning() once every file is read. `plugins` tells the rule kinds
 // (`type:`, body key, extra keys) and the response actions a rule may name.
 RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
                                const PluginRegistry& plugins);
 
 // Loads rules from one text (tests, stdin): an Elastic rule file when `file_name` ends in
-// .toml, YAML otherwise.
+// .toml, an exception-list export for .ndjson, YAML otherwise. Call apply_tuning(out) after the
+// last text.
 void load_rule_text(const std::string& file_name, const std::string& text, RuleLoadResult& out,
                     const PluginRegistry& plugins);
 

@@ -47,6 +47,7 @@ class EqlRuleKind final : public RuleKind {
       }
     }
     std::vector<Diagnostics> diags(rules.size());
+    std::vector<Diagnostics> exception_diags(rules.size());
     for (const eql::Dialect dialect : {eql::Dialect::kElastic, eql::Dialect::kEndgame}) {
       std::vector<eql::EqlRuleSource> sources;
       sources.reserve(rules.size());
@@ -54,7 +55,9 @@ class EqlRuleKind final : public RuleKind {
       for (size_t k = 0; k < rules.size(); ++k) {
         const bool here = !bad[k] && dialects[k] == dialect;
         any = any || here;
-        sources.push_back({indices[k], here ? rules[k]->body.get() : nullptr});
+        sources.push_back({indices[k], here ? rules[k]->body.get() : nullptr,
+                           rules[k]->exceptions.get(), &exception_diags[k],
+                           rules[k]->value_lists.get()});
       }
       if (!any) continue;
       eql::CompileOptions opt = options;
@@ -64,8 +67,11 @@ class EqlRuleKind final : public RuleKind {
       eql::add_eql_rules(sources, registry, opt, builder.plan, diags);
     }
     for (size_t k = 0; k < rules.size(); ++k) {
-      if (diags[k].has_errors()) report.failed.push_back(indices[k]);
+      if (diags[k].has_errors() || exception_diags[k].has_errors()) {
+        report.failed.push_back(indices[k]);
+      }
       for (const Diagnostic& d : diags[k].items()) report.add(d, rules[k]->body);
+      for (const Diagnostic& d : exception_diags[k].items()) report.add(d, rules[k]->exceptions);
     }
   }
 };

@@ -1,5 +1,6 @@
 // Hot reload support: watches rule directories (recursively, with inotify) for new, changed,
-// moved or deleted rule files — *.wasm modules and the *.yml / *.yaml documents naming them —
+// moved or deleted rule files — *.wasm modules, the *.yml / *.yaml documents naming them, Elastic
+// *.toml rules and *.ndjson exception-list exports —
 // and reports them in batches once the directory has been quiet for a moment, so a module
 // copied in several writes triggers one reload. RuleReloader runs the watch on a thread and
 // calls back (e.g. Engine::load_rules); the Wasm rule kind keeps the previous version of a
@@ -22,7 +23,8 @@ class DirectoryWatcher {
  public:
   static Result<std::unique_ptr<DirectoryWatcher>> create(const std::vector<std::string>& dirs,
                                                           std::vector<std::string> suffixes = {
-                                                              ".wasm", ".yml", ".yaml"});
+                                                              ".wasm", ".yml", ".yaml", ".toml",
+                                                              ".ndjson"});
   ~DirectoryWatcher();
   DirectoryWatcher(const DirectoryWatcher&) = delete;
   DirectoryWatcher& operator=(const DirectoryWatcher&) = delete;

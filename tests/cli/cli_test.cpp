@@ -399,3 +399,58 @@ TEST_F(CliTest, UniqueCountPrintsTheKey) {
 }
 
 }  // namespace
+
+namespace {
+
+// `list --json`: each rule's source file, kind and exceptions; tuning files named by the
+// configuration (rules.overlays) apply as well as those in the rules directory.
+TEST_F(CliTest, ListJsonShowsSourceKindAndExceptions) {
+  write("rules/a.yml",
+        "id: a\nname: A\ntype: eql\nquery: process where true\nexceptions:\n"
+        "  - item_id: ok\n    entries: [{field: process.name, type: match, value: bash}]\n");
+  write("overlay.yml", "overlay:\n  - id: a\n    severity: critical\n  - id: nope\n");
+  write("config.yml", "rules:\n  paths: [rules]\n  overlays: [overlay.yml]\n");
+  const Outcome o = run_cli("list --json -c " + (dir_ / "config.yml").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  const std::string src = (dir_ / "rules/a.yml").string();
+  EXPECT_NE(o.out.find("\"id\":\"a\",\"name\":\"A\",\"kind\":\"eql\",\"severity\":\"critical\","
+                       "\"status\":\"enabled\",\"source\":\"" +
+                       src + "\""),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("\"exceptions\":[{\"name\":\"ok\",\"list_id\":\"\",\"source\":\"" + src +
+                       ":6\",\"condition\":\"(process.name == \\\"bash\\\")\"}]"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.err.find("overlay.yml:4:9: warning: overlay names unknown rule id 'nope'"),
+            std::string::npos)
+      << o.err;
+}
+
+}  // namespace
+
+namespace {
+
+// Value lists named by the configuration (rules.lists) serve in_list() in queries; a broken
+// exception is reported by `validate` with file:line:col and exit code 3.
+TEST_F(CliTest, ValidateReadsConfiguredListsAndReportsBadExceptions) {
+  write("rules/a.yml",
+        "id: a\nname: A\ntype: eql\nquery: process where in_list(process.name, \"shells\")\n");
+  write("lists.yml", "lists:\n  shells: [bash, zsh]\n");
+  write("config.yml", "rules:\n  paths: [rules]\n  lists: [lists.yml]\n");
+  Outcome o = run_cli("validate -c " + (dir_ / "config.yml").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("validate: 1 rule(s) OK"), std::string::npos) << o.out;
+
+  write("rules/b.yml",
+        "id: b\nname: B\ntype: eql\nquery: process where true\nexceptions:\n"
+        "  - entries: [{field: process.name, type: regex, value: x}]\n");
+  o = run_cli("validate -c " + (dir_ / "config.yml").string());
+  EXPECT_EQ(o.exit_code, 3) << o.err;
+  EXPECT_NE(o.err.find("b.yml:6:43: error: unknown exception entry type 'regex'"),
+            std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("[RULE019]"), std::string::npos) << o.err;
+}
+
+}  // namespace

@@ -301,6 +301,9 @@ TEST(Config, DocumentedDefaultFileEqualsTheBuiltInDefaults) {
   const Config& c = r.config;
   const Config d = default_config(PluginRegistry::builtin());
   EXPECT_EQ(c.rules.paths, d.rules.paths);
+  EXPECT_EQ(c.rules.lists, d.rules.lists);
+  EXPECT_EQ(c.rules.exceptions, d.rules.exceptions);
+  EXPECT_EQ(c.rules.overlays, d.rules.overlays);
   EXPECT_EQ(c.rules.strict, d.rules.strict);
   EXPECT_EQ(c.rules.watch, d.rules.watch);
   EXPECT_EQ(ebpf_of(c).enabled, ebpf_of(d).enabled);

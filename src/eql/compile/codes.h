@@ -23,6 +23,7 @@ inline constexpr char kBadPipeArgument[] = "EQL2015";
 inline constexpr char kTooManyCategories[] = "EQL2016";
 inline constexpr char kTooComplex[] = "EQL2017";
 inline constexpr char kStepAlias[] = "EQL2018";
+inline constexpr char kUnknownValueList[] = "EQL2019";
 
 // Warnings.
 inline constexpr char kUnknownField[] = "EQL2101";

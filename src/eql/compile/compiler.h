@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -65,6 +66,13 @@ bool compile_pipes(const Query& q, FieldRegistry& reg, const CompileOptions& opt
 struct EqlRuleSource {
   uint32_t rule_index = 0;  // reported to MatchSink
   const SourceText* source = nullptr;
+  // An EQL expression matching the events the rule's exceptions suppress: compiled as
+  // `and not (…)` into every step of the query (docs/rule-files.md "Exceptions"). Its
+  // diagnostics go to `exception_diags` (they point into this text, not the query).
+  const SourceText* exceptions = nullptr;
+  Diagnostics* exception_diags = nullptr;
+  // Named value lists for `in_list(field, "name")` / `in_list~(…)`, resolved at compile time.
+  const std::map<std::string, std::vector<std::string>>* value_lists = nullptr;
 };
 
 // Parses and compiles rules. `diags` has one entry per rule; rules with errors are left out
