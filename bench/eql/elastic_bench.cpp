@@ -323,7 +323,7 @@ int main(int argc, char** argv) {
   std::printf("Elastic-set rules that fired: %zu\n", elastic.fired.size());
   if (o.rule_stats) {
     std::printf("top rules by evaluations (Elastic set):\n");
-    for (size_t k = 0; k < std::min<size_t>(20, elastic.top.size()); ++k) {
+    for (size_t k = 0; k < std::min<size_t>(60, elastic.top.size()); ++k) {
       std::printf("  %10llu  %s\n", static_cast<unsigned long long>(elastic.top[k].first),
                   elastic.top[k].second.c_str());
     }
