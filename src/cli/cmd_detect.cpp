@@ -210,7 +210,7 @@ void register_replay(CLI::App& app, int& exit_code) {
         exit_code = kExitUsage;
         return;
       }
-      exit_code = replay_verify(*file, VerifyOptions{o->rules, o->config, o->quiet});
+      exit_code = replay_verify(*file, VerifyOptions{o->rules, o->config, o->quiet, o->fields});
       return;
     }
     exit_code = replay_file(*file, *o);

@@ -7,6 +7,7 @@
 
 #include "cli/event_recorder.h"
 #include "cli/exit_codes.h"
+#include "cli/field_types_option.h"
 #include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/rule_loading.h"
@@ -138,6 +139,7 @@ int replay_verify(const std::string& path, const VerifyOptions& o) {
   cfg.alerts.throttle_max_alerts = cfg.alerts.throttle_max(config::Mode::kRun);
   cfg.response.audit_log = "-";
   Engine engine(engine_options(cfg, o.rules, bundled_rules_dir()));
+  if (!apply_field_types_reporting(engine.registry(), &cfg, o.fields)) return kExitInvalidRules;
   load_rules_reporting(engine);
   if (engine.rules()->rules.empty()) {
     fmt::print(stderr, "wasm-sentinel: error: no rules loaded; nothing to verify with\n");
