@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -54,9 +53,19 @@ class StdinCopy {
     if (fd < 0) return false;
     ::close(fd);
     path_ = tmpl;
-    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-    out << std::cin.rdbuf();
-    return static_cast<bool>(out.flush());
+    // Copied with fread/fwrite: `out << rdbuf()` fails on an empty input.
+    std::FILE* out = std::fopen(path_.c_str(), "wb");
+    if (!out) return false;
+    char buf[1 << 16];
+    bool ok = true;
+    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), stdin)) > 0;) {
+      if (std::fwrite(buf, 1, n, out) != n) {
+        ok = false;
+        break;
+      }
+    }
+    ok = ok && !std::ferror(stdin);
+    return std::fclose(out) == 0 && ok;
   }
   const std::string& path() const { return path_; }
 

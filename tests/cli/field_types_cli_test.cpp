@@ -81,6 +81,13 @@ TEST_F(FieldTypesCli, QueryFromStandardInputInfersToo) {
   EXPECT_EQ(count_lines(wsn::cli_test::slurp(out)), 2u);
 }
 
+TEST_F(FieldTypesCli, QueryOverEmptyStandardInputPrintsNothing) {
+  const Outcome o =
+      run_cli("query 'process where process.name == \"sh\"' --events -", dir_);  // /dev/null
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, "");
+}
+
 TEST_F(FieldTypesCli, AnUnreadableFieldsFileIsAnError) {
   const Outcome o = run_cli("query 'process where app.tier > 2' --events " + path("log.jsonl") +
                                 " --fields " + path("none.json"),
