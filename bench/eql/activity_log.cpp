@@ -76,7 +76,9 @@ void ActivityLog::header(std::string& out, const char* category, const char* typ
   fmt::format_to(std::back_inserter(out),
                  R"({{"@timestamp":"2025-11-{:02}T{:02}:{:02}:{:02}.{:03}Z",)"
                  R"("event":{{"id":"{:x}-{}","kind":"event","category":["{}"],"type":["{}"],)"
-                 R"("action":"{}"}},"host":{{"name":"web-01","id":"{}"}},)",
+                 R"("action":"{}"}},"host":{{"name":"web-01","id":"{}",)"
+                 R"("os":{{"type":"linux","family":"debian","platform":"ubuntu",)"
+                 R"("kernel":"6.8.0-49-generic"}}}},)",
                  20 + day, (secs / 3600) % 24, (secs / 60) % 60, secs % 60, ms_total % 1000,
                  (k_ * 0x9e3779b97f4a7c15ULL) >> 40, k_, category, type, action, kHostId);
 }

@@ -4,7 +4,8 @@
 // exits, with about `live_target` processes alive at once. That is what sequence rules
 // (`sequence by process.entity_id`) need to have partial matches that advance, complete and
 // expire. Rare attacker activity (host_model.h) gives rules something real to detect.
-// Event time advances 1 ms per event.
+// Event time advances 1 ms per event. Every event carries host.name/id and host.os.* (type
+// "linux": every Elastic Linux rule tests it first).
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/field_types_option.h"
 #include "cli/paths.h"
 #include "detect/rule_file.h"
 #include "wasm/loader.h"
@@ -18,6 +19,7 @@ struct CompileOptions {
   std::vector<std::string> rules;
   std::string cache_dir;
   std::string cc;
+  std::string fields;  // --fields FILE
 };
 
 }  // namespace
@@ -35,6 +37,7 @@ void register_compile(CLI::App& app, int& exit_code) {
                   "AOT cache directory (default: $WSN_WASM_CACHE_DIR, else "
                   "$XDG_CACHE_HOME/wasm-sentinel/aot or ~/.cache/wasm-sentinel/aot).");
   cmd->add_option("--cc", o->cc, "C compiler (default: $WSN_WASM_CC or cc).");
+  add_fields_option(cmd, o->fields);
   cmd->callback([o, &exit_code] {
     wasm::WasmOptions options = wasm::default_wasm_options();
     if (!o->cache_dir.empty()) options.cache_dir = o->cache_dir;
@@ -47,6 +50,10 @@ void register_compile(CLI::App& app, int& exit_code) {
     RuleLoadResult loaded = load_rule_files(paths, PluginRegistry::builtin());
     for (const auto& e : loaded.errors()) std::fputs(e.c_str(), stderr);
     FieldRegistry registry;
+    if (!apply_field_types_reporting(registry, nullptr, o->fields)) {
+      exit_code = kExitInvalidRules;
+      return;
+    }
     size_t built = 0, cached = 0, failed = 0;
     for (const RuleSource& r : loaded.rules) {
       if (r.meta.kind != "wasm" || !r.body) continue;

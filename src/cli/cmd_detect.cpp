@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/event_recorder.h"
 #include "cli/exit_codes.h"
+#include "cli/field_types_option.h"
 #include "cli/live.h"
 #include "cli/operations.h"
 #include "cli/paths.h"
@@ -26,6 +27,7 @@ struct DetectOptions {
   std::vector<std::string> rules;
   std::string output = "-";
   std::string config;  // --config FILE; "" = the built-in defaults
+  std::string fields;  // --fields FILE: types of fields the schema does not know
   bool strict = false;
   bool quiet = false;
   std::string record;  // run: also write every live event (and alert) here
@@ -45,6 +47,7 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
   cmd->add_option("-c,--config", o.config,
                   "Configuration file (YAML: sources, rules, limits, alerts, sinks, HTTP, "
                   "response; see docs/configuration.md). Default: built-in defaults.");
+  add_fields_option(cmd, o.fields);
   cmd->add_flag("--strict", o.strict, "Exit 3 without processing if any rule fails to load.");
   cmd->add_flag("-q,--quiet", o.quiet, "Do not print the summary line on standard error.");
 }
@@ -66,6 +69,11 @@ class RecordAlertSink final : public AlertSink {
 // Loads the rules; false (with exit_code set) when --strict / rules.strict refuses to start.
 bool load_rules_checked(Engine& engine, const DetectOptions& o, const config::Config& cfg,
                         int& exit_code) {
+  // Field types first: rules compile against them.
+  if (!apply_field_types_reporting(engine.registry(), &cfg, o.fields)) {
+    exit_code = kExitInvalidRules;
+    return false;
+  }
   const LoadOutcome loaded = load_rules_reporting(engine, /*print=*/!o.rules_reported);
   if (engine.rules()->rules.empty()) {
     // Nothing to detect is never a quiet success.
@@ -202,7 +210,7 @@ void register_replay(CLI::App& app, int& exit_code) {
         exit_code = kExitUsage;
         return;
       }
-      exit_code = replay_verify(*file, VerifyOptions{o->rules, o->config, o->quiet});
+      exit_code = replay_verify(*file, VerifyOptions{o->rules, o->config, o->quiet, o->fields});
       return;
     }
     exit_code = replay_file(*file, *o);

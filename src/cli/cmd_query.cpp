@@ -1,15 +1,22 @@
 // `query`: ad-hoc hunting — one EQL query (with pipes) over an event log, matches printed as
 // JSON lines.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/field_types_option.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "collect/replay/wsnlog_replay_source.h"
 #include "eql/compile/compiler.h"
+#include "event/field_types.h"
 #include "event/json_writer.h"
 #include "match/pipes.h"
 #include "record/log_set.h"
@@ -22,7 +29,67 @@ struct QueryOptions {
   std::string events;
   std::string dialect = "elastic";
   bool case_sensitive = false;
+  std::string fields;  // --fields FILE
+  bool infer = true;   // type unknown fields of a JSON-lines log from its values
 };
+
+// Standard input copied to a temporary file, so that a JSON-lines log read from it can be
+// scanned for field types and then read; removed when this goes.
+class StdinCopy {
+ public:
+  StdinCopy() = default;
+  StdinCopy(const StdinCopy&) = delete;
+  StdinCopy& operator=(const StdinCopy&) = delete;
+  ~StdinCopy() {
+    if (!path_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(path_, ec);
+    }
+  }
+  bool make() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/wsn-query-XXXXXX";
+    const int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) return false;
+    ::close(fd);
+    path_ = tmpl;
+    // Copied with fread/fwrite: `out << rdbuf()` fails on an empty input.
+    std::FILE* out = std::fopen(path_.c_str(), "wb");
+    if (!out) return false;
+    char buf[1 << 16];
+    bool ok = true;
+    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), stdin)) > 0;) {
+      if (std::fwrite(buf, 1, n, out) != n) {
+        ok = false;
+        break;
+      }
+    }
+    ok = ok && !std::ferror(stdin);
+    return std::fclose(out) == 0 && ok;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Types the fields of the JSON-lines log at `path` that `reg` does not know from their values,
+// with a warning on standard error for each field whose values disagree.
+void infer_field_types(const std::string& path, const std::string& shown, FieldRegistry& reg) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return;  // the reader reports it
+  FieldTypeInference inference(reg, ReaderOptions{}.max_depth);
+  const size_t max_line = ReaderOptions{}.max_line_bytes;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line.size() > max_line) continue;
+    inference.add_line(line);
+  }
+  for (const auto& w : inference.apply(reg, shown)) {
+    fmt::print(stderr, "wasm-sentinel: warning: {}\n", w);
+  }
+}
 
 // Collects every match of the single compiled query, in stream order.
 class Collector final : public MatchSink {
@@ -62,6 +129,20 @@ void print_result(const match::PipeResult& r, const FieldRegistry& reg, std::str
 
 int run_query(const QueryOptions& o) {
   FieldRegistry reg;
+  if (!apply_field_types_reporting(reg, nullptr, o.fields)) return kExitInvalidRules;
+  StdinCopy stdin_copy;
+  std::string events_path = o.events;
+  if (o.events == "-") {
+    if (!stdin_copy.make()) {
+      fmt::print(stderr, "wasm-sentinel: cannot buffer standard input in a temporary file\n");
+      return kExitRuntimeError;
+    }
+    events_path = stdin_copy.path();
+  }
+  const bool binary = record::is_binary_log(events_path);
+  const std::string shown = o.events == "-" ? "<stdin>" : o.events;
+  // A binary log carries its types; JSON lines say them only by their values.
+  if (!binary && o.infer) infer_field_types(events_path, shown, reg);
   eql::CompileOptions opt;
   if (o.dialect == "endgame") {
     opt.dialect = eql::Dialect::kEndgame;
@@ -74,13 +155,12 @@ int run_query(const QueryOptions& o) {
   if (!compiled) return kExitInvalidRules;
 
   auto events =
-      record::is_binary_log(o.events)
-          ? read_wsnlog_file(
-                o.events, reg,
-                [](const std::string& m) { fmt::print(stderr, "wasm-sentinel: {}\n", m); })
-          : read_jsonl_file(o.events, reg, ReaderOptions{}, [&](const MalformedLine& m) {
-              fmt::print(stderr, "{}:{}: malformed event: {}\n", o.events, m.line, m.reason);
-            });
+      binary ? read_wsnlog_file(
+                   events_path, reg,
+                   [](const std::string& m) { fmt::print(stderr, "wasm-sentinel: {}\n", m); })
+             : read_jsonl_file(events_path, reg, ReaderOptions{}, [&](const MalformedLine& m) {
+                 fmt::print(stderr, "{}:{}: malformed event: {}\n", shown, m.line, m.reason);
+               });
   if (!events.ok()) {
     fmt::print(stderr, "wasm-sentinel: {}\n", events.error().message);
     return kExitRuntimeError;
@@ -119,6 +199,10 @@ void register_query(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"elastic", "endgame"}));
   cmd->add_flag("--case-sensitive", o->case_sensitive,
                 "With --dialect endgame: compare strings case-sensitively.");
+  add_fields_option(cmd, o->fields);
+  cmd->add_flag("!--no-infer", o->infer,
+                "Do not type unknown fields of a JSON-lines log from its values (they stay "
+                "strings, as `replay` reads them).");
   cmd->callback([o, &exit_code] { exit_code = run_query(*o); });
 }
 

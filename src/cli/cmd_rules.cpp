@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/field_types_option.h"
 #include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/rule_loading.h"
@@ -19,12 +20,14 @@ namespace {
 
 struct RulesOptions {
   std::vector<std::string> rules;
+  std::string fields;  // --fields FILE
 };
 
 void add_rules_option(CLI::App* cmd, RulesOptions& o) {
   cmd->add_option("-r,--rules", o.rules,
                   "Rule file or directory (repeatable; directories are searched for *.yml, *.yaml "
                   "and Elastic rule files *.toml). Default: the bundled rules.");
+  add_fields_option(cmd, o.fields);
 }
 
 // What `validate` says about the files: rules loaded, skipped (by reason) and failed, in total
@@ -148,6 +151,11 @@ void register_validate(CLI::App& app, int& exit_code) {
     }
     if (!config_path->empty()) fmt::print("validate: configuration {} OK\n", *config_path);
     Engine engine(engine_options(cfg, o->rules, bundled_rules_dir()));
+    if (!apply_field_types_reporting(engine.registry(), &cfg, o->fields)) {
+      fmt::print(stderr, "validate: field types are invalid\n");
+      exit_code = kExitInvalidRules;
+      return;
+    }
     const LoadOutcome loaded = load_rules_reporting(engine);
     const auto set = engine.rules();
     size_t valid = 0, enabled = 0;
@@ -193,6 +201,10 @@ void register_list(CLI::App& app, int& exit_code) {
       return;
     }
     Engine engine(engine_options(cfg, o->rules, bundled_rules_dir()));
+    if (!apply_field_types_reporting(engine.registry(), &cfg, o->fields)) {
+      exit_code = kExitInvalidRules;
+      return;
+    }
     const LoadOutcome loaded = load_rules_reporting(engine);
     const auto set = engine.rules();
     if (*json) {

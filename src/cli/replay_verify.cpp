@@ -7,6 +7,7 @@
 
 #include "cli/event_recorder.h"
 #include "cli/exit_codes.h"
+#include "cli/field_types_option.h"
 #include "cli/operations.h"
 #include "cli/paths.h"
 #include "cli/rule_loading.h"
@@ -106,12 +107,12 @@ size_t report_differences(const std::vector<std::string>& recorded,
   std::vector<std::string_view> only_recorded, only_replayed;
   std::set_difference(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(only_recorded));
   std::set_difference(y.begin(), y.end(), x.begin(), x.end(), std::back_inserter(only_replayed));
-  fmt::print(stderr,
-             "wasm-sentinel: verify: {} alert(s) only in the recording, {} only in the replay"
-             "{}\n",
-             only_recorded.size(), only_replayed.size(),
-             only_recorded.empty() && only_replayed.empty() ? " (the same alerts, in another order)"
-                                                            : "");
+  fmt::print(
+      stderr,
+      "wasm-sentinel: verify: {} alert(s) only in the recording, {} only in the replay"
+      "{}\n",
+      only_recorded.size(), only_replayed.size(),
+      only_recorded.empty() && only_replayed.empty() ? " (the same alerts, in another order)" : "");
   return differing;
 }
 
@@ -138,6 +139,7 @@ int replay_verify(const std::string& path, const VerifyOptions& o) {
   cfg.alerts.throttle_max_alerts = cfg.alerts.throttle_max(config::Mode::kRun);
   cfg.response.audit_log = "-";
   Engine engine(engine_options(cfg, o.rules, bundled_rules_dir()));
+  if (!apply_field_types_reporting(engine.registry(), &cfg, o.fields)) return kExitInvalidRules;
   load_rules_reporting(engine);
   if (engine.rules()->rules.empty()) {
     fmt::print(stderr, "wasm-sentinel: error: no rules loaded; nothing to verify with\n");

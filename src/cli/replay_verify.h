@@ -13,6 +13,7 @@ struct VerifyOptions {
   std::vector<std::string> rules;  // -r; empty: the bundled rules
   std::string config;              // -c; "" = built-in defaults
   bool quiet = false;
+  std::string fields;  // --fields FILE; "" = none
 };
 
 // Exit code: kExitOk (identical), kExitVerifyDiffers, or another code for errors (not a binary

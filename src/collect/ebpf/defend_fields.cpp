@@ -71,6 +71,10 @@ DefendFieldIds build() {
   d.original_name = must_find(reg, "file.Ext.original.name");
   d.original_extension = must_find(reg, "file.Ext.original.extension");
   d.load_module_name = must_find(reg, "process.Ext.load_module.name");
+  d.user_real_id = must_find(reg, "user.Ext.real.id");
+  d.user_real_name = must_find(reg, "user.Ext.real.name");
+  d.group_real_id = must_find(reg, "group.Ext.real.id");
+  d.group_real_name = must_find(reg, "group.Ext.real.name");
   d.dns_question_name = must_find(reg, "dns.question.name");
   d.dns_resolved_ip = must_find(reg, "dns.resolved_ip");
   return d;
@@ -121,6 +125,10 @@ std::vector<FieldId> defend_field_list() {
       d.original_name,
       d.original_extension,
       d.load_module_name,
+      d.user_real_id,
+      d.user_real_name,
+      d.group_real_id,
+      d.group_real_name,
   };
   add_leader(out, d.session_leader);
   add_leader(out, d.group_leader);

@@ -31,6 +31,8 @@ struct DefendFieldIds {
   FieldId entry_meta_type;
   FieldId original_path, original_name, original_extension;  // file.Ext.original.* (renames)
   FieldId load_module_name;                                  // process.Ext.load_module.name
+  // user.Ext.real.* / group.Ext.real.*: Elastic Defend's real ids beside the effective user.*
+  FieldId user_real_id, user_real_name, group_real_id, group_real_name;
   FieldId dns_question_name, dns_resolved_ip;
 };
 

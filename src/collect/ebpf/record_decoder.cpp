@@ -276,6 +276,12 @@ void RecordDecoder::set_common(Event& e, const wsn_hdr& h, EbpfEvent kind, Event
   for (const HostField& f : host_) e.set_string(f.id, f.value);
   // user.* / group.* are the effective ids, as Elastic Defend reports them (its rules read
   // user.id == "0" for "runs as root"); setuid / setgid events keep the new identity there.
+  if (info.category == "process") {
+    // Elastic Defend's real ids beside them (its rules exclude root with user.Ext.real.id).
+    const DefendFieldIds& d = defend_fields();
+    set_user(e, d.user_real_id, d.user_real_name, h.uid);
+    set_group(e, d.group_real_id, d.group_real_name, h.gid);
+  }
   if (info.category == "process" && kind != EbpfEvent::kSetuid && kind != EbpfEvent::kSetgid) {
     set_user(e, fields::kUserId, fields::kUserName, h.euid);
     set_group(e, fields::kGroupId, fields::kGroupName, h.egid);
