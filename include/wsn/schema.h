@@ -81,7 +81,8 @@ inline constexpr CategoryId kFile = 2;
 inline constexpr CategoryId kNetwork = 3;
 inline constexpr CategoryId kDriver = 4;
 inline constexpr CategoryId kAuthentication = 5;
-inline constexpr CategoryId kBuiltinCount = 6;
+inline constexpr CategoryId kIam = 6;
+inline constexpr CategoryId kBuiltinCount = 7;
 }  // namespace categories
 
 class FieldRegistry {

@@ -61,8 +61,8 @@ static_assert(fields::kIdentifiedCount <= Event::kIndexedFields);
 static_assert(fields::kBuiltinCount + 1024 <= FieldRegistry::kMaxFields,
               "keep room for unknown and configured fields");
 
-constexpr const char* kBuiltinCategories[] = {"unknown", "process", "file",
-                                              "network", "driver",  "authentication"};
+constexpr const char* kBuiltinCategories[] = {"unknown", "process",        "file", "network",
+                                              "driver",  "authentication", "iam"};
 static_assert(std::size(kBuiltinCategories) == categories::kBuiltinCount);
 }  // namespace
 

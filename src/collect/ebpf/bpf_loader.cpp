@@ -113,8 +113,10 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
   const EbpfInterest& interest = config.interest;
   skel->rodata->wsn_ignore_tgid = config.ignore_tgid;
   skel->rodata->wsn_reads_mode = interest.reads_mode();
-  skel->rodata->wsn_want_open_write = interest.wants(EbpfEvent::kFileOpenWrite) ? 1 : 0;
-  skel->rodata->wsn_want_create = interest.wants(EbpfEvent::kFileCreate) ? 1 : 0;
+  // iam events watch writes of the account files (account_watch.h).
+  const bool iam = interest.wants(EbpfEvent::kIam);
+  skel->rodata->wsn_want_open_write = iam || interest.wants(EbpfEvent::kFileOpenWrite) ? 1 : 0;
+  skel->rodata->wsn_want_create = iam || interest.wants(EbpfEvent::kFileCreate) ? 1 : 0;
   skel->rodata->wsn_capture_env = config.capture_env ? 1 : 0;
   skel->rodata->wsn_wakeup_bytes = std::min(config.wakeup_bytes, self->ring_bytes_ / 2);
 

@@ -57,6 +57,11 @@ struct EbpfSource::Impl {
         if (opt.on_malformed) opt.on_malformed(decoder->error());
         break;
     }
+    // iam changes an account-file write revealed, published after the record's own event.
+    while (decoder->take_extra(out->next())) {
+      out->commit();
+      events.fetch_add(1, std::memory_order_relaxed);
+    }
   }
 
   // Kernel counters and table size, refreshed by the reader thread for stats().
@@ -74,6 +79,7 @@ struct EbpfSource::Impl {
   std::unique_ptr<ProcessTable> table;
   UserNames users;
   std::unique_ptr<RecordDecoder> decoder;
+  AccountWatch accounts;  // iam events (when wanted)
   EventWriter* out = nullptr;
 
   std::atomic<bool> stop_requested{false};
@@ -124,6 +130,10 @@ Status EbpfSource::start() {
       *s.table, s.users, s.opt.interest, s.opt.host_name.empty() ? host_name() : s.opt.host_name);
   s.decoder->set_host_identity(read_host_identity());
   s.decoder->set_env_names(s.opt.env_vars);
+  if (s.opt.interest.wants(EbpfEvent::kIam)) {
+    s.accounts.snapshot();
+    s.decoder->set_account_watch(&s.accounts);
+  }
   s.decoder->set_clock_offset(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
 
   auto ring = RingReader::open(loader.value()->ring_buffer_fd(),

@@ -13,10 +13,11 @@ namespace wsn::collect {
 namespace {
 
 using E = EbpfEvent;
-constexpr uint32_t kOpens =
-    event_bit(E::kFileOpen) | event_bit(E::kFileOpenWrite) | event_bit(E::kFileCreate);
+// iam events come from writes and renames of the account files (account_watch.h).
+constexpr uint32_t kOpens = event_bit(E::kFileOpen) | event_bit(E::kFileOpenWrite) |
+                            event_bit(E::kFileCreate) | event_bit(E::kIam);
 constexpr uint32_t kUnlink = event_bit(E::kFileUnlink);
-constexpr uint32_t kRename = event_bit(E::kFileRename);
+constexpr uint32_t kRename = event_bit(E::kFileRename) | event_bit(E::kIam);
 constexpr uint32_t kChmod = event_bit(E::kFileChmod);
 constexpr uint32_t kChown = event_bit(E::kFileChown);
 constexpr uint32_t kSetuid = event_bit(E::kSetuid);

@@ -29,7 +29,15 @@ constexpr EbpfEventInfo kEvents[] = {
     {EbpfEvent::kAccept, "network", "connection_accepted", "start"},
     {EbpfEvent::kBind, "network", "bind", "start"},
     {EbpfEvent::kLoadModule, "process", "load_module", "start"},
+    {EbpfEvent::kIam, "iam", "*", "*"},
 };
+
+constexpr std::string_view kIamActions[] = {
+    "added-user-account",     "deleted-user-account",       "modified-user-account",
+    "changed-password",       "added-group-account-to",     "deleted-group-account-from",
+    "modified-group-account",
+};
+constexpr std::string_view kIamTypes[] = {"user", "group", "creation", "deletion", "change"};
 static_assert(std::size(kEvents) == static_cast<size_t>(EbpfEvent::kCount));
 
 // An empty constraint list allows everything.
@@ -44,6 +52,14 @@ constexpr size_t kMaxPrefixBytes = 251;  // WSN_READ_PREFIX_MAX less the NUL the
 
 std::span<const EbpfEventInfo> ebpf_events() {
   return kEvents;
+}
+
+std::span<const std::string_view> iam_actions() {
+  return kIamActions;
+}
+
+std::span<const std::string_view> iam_types() {
+  return kIamTypes;
 }
 
 const EbpfEventInfo& ebpf_event_info(EbpfEvent e) {
@@ -143,8 +159,17 @@ std::vector<std::string> EbpfInterest::missing_read_prefixes(const EbpfInterest&
 
 namespace {
 
+// Some value of `values` is in `list` (an empty list allows everything).
+bool any_listed(const std::vector<std::string>& list, std::span<const std::string_view> values) {
+  return list.empty() || std::any_of(values.begin(), values.end(),
+                                     [&list](std::string_view v) { return listed(list, v); });
+}
+
 bool wants_kind(const EventInterest::Want& w, const EbpfEventInfo& e) {
   if (!w.category.empty() && w.category != e.category) return false;
+  if (e.event == EbpfEvent::kIam) {
+    return any_listed(w.actions, kIamActions) && any_listed(w.types, kIamTypes);
+  }
   return listed(w.actions, e.action) && listed(w.types, e.type);
 }
 

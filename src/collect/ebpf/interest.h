@@ -41,10 +41,12 @@ enum class EbpfEvent : uint8_t {
   kAccept,
   kBind,
   kLoadModule,
+  kIam,  // user / group changes, from writes to the account files (account_watch.h)
   kCount
 };
 
-// The event vocabulary: ECS event.category / event.action / event.type of each kind.
+// The event vocabulary: ECS event.category / event.action / event.type of each kind ("*": the
+// kind has several, listed by iam_actions() / iam_types()).
 struct EbpfEventInfo {
   EbpfEvent event;
   std::string_view category;
@@ -52,6 +54,8 @@ struct EbpfEventInfo {
   std::string_view type;
 };
 std::span<const EbpfEventInfo> ebpf_events();
+std::span<const std::string_view> iam_actions();
+std::span<const std::string_view> iam_types();
 const EbpfEventInfo& ebpf_event_info(EbpfEvent e);
 
 class EbpfInterest {

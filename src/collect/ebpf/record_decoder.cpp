@@ -28,6 +28,7 @@ CategoryId category_id(std::string_view c) {
   if (c == "file") return categories::kFile;
   if (c == "network") return categories::kNetwork;
   if (c == "driver") return categories::kDriver;
+  if (c == "iam") return categories::kIam;
   return categories::kUnknown;
 }
 
@@ -292,6 +293,40 @@ void RecordDecoder::set_common(Event& e, const wsn_hdr& h, EbpfEvent kind, Event
   }
 }
 
+void RecordDecoder::account_changes(const wsn_hdr& h, const ProcessInfo& p) {
+  for (const AccountChange& c : accounts_->changes()) {
+    if (extra_count_ == extra_.size()) extra_.emplace_back();
+    Event& e = extra_[extra_count_++];
+    e.clear();
+    e.set_timestamp(fields::kTimestamp, static_cast<int64_t>(h.ts) + clock_offset_ns_);
+    e.set_string(fields::kEventKind, "event");
+    const std::string_view category[] = {"iam"};
+    e.set_string_list(fields::kEventCategory, category);
+    e.set_category(categories::kIam);
+    const std::string_view type[] = {c.group ? "group" : "user", c.type};
+    e.set_string_list(fields::kEventType, type);
+    e.set_string(fields::kEventAction, c.action);
+    e.set_string(fields::kEventOutcome, "success");
+    if (!host_name_.empty()) e.set_string(fields::kHostName, host_name_);
+    for (const HostField& f : host_) e.set_string(f.id, f.value);
+    set_process(e, p, ids_of(h));
+    // The account changed: user.* or group.* (ECS iam events name the target there).
+    const FieldId id_field = c.group ? fields::kGroupId : fields::kUserId;
+    const FieldId name_field = c.group ? fields::kGroupName : fields::kUserName;
+    e.set_string(name_field, c.name);
+    if (!c.id.empty()) e.set_string(id_field, c.id);
+  }
+}
+
+bool RecordDecoder::take_extra(Event& out) {
+  if (extra_next_ == extra_count_) {
+    extra_next_ = extra_count_ = 0;
+    return false;
+  }
+  std::swap(out, extra_[extra_next_++]);
+  return true;
+}
+
 RecordDecoder::Ids RecordDecoder::ids_of(const wsn_hdr& h) {
   return {h.uid, h.euid, h.gid, h.egid};
 }
@@ -511,6 +546,7 @@ RecordDecoder::Outcome RecordDecoder::exit(std::span<const uint8_t> rec, Event& 
     table_.reparent(pid, static_cast<int32_t>(r.ppid));
   }
   const ProcessInfo* p = table_.on_exit(pid, r.start_boottime);
+  if (p != nullptr && account_writers_.erase(pid) != 0) account_changes(r.h, *p);
   if (p == nullptr || !interest_.wants(EbpfEvent::kExit)) return Outcome::kSkip;
   const int64_t code = exit_code_from_status(r.exit_status);
   set_common(e, r.h, EbpfEvent::kExit, code == 0 ? EventOutcome::kSuccess : EventOutcome::kFailure);
@@ -554,15 +590,31 @@ RecordDecoder::Outcome RecordDecoder::file(std::span<const uint8_t> rec, Event& 
     return malformed("file: " + error_);
   }
   if (path.empty()) return malformed("file record without a path");
-  if (!interest_.wants(kind)) return Outcome::kSkip;
-  const ProcessInfo& p = actor(r.h);
-  set_common(e, r.h, kind, EventOutcome::kSuccess);
-  set_process(e, p, ids_of(r.h));
+  const bool iam = accounts_ != nullptr && interest_.wants(EbpfEvent::kIam);
+  if (!interest_.wants(kind) && !iam) return Outcome::kSkip;
+  if (kind == EbpfEvent::kFileRename && path2.empty()) {
+    return malformed("rename record without the new name");
+  }
   // As the program asked for it, made absolute (relative to its cwd or dirfd).
   path_ = join_path(dir.empty() ? std::string_view("/") : dir, path);
   if (kind == EbpfEvent::kFileRename) {
-    if (path2.empty()) return malformed("rename record without the new name");
     path2_ = join_path(dir2.empty() ? std::string_view("/") : dir2, path2);
+  }
+  const ProcessInfo& p = actor(r.h);
+  if (iam) {
+    // A new copy renamed over an account file is the commit point of useradd, passwd …;
+    // a file rewritten in place is complete when its writer exits.
+    if ((kind == EbpfEvent::kFileRename && accounts_->watched(path2_)) ||
+        (kind == EbpfEvent::kFileCreate && accounts_->watched(path_))) {
+      account_changes(r.h, p);
+    } else if (kind == EbpfEvent::kFileOpenWrite && accounts_->watched(path_)) {
+      account_writers_.insert(p.pid);
+    }
+  }
+  if (!interest_.wants(kind)) return Outcome::kSkip;
+  set_common(e, r.h, kind, EventOutcome::kSuccess);
+  set_process(e, p, ids_of(r.h));
+  if (kind == EbpfEvent::kFileRename) {
     set_file_path(e, path2_);
     e.set_string(fields::kFileOriginalPath, path_);
     // Elastic Defend's names for the old path (file.Ext.original.*).

@@ -16,8 +16,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
+#include "collect/ebpf/account_watch.h"
 #include "collect/ebpf/host_identity.h"
 #include "collect/ebpf/interest.h"
 #include "collect/ebpf/process_table.h"
@@ -47,6 +49,9 @@ class RecordDecoder {
   // Environment variable names kept in process.env_vars (env_vars.h); empty: none.
   void set_env_names(std::vector<std::string> names) { env_names_ = std::move(names); }
 
+  // Account files to compare on writes, for iam events (account_watch.h); nullptr: none.
+  void set_account_watch(AccountWatch* accounts) { accounts_ = accounts; }
+
   // host.* set on every event besides host.name (read_host_identity, once per source).
   void set_host_identity(std::vector<HostField> host) { host_ = std::move(host); }
 
@@ -57,6 +62,9 @@ class RecordDecoder {
   // record; kMalformed: error() says why.
   Outcome decode(std::span<const uint8_t> record, Event& out);
   std::string_view error() const { return error_; }
+  // Events a record produced besides its own (iam changes found after an account-file write),
+  // one per call into `out` (swapped in); false when there are no more.
+  bool take_extra(Event& out);
 
  private:
   Outcome malformed(std::string message);
@@ -88,6 +96,8 @@ class RecordDecoder {
   void set_user(Event& e, FieldId id_field, FieldId name_field, uint32_t uid);
   void set_group(Event& e, FieldId id_field, FieldId name_field, uint32_t gid);
   void set_leader(Event& e, int which, int32_t pid, const ProcessInfo& p);
+  // Queues an iam event per change of the account files, acted by p.
+  void account_changes(const wsn_hdr& h, const ProcessInfo& p);
   void set_file_path(Event& e, std::string_view path);
   void set_string_list(Event& e, uint16_t field, const std::vector<std::string>& items);
 
@@ -97,6 +107,10 @@ class RecordDecoder {
   std::string host_name_;
   std::vector<HostField> host_;
   std::vector<std::string> env_names_;
+  AccountWatch* accounts_ = nullptr;
+  std::unordered_set<int32_t> account_writers_;  // opened an account file for writing
+  std::vector<Event> extra_;
+  size_t extra_count_ = 0, extra_next_ = 0;
   int64_t clock_offset_ns_ = 0;
   std::string error_;
   std::vector<std::string_view> views_;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "collect/ebpf/account_watch.h"
 #include "collect/ebpf/bpf/wsn_record.h"
 #include "collect/ebpf/env_vars.h"
 
@@ -415,6 +416,64 @@ TEST_F(DecoderTest, SessionGroupAndEntryLeadersTerminalAndEnvironment) {
   EXPECT_EQ(b("process.session_leader.same_as_process"), std::string("true"));
   EXPECT_EQ(i("process.tty.char_device.major"), -999);
   EXPECT_EQ(i("process.entry_leader.pid"), 60);
+}
+
+// iam events (account_watch.h): a new copy renamed over /etc/passwd adds a user; /etc/group
+// rewritten in place is compared when its writer exits; a changed hash in shadow is a password
+// change. Actions are auditd's (go-libaudit) names, as Elastic's rules read them.
+TEST_F(DecoderTest, AccountFileWritesBecomeIamEvents) {
+  const std::string passwd = write_file("acct_passwd", "root:x:0:0::/root:/bin/sh\n");
+  const std::string group = write_file("acct_group", "root:x:0:\n");
+  const std::string shadow = write_file("acct_shadow", "root:*:19000:0:99999:7:::\n");
+  AccountWatch accounts({passwd, group, shadow});
+  accounts.snapshot();
+  dec_.set_account_watch(&accounts);
+  exec_shell();
+  Event e;
+  EXPECT_FALSE(dec_.take_extra(e));
+
+  write_file("acct_passwd", "root:x:0:0::/root:/bin/sh\nmallory:x:1001:1001::/home/m:/bin/sh\n");
+  write_file("acct_shadow", "root:$6$new:19000:0:99999:7:::\nmallory:!:19000:0:99999:7:::\n");
+  Builder<wsn_file_rec> b(WSN_REC_FILE, 200);
+  b.rec().op = WSN_FILE_RENAME;
+  b.str(&wsn_file_rec::path, passwd + "+");
+  b.str(&wsn_file_rec::path2, passwd);
+  ASSERT_EQ(dec_.decode(b.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  EXPECT_EQ(get_str(e, fields::kEventAction), "rename");
+  std::vector<std::pair<std::string, std::string>> seen;  // action, user or group name
+  while (dec_.take_extra(e)) {
+    EXPECT_EQ(e.category(), categories::kIam);
+    EXPECT_EQ(get_list(e, fields::kEventCategory), (std::vector<std::string>{"iam"}));
+    EXPECT_EQ(get_str(e, fields::kEventOutcome), "success");
+    EXPECT_EQ(get_int(e, fields::kProcessPid), 200);
+    const bool grp = get_list(e, fields::kEventType).front() == "group";
+    seen.emplace_back(get_str(e, fields::kEventAction),
+                      get_str(e, grp ? fields::kGroupName : fields::kUserName));
+    if (seen.back().first == "added-user-account") {
+      EXPECT_EQ(get_list(e, fields::kEventType), (std::vector<std::string>{"user", "creation"}));
+      EXPECT_EQ(get_str(e, fields::kUserId), "1001");
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"added-user-account", "mallory"}, {"changed-password", "root"}}));
+
+  // In place: opened for writing, compared when the writer exits.
+  Builder<wsn_file_rec> w(WSN_REC_FILE, 200);
+  w.rec().op = WSN_FILE_OPEN_WRITE;
+  w.str(&wsn_file_rec::path, group);
+  ASSERT_EQ(dec_.decode(w.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  write_file("acct_group", "mallory:x:1001:\n");
+  EXPECT_FALSE(dec_.take_extra(e));
+  Builder<wsn_exit_rec> x(WSN_REC_EXIT, 200);
+  x.rec().start_boottime = 20 * kTick;
+  ASSERT_EQ(dec_.decode(x.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  seen.clear();
+  while (dec_.take_extra(e)) {
+    seen.emplace_back(get_str(e, fields::kEventAction), get_str(e, fields::kGroupName));
+    EXPECT_EQ(get_list(e, fields::kEventType).front(), "group");
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"added-group-account-to", "mallory"}, {"deleted-group-account-from", "root"}}));
 }
 
 TEST_F(DecoderTest, ChmodChownAndCreate) {
