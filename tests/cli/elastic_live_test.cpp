@@ -175,7 +175,14 @@ TEST_F(ElasticLive, RealCommandsRaiseTheirRulesAndOrdinaryActivityNone) {
   for (const Step& s : steps) targeted.insert(s.rule_id);
   for (const Alert& a : read_alerts(alerts_)) {
     EXPECT_FALSE(a.dirs.count(quiet.string())) << "ordinary activity raised " << a.rule_id;
-    EXPECT_FALSE(targeted.count(a.rule_id)) << "raised before its step ran: " << a.rule_id;
+    EXPECT_FALSE(targeted.count(a.rule_id))
+        << "raised before its step ran: " << a.rule_id << " (directories:"
+        << [&a] {
+             std::string d;
+             for (const std::string& x : a.dirs) d += " " + x;
+             return d;
+           }()
+        << ")";
   }
 
   // The attack steps, each in a directory of its own.
@@ -202,9 +209,17 @@ TEST_F(ElasticLive, RealCommandsRaiseTheirRulesAndOrdinaryActivityNone) {
   for (int k = 0; k < 150 && !missing().empty(); ++k) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  const std::vector<Alert> alerts = read_alerts(alerts_);
   for (size_t k : missing()) {
+    std::string seen;  // where the rule did fire, to tell a miss from a misattribution
+    for (const Alert& a : alerts) {
+      if (a.rule_id != steps[k].rule_id) continue;
+      for (const std::string& d : a.dirs) seen += " " + d;
+    }
     ADD_FAILURE() << "rule " << steps[k].rule_id << " did not fire on its step (line "
-                  << steps[k].line << "): " << steps[k].command;
+                  << steps[k].line << ", " << step_dirs[k] << "): " << steps[k].command
+                  << "\n  its alerts name the directories:" << (seen.empty() ? " none" : seen)
+                  << "\n  run: " << slurp(err_).substr(slurp(err_).rfind("wasm-sentinel: live"));
   }
   EXPECT_EQ(stop(), 0) << slurp(err_);
 }

@@ -40,7 +40,7 @@ bool AccountWatch::watched(std::string_view path) const {
   return path == files_.passwd || path == files_.group || path == files_.shadow;
 }
 
-std::vector<AccountChange> AccountWatch::changes() {
+std::vector<AccountChange> AccountWatch::changes(std::string_view path) {
   std::vector<AccountChange> out;
   auto diff = [&out](const Table& before, const Table& after, bool group) {
     for (const auto& [name, e] : after) {
@@ -60,28 +60,30 @@ std::vector<AccountChange> AccountWatch::changes() {
       }
     }
   };
-  Table users = read_table(files_.passwd, 2);
-  Table groups = read_table(files_.group, 2);
-  Table shadow = read_table(files_.shadow, 0);
-  diff(users_, users, false);
-  diff(groups_, groups, true);
-  // A password change touches shadow only: the hash field (1) of an existing user.
-  for (const auto& [name, e] : shadow) {
-    auto it = shadow_.find(name);
-    if (it == shadow_.end() || users_.find(name) == users_.end()) continue;  // new: added above
+  if (path == files_.passwd) {
+    Table users = read_table(files_.passwd, 2);
+    diff(users_, users, false);
+    users_ = std::move(users);
+  } else if (path == files_.group) {
+    Table groups = read_table(files_.group, 2);
+    diff(groups_, groups, true);
+    groups_ = std::move(groups);
+  } else if (path == files_.shadow) {
+    // A password change: the hash field (1) of a user shadow already listed.
+    Table shadow = read_table(files_.shadow, 0);
     auto hash = [](const std::string& rest) {
       const size_t a = rest.find(':', 0), b = rest.find(':', a + 1);
       return rest.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
     };
-    if (hash(it->second.rest) != hash(e.rest)) {
-      auto u = users.find(name);
+    for (const auto& [name, e] : shadow) {
+      auto it = shadow_.find(name);
+      if (it == shadow_.end() || hash(it->second.rest) == hash(e.rest)) continue;
+      auto u = users_.find(name);
       out.push_back({"changed-password", "change", false, name,
-                     u == users.end() ? std::string() : u->second.id});
+                     u == users_.end() ? std::string() : u->second.id});
     }
+    shadow_ = std::move(shadow);
   }
-  users_ = std::move(users);
-  groups_ = std::move(groups);
-  shadow_ = std::move(shadow);
   return out;
 }
 

@@ -41,8 +41,10 @@ class AccountWatch {
   void snapshot();
   // Whether `path` is one of the watched files.
   bool watched(std::string_view path) const;
-  // Re-reads the files and returns what changed since the last call (or snapshot()).
-  std::vector<AccountChange> changes();
+  // Re-reads the watched file `path` and returns what changed in it since it was last read.
+  // One file at a time: a change is reported with the write that made it, not with whichever
+  // write of another file the collector happens to read first.
+  std::vector<AccountChange> changes(std::string_view path);
 
  private:
   struct Entry {

@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 
 #include "collect/ebpf/bpf/wsn_record.h"
@@ -26,11 +28,16 @@ std::string g_log;
 
 int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
   if (level == LIBBPF_DEBUG) return 0;
-  char buf[1024];
-  const int n = std::vsnprintf(buf, sizeof(buf), fmt, args);
+  // Whole messages: a verifier log arrives as one, and its end says why a program failed.
+  va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, fmt, args);
+  std::string msg(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(msg.data(), msg.size() + 1, fmt, again);
+  va_end(again);
   if (n <= 0) return 0;
   std::lock_guard lock(g_log_mu);
-  g_log.append(buf, std::min<size_t>(static_cast<size_t>(n), sizeof(buf) - 1));
+  g_log += msg;
   constexpr size_t kKeep = 16384;
   if (g_log.size() > kKeep) g_log.erase(0, g_log.size() - kKeep);
   return 0;
@@ -94,6 +101,20 @@ uint64_t BpfLoader::counter(unsigned which) const {
   return sum;
 }
 
+namespace {
+
+// Where the cgroup v2 (unified) hierarchy is mounted; empty when it is not.
+std::string cgroup2_root() {
+  std::ifstream in("/proc/self/mounts");
+  std::string dev, dir, type, rest;
+  while (in >> dev >> dir >> type && std::getline(in, rest)) {
+    if (type == "cgroup2") return dir;
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config) {
   reset_log();
   std::unique_ptr<BpfLoader> self(new BpfLoader());
@@ -156,6 +177,8 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
                                  skel->progs.wsn_sys_enter4, skel->progs.wsn_sys_enter5};
   for (int n = 0; n <= 5; ++n) bpf_program__set_autoload(enter_progs[n], nargs_used[n]);
   bpf_program__set_autoload(skel->progs.wsn_sys_exit, !watch.empty());
+  const bool dns = interest.wants(EbpfEvent::kDnsLookup);
+  bpf_program__set_autoload(skel->progs.wsn_dns_ingress, dns);
   bpf_program__set_autoload(skel->progs.wsn_raw_enter_module, module_fallback);
   bpf_program__set_autoload(skel->progs.wsn_raw_exit_module, module_fallback);
   for (int f = 0; f < WSN_FAM_COUNT; ++f) {
@@ -212,6 +235,21 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
     if (link == nullptr) return bpf_error("attaching " + name, errno);
     self->links_.emplace_back(link);
     self->attached_.push_back(name);
+  }
+  if (dns) {
+    // On the unified hierarchy's root: every socket of the host, in every namespace.
+    const std::string root = cgroup2_root();
+    const int cg = root.empty() ? -1 : ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cg < 0) {
+      self->unavailable_.push_back("cgroup_skb:ingress (no cgroup v2 hierarchy mounted)");
+    } else {
+      bpf_link* link = bpf_program__attach_cgroup(skel->progs.wsn_dns_ingress, cg);
+      const int err = errno;
+      ::close(cg);
+      if (link == nullptr) return bpf_error("attaching cgroup_skb:ingress on " + root, err);
+      self->links_.emplace_back(link);
+      self->attached_.push_back("cgroup_skb:ingress");
+    }
   }
   for (const WatchedSyscall* sc : watch) {
     const std::string name(sc->name);

@@ -77,6 +77,9 @@ DefendFieldIds build() {
   d.group_real_name = must_find(reg, "group.Ext.real.name");
   d.dns_question_name = must_find(reg, "dns.question.name");
   d.dns_resolved_ip = must_find(reg, "dns.resolved_ip");
+  d.dns_question_type = must_find(reg, "dns.question.type");
+  d.dns_response_code = must_find(reg, "dns.response_code");
+  d.network_protocol = must_find(reg, "network.protocol");
   return d;
 }
 
@@ -129,6 +132,11 @@ std::vector<FieldId> defend_field_list() {
       d.user_real_name,
       d.group_real_id,
       d.group_real_name,
+      d.dns_question_name,
+      d.dns_question_type,
+      d.dns_resolved_ip,
+      d.dns_response_code,
+      d.network_protocol,
   };
   add_leader(out, d.session_leader);
   add_leader(out, d.group_leader);

@@ -33,7 +33,8 @@ struct DefendFieldIds {
   FieldId load_module_name;                                  // process.Ext.load_module.name
   // user.Ext.real.* / group.Ext.real.*: Elastic Defend's real ids beside the effective user.*
   FieldId user_real_id, user_real_name, group_real_id, group_real_name;
-  FieldId dns_question_name, dns_resolved_ip;
+  FieldId dns_question_name, dns_question_type, dns_resolved_ip, dns_response_code;
+  FieldId network_protocol;
 };
 
 const DefendFieldIds& defend_fields();

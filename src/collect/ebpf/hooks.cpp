@@ -64,7 +64,8 @@ constexpr WatchedSyscall kSyscalls[] = {
 #endif
     WSN_SC(fchown, WSN_SYS_FCHOWN, 3, kChown),
     WSN_SC(fchownat, WSN_SYS_FCHOWNAT, 5, kChown),
-    WSN_SC(connect, WSN_SYS_CONNECT, 3, event_bit(E::kConnect)),
+    // DNS lookups are matched to the process that asked through its connect(2) to port 53.
+    WSN_SC(connect, WSN_SYS_CONNECT, 3, event_bit(E::kConnect) | event_bit(E::kDnsLookup)),
 #ifdef SYS_accept
     WSN_SC(accept, WSN_SYS_ACCEPT, 3, event_bit(E::kAccept)),
 #endif

@@ -29,6 +29,7 @@ constexpr EbpfEventInfo kEvents[] = {
     {EbpfEvent::kAccept, "network", "connection_accepted", "start"},
     {EbpfEvent::kBind, "network", "bind", "start"},
     {EbpfEvent::kLoadModule, "process", "load_module", "start"},
+    {EbpfEvent::kDnsLookup, "network", "lookup_result", "protocol"},
     {EbpfEvent::kIam, "iam", "*", "*"},
 };
 

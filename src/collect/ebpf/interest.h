@@ -41,7 +41,8 @@ enum class EbpfEvent : uint8_t {
   kAccept,
   kBind,
   kLoadModule,
-  kIam,  // user / group changes, from writes to the account files (account_watch.h)
+  kDnsLookup,  // DNS responses delivered to a local socket (cgroup_skb ingress)
+  kIam,        // user / group changes, from writes to the account files (account_watch.h)
   kCount
 };
 

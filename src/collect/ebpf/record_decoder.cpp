@@ -6,6 +6,7 @@
 #include "collect/ebpf/bpf/wsn_record.h"
 #include "collect/ebpf/container_id.h"
 #include "collect/ebpf/defend_fields.h"
+#include "collect/ebpf/dns_message.h"
 #include "collect/ebpf/env_vars.h"
 
 namespace wsn::collect {
@@ -228,6 +229,8 @@ RecordDecoder::Outcome RecordDecoder::decode(std::span<const uint8_t> rec, Event
       return memfd(rec, out);
     case WSN_REC_MODULE:
       return module(rec, out);
+    case WSN_REC_DNS:
+      return dns(rec, out);
     default:
       return malformed("unknown record kind " + std::to_string(h.kind));
   }
@@ -293,8 +296,9 @@ void RecordDecoder::set_common(Event& e, const wsn_hdr& h, EbpfEvent kind, Event
   }
 }
 
-void RecordDecoder::account_changes(const wsn_hdr& h, const ProcessInfo& p) {
-  for (const AccountChange& c : accounts_->changes()) {
+void RecordDecoder::account_changes(const wsn_hdr& h, const ProcessInfo& p,
+                                    std::string_view file) {
+  for (const AccountChange& c : accounts_->changes(file)) {
     if (extra_count_ == extra_.size()) extra_.emplace_back();
     Event& e = extra_[extra_count_++];
     e.clear();
@@ -325,6 +329,58 @@ bool RecordDecoder::take_extra(Event& out) {
   }
   std::swap(out, extra_[extra_next_++]);
   return true;
+}
+
+void RecordDecoder::remember_dns_asker(uint16_t family, uint16_t port, const wsn_hdr& h) {
+  const uint32_t key = static_cast<uint32_t>(family) << 16 | port;
+  if (dns_askers_.size() >= kMaxDnsAskers && !dns_askers_.count(key)) {
+    dns_askers_.erase(dns_order_.front());  // the oldest resolver socket
+    dns_order_.pop_front();
+  }
+  if (dns_askers_.insert_or_assign(key, h).second) dns_order_.push_back(key);
+}
+
+RecordDecoder::Outcome RecordDecoder::dns(std::span<const uint8_t> rec, Event& e) {
+  wsn_dns_rec r;
+  if (!load(rec, r)) return malformed("dns record too short");
+  if (r.family != kAfInet && r.family != kAfInet6) {
+    return malformed("dns record with address family " + std::to_string(r.family));
+  }
+  if (sizeof(r) + r.len > rec.size()) return malformed("dns record payload exceeds the record");
+  if (!interest_.wants(EbpfEvent::kDnsLookup)) return Outcome::kSkip;
+  DnsResponse msg;
+  std::string why;
+  if (!parse_dns_response(rec.subspan(sizeof(r), r.len), msg, why)) {
+    ++dns_unparsed_;  // not every datagram from port 53 is DNS: counted, not an error
+    return Outcome::kSkip;
+  }
+  // The process that asked: the one whose resolver socket has this local port. Unknown when
+  // it was not connected (sendto), or connected before the collector started.
+  const uint32_t key = static_cast<uint32_t>(r.family) << 16 | r.dport;
+  auto it = dns_askers_.find(key);
+  if (it != dns_askers_.end()) {
+    const wsn_hdr asker = it->second;
+    const ProcessInfo& p = actor(asker);
+    set_common(e, r.h, EbpfEvent::kDnsLookup, EventOutcome::kSuccess);
+    set_process(e, p, ids_of(asker));
+  } else {
+    set_common(e, r.h, EbpfEvent::kDnsLookup, EventOutcome::kSuccess);
+  }
+  const std::string_view types[] = {"protocol", "info"};
+  e.set_string_list(fields::kEventType, types);
+  const DefendFieldIds& d = defend_fields();
+  e.set_string(d.network_protocol, "dns");
+  e.set_string(fields::kNetworkTransport, "udp");
+  e.set_string(fields::kNetworkType, r.family == kAfInet ? "ipv4" : "ipv6");
+  e.set_ip(fields::kSourceIp, make_ip(r.family, r.saddr));
+  e.set_int(fields::kSourcePort, r.sport);
+  e.set_ip(fields::kDestinationIp, make_ip(r.family, r.daddr));
+  e.set_int(fields::kDestinationPort, r.dport);
+  e.set_string(d.dns_question_name, msg.question);
+  e.set_string(d.dns_question_type, msg.qtype.empty() ? msg.qtype_text : msg.qtype);
+  e.set_string(d.dns_response_code, msg.rcode);
+  if (!msg.resolved_ips.empty()) set_string_list(e, d.dns_resolved_ip, msg.resolved_ips);
+  return Outcome::kEvent;
 }
 
 RecordDecoder::Ids RecordDecoder::ids_of(const wsn_hdr& h) {
@@ -546,7 +602,13 @@ RecordDecoder::Outcome RecordDecoder::exit(std::span<const uint8_t> rec, Event& 
     table_.reparent(pid, static_cast<int32_t>(r.ppid));
   }
   const ProcessInfo* p = table_.on_exit(pid, r.start_boottime);
-  if (p != nullptr && account_writers_.erase(pid) != 0) account_changes(r.h, *p);
+  if (auto w = account_writers_.find(pid); w != account_writers_.end()) {
+    const std::set<std::string> files = std::move(w->second);
+    account_writers_.erase(w);
+    if (p != nullptr) {
+      for (const std::string& f : files) account_changes(r.h, *p, f);
+    }
+  }
   if (p == nullptr || !interest_.wants(EbpfEvent::kExit)) return Outcome::kSkip;
   const int64_t code = exit_code_from_status(r.exit_status);
   set_common(e, r.h, EbpfEvent::kExit, code == 0 ? EventOutcome::kSuccess : EventOutcome::kFailure);
@@ -604,11 +666,12 @@ RecordDecoder::Outcome RecordDecoder::file(std::span<const uint8_t> rec, Event& 
   if (iam) {
     // A new copy renamed over an account file is the commit point of useradd, passwd …;
     // a file rewritten in place is complete when its writer exits.
-    if ((kind == EbpfEvent::kFileRename && accounts_->watched(path2_)) ||
-        (kind == EbpfEvent::kFileCreate && accounts_->watched(path_))) {
-      account_changes(r.h, p);
+    if (kind == EbpfEvent::kFileRename && accounts_->watched(path2_)) {
+      account_changes(r.h, p, path2_);
+    } else if (kind == EbpfEvent::kFileCreate && accounts_->watched(path_)) {
+      account_changes(r.h, p, path_);
     } else if (kind == EbpfEvent::kFileOpenWrite && accounts_->watched(path_)) {
-      account_writers_.insert(p.pid);
+      account_writers_[p.pid].insert(path_);
     }
   }
   if (!interest_.wants(kind)) return Outcome::kSkip;
@@ -664,8 +727,13 @@ RecordDecoder::Outcome RecordDecoder::net(std::span<const uint8_t> rec, Event& e
   if (r.family != kAfInet && r.family != kAfInet6) {
     return malformed("network record with address family " + std::to_string(r.family));
   }
-  if (!interest_.wants(kind)) return Outcome::kSkip;
   const bool ok = kind != EbpfEvent::kConnect || r.ret == 0 || r.ret == -kEinprogress;
+  // A resolver's socket: the DNS responses delivered to its local port are its lookups.
+  if (kind == EbpfEvent::kConnect && ok && r.dport == 53 && r.sport != 0 &&
+      interest_.wants(EbpfEvent::kDnsLookup)) {
+    remember_dns_asker(r.family, r.sport, r.h);
+  }
+  if (!interest_.wants(kind)) return Outcome::kSkip;
   const ProcessInfo& p = actor(r.h);
   set_common(e, r.h, kind, ok ? EventOutcome::kSuccess : EventOutcome::kFailure);
   set_process(e, p, ids_of(r.h));

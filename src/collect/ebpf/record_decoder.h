@@ -16,7 +16,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <deque>
+#include <set>
+#include <unordered_map>
+
 #include <vector>
 
 #include "collect/ebpf/account_watch.h"
@@ -26,7 +29,7 @@
 #include "collect/ebpf/user_names.h"
 #include "wsn/event.h"
 
-struct wsn_hdr;
+#include "collect/ebpf/bpf/wsn_record.h"
 
 namespace wsn::collect {
 
@@ -79,6 +82,8 @@ class RecordDecoder {
   Outcome ptrace(std::span<const uint8_t> rec, Event& e);
   Outcome memfd(std::span<const uint8_t> rec, Event& e);
   Outcome module(std::span<const uint8_t> rec, Event& e);
+  Outcome dns(std::span<const uint8_t> rec, Event& e);
+  void remember_dns_asker(uint16_t family, uint16_t port, const wsn_hdr& h);
 
   enum class EventOutcome : uint8_t { kNone, kSuccess, kFailure };  // event.outcome (fork: none)
 
@@ -96,8 +101,8 @@ class RecordDecoder {
   void set_user(Event& e, FieldId id_field, FieldId name_field, uint32_t uid);
   void set_group(Event& e, FieldId id_field, FieldId name_field, uint32_t gid);
   void set_leader(Event& e, int which, int32_t pid, const ProcessInfo& p);
-  // Queues an iam event per change of the account files, acted by p.
-  void account_changes(const wsn_hdr& h, const ProcessInfo& p);
+  // Queues an iam event per change of the account file `file`, acted by p.
+  void account_changes(const wsn_hdr& h, const ProcessInfo& p, std::string_view file);
   void set_file_path(Event& e, std::string_view path);
   void set_string_list(Event& e, uint16_t field, const std::vector<std::string>& items);
 
@@ -108,7 +113,13 @@ class RecordDecoder {
   std::vector<HostField> host_;
   std::vector<std::string> env_names_;
   AccountWatch* accounts_ = nullptr;
-  std::unordered_set<int32_t> account_writers_;  // opened an account file for writing
+  // Processes that opened account files for writing, and which (compared when they exit).
+  std::unordered_map<int32_t, std::set<std::string>> account_writers_;
+  // Resolver sockets by (family, local port): the header of the connect(2) to port 53.
+  static constexpr size_t kMaxDnsAskers = 4096;
+  std::unordered_map<uint32_t, wsn_hdr> dns_askers_;
+  std::deque<uint32_t> dns_order_;
+  uint64_t dns_unparsed_ = 0;  // datagrams from port 53 that are not DNS responses
   std::vector<Event> extra_;
   size_t extra_count_ = 0, extra_next_ = 0;
   int64_t clock_offset_ns_ = 0;

@@ -454,8 +454,19 @@ TEST_F(DecoderTest, AccountFileWritesBecomeIamEvents) {
       EXPECT_EQ(get_str(e, fields::kUserId), "1001");
     }
   }
-  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
-                      {"added-user-account", "mallory"}, {"changed-password", "root"}}));
+  // Only the file renamed is compared: the shadow change is reported with shadow's own write.
+  EXPECT_EQ(seen,
+            (std::vector<std::pair<std::string, std::string>>{{"added-user-account", "mallory"}}));
+  Builder<wsn_file_rec> sh(WSN_REC_FILE, 200);
+  sh.rec().op = WSN_FILE_RENAME;
+  sh.str(&wsn_file_rec::path, shadow + "+");
+  sh.str(&wsn_file_rec::path2, shadow);
+  ASSERT_EQ(dec_.decode(sh.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+  ASSERT_TRUE(dec_.take_extra(e));
+  EXPECT_EQ(get_str(e, fields::kEventAction), "changed-password");
+  EXPECT_EQ(get_str(e, fields::kUserName), "root");
+  EXPECT_EQ(get_str(e, fields::kUserId), "0");
+  EXPECT_FALSE(dec_.take_extra(e));
 
   // In place: opened for writing, compared when the writer exits.
   Builder<wsn_file_rec> w(WSN_REC_FILE, 200);
@@ -474,6 +485,63 @@ TEST_F(DecoderTest, AccountFileWritesBecomeIamEvents) {
   }
   EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
                       {"added-group-account-to", "mallory"}, {"deleted-group-account-from", "root"}}));
+}
+
+// DNS responses (cgroup_skb ingress records) become Elastic Defend's lookup_result events,
+// attributed to the process whose UDP socket connected to port 53 from the response's port.
+TEST_F(DecoderTest, DnsResponsesNameTheProcessThatAsked) {
+  exec_shell();
+  Builder<wsn_net_rec> c(WSN_REC_NET, 200);
+  c.rec().op = WSN_NET_CONNECT;
+  c.rec().family = 2;
+  c.rec().protocol = 17;
+  c.rec().sport = 40000;
+  c.rec().dport = 53;
+  Event e;
+  ASSERT_EQ(dec_.decode(c.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
+
+  const uint8_t msg[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 3, 'e', 'v', 'l', 3,
+                         'x',  'y',  'z',  0,    0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60,
+                         0,    4,    10,   9,    8, 7};
+  auto dns = [&](uint16_t port) {
+    Builder<wsn_dns_rec> d(WSN_REC_DNS, 0);
+    d.rec().family = 2;
+    d.rec().sport = 53;
+    d.rec().dport = port;
+    d.rec().len = sizeof(msg);
+    d.rec().saddr[0] = 127;
+    d.rec().saddr[3] = 53;
+    d.bytes().insert(d.bytes().end(), msg, msg + sizeof(msg));
+    Event out;
+    EXPECT_EQ(dec_.decode(d.done(), out), RecordDecoder::Outcome::kEvent) << dec_.error();
+    return out;
+  };
+  Event r = dns(40000);
+  EXPECT_EQ(r.category(), categories::kNetwork);
+  EXPECT_EQ(get_str(r, fields::kEventAction), "lookup_result");
+  EXPECT_EQ(get_list(r, fields::kEventType), (std::vector<std::string>{"protocol", "info"}));
+  EXPECT_EQ(get_str(r, reg_.find("dns.question.name")), "evl.xyz");
+  EXPECT_EQ(get_str(r, reg_.find("dns.question.type")), "A");
+  EXPECT_EQ(get_list(r, reg_.find("dns.resolved_ip")), (std::vector<std::string>{"10.9.8.7"}));
+  EXPECT_EQ(get_str(r, reg_.find("network.protocol")), "dns");
+  EXPECT_EQ(get_ip(r, fields::kSourceIp), "127.0.0.53");
+  EXPECT_EQ(get_int(r, fields::kDestinationPort), 40000);
+  EXPECT_EQ(get_int(r, fields::kProcessPid), 200);
+  // A response to a socket nobody was seen connecting: reported without a process.
+  Event u = dns(40001);
+  EXPECT_EQ(get_str(u, reg_.find("dns.question.name")), "evl.xyz");
+  EXPECT_EQ(get_int(u, fields::kProcessPid), -999);
+  // A datagram from port 53 that is not a DNS response is not an event.
+  Builder<wsn_dns_rec> junk(WSN_REC_DNS, 0);
+  junk.rec().family = 2;
+  junk.rec().len = 12;
+  junk.bytes().resize(junk.bytes().size() + 12);
+  EXPECT_EQ(dec_.decode(junk.done(), e), RecordDecoder::Outcome::kSkip);
+  // A payload length beyond the record is malformed.
+  Builder<wsn_dns_rec> bad(WSN_REC_DNS, 0);
+  bad.rec().family = 2;
+  bad.rec().len = 300;
+  EXPECT_EQ(dec_.decode(bad.done(), e), RecordDecoder::Outcome::kMalformed);
 }
 
 TEST_F(DecoderTest, ChmodChownAndCreate) {

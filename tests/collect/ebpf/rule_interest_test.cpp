@@ -97,7 +97,7 @@ TEST_F(RuleInterestTest, ActionSetsAndDisjunctionsNarrowTheKinds) {
   // Negations constrain nothing.
   EXPECT_EQ(kinds(map({R"(network where not event.action == "connection_attempted")"})),
             (std::set<std::string>{"network/connection_accepted", "network/bind",
-                                   "network/connection_attempted"}));
+                                   "network/connection_attempted", "network/lookup_result"}));
 }
 
 TEST_F(RuleInterestTest, EventTypesMapThroughTheVocabulary) {

@@ -27,6 +27,7 @@
 #define WSN_ENV_MAX 4096        /* bytes of the environment captured per exec (when enabled) */
 #define WSN_READ_PREFIX_MAX 252 /* bytes of a read-interest path prefix (LPM trie key) */
 #define WSN_READ_PREFIXES 256   /* entries in the read-interest trie */
+#define WSN_DNS_MAX 512         /* bytes of a DNS response kept (the classic UDP message size) */
 
 /* Record kinds (wsn_hdr.kind). */
 enum wsn_kind {
@@ -39,6 +40,7 @@ enum wsn_kind {
   WSN_REC_PTRACE = 7,
   WSN_REC_MEMFD = 8,
   WSN_REC_MODULE = 9,
+  WSN_REC_DNS = 10,
 };
 
 /* wsn_file_rec.op */
@@ -266,6 +268,19 @@ struct wsn_module_rec {
   __u32 flags;
   __u32 pad1;
   struct wsn_str path; /* finit_module: the module file */
+};
+
+/* A DNS response delivered to a local UDP socket (cgroup_skb ingress: softirq context, so the
+ * header names no process; user space finds the one that asked by the local address and port,
+ * from its connect record). */
+struct wsn_dns_rec {
+  struct wsn_hdr h;
+  __u16 family;   /* AF_INET / AF_INET6 */
+  __u16 sport;    /* the server's port (53), host byte order */
+  __u16 dport;    /* the local socket's port */
+  __u16 len;      /* payload bytes that follow the fixed part */
+  __u8 saddr[16]; /* the server */
+  __u8 daddr[16]; /* the local address */
 };
 
 #endif /* WSN_COLLECT_EBPF_RECORD_H */
