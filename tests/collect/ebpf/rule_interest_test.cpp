@@ -247,5 +247,41 @@ TEST_F(RuleInterestTest, NetworkAndHttpFieldsAreDescribedForOtherSources) {
   EXPECT_EQ(field(i.wants[2], "source.port"), nullptr);
 }
 
+// The engine names each want after its rule (EventInterest::Want::rule_id); here rule<k>.
+EventInterest named(EventInterest in) {
+  for (EventInterest::Want& w : in.wants) w.rule_id = "rule" + std::to_string(w.rule_index);
+  return in;
+}
+
+// A rule whose events no collector kind can be (auditd's actions, another category) is named;
+// one naming Defend's or the collector's own actions is not.
+TEST_F(RuleInterestTest, WantsTheCollectorCannotProduceAreTold) {
+  const EventInterest in = named(derive({
+      R"(process where event.action in ("exec", "exec_event", "executed"))",
+      R"(process where event.action == "executed")",
+      R"(authentication where event.action == "ssh_login")",
+      R"(iam where event.type == "user" and event.type == "creation")",
+      R"(network where event.action == "lookup_result" and dns.question.name : "*.xyz")",
+  }));
+  std::vector<std::string> unfed;
+  for (const EventInterest::Want& w : in.wants) {
+    if (!ebpf_may_emit(w)) unfed.push_back(w.rule_id);
+  }
+  EXPECT_EQ(unfed, (std::vector<std::string>{"rule1", "rule2"}));
+}
+
+// Rules that can match read opens of any path switch the kernel filter to every read: they are
+// named (a prefix of "/" is no narrower than none).
+TEST_F(RuleInterestTest, RulesAskingForEveryReadAreNamed) {
+  const EventInterest in = named(derive({
+      R"(file where event.action == "open" and file.path : "/etc/shadow")",
+      R"(file where file.name == ".bash_history")",
+      R"(file where event.action == "open" and startswith(file.path, "/"))",
+      R"(file where event.action == "creation")",
+  }));
+  EXPECT_EQ(rules_wanting_all_reads(in), (std::vector<std::string>{"rule1", "rule2"}));
+  EXPECT_EQ(interest_from(in).reads_mode(), 2u);
+}
+
 }  // namespace
 }  // namespace wsn::collect
