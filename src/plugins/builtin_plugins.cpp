@@ -6,6 +6,7 @@
 #include "alert/sinks/syslog/syslog_plugin.h"
 #include "alert/sinks/webhook/webhook_plugin.h"
 #include "collect/ebpf/ebpf_plugin.h"
+#include "collect/logs/logs_plugin.h"
 #include "collect/replay/replay_plugins.h"
 #include "eql/eql_rule_kind.h"
 #include "response/kill/kill_plugin.h"
@@ -20,6 +21,7 @@ PluginRegistry make_builtin() {
   r.add(plugins::ebpf_source_plugin());
   r.add(plugins::replay_source_plugin());
   r.add(plugins::stdin_source_plugin());
+  r.add(plugins::logs_source_plugin());
   // Rule kinds.
   r.add(plugins::eql_rule_kind_plugin());
   r.add(plugins::wasm_rule_kind_plugin());
