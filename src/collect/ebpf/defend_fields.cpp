@@ -17,6 +17,21 @@ FieldId must_find(const FieldRegistry& reg, const std::string& name) {
   return id;
 }
 
+RelativeFieldIds relative(const FieldRegistry& reg, const std::string& p) {
+  RelativeFieldIds r{};
+  r.args_count = must_find(reg, p + ".args_count");
+  r.working_directory = must_find(reg, p + ".working_directory");
+  r.start = must_find(reg, p + ".start");
+  r.user_id = must_find(reg, p + ".user.id");
+  r.user_name = must_find(reg, p + ".user.name");
+  r.group_id = must_find(reg, p + ".group.id");
+  r.group_name = must_find(reg, p + ".group.name");
+  r.real_user_id = must_find(reg, p + ".real_user.id");
+  r.real_group_id = must_find(reg, p + ".real_group.id");
+  r.interactive = must_find(reg, p + ".interactive");
+  return r;
+}
+
 LeaderFieldIds leader(const FieldRegistry& reg, const std::string& p) {
   LeaderFieldIds l{};
   l.pid = must_find(reg, p + ".pid");
@@ -24,17 +39,8 @@ LeaderFieldIds leader(const FieldRegistry& reg, const std::string& p) {
   l.name = must_find(reg, p + ".name");
   l.executable = must_find(reg, p + ".executable");
   l.args = must_find(reg, p + ".args");
-  l.args_count = must_find(reg, p + ".args_count");
-  l.start = must_find(reg, p + ".start");
-  l.working_directory = must_find(reg, p + ".working_directory");
-  l.user_id = must_find(reg, p + ".user.id");
-  l.user_name = must_find(reg, p + ".user.name");
-  l.group_id = must_find(reg, p + ".group.id");
-  l.group_name = must_find(reg, p + ".group.name");
-  l.real_user_id = must_find(reg, p + ".real_user.id");
-  l.real_group_id = must_find(reg, p + ".real_group.id");
-  l.interactive = must_find(reg, p + ".interactive");
   l.same_as_process = must_find(reg, p + ".same_as_process");
+  l.rel = relative(reg, p);
   return l;
 }
 
@@ -53,16 +59,7 @@ DefendFieldIds build() {
   d.tty_major = must_find(reg, "process.tty.char_device.major");
   d.tty_minor = must_find(reg, "process.tty.char_device.minor");
   d.env_vars = must_find(reg, "process.env_vars");
-  d.parent_args_count = must_find(reg, "process.parent.args_count");
-  d.parent_user_id = must_find(reg, "process.parent.user.id");
-  d.parent_user_name = must_find(reg, "process.parent.user.name");
-  d.parent_group_id = must_find(reg, "process.parent.group.id");
-  d.parent_group_name = must_find(reg, "process.parent.group.name");
-  d.parent_real_user_id = must_find(reg, "process.parent.real_user.id");
-  d.parent_real_group_id = must_find(reg, "process.parent.real_group.id");
-  d.parent_interactive = must_find(reg, "process.parent.interactive");
-  d.parent_working_directory = must_find(reg, "process.parent.working_directory");
-  d.parent_start = must_find(reg, "process.parent.start");
+  d.parent = relative(reg, "process.parent");
   d.session_leader = leader(reg, "process.session_leader");
   d.group_leader = leader(reg, "process.group_leader");
   d.entry_leader = leader(reg, "process.entry_leader");
@@ -83,12 +80,18 @@ DefendFieldIds build() {
   return d;
 }
 
-void add_leader(std::vector<FieldId>& out, const LeaderFieldIds& l) {
-  for (FieldId id : {l.pid, l.entity_id, l.name, l.executable, l.args, l.args_count, l.start,
-                     l.working_directory, l.user_id, l.user_name, l.group_id, l.group_name,
-                     l.real_user_id, l.real_group_id, l.interactive, l.same_as_process}) {
+void add_relative(std::vector<FieldId>& out, const RelativeFieldIds& r) {
+  for (FieldId id : {r.args_count, r.working_directory, r.start, r.user_id, r.user_name, r.group_id,
+                     r.group_name, r.real_user_id, r.real_group_id, r.interactive}) {
     out.push_back(id);
   }
+}
+
+void add_leader(std::vector<FieldId>& out, const LeaderFieldIds& l) {
+  for (FieldId id : {l.pid, l.entity_id, l.name, l.executable, l.args, l.same_as_process}) {
+    out.push_back(id);
+  }
+  add_relative(out, l.rel);
 }
 
 }  // namespace
@@ -101,43 +104,15 @@ const DefendFieldIds& defend_fields() {
 std::vector<FieldId> defend_field_list() {
   const DefendFieldIds& d = defend_fields();
   std::vector<FieldId> out = {
-      d.real_user_id,
-      d.real_user_name,
-      d.real_group_id,
-      d.real_group_name,
-      d.saved_user_id,
-      d.saved_user_name,
-      d.saved_group_id,
-      d.saved_group_name,
-      d.interactive,
-      d.tty_major,
-      d.tty_minor,
-      d.env_vars,
-      d.parent_args_count,
-      d.parent_user_id,
-      d.parent_user_name,
-      d.parent_group_id,
-      d.parent_group_name,
-      d.parent_real_user_id,
-      d.parent_real_group_id,
-      d.parent_interactive,
-      d.parent_working_directory,
-      d.parent_start,
-      d.entry_meta_type,
-      d.original_path,
-      d.original_name,
-      d.original_extension,
-      d.load_module_name,
-      d.user_real_id,
-      d.user_real_name,
-      d.group_real_id,
-      d.group_real_name,
-      d.dns_question_name,
-      d.dns_question_type,
-      d.dns_resolved_ip,
-      d.dns_response_code,
-      d.network_protocol,
+      d.real_user_id,      d.real_user_name,    d.real_group_id,     d.real_group_name,
+      d.saved_user_id,     d.saved_user_name,   d.saved_group_id,    d.saved_group_name,
+      d.interactive,       d.tty_major,         d.tty_minor,         d.env_vars,
+      d.entry_meta_type,   d.original_path,     d.original_name,     d.original_extension,
+      d.load_module_name,  d.user_real_id,      d.user_real_name,    d.group_real_id,
+      d.group_real_name,   d.dns_question_name, d.dns_question_type, d.dns_resolved_ip,
+      d.dns_response_code, d.network_protocol,
   };
+  add_relative(out, d.parent);
   add_leader(out, d.session_leader);
   add_leader(out, d.group_leader);
   add_leader(out, d.entry_leader);

@@ -14,19 +14,24 @@
 
 namespace wsn::collect {
 
+// What the collector reports of a related process (process.parent.*, process.*_leader.*)
+// beyond its identity: <prefix>.args_count, .working_directory, .start, .user.*, .group.*,
+// .real_user.id, .real_group.id, .interactive.
+struct RelativeFieldIds {
+  FieldId args_count, working_directory, start, user_id, user_name, group_id, group_name,
+      real_user_id, real_group_id, interactive;
+};
+
 struct LeaderFieldIds {
-  FieldId pid, entity_id, name, executable, args, args_count, start, working_directory;
-  FieldId user_id, user_name, group_id, group_name, real_user_id, real_group_id;
-  FieldId interactive, same_as_process;
+  FieldId pid, entity_id, name, executable, args, same_as_process;
+  RelativeFieldIds rel;
 };
 
 struct DefendFieldIds {
   FieldId real_user_id, real_user_name, real_group_id, real_group_name;
   FieldId saved_user_id, saved_user_name, saved_group_id, saved_group_name;
   FieldId interactive, tty_major, tty_minor, env_vars;
-  FieldId parent_args_count, parent_user_id, parent_user_name, parent_group_id, parent_group_name,
-      parent_real_user_id, parent_real_group_id, parent_interactive, parent_working_directory,
-      parent_start;
+  RelativeFieldIds parent;
   LeaderFieldIds session_leader, group_leader, entry_leader;
   FieldId entry_meta_type;
   FieldId original_path, original_name, original_extension;  // file.Ext.original.* (renames)

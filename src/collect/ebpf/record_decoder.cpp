@@ -296,8 +296,7 @@ void RecordDecoder::set_common(Event& e, const wsn_hdr& h, EbpfEvent kind, Event
   }
 }
 
-void RecordDecoder::account_changes(const wsn_hdr& h, const ProcessInfo& p,
-                                    std::string_view file) {
+void RecordDecoder::account_changes(const wsn_hdr& h, const ProcessInfo& p, std::string_view file) {
   for (const AccountChange& c : accounts_->changes(file)) {
     if (extra_count_ == extra_.size()) extra_.emplace_back();
     Event& e = extra_[extra_count_++];
@@ -420,20 +419,23 @@ void RecordDecoder::set_leader(Event& e, int which, int32_t pid, const ProcessIn
   if (which != 2) e.set_string(f.entity_id, l->entity_id);
   if (!l->name.empty()) e.set_string(f.name, l->name);
   if (!l->executable.empty()) e.set_string(f.executable, l->executable);
-  if (!l->args.empty()) {
-    set_string_list(e, f.args, l->args);
-    e.set_int(f.args_count,
-              l->args_count != 0 ? l->args_count : static_cast<int64_t>(l->args.size()));
+  if (!l->args.empty()) set_string_list(e, f.args, l->args);
+  set_relative(e, f.rel, *l);
+}
+
+void RecordDecoder::set_relative(Event& e, const RelativeFieldIds& f, const ProcessInfo& r) {
+  if (!r.args.empty()) {
+    e.set_int(f.args_count, r.args_count != 0 ? r.args_count : static_cast<int64_t>(r.args.size()));
   }
-  if (!l->working_directory.empty()) e.set_string(f.working_directory, l->working_directory);
-  if (l->start_ns != 0) {
-    e.set_timestamp(f.start, static_cast<int64_t>(l->start_ns) + clock_offset_ns_);
+  if (!r.working_directory.empty()) e.set_string(f.working_directory, r.working_directory);
+  if (r.start_ns != 0) {
+    e.set_timestamp(f.start, static_cast<int64_t>(r.start_ns) + clock_offset_ns_);
   }
-  set_user(e, f.user_id, f.user_name, l->euid);
-  set_group(e, f.group_id, f.group_name, l->egid);
-  e.set_string(f.real_user_id, Dec(l->uid).view());
-  e.set_string(f.real_group_id, Dec(l->gid).view());
-  e.set_bool(f.interactive, l->interactive);
+  set_user(e, f.user_id, f.user_name, r.euid);
+  set_group(e, f.group_id, f.group_name, r.egid);
+  e.set_string(f.real_user_id, Dec(r.uid).view());
+  e.set_string(f.real_group_id, Dec(r.gid).view());
+  e.set_bool(f.interactive, r.interactive);
 }
 
 void RecordDecoder::set_process(Event& e, const ProcessInfo& p, const Ids& ids) {
@@ -485,21 +487,8 @@ void RecordDecoder::set_process(Event& e, const ProcessInfo& p, const Ids& ids) 
     if (!parent->args.empty()) {
       e.set_string(fields::kProcessParentCommandLine, parent->command_line);
       set_string_list(e, fields::kProcessParentArgs, parent->args);
-      e.set_int(d.parent_args_count, parent->args_count != 0
-                                         ? parent->args_count
-                                         : static_cast<int64_t>(parent->args.size()));
     }
-    if (!parent->working_directory.empty()) {
-      e.set_string(d.parent_working_directory, parent->working_directory);
-    }
-    if (parent->start_ns != 0) {
-      e.set_timestamp(d.parent_start, static_cast<int64_t>(parent->start_ns) + clock_offset_ns_);
-    }
-    set_user(e, d.parent_user_id, d.parent_user_name, parent->euid);
-    set_group(e, d.parent_group_id, d.parent_group_name, parent->egid);
-    e.set_string(d.parent_real_user_id, Dec(parent->uid).view());
-    e.set_string(d.parent_real_group_id, Dec(parent->gid).view());
-    e.set_bool(d.parent_interactive, parent->interactive);
+    set_relative(e, d.parent, *parent);
   }
 }
 

@@ -13,16 +13,17 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
-#include <deque>
-#include <set>
 #include <unordered_map>
 
 #include <vector>
 
 #include "collect/ebpf/account_watch.h"
+#include "collect/ebpf/defend_fields.h"
 #include "collect/ebpf/host_identity.h"
 #include "collect/ebpf/interest.h"
 #include "collect/ebpf/process_table.h"
@@ -101,6 +102,8 @@ class RecordDecoder {
   void set_user(Event& e, FieldId id_field, FieldId name_field, uint32_t uid);
   void set_group(Event& e, FieldId id_field, FieldId name_field, uint32_t gid);
   void set_leader(Event& e, int which, int32_t pid, const ProcessInfo& p);
+  // A related process's args_count, working directory, start, ids and interactivity.
+  void set_relative(Event& e, const RelativeFieldIds& f, const ProcessInfo& r);
   // Queues an iam event per change of the account file `file`, acted by p.
   void account_changes(const wsn_hdr& h, const ProcessInfo& p, std::string_view file);
   void set_file_path(Event& e, std::string_view path);
