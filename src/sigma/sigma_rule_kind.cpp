@@ -1,0 +1,171 @@
+// The Sigma rule kind: the loader (detect/sigma_documents.cpp) hands each Sigma rule over as
+// its file's text and the documents that make it (RuleSource::params `sigma_documents`: the
+// indices of the `action: global` / `repeat` documents and its own, merged in that order) and
+// the `sigma_mapping:` documents that extend the built-in mapping. Each rule is translated to
+// EQL (compile.h) and compiled by the EQL compiler into the shared predicate-IR plan.
+#include "sigma/sigma_rule_kind.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "eql/compile/compiler.h"
+#include "sigma/compile.h"
+
+namespace wsn {
+namespace sigma {
+namespace {
+
+std::vector<size_t> document_indices(const RuleSource& r) {
+  std::vector<size_t> out;
+  for (const auto& [k, v] : r.params) {
+    if (k != "sigma_documents") continue;
+    std::stringstream ss(v);
+    std::string part;
+    while (std::getline(ss, part, ',')) {
+      if (!part.empty()) out.push_back(static_cast<size_t>(std::stoul(part)));
+    }
+  }
+  return out;
+}
+
+struct Translator {
+  std::map<const SourceText*, std::vector<YAML::Node>> docs;
+  std::map<std::string, std::shared_ptr<Mapping>> mappings;
+
+  const Mapping& mapping_for(const RuleSource& r) {
+    std::string key;
+    for (const auto& [k, v] : r.params) {
+      if (k == "sigma_mapping") key += v + "\n---\n";
+    }
+    if (key.empty()) return Mapping::builtin();
+    auto& m = mappings[key];
+    if (!m) {
+      m = std::make_shared<Mapping>(Mapping::builtin());
+      for (const auto& [k, v] : r.params) {
+        if (k != "sigma_mapping") continue;
+        Diagnostics ignored;  // reported when the mapping document was loaded
+        try {
+          m->add(YAML::Load(v)["sigma_mapping"], "sigma_mapping", ignored);
+        } catch (const YAML::Exception&) {
+        }
+      }
+    }
+    return *m;
+  }
+
+  Outcome translate(const RuleSource& r, const FieldRegistry& reg, Diagnostics& diags,
+                    std::string& eql) {
+    if (!r.body) {
+      diags.error("SIGMA001", "a Sigma rule without its file text", {0, 1});
+      return Outcome::kError;
+    }
+    auto it = docs.find(r.body.get());
+    if (it == docs.end()) {
+      std::vector<YAML::Node> all;
+      try {
+        all = YAML::LoadAll(r.body->text());
+      } catch (const YAML::Exception& e) {
+        diags.error("SIGMA001", "invalid YAML: " + e.msg, {0, 1});
+        return Outcome::kError;
+      }
+      it = docs.emplace(r.body.get(), std::move(all)).first;
+    }
+    const std::vector<size_t> idx = document_indices(r);
+    if (idx.empty() || idx.back() >= it->second.size()) {
+      diags.error("SIGMA001", "a Sigma rule names no document of its file", {0, 1});
+      return Outcome::kError;
+    }
+    try {
+      YAML::Node doc = it->second[idx.back()];
+      for (size_t k = idx.size() - 1; k-- > 0;) {
+        if (idx[k] < it->second.size()) doc = merge_global(it->second[idx[k]], doc);
+      }
+      return compile_rule(doc, mapping_for(r), reg, r.body->name(), r.body->text(), diags, eql);
+    } catch (const YAML::Exception& e) {
+      diags.error("SIGMA001", "invalid Sigma rule: " + e.msg, {0, 1});
+      return Outcome::kError;
+    }
+  }
+};
+
+class SigmaRuleKind final : public RuleKind {
+ public:
+  std::shared_ptr<const CompiledRules> compile(std::span<const RuleSource* const>,
+                                               std::span<const uint32_t>, FieldRegistry&,
+                                               RuleReport&) override {
+    return nullptr;  // compiles_to_shared_plan()
+  }
+  bool compiles_to_shared_plan() const override { return true; }
+
+  void add_to_plan(std::span<const RuleSource* const> rules, std::span<const uint32_t> indices,
+                   FieldRegistry& registry, RulePlanBuilder& builder, RuleReport& report) override {
+    eql::CompileOptions options;  // Elastic dialect, ECS lineage
+    if (!builder.configured) {
+      builder.plan.lineage = eql::resolve_lineage(registry, options);
+      builder.plan.limits = options.limits;
+      builder.configured = true;
+    }
+    Translator t;
+    std::vector<std::shared_ptr<SourceText>> queries(rules.size());
+    std::vector<eql::EqlRuleSource> sources;
+    std::vector<size_t> which;
+    for (size_t k = 0; k < rules.size(); ++k) {
+      Diagnostics d;
+      std::string eql;
+      const Outcome o = t.translate(*rules[k], registry, d, eql);
+      for (const Diagnostic& x : d.items()) report.add(x, rules[k]->body);
+      if (o != Outcome::kOk) {
+        report.failed.push_back(indices[k]);
+        continue;
+      }
+      queries[k] = std::make_shared<SourceText>(
+          rules[k]->meta.source + " (Sigma rule '" + rules[k]->meta.name + "' as EQL)", eql);
+      which.push_back(k);
+    }
+    std::vector<Diagnostics> diags(which.size());
+    std::vector<Diagnostics> exception_diags(which.size());
+    for (size_t j = 0; j < which.size(); ++j) {
+      const RuleSource& r = *rules[which[j]];
+      sources.push_back({indices[which[j]], queries[which[j]].get(), r.exceptions.get(),
+                         &exception_diags[j], r.value_lists.get()});
+    }
+    eql::add_eql_rules(sources, registry, options, builder.plan, diags);
+    for (size_t j = 0; j < which.size(); ++j) {
+      const size_t k = which[j];
+      if (diags[j].has_errors() || exception_diags[j].has_errors()) {
+        report.failed.push_back(indices[k]);
+      }
+      for (const Diagnostic& d : diags[j].items()) report.add(d, queries[k]);
+      for (const Diagnostic& d : exception_diags[j].items()) report.add(d, rules[k]->exceptions);
+    }
+  }
+};
+
+}  // namespace
+
+bool rule_to_eql(const RuleSource& rule, const FieldRegistry& registry, Diagnostics& diags,
+                 std::string& eql) {
+  Translator t;
+  return t.translate(rule, registry, diags, eql) == Outcome::kOk;
+}
+
+}  // namespace sigma
+
+namespace plugins {
+
+RuleKindPlugin sigma_rule_kind_plugin() {
+  RuleKindPlugin p;
+  p.name = "sigma";
+  p.summary = "Sigma rules (title, logsource, detection), compiled through EQL to the shared "
+              "predicate IR";
+  p.body_key = "detection";
+  p.extra_keys = {};
+  p.create = [] { return std::unique_ptr<RuleKind>(std::make_unique<sigma::SigmaRuleKind>()); };
+  return p;
+}
+
+}  // namespace plugins
+}  // namespace wsn
