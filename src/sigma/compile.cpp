@@ -324,7 +324,7 @@ Outcome compile_rule(const YAML::Node& doc, const Mapping& mapping, const FieldR
     c.error("SIGMA011", "the detection has no 'condition'", detection);
     return Outcome::kError;
   }
-  if (!c.ok) return Outcome::kError;
+  // Conditions are checked even when a selection had errors: every problem is reported.
   std::vector<YAML::Node> conds;
   if (condition.IsSequence()) {
     for (const auto& x : condition) conds.push_back(x);
@@ -351,6 +351,7 @@ Outcome compile_rule(const YAML::Node& doc, const Mapping& mapping, const FieldR
     }
     cond_eql.push_back(out);
   }
+  if (!c.ok) return Outcome::kError;
   std::string detection_eql;
   for (size_t k = 0; k < cond_eql.size(); ++k) {
     detection_eql += (k ? "\nor " : "") + cond_eql[k];
