@@ -1,8 +1,8 @@
 // `query`: ad-hoc hunting — one EQL query (with pipes), or the rules of a Sigma rule file
 // (translated to EQL as the `sigma` rule kind does, docs/sigma.md), over an event log, matches
 // printed as JSON lines.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <filesystem>

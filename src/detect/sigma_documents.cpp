@@ -18,14 +18,14 @@ std::string scalar(const YAML::Node& n) {
 }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return s;
 }
 
 void diag(RuleLoadResult& out, const std::shared_ptr<SourceText>& text, DiagSeverity sev,
-          const std::string& code, const std::string& msg, const YAML::Node& at,
-          uint32_t len = 1) {
+          const std::string& code, const std::string& msg, const YAML::Node& at, uint32_t len = 1) {
   Diagnostic d;
   d.severity = sev;
   d.code = code;
@@ -120,8 +120,9 @@ void load_sigma_document(const std::shared_ptr<SourceText>& text,
   }
   if (doc["filter"] && !doc["detection"]) {
     diag(out, text, DiagSeverity::kWarning, "SIGMA014",
-         "Sigma filter document '" + title + "' skipped: Sigma filters are not supported; use "
-         "exceptions or an overlay (docs/rule-files.md)",
+         "Sigma filter document '" + title +
+             "' skipped: Sigma filters are not supported; use "
+             "exceptions or an overlay (docs/rule-files.md)",
          doc["filter"]);
     out.skipped.push_back({text->name(), title, "sigma filter"});
     return;

@@ -12,8 +12,9 @@ namespace wsn::sigma {
 namespace {
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return s;
 }
 
@@ -151,8 +152,8 @@ std::string item(Ctx& c, const std::string& k, const YAML::Node& key, const YAML
   req.values = raw_values(value);
   for (const RawValue& v : req.values) {
     if (v.text == "\x01") {
-      c.error("SIGMA007", "a value must be a string, a number, a boolean or null (or a list of them)",
-              value);
+      c.error("SIGMA007",
+              "a value must be a string, a number, a boolean or null (or a list of them)", value);
       return "";
     }
   }
@@ -268,8 +269,8 @@ YAML::Node merge_global(const YAML::Node& global, const YAML::Node& doc) {
 }
 
 Outcome compile_rule(const YAML::Node& doc, const Mapping& mapping, const FieldRegistry& reg,
-                     const std::string& file_name, const std::string& file_text,
-                     Diagnostics& diags, std::string& eql) {
+                     const std::string& file_name, const std::string& file_text, Diagnostics& diags,
+                     std::string& eql) {
   const YAML::Node logsource = doc["logsource"];
   const YAML::Node detection = doc["detection"];
   Ctx c{mapping, nullptr, reg, file_name, file_text, diags, {}, true};

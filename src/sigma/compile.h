@@ -25,8 +25,8 @@ enum class Outcome {
 // `file_text` is the text the document's YAML marks point into (diagnostic offsets are its
 // byte offsets); `file_name` names it in the comments.
 Outcome compile_rule(const YAML::Node& doc, const Mapping& mapping, const FieldRegistry& reg,
-                     const std::string& file_name, const std::string& file_text,
-                     Diagnostics& diags, std::string& eql);
+                     const std::string& file_name, const std::string& file_text, Diagnostics& diags,
+                     std::string& eql);
 
 // Merges an `action: global` document into a rule document (maps merge recursively, the rule's
 // own values win), as Sigma collections define.

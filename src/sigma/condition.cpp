@@ -12,8 +12,9 @@ struct Token {
 };
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return s;
 }
 
@@ -65,9 +66,7 @@ class Parser {
     err.length = std::max<size_t>(len, 1);
     return false;
   }
-  bool at_word(const char* w) const {
-    return pos_ < toks_.size() && lower(toks_[pos_].text) == w;
-  }
+  bool at_word(const char* w) const { return pos_ < toks_.size() && lower(toks_[pos_].text) == w; }
 
   bool parse_or(std::string& out, ConditionError& err, int depth) {
     std::vector<std::string> parts(1);
@@ -149,7 +148,8 @@ class Parser {
       return true;
     }
     if (t.text.find('*') != std::string::npos) {
-      return fail(err, "a pattern needs a quantifier: '1 of " + t.text + "' or 'all of " + t.text + "'",
+      return fail(err,
+                  "a pattern needs a quantifier: '1 of " + t.text + "' or 'all of " + t.text + "'",
                   t.offset, t.text.size());
     }
     const auto it = std::find(names_.begin(), names_.end(), t.text);

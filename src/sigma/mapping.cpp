@@ -11,8 +11,9 @@ namespace wsn::sigma {
 namespace {
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return s;
 }
 
@@ -50,8 +51,9 @@ bool read_fields(const YAML::Node& n, std::map<std::string, FieldMapping>& out, 
     }
     if (name.empty() || fm.field.empty()) {
       d.error("SIGMA020",
-              "field mapping '" + name + "' must name an event field (NAME: ecs.field or NAME: "
-              "{field: ecs.field, values: {…}})",
+              "field mapping '" + name +
+                  "' must name an event field (NAME: ecs.field or NAME: "
+                  "{field: ecs.field, values: {…}})",
               range_of(kv.second));
       ok = false;
       continue;
@@ -88,8 +90,9 @@ void Mapping::add(const YAML::Node& body, const std::string& origin_file, Diagno
     const std::string k = scalar(kv.first);
     if (k != "logsources" && k != "fields" && k != "placeholders") {
       d.error("SIGMA020",
-              "unknown key '" + k + "' in 'sigma_mapping' (known: logsources, fields, "
-              "placeholders)",
+              "unknown key '" + k +
+                  "' in 'sigma_mapping' (known: logsources, fields, "
+                  "placeholders)",
               range_of(kv.first));
     }
   }
@@ -126,8 +129,9 @@ void Mapping::add(const YAML::Node& body, const std::string& origin_file, Diagno
             ok &= read_fields(kv.second, m.fields, d);
           } else {
             d.error("SIGMA020",
-                    "unknown key '" + k + "' in a logsource entry (known: product, category, "
-                    "service, event_category, condition, keywords, fields)",
+                    "unknown key '" + k +
+                        "' in a logsource entry (known: product, category, "
+                        "service, event_category, condition, keywords, fields)",
                     range_of(kv.first));
             ok = false;
           }
@@ -173,8 +177,7 @@ void Mapping::add(const YAML::Node& body, const std::string& origin_file, Diagno
   }
 }
 
-const LogsourceMapping* Mapping::logsource(const std::string& product,
-                                           const std::string& category,
+const LogsourceMapping* Mapping::logsource(const std::string& product, const std::string& category,
                                            const std::string& service) const {
   const LogsourceMapping* best = nullptr;
   int best_score = -1;

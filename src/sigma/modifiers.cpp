@@ -10,8 +10,9 @@ namespace wsn::sigma {
 namespace {
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return s;
 }
 
@@ -510,7 +511,8 @@ ItemResult translate_item(const ItemRequest& req) {
     } else if (m == "re") {
       mode = Mode::kRegex;
     } else if (m == "i" || m == "m" || m == "s") {
-      if (mode != Mode::kRegex) return fail(at, "'" + m + "' is a sub-modifier of 're' (re|" + m + ")");
+      if (mode != Mode::kRegex)
+        return fail(at, "'" + m + "' is a sub-modifier of 're' (re|" + m + ")");
       (m == "i" ? re_i : m == "m" ? re_m : re_s) = true;
     } else if (m == "cidr") {
       mode = Mode::kCidr;
@@ -566,8 +568,10 @@ ItemResult translate_item(const ItemRequest& req) {
           break;
         }
         case Mode::kRegex: {
-          if (v.type == RawValue::kNull) return fail(-1, "'re' needs a regular expression, not null");
-          std::string flags = std::string(re_i ? "i" : "") + (re_m ? "m" : "") + (re_s ? "s" : "-s");
+          if (v.type == RawValue::kNull)
+            return fail(-1, "'re' needs a regular expression, not null");
+          std::string flags =
+              std::string(re_i ? "i" : "") + (re_m ? "m" : "") + (re_s ? "s" : "-s");
           // Sigma's re searches (matches anywhere); EQL's regex matches the whole value.
           c = f.eql + " regex " + eql_string("(?s:.*)(?" + flags + ":" + v.text + ")(?s:.*)");
           break;

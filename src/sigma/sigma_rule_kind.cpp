@@ -159,8 +159,9 @@ namespace plugins {
 RuleKindPlugin sigma_rule_kind_plugin() {
   RuleKindPlugin p;
   p.name = "sigma";
-  p.summary = "Sigma rules (title, logsource, detection), compiled through EQL to the shared "
-              "predicate IR";
+  p.summary =
+      "Sigma rules (title, logsource, detection), compiled through EQL to the shared "
+      "predicate IR";
   p.body_key = "detection";
   p.extra_keys = {};
   p.create = [] { return std::unique_ptr<RuleKind>(std::make_unique<sigma::SigmaRuleKind>()); };

@@ -454,3 +454,43 @@ TEST_F(CliTest, ValidateReadsConfiguredListsAndReportsBadExceptions) {
 }
 
 }  // namespace
+
+namespace {
+
+// Sigma rule files load from a rules directory; the configuration's rules.sigma_mappings extend
+// the built-in mapping (docs/sigma.md "Mapping"); `query` hunts with a Sigma rule file.
+TEST_F(CliTest, SigmaRulesWithAConfiguredMappingAndQuery) {
+  write("rules/acme.yml",
+        "title: Acme deploy\nid: acme-1\nlogsource: {product: acme, service: app}\n"
+        "detection:\n  sel:\n    Verb: deploy\n  condition: sel\n");
+  write("config.yml", "rules:\n  paths: [rules]\n");
+  Outcome o = run_cli("validate -c " + (dir_ / "config.yml").string());
+  EXPECT_NE(o.err.find("acme.yml:3:12: warning: logsource {product: acme, service: app} has no "
+                       "mapping"),
+            std::string::npos)
+      << o.err;
+  write("sigma-map.yml",
+        "sigma_mapping:\n  logsources:\n    - {product: acme, service: app, event_category: "
+        "process, keywords: [message]}\n  fields:\n    Verb: event.action\n");
+  write("config.yml", "rules:\n  paths: [rules]\n  sigma_mappings: [sigma-map.yml]\n");
+  o = run_cli("validate -c " + (dir_ / "config.yml").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("validate: 1 rule(s) OK"), std::string::npos) << o.out;
+
+  write("rules/nc.yml",
+        "title: Netcat\nid: nc-1\nlogsource: {product: linux, category: process_creation}\n"
+        "detection:\n  sel:\n    Image|endswith: /nc\n  condition: sel\n");
+  write("events.jsonl",
+        "{\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},\"process\":{\"executable\":"
+        "\"/usr/bin/NC\",\"pid\":7}}\n"
+        "{\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},\"process\":{\"executable\":"
+        "\"/usr/bin/ls\",\"pid\":8}}\n");
+  o = run_cli("query " + (dir_ / "rules/nc.yml").string() + " --show-eql -e " +
+              (dir_ / "events.jsonl").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("\"pid\":7"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("\"pid\":8"), std::string::npos) << o.out;
+  EXPECT_NE(o.err.find("process.executable : \"*/nc\""), std::string::npos) << o.err;
+}
+
+}  // namespace

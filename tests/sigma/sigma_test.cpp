@@ -98,6 +98,10 @@ std::unique_ptr<Loaded> load(const std::vector<std::pair<std::string, std::strin
   return l;
 }
 
+std::string first(const std::vector<std::string>& v) {
+  return v.empty() ? "" : v[0];
+}
+
 // --- Data-driven cases ------------------------------------------------------------------------
 
 struct Case {
@@ -111,7 +115,8 @@ void PrintTo(const Case& c, std::ostream* os) {
 
 std::vector<Case> cases() {
   std::vector<Case> out;
-  const YAML::Node all = YAML::LoadFile(std::string(WSN_SOURCE_DIR) + "/tests/sigma/sigma_cases.yml");
+  const YAML::Node all =
+      YAML::LoadFile(std::string(WSN_SOURCE_DIR) + "/tests/sigma/sigma_cases.yml");
   for (const auto& n : all) {
     Case c;
     c.name = n["name"].as<std::string>();
@@ -159,8 +164,9 @@ class SigmaCase : public ::testing::TestWithParam<Case> {};
 TEST_P(SigmaCase, MatchesAndDoesNotMatch) {
   const Case& c = GetParam();
   SCOPED_TRACE("spec: " + c.spec);
-  const std::string rule = "title: " + c.name + "\nid: case\nlogsource:\n  product: linux\n  category: " +
-                           c.logsource + "\n" + c.detection + "\n";
+  const std::string rule = "title: " + c.name +
+                           "\nid: case\nlogsource:\n  product: linux\n  category: " + c.logsource +
+                           "\n" + c.detection + "\n";
   std::vector<std::pair<std::string, std::string>> files = {{"case.yml", rule}};
   if (!c.mapping.empty()) files.emplace_back("mapping.yml", c.mapping);
   auto l = load(files);
@@ -169,11 +175,13 @@ TEST_P(SigmaCase, MatchesAndDoesNotMatch) {
   const std::string eql = l->eql_of(0);
   for (const auto& e : c.match) {
     EXPECT_EQ(l->fired(with_envelope(c.logsource, e)), std::vector<std::string>{"case"})
-        << "must match: " << e << "\nEQL:\n" << eql;
+        << "must match: " << e << "\nEQL:\n"
+        << eql;
   }
   for (const auto& e : c.no_match) {
     EXPECT_TRUE(l->fired(with_envelope(c.logsource, e)).empty())
-        << "must not match: " << e << "\nEQL:\n" << eql;
+        << "must not match: " << e << "\nEQL:\n"
+        << eql;
   }
 }
 
@@ -218,12 +226,15 @@ TEST(SigmaFiles, MetadataFromTheSigmaDocument) {
 }
 
 TEST(SigmaFiles, SharesOnePlanWithEql) {
-  auto l = load({{"r.yml", kRule},
-                 {"e.yml", "id: e\nname: E\ntype: eql\nquery: process where process.name == \"nc\"\n"}});
+  auto l =
+      load({{"r.yml", kRule},
+            {"e.yml", "id: e\nname: E\ntype: eql\nquery: process where process.name == \"nc\"\n"}});
   ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics();
   ASSERT_EQ(l->build.rule_set->compiled.size(), 1u);  // one matcher: one index, one prefilter
-  EXPECT_EQ(l->fired(R"({"event":{"category":["process"],"action":"exec"},"process":{"executable":"/bin/nc","name":"nc"}})"),
-            (std::vector<std::string>{"6a3c1d2e-0000-4000-8000-000000000001", "e"}));
+  EXPECT_EQ(
+      l->fired(
+          R"({"event":{"category":["process"],"action":"exec"},"process":{"executable":"/bin/nc","name":"nc"}})"),
+      (std::vector<std::string>{"6a3c1d2e-0000-4000-8000-000000000001", "e"}));
 }
 
 TEST(SigmaFiles, MultiDocumentAndGlobalCollections) {
@@ -251,7 +262,8 @@ detection:
   ASSERT_EQ(l->files.rules.size(), 3u);
   EXPECT_EQ(l->files.rules[1].meta.name, "Shells");
   auto ev = [](const char* exe) {
-    return std::string(R"({"event":{"category":["process"],"action":"exec"},"process":{"executable":")") +
+    return std::string(
+               R"({"event":{"category":["process"],"action":"exec"},"process":{"executable":")") +
            exe + "\"}}";
   };
   EXPECT_EQ(l->fired(ev("/bin/sh")), std::vector<std::string>{"a"});
@@ -260,10 +272,26 @@ detection:
 }
 
 TEST(SigmaFiles, NativeRulesAndSigmaInOneDirectoryFile) {
-  const std::string text = std::string("id: n\nname: N\ntype: eql\nquery: process where true\n---\n") + kRule;
+  const std::string text =
+      std::string("id: n\nname: N\ntype: eql\nquery: process where true\n---\n") + kRule;
   auto l = load({{"m.yml", text}});
   ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics();
   EXPECT_EQ(l->files.rules.size(), 2u);
+}
+
+// `type: sigma` is accepted on a Sigma document (it once answered "cannot run yet"); a document
+// of that type without Sigma's keys is told what is missing.
+TEST(SigmaFiles, TypeSigmaIsASigmaDocument) {
+  const std::string text = std::string("type: sigma\n") + kRule;
+  auto l = load({{"t.yml", text}});
+  ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics();
+  ASSERT_EQ(l->files.rules.size(), 1u);
+  EXPECT_EQ(l->files.rules[0].meta.kind, "sigma");
+  auto bad = load({{"u.yml",
+                    "type: sigma\nid: x\nname: X\ndetection: {sel: {Image: x}, "
+                    "condition: sel}\n"}});
+  EXPECT_NE(first(bad->errors()).find("a Sigma rule needs a 'title' [SIGMA001]"), std::string::npos)
+      << bad->all_diagnostics();
 }
 
 TEST(SigmaMapping, ExtensionDocumentAddsALogsourceAndFields) {
@@ -288,10 +316,6 @@ detection:
 }
 
 // --- Diagnostics ------------------------------------------------------------------------------
-
-std::string first(const std::vector<std::string>& v) {
-  return v.empty() ? "" : v[0];
-}
 
 TEST(SigmaDiagnostics, UnknownModifierPointsAtIt) {
   auto l = load({{"bad.yml",
@@ -327,8 +351,9 @@ TEST(SigmaDiagnostics, UnmappedLogsourceIsLeftOutWithAWarning) {
                   "title: t\nlogsource: {product: windows, category: process_creation}\n"
                   "detection:\n  sel:\n    Image: x\n  condition: sel\n"}});
   EXPECT_TRUE(l->errors().empty()) << l->all_diagnostics();
-  EXPECT_NE(first(l->warnings()).find("w.yml:2:12: warning: logsource {product: windows, "
-                                      "category: process_creation} has no mapping"),
+  EXPECT_NE(first(l->warnings())
+                .find("w.yml:2:12: warning: logsource {product: windows, "
+                      "category: process_creation} has no mapping"),
             std::string::npos)
       << l->all_diagnostics();
   ASSERT_EQ(l->build.rule_set->rules.size(), 1u);
@@ -400,7 +425,8 @@ TEST(SigmaConformance, SigmaHqLinuxRulesLoadWithEveryFieldMapped) {
               files ? 100.0 * static_cast<double>(loaded) / static_cast<double>(files) : 0.0,
               left_out.size() + l.files.skipped.size(), seconds);
   for (const auto& f : left_out) std::printf("  left out: %s\n", f.c_str());
-  for (const auto& s : l.files.skipped) std::printf("  skipped: %s (%s)\n", s.file.c_str(), s.reason.c_str());
+  for (const auto& s : l.files.skipped)
+    std::printf("  skipped: %s (%s)\n", s.file.c_str(), s.reason.c_str());
   EXPECT_GE(static_cast<double>(loaded), 0.98 * static_cast<double>(files));
   // Every loaded rule's fields are mapped: no SIGMA006 (unmapped field) and no unknown-field
   // warning from the EQL compiler.
