@@ -115,14 +115,16 @@ std::string re_escape(char c) {
 const char* const kDashes[] = {"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"};
 
 std::vector<SigmaString> windash(const SigmaString& s) {
-  // Positions of '-' or '/' that start a word (at the start or after whitespace).
+  // Positions of '-' or '/' that start a flag: not after a word character, before one (pySigma's
+  // `\B[-/]\b`), so "a-b" and "/usr/bin" inside a path keep their characters.
+  auto word = [&](size_t k) {
+    return s.kinds[k] == SigmaString::kLit &&
+           (std::isalnum(static_cast<unsigned char>(s.bytes[k])) || s.bytes[k] == '_');
+  };
   std::vector<size_t> at;
   for (size_t k = 0; k < s.bytes.size(); ++k) {
     if (s.kinds[k] != SigmaString::kLit || (s.bytes[k] != '-' && s.bytes[k] != '/')) continue;
-    if (k == 0 || s.bytes[k - 1] == ' ' || s.bytes[k - 1] == '\t' ||
-        s.kinds[k - 1] == SigmaString::kStar) {
-      at.push_back(k);
-    }
+    if ((k == 0 || !word(k - 1)) && k + 1 < s.bytes.size() && word(k + 1)) at.push_back(k);
   }
   std::vector<SigmaString> out;
   if (at.empty() || at.size() > 4) {  // 5^4 = 625 variants at most
@@ -523,6 +525,10 @@ ItemResult translate_item(const ItemRequest& req) {
       mode = Mode::kExists;
     } else if (m == "fieldref") {
       mode = Mode::kFieldRef;
+    } else if (m == "minute" || m == "hour" || m == "day" || m == "week" || m == "month" ||
+               m == "year") {
+      return fail(at,
+                  "time modifier '" + m + "' is not supported (docs/sigma.md \"Not supported\")");
     } else {
       return fail(at, "unknown modifier '" + req.modifiers[mi] +
                           "' (known: contains, startswith, endswith, all, cased, neq, exists, re, "
