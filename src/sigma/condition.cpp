@@ -91,7 +91,10 @@ class Parser {
     return true;
   }
   bool parse_not(std::string& out, ConditionError& err, int depth) {
-    if (depth > 64) return fail(err, "condition nested too deeply", toks_[pos_].offset, 1);
+    if (depth > 64) {
+      return fail(err, "condition nested too deeply",
+                  pos_ < toks_.size() ? toks_[pos_].offset : text_.size(), 1);
+    }
     if (at_word("not")) {
       ++pos_;
       std::string inner;

@@ -396,6 +396,34 @@ TEST(SigmaDiagnostics, EveryCodeIsDocumented) {
   EXPECT_EQ(documented, emitted);
 }
 
+// Damaged rules never crash the loader or the compiler: every SigmaHQ Linux rule cut short at
+// several places, and conditions nested or negated past the limit.
+TEST(SigmaRobustness, TruncatedRulesAndDeepConditions) {
+  const std::string dir = std::string(WSN_SHARED_DIR) + "/conformance/sigma/rules/linux";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << dir;
+  size_t loads = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.path().extension() != ".yml") continue;
+    const std::string text = read(e.path().string());
+    for (size_t cut = text.size() / 7; cut < text.size(); cut += text.size() / 7 + 1) {
+      auto l = load({{e.path().filename().string(), text.substr(0, cut)}});
+      ++loads;
+    }
+  }
+  EXPECT_GT(loads, 1000u);
+  std::string nots, parens;
+  for (int k = 0; k < 200; ++k) nots += "not ";
+  for (int k = 0; k < 200; ++k) parens += "(";
+  for (const std::string& cond : {nots, nots + "sel", parens + "sel", std::string("1 of"),
+                                  std::string("sel and"), std::string("(sel")}) {
+    auto l = load({{"deep.yml",
+                    "title: t\nlogsource: {product: linux, category: process_creation}\n"
+                    "detection:\n  sel: {Image: x}\n  condition: '" +
+                        cond + "'\n"}});
+    EXPECT_FALSE(l->errors().empty()) << cond;
+  }
+}
+
 // --- Conformance: SigmaHQ's Linux rules, read in place ----------------------------------------
 
 TEST(SigmaConformance, SigmaHqLinuxRulesLoadWithEveryFieldMapped) {
