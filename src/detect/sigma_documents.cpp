@@ -111,13 +111,6 @@ void load_sigma_document(const std::shared_ptr<SourceText>& text,
   YAML::Node doc = own;
   for (size_t k = chain.size() - 1; k-- > 0;) doc = sigma::merge_global(docs[chain[k]], doc);
   const std::string title = scalar(doc["title"]);
-  if (doc["correlation"]) {
-    diag(out, text, DiagSeverity::kWarning, "SIGMA013",
-         "Sigma correlation rule '" + title + "' skipped: correlations are not supported yet",
-         doc["correlation"]);
-    out.skipped.push_back({text->name(), title, "sigma correlation rule"});
-    return;
-  }
   if (doc["filter"] && !doc["detection"]) {
     diag(out, text, DiagSeverity::kWarning, "SIGMA014",
          "Sigma filter document '" + title +
@@ -135,6 +128,8 @@ void load_sigma_document(const std::shared_ptr<SourceText>& text,
   std::string list;
   for (size_t k : chain) list += (list.empty() ? "" : ",") + std::to_string(k);
   r.params.emplace_back("sigma_documents", list);
+  // A correlation rule (docs/sigma.md "Correlation rules"): compiled after the rules it names.
+  if (doc["correlation"]) r.params.emplace_back("sigma_correlation", "1");
   const size_t errors_before = out.error_count();
   const YAML::Node title_node = doc["title"];
   if (title.empty()) {

@@ -270,7 +270,7 @@ YAML::Node merge_global(const YAML::Node& global, const YAML::Node& doc) {
 
 Outcome compile_rule(const YAML::Node& doc, const Mapping& mapping, const FieldRegistry& reg,
                      const std::string& file_name, const std::string& file_text, Diagnostics& diags,
-                     std::string& eql) {
+                     std::string& eql, RuleParts* parts) {
   const YAML::Node logsource = doc["logsource"];
   const YAML::Node detection = doc["detection"];
   Ctx c{mapping, nullptr, reg, file_name, file_text, diags, {}, true};
@@ -357,11 +357,13 @@ Outcome compile_rule(const YAML::Node& doc, const Mapping& mapping, const FieldR
   for (size_t k = 0; k < cond_eql.size(); ++k) {
     detection_eql += (k ? "\nor " : "") + cond_eql[k];
   }
-  eql = c.ls->event_category + " where ";
+  std::string where;
   if (!c.ls->condition.empty()) {
-    eql += "(" + c.ls->condition + ")  // logsource mapping " + c.ls->origin + "\nand ";
+    where += "(" + c.ls->condition + ")  // logsource mapping " + c.ls->origin + "\nand ";
   }
-  eql += "(" + detection_eql + ")\n";
+  where += "(" + detection_eql + ")\n";
+  eql = c.ls->event_category + " where " + where;
+  if (parts) *parts = {c.ls->event_category, where, c.ls};
   return Outcome::kOk;
 }
 

@@ -24,9 +24,17 @@ enum class Outcome {
 
 // `file_text` is the text the document's YAML marks point into (diagnostic offsets are its
 // byte offsets); `file_name` names it in the comments.
+// What correlations need of a translated rule: its event category, its condition (the text
+// after `where`) and its logsource's mapping (for `group-by` fields).
+struct RuleParts {
+  std::string category;
+  std::string condition;
+  const LogsourceMapping* logsource = nullptr;
+};
+
 Outcome compile_rule(const YAML::Node& doc, const Mapping& mapping, const FieldRegistry& reg,
                      const std::string& file_name, const std::string& file_text, Diagnostics& diags,
-                     std::string& eql);
+                     std::string& eql, RuleParts* parts = nullptr);
 
 // Merges an `action: global` document into a rule document (maps merge recursively, the rule's
 // own values win), as Sigma collections define.

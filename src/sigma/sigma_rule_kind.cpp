@@ -13,6 +13,7 @@
 
 #include "eql/compile/compiler.h"
 #include "sigma/compile.h"
+#include "sigma/correlation.h"
 
 namespace wsn {
 namespace sigma {
@@ -56,11 +57,11 @@ struct Translator {
     return *m;
   }
 
-  Outcome translate(const RuleSource& r, const FieldRegistry& reg, Diagnostics& diags,
-                    std::string& eql) {
+  // The rule's merged document, or null (errors in `diags`).
+  YAML::Node document(const RuleSource& r, Diagnostics& diags) {
     if (!r.body) {
       diags.error("SIGMA001", "a Sigma rule without its file text", {0, 1});
-      return Outcome::kError;
+      return YAML::Node();
     }
     auto it = docs.find(r.body.get());
     if (it == docs.end()) {
@@ -69,23 +70,45 @@ struct Translator {
         all = YAML::LoadAll(r.body->text());
       } catch (const YAML::Exception& e) {
         diags.error("SIGMA001", "invalid YAML: " + e.msg, {0, 1});
-        return Outcome::kError;
+        return YAML::Node();
       }
       it = docs.emplace(r.body.get(), std::move(all)).first;
     }
     const std::vector<size_t> idx = document_indices(r);
     if (idx.empty() || idx.back() >= it->second.size()) {
       diags.error("SIGMA001", "a Sigma rule names no document of its file", {0, 1});
-      return Outcome::kError;
+      return YAML::Node();
     }
+    YAML::Node doc = it->second[idx.back()];
+    for (size_t k = idx.size() - 1; k-- > 0;) {
+      if (idx[k] < it->second.size()) doc = merge_global(it->second[idx[k]], doc);
+    }
+    return doc;
+  }
+
+  Outcome translate(const RuleSource& r, const FieldRegistry& reg, Diagnostics& diags,
+                    std::string& eql, RuleParts* parts = nullptr, std::string* name = nullptr) {
     try {
-      YAML::Node doc = it->second[idx.back()];
-      for (size_t k = idx.size() - 1; k-- > 0;) {
-        if (idx[k] < it->second.size()) doc = merge_global(it->second[idx[k]], doc);
-      }
-      return compile_rule(doc, mapping_for(r), reg, r.body->name(), r.body->text(), diags, eql);
+      YAML::Node doc = document(r, diags);
+      if (!doc) return Outcome::kError;
+      if (name && doc["name"] && doc["name"].IsScalar()) *name = doc["name"].as<std::string>();
+      return compile_rule(doc, mapping_for(r), reg, r.body->name(), r.body->text(), diags, eql,
+                          parts);
     } catch (const YAML::Exception& e) {
       diags.error("SIGMA001", "invalid Sigma rule: " + e.msg, {0, 1});
+      return Outcome::kError;
+    }
+  }
+
+  Outcome correlate(const RuleSource& r, const FieldRegistry& reg,
+                    const std::vector<BaseRule>& bases, Diagnostics& diags,
+                    CorrelationResult& out) {
+    try {
+      YAML::Node doc = document(r, diags);
+      if (!doc) return Outcome::kError;
+      return compile_correlation(doc, mapping_for(r), reg, bases, diags, out);
+    } catch (const YAML::Exception& e) {
+      diags.error("SIGMA001", "invalid Sigma correlation rule: " + e.msg, {0, 1});
       return Outcome::kError;
     }
   }
@@ -112,10 +135,21 @@ class SigmaRuleKind final : public RuleKind {
     std::vector<std::shared_ptr<SourceText>> queries(rules.size());
     std::vector<eql::EqlRuleSource> sources;
     std::vector<size_t> which;
+    std::vector<BaseRule> bases;    // the translated rules, for correlations
+    std::vector<size_t> base_rule;  // bases[j] is rules[base_rule[j]]
+    std::vector<bool> suppressed(rules.size(), false);
+    auto is_correlation = [&](size_t k) {
+      for (const auto& [key, v] : rules[k]->params) {
+        if (key == "sigma_correlation") return true;
+      }
+      return false;
+    };
     for (size_t k = 0; k < rules.size(); ++k) {
+      if (is_correlation(k)) continue;
       Diagnostics d;
-      std::string eql;
-      const Outcome o = t.translate(*rules[k], registry, d, eql);
+      std::string eql, name;
+      RuleParts parts;
+      const Outcome o = t.translate(*rules[k], registry, d, eql, &parts, &name);
       for (const Diagnostic& x : d.items()) report.add(x, rules[k]->body);
       if (o != Outcome::kOk) {
         report.failed.push_back(indices[k]);
@@ -123,7 +157,30 @@ class SigmaRuleKind final : public RuleKind {
       }
       queries[k] = std::make_shared<SourceText>(
           rules[k]->meta.source + " (Sigma rule '" + rules[k]->meta.name + "' as EQL)", eql);
-      which.push_back(k);
+      bases.push_back({rules[k]->meta.id, name, parts});
+      base_rule.push_back(k);
+    }
+    // Correlations: sequences over the rules they refer to; those rules alert on their own only
+    // with `generate: true`.
+    for (size_t k = 0; k < rules.size(); ++k) {
+      if (!is_correlation(k)) continue;
+      Diagnostics d;
+      CorrelationResult c;
+      const Outcome o = t.correlate(*rules[k], registry, bases, d, c);
+      for (const Diagnostic& x : d.items()) report.add(x, rules[k]->body);
+      if (o != Outcome::kOk) {
+        report.failed.push_back(indices[k]);
+        continue;
+      }
+      if (!c.generate) {
+        for (size_t j : c.referenced) suppressed[base_rule[j]] = true;
+      }
+      queries[k] = std::make_shared<SourceText>(
+          rules[k]->meta.source + " (Sigma correlation '" + rules[k]->meta.name + "' as EQL)",
+          c.eql);
+    }
+    for (size_t k = 0; k < rules.size(); ++k) {
+      if (queries[k] && !suppressed[k]) which.push_back(k);
     }
     std::vector<Diagnostics> diags(which.size());
     std::vector<Diagnostics> exception_diags(which.size());

@@ -360,13 +360,21 @@ TEST(SigmaDiagnostics, UnmappedLogsourceIsLeftOutWithAWarning) {
   EXPECT_TRUE(l->build.rule_set->rules[0].failed);
 }
 
-TEST(SigmaDiagnostics, CorrelationRulesAreSkippedWithAWarning) {
+TEST(SigmaDiagnostics, UnsupportedCorrelationsAreErrors) {
   auto l = load({{"c.yml",
-                  "title: many\ncorrelation:\n  type: event_count\n  rules: [x]\n"
+                  "title: many\ncorrelation:\n  type: value_count\n  rules: [x]\n"
+                  "  group-by: [User]\n  timespan: 1h\n  condition: {gte: 10, field: Image}\n"}});
+  EXPECT_NE(first(l->errors())
+                .find("c.yml:3:9: error: correlation type 'value_count' is not "
+                      "supported yet"),
+            std::string::npos)
+      << l->all_diagnostics();
+  auto u = load({{"c.yml",
+                  "title: many\ncorrelation:\n  type: event_count\n  rules: [nope]\n"
                   "  group-by: [User]\n  timespan: 1h\n  condition: {gte: 10}\n"}});
-  EXPECT_TRUE(l->errors().empty()) << l->all_diagnostics();
-  ASSERT_EQ(l->files.skipped.size(), 1u);
-  EXPECT_EQ(l->files.skipped[0].reason, "sigma correlation rule");
+  EXPECT_NE(first(u->errors()).find("c.yml:4:11: error: correlation refers to 'nope'"),
+            std::string::npos)
+      << u->all_diagnostics();
 }
 
 TEST(SigmaDiagnostics, EveryProblemOfARuleIsReported) {
@@ -379,8 +387,9 @@ TEST(SigmaDiagnostics, EveryProblemOfARuleIsReported) {
 // docs/diagnostics.md lists every SIGMA code the Sigma front end emits, and nothing else.
 TEST(SigmaDiagnostics, EveryCodeIsDocumented) {
   std::set<std::string> emitted;
-  for (const char* file : {"/src/sigma/mapping.cpp", "/src/sigma/compile.cpp",
-                           "/src/sigma/sigma_rule_kind.cpp", "/src/detect/sigma_documents.cpp"}) {
+  for (const char* file :
+       {"/src/sigma/mapping.cpp", "/src/sigma/compile.cpp", "/src/sigma/sigma_rule_kind.cpp",
+        "/src/sigma/correlation.cpp", "/src/detect/sigma_documents.cpp"}) {
     const std::string text = read(std::string(WSN_SOURCE_DIR) + file);
     for (size_t p = text.find("\"SIGMA"); p != std::string::npos; p = text.find("\"SIGMA", p + 1)) {
       emitted.insert(text.substr(p + 1, 8));
@@ -422,6 +431,120 @@ TEST(SigmaRobustness, TruncatedRulesAndDeepConditions) {
                         cond + "'\n"}});
     EXPECT_FALSE(l->errors().empty()) << cond;
   }
+}
+
+// --- Correlation rules (sigma-correlation-rules-specification.md) --------------------------
+
+std::string exec_at(int second, const std::string& exe, const std::string& user) {
+  return R"({"@timestamp":"2026-12-07T10:00:)" + std::string(second < 10 ? "0" : "") +
+         std::to_string(second) +
+         R"(Z","event":{"category":["process"],"action":"exec"},"process":{"executable":")" + exe +
+         R"("},"user":{"name":")" + user + R"("}})";
+}
+
+// Every event through one detection stage; per event, the ids that fired.
+std::vector<std::vector<std::string>> run(Loaded& l, const std::vector<std::string>& events) {
+  RuleSetHolder holder;
+  holder.publish(l.build.rule_set);
+  std::vector<std::string> seen;
+  DetectionStage stage(holder, [&](const RuleSet& set, uint32_t idx, auto, const MatchDetail*) {
+    seen.push_back(set.rules[idx].id);
+  });
+  JsonEventReader reader(l.reg);
+  std::vector<std::vector<std::string>> out;
+  for (const std::string& json : events) {
+    EventBatch b;
+    b.events.emplace_back();
+    EXPECT_TRUE(reader.parse(json, b.events.back())) << reader.error() << ": " << json;
+    b.size = 1;
+    seen.clear();
+    stage.process(b);
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    out.push_back(seen);
+  }
+  return out;
+}
+
+const char* const kSu = R"(title: su run
+id: su-run
+name: su_run
+logsource: {product: linux, category: process_creation}
+detection:
+  sel: {Image: /bin/su}
+  condition: sel
+)";
+
+// "event_count: The resulting query must count events for each group specified by group-by
+// separately. The condition finally defines how many events must occur to generate a search
+// hit." — fires at the threshold, not below, per group, within the timespan.
+TEST(SigmaCorrelation, EventCountFiresAtItsThresholdPerGroup) {
+  const std::string corr = std::string(kSu) +
+                           "---\ntitle: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n"
+                           "  rules: [su_run]\n  group-by: [User]\n  timespan: 1m\n"
+                           "  condition: {gte: 3}\n";
+  auto l = load({{"c.yml", corr}});
+  ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics();
+  using V = std::vector<std::string>;
+  const auto out = run(*l, {exec_at(1, "/bin/su", "alice"), exec_at(2, "/bin/su", "bob"),
+                            exec_at(3, "/bin/su", "alice"), exec_at(4, "/bin/su", "bob"),
+                            exec_at(5, "/bin/su", "alice")});
+  // generate is false by default: su-run itself does not alert.
+  EXPECT_EQ(out, (std::vector<V>{{}, {}, {}, {}, {"su-burst"}}));
+  // Below the threshold within the timespan: nothing (the third event is 2 minutes later).
+  auto late = load({{"c.yml", corr}});
+  const auto out2 = run(
+      *late,
+      {exec_at(1, "/bin/su", "alice"), exec_at(2, "/bin/su", "alice"),
+       R"({"@timestamp":"2026-12-07T10:03:00Z","event":{"category":["process"],"action":"exec"},"process":{"executable":"/bin/su"},"user":{"name":"alice"}})"});
+  EXPECT_EQ(out2, (std::vector<V>{{}, {}, {}}));
+}
+
+TEST(SigmaCorrelation, GenerateKeepsTheReferencedRulesAlerting) {
+  const std::string corr = std::string(kSu) +
+                           "---\ntitle: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n"
+                           "  rules: [su-run]\n  group-by: [User]\n  timespan: 1m\n"
+                           "  generate: true\n  condition: {\n  gt:\n    1\n  }\n  ";
+  auto l = load({{"c.yml", corr}});
+  ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics();
+  using V = std::vector<std::string>;
+  EXPECT_EQ(run(*l, {exec_at(1, "/bin/su", "alice"), exec_at(2, "/bin/su", "alice")}),
+            (std::vector<V>{{"su-run"}, {"su-burst", "su-run"}}));
+}
+
+// "temporal_ordered ... requires in addition that the events appear in the order provided in
+// the rule attribute." — with group-by and aliases.
+TEST(SigmaCorrelation, TemporalOrderedNeedsTheOrderAndTheGroup) {
+  const std::string text = std::string(kSu) + R"(---
+title: id run
+id: id-run
+name: id_run
+logsource: {product: linux, category: process_creation}
+detection:
+  sel: {Image: /usr/bin/id}
+  condition: sel
+---
+title: su then id
+id: su-then-id
+correlation:
+  type: temporal_ordered
+  rules: [su_run, id_run]
+  group-by: [actor]
+  aliases:
+    actor: {su_run: User, id_run: User}
+  timespan: 1m
+)";
+  using V = std::vector<std::string>;
+  auto l = load({{"t.yml", text}});
+  ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics();
+  EXPECT_EQ(run(*l, {exec_at(1, "/bin/su", "alice"), exec_at(2, "/usr/bin/id", "alice")}),
+            (std::vector<V>{{}, {"su-then-id"}}));
+  auto wrong_order = load({{"t.yml", text}});
+  EXPECT_EQ(run(*wrong_order, {exec_at(1, "/usr/bin/id", "alice"), exec_at(2, "/bin/su", "alice")}),
+            (std::vector<V>{{}, {}}));
+  auto other_user = load({{"t.yml", text}});
+  EXPECT_EQ(run(*other_user, {exec_at(1, "/bin/su", "alice"), exec_at(2, "/usr/bin/id", "bob")}),
+            (std::vector<V>{{}, {}}));
 }
 
 // --- Conformance: SigmaHQ's Linux rules, read in place ----------------------------------------
