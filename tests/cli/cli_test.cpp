@@ -494,3 +494,54 @@ TEST_F(CliTest, SigmaRulesWithAConfiguredMappingAndQuery) {
 }
 
 }  // namespace
+
+namespace {
+
+// A Sigma correlation replays deterministically: state expires by event time, so two replays
+// of one log give the same alerts, and the correlation fires at its threshold.
+TEST_F(CliTest, SigmaCorrelationReplaysIdentically) {
+  write("rules/su.yml",
+        "title: su run\nid: su-run\nname: su_run\n"
+        "logsource: {product: linux, category: process_creation}\n"
+        "detection:\n  sel: {Image: /bin/su}\n  condition: sel\n---\n"
+        "title: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n  rules: [su_run]\n"
+        "  group-by: [User]\n  timespan: 1m\n  condition: {gte: 3}\n");
+  std::string log;
+  for (int k = 0; k < 5; ++k) {
+    log += "{\"@timestamp\":\"2026-12-07T10:0" + std::to_string(2 * k) +
+           ":00Z\",\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},\"process\":{"
+           "\"executable\":\"/bin/su\",\"pid\":" +
+           std::to_string(100 + k) + "},\"user\":{\"name\":\"alice\"}}\n";
+    log += "{\"@timestamp\":\"2026-12-07T10:0" + std::to_string(2 * k) +
+           ":01Z\",\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},\"process\":{"
+           "\"executable\":\"/bin/su\",\"pid\":" +
+           std::to_string(200 + k) + "},\"user\":{\"name\":\"alice\"}}\n";
+  }
+  log +=
+      "{\"@timestamp\":\"2026-12-07T10:09:30Z\",\"event\":{\"category\":[\"process\"],"
+      "\"action\":\"exec\"},\"process\":{\"executable\":\"/bin/su\",\"pid\":300},"
+      "\"user\":{\"name\":\"alice\"}}\n";
+  write("events.jsonl", log);
+  const std::string cmd =
+      "replay " + (dir_ / "events.jsonl").string() + " -r " + (dir_ / "rules").string();
+  const Outcome a = run_cli(cmd);
+  const Outcome b = run_cli(cmd);
+  EXPECT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  // Two events every two minutes, the timespan is a minute: never three in one timespan.
+  EXPECT_EQ(a.out.find("su-burst"), std::string::npos) << a.out;
+  EXPECT_EQ(a.out.find("\"su-run\""), std::string::npos) << a.out;  // generate: false
+
+  write("rules/su.yml",
+        "title: su run\nid: su-run\nname: su_run\n"
+        "logsource: {product: linux, category: process_creation}\n"
+        "detection:\n  sel: {Image: /bin/su}\n  condition: sel\n---\n"
+        "title: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n  rules: [su_run]\n"
+        "  group-by: [User]\n  timespan: 3m\n  condition: {gte: 3}\n");
+  const Outcome c = run_cli(cmd);
+  const Outcome d = run_cli(cmd);
+  EXPECT_EQ(c.out, d.out);
+  EXPECT_NE(c.out.find("su-burst"), std::string::npos) << c.out << c.err;
+}
+
+}  // namespace
