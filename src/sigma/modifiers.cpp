@@ -206,10 +206,6 @@ bool SigmaString::has_literal_meta() const {
   return false;
 }
 
-std::string SigmaString::literal_bytes() const {
-  return bytes;
-}
-
 void SigmaString::add_star_front() {
   if (!kinds.empty() && kinds.front() == kStar) return;
   bytes.insert(bytes.begin(), '*');

@@ -27,7 +27,6 @@ struct SigmaString {
   static SigmaString literal(const std::string& value);
   bool has_wildcards() const;
   bool has_literal_meta() const;  // a literal '*' or '?' (EQL's `:` cannot express it)
-  std::string literal_bytes() const;
   void add_star_front();
   void add_star_back();
 };
@@ -65,7 +64,6 @@ struct ItemResult {
   std::string eql;
   std::string error;
   int bad_modifier = -1;
-  std::vector<std::string> notes;  // e.g. an unmapped fieldref field
 };
 
 ItemResult translate_item(const ItemRequest& req);
