@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -47,6 +48,14 @@ bool sigma_queries(const std::string& path, const FieldRegistry& reg,
   bool ok = loaded.error_count() == 0;
   for (const RuleSource& r : loaded.rules) {
     if (r.meta.kind != "sigma") continue;
+    if (std::any_of(r.params.begin(), r.params.end(),
+                    [](const auto& p) { return p.first == "sigma_correlation"; })) {
+      fmt::print(stderr,
+                 "wasm-sentinel: {}: correlation rule '{}' is not run by query (replay "
+                 "runs it)\n",
+                 path, r.meta.name);
+      continue;
+    }
     Diagnostics d;
     std::string eql;
     const bool translated = sigma::rule_to_eql(r, reg, d, eql);

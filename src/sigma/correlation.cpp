@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
+#include <numeric>
 
 #include "sigma/modifiers.h"
 
@@ -50,10 +52,10 @@ Outcome compile_correlation(const YAML::Node& doc, const Mapping& mapping, const
   }
   const std::string type = scalar(c["type"]);
   const YAML::Node type_node = c["type"] ? c["type"] : c;
-  if (type != "event_count" && type != "temporal_ordered") {
+  if (type != "event_count" && type != "temporal_ordered" && type != "temporal") {
     diags.error("SIGMA019",
                 "correlation type '" + type +
-                    "' is not supported yet (supported: event_count, temporal_ordered)",
+                    "' is not supported yet (supported: event_count, temporal, temporal_ordered)",
                 range_of(type_node, type.size()));
     return Outcome::kError;
   }
@@ -157,35 +159,44 @@ Outcome compile_correlation(const YAML::Node& doc, const Mapping& mapping, const
     }
     const std::string keys = keys_for(0);
     if (n == 1) {
-      out.eql = category + " where " + where + "\n";
+      out.eql.push_back(category + " where " + where + "\n");
     } else {
-      out.eql = "sequence" + (keys.empty() ? "" : " by " + keys) + " with maxspan=" + timespan +
-                "\n  [" + category + " where " + where + "] with runs=" + std::to_string(n) + "\n";
+      out.eql.push_back("sequence" + (keys.empty() ? "" : " by " + keys) +
+                        " with maxspan=" + timespan + "\n  [" + category + " where " + where +
+                        "] with runs=" + std::to_string(n) + "\n");
     }
     return Outcome::kOk;
   }
-  // temporal_ordered: every rule, in order, within the timespan.
+  // temporal_ordered: every rule, in order, within the timespan; temporal: in any order.
   if (cond) {
     const std::string v = cond.IsMap() && cond["gte"] ? scalar(cond["gte"]) : "";
     if (v != std::to_string(refs.size())) {
       diags.error("SIGMA019",
-                  "temporal_ordered supports only the condition that every rule matches (gte: " +
+                  type + " supports only the condition that every rule matches (gte: " +
                       std::to_string(refs.size()) + ")",
                   range_of(cond));
       return Outcome::kError;
     }
   }
-  if (refs.size() < 2) {
-    diags.error("SIGMA019", "temporal_ordered needs at least two rules", range_of(rules_node));
+  if (refs.size() < 2 || (type == "temporal" && refs.size() > 4)) {
+    diags.error(
+        "SIGMA019",
+        type + (type == "temporal" ? " needs from two to four rules" : " needs at least two rules"),
+        range_of(rules_node));
     return Outcome::kError;
   }
-  out.eql = "sequence with maxspan=" + timespan + "\n";
-  for (size_t r = 0; r < refs.size(); ++r) {
-    const BaseRule& b = bases[out.referenced[r]];
-    const std::string keys = keys_for(r);
-    out.eql += "  [" + b.parts.category + " where " + b.parts.condition + "]" +
-               (keys.empty() ? "" : " by " + keys) + "\n";
-  }
+  std::vector<size_t> order(refs.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  do {
+    std::string q = "sequence with maxspan=" + timespan + "\n";
+    for (const size_t r : order) {
+      const BaseRule& b = bases[out.referenced[r]];
+      const std::string keys = keys_for(r);
+      q += "  [" + b.parts.category + " where " + b.parts.condition + "]" +
+           (keys.empty() ? "" : " by " + keys) + "\n";
+    }
+    out.eql.push_back(std::move(q));
+  } while (type == "temporal" && std::next_permutation(order.begin(), order.end()));
   return Outcome::kOk;
 }
 

@@ -6,9 +6,11 @@
 //
 //   event_count, condition gte N / gt N-1   sequence by KEYS with maxspan=T [q] with runs=N
 //   temporal_ordered                        sequence with maxspan=T [q1] by K1 [q2] by K2 …
+//   temporal (2 to 4 rules)                 one such sequence per order of the rules, all
+//                                           reporting as the one correlation rule
 //
-// value_count, temporal (unordered), other conditions and chained correlations are reported as
-// unsupported (SIGMA019) and the correlation is left out.
+// value_count, other conditions and chained correlations are reported as unsupported
+// (SIGMA019) and the correlation is left out.
 #pragma once
 
 #include <string>
@@ -25,7 +27,7 @@ struct BaseRule {
 };
 
 struct CorrelationResult {
-  std::string eql;
+  std::vector<std::string> eql;    // one query, or one per order of the rules (temporal)
   std::vector<size_t> referenced;  // indices into the base rules
   bool generate = false;           // the referenced rules also alert on their own
 };

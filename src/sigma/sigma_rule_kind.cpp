@@ -138,6 +138,9 @@ class SigmaRuleKind final : public RuleKind {
     std::vector<BaseRule> bases;    // the translated rules, for correlations
     std::vector<size_t> base_rule;  // bases[j] is rules[base_rule[j]]
     std::vector<bool> suppressed(rules.size(), false);
+    // Further queries of one rule (temporal correlations), by rule.
+    std::vector<std::pair<size_t, std::shared_ptr<SourceText>>> extra;
+    std::vector<std::shared_ptr<SourceText>> texts;  // texts[j]: the query of which[j]
     auto is_correlation = [&](size_t k) {
       for (const auto& [key, v] : rules[k]->params) {
         if (key == "sigma_correlation") return true;
@@ -175,19 +178,35 @@ class SigmaRuleKind final : public RuleKind {
       if (!c.generate) {
         for (size_t j : c.referenced) suppressed[base_rule[j]] = true;
       }
-      queries[k] = std::make_shared<SourceText>(
-          rules[k]->meta.source + " (Sigma correlation '" + rules[k]->meta.name + "' as EQL)",
-          c.eql);
+      // A temporal correlation is one sequence per order of its rules, all reporting as rule k.
+      for (size_t q = 0; q < c.eql.size(); ++q) {
+        auto text = std::make_shared<SourceText>(
+            rules[k]->meta.source + " (Sigma correlation '" + rules[k]->meta.name + "' as EQL" +
+                (c.eql.size() > 1 ? ", order " + std::to_string(q + 1) : "") + ")",
+            c.eql[q]);
+        if (q == 0) {
+          queries[k] = std::move(text);
+        } else {
+          extra.emplace_back(k, std::move(text));
+        }
+      }
     }
     for (size_t k = 0; k < rules.size(); ++k) {
-      if (queries[k] && !suppressed[k]) which.push_back(k);
+      if (queries[k] && !suppressed[k]) {
+        which.push_back(k);
+        texts.push_back(queries[k]);
+      }
+    }
+    for (const auto& [k, text] : extra) {
+      which.push_back(k);
+      texts.push_back(text);
     }
     std::vector<Diagnostics> diags(which.size());
     std::vector<Diagnostics> exception_diags(which.size());
     for (size_t j = 0; j < which.size(); ++j) {
       const RuleSource& r = *rules[which[j]];
-      sources.push_back({indices[which[j]], queries[which[j]].get(), r.exceptions.get(),
-                         &exception_diags[j], r.value_lists.get()});
+      sources.push_back({indices[which[j]], texts[j].get(), r.exceptions.get(), &exception_diags[j],
+                         r.value_lists.get()});
     }
     eql::add_eql_rules(sources, registry, options, builder.plan, diags);
     for (size_t j = 0; j < which.size(); ++j) {
@@ -195,7 +214,7 @@ class SigmaRuleKind final : public RuleKind {
       if (diags[j].has_errors() || exception_diags[j].has_errors()) {
         report.failed.push_back(indices[k]);
       }
-      for (const Diagnostic& d : diags[j].items()) report.add(d, queries[k]);
+      for (const Diagnostic& d : diags[j].items()) report.add(d, texts[j]);
       for (const Diagnostic& d : exception_diags[j].items()) report.add(d, rules[k]->exceptions);
     }
   }

@@ -547,6 +547,44 @@ correlation:
             (std::vector<V>{{}, {}}));
 }
 
+// "temporal: All events defined by the rules referred by the rule field must occur in the time
+// frame defined by timespan. The values of fields defined in group-by must all have the same
+// value" — in any order.
+TEST(SigmaCorrelation, TemporalFiresInAnyOrderWithinTheTimespan) {
+  const std::string text = std::string(kSu) + R"(---
+title: id run
+id: id-run
+name: id_run
+logsource: {product: linux, category: process_creation}
+detection:
+  sel: {Image: /usr/bin/id}
+  condition: sel
+---
+title: su and id
+id: su-and-id
+correlation:
+  type: temporal
+  rules: [su_run, id_run]
+  group-by: [User]
+  timespan: 1m
+  condition: {gte: 2}
+)";
+  using V = std::vector<std::string>;
+  auto a = load({{"t.yml", text}});
+  ASSERT_TRUE(a->errors().empty()) << a->all_diagnostics();
+  EXPECT_EQ(run(*a, {exec_at(1, "/bin/su", "alice"), exec_at(2, "/usr/bin/id", "alice")}),
+            (std::vector<V>{{}, {"su-and-id"}}));
+  auto b = load({{"t.yml", text}});
+  EXPECT_EQ(run(*b, {exec_at(1, "/usr/bin/id", "alice"), exec_at(2, "/bin/su", "alice")}),
+            (std::vector<V>{{}, {"su-and-id"}}));
+  auto c = load({{"t.yml", text}});
+  EXPECT_EQ(run(*c, {exec_at(1, "/usr/bin/id", "alice"), exec_at(2, "/bin/su", "bob")}),
+            (std::vector<V>{{}, {}}));
+  auto d = load({{"t.yml", text}});
+  EXPECT_EQ(run(*d, {exec_at(1, "/usr/bin/id", "alice"), exec_at(1, "/usr/bin/id", "alice")}),
+            (std::vector<V>{{}, {}}));
+}
+
 // --- Conformance: SigmaHQ's Linux rules, read in place ----------------------------------------
 
 TEST(SigmaConformance, SigmaHqLinuxRulesLoadWithEveryFieldMapped) {
