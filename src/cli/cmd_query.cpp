@@ -1,25 +1,31 @@
-// `query`: ad-hoc hunting — one EQL query (with pipes) over an event log, matches printed as
-// JSON lines.
+// `query`: ad-hoc hunting — one EQL query (with pipes), or the rules of a Sigma rule file
+// (translated to EQL as the `sigma` rule kind does, docs/sigma.md), over an event log, matches
+// printed as JSON lines.
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/field_types_option.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "collect/replay/wsnlog_replay_source.h"
+#include "detect/rule_file.h"
 #include "eql/compile/compiler.h"
 #include "event/field_types.h"
 #include "event/json_writer.h"
 #include "match/pipes.h"
 #include "record/log_set.h"
+#include "sigma/sigma_rule_kind.h"
+#include "wsn/plugins.h"
 
 namespace wsn::cli {
 namespace {
@@ -31,6 +37,7 @@ struct QueryOptions {
   bool case_sensitive = false;
   std::string fields;  // --fields FILE
   bool infer = true;   // type unknown fields of a JSON-lines log from its values
+  bool show_eql = false;
 };
 
 // Standard input copied to a temporary file, so that a JSON-lines log read from it can be
@@ -91,6 +98,46 @@ void infer_field_types(const std::string& path, const std::string& shown, FieldR
   }
 }
 
+// QUERY names a Sigma rule file (*.yml / *.yaml that exists): its rules as EQL queries, each
+// `// from FILE:LINE`-commented. Diagnostics go to standard error; false on errors.
+bool sigma_queries(const std::string& path, const FieldRegistry& reg,
+                   std::vector<std::pair<std::string, std::string>>& out) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  RuleLoadResult loaded;
+  load_rule_text(path, ss.str(), loaded, PluginRegistry::builtin());
+  apply_tuning(loaded);
+  for (const auto& w : loaded.warnings()) std::fputs(w.c_str(), stderr);
+  for (const auto& e : loaded.errors()) std::fputs(e.c_str(), stderr);
+  bool ok = loaded.error_count() == 0;
+  for (const RuleSource& r : loaded.rules) {
+    if (r.meta.kind != "sigma") continue;
+    if (std::any_of(r.params.begin(), r.params.end(),
+                    [](const auto& p) { return p.first == "sigma_correlation"; })) {
+      fmt::print(stderr,
+                 "wasm-sentinel: {}: correlation rule '{}' is not run by query (replay "
+                 "runs it)\n",
+                 path, r.meta.name);
+      continue;
+    }
+    Diagnostics d;
+    std::string eql;
+    const bool translated = sigma::rule_to_eql(r, reg, d, eql);
+    std::fputs(d.render(*r.body).c_str(), stderr);
+    if (!translated) {
+      ok = false;
+      continue;
+    }
+    out.emplace_back(r.meta.name, std::move(eql));
+  }
+  if (ok && out.empty()) {
+    fmt::print(stderr, "wasm-sentinel: {}: no Sigma rule in this file\n", path);
+    return false;
+  }
+  return ok;
+}
+
 // Collects every match of the single compiled query, in stream order.
 class Collector final : public MatchSink {
  public:
@@ -148,11 +195,27 @@ int run_query(const QueryOptions& o) {
     opt.dialect = eql::Dialect::kEndgame;
     opt.case_sensitive = o.case_sensitive;
   }
-  SourceText src("<query>", o.query);
-  Diagnostics diags;
-  auto compiled = eql::compile_eql_query(src, reg, opt, diags);
-  std::fputs(diags.render(src).c_str(), stderr);
-  if (!compiled) return kExitInvalidRules;
+  // The queries: QUERY itself, or the rules of the Sigma rule file it names.
+  std::vector<std::pair<std::string, std::string>> queries;
+  const std::filesystem::path as_path(o.query);
+  std::error_code ec;
+  if ((as_path.extension() == ".yml" || as_path.extension() == ".yaml") &&
+      std::filesystem::is_regular_file(as_path, ec)) {
+    if (!sigma_queries(o.query, reg, queries)) return kExitInvalidRules;
+  } else {
+    queries.emplace_back("<query>", o.query);
+  }
+  std::vector<eql::CompiledQuery> compiled;
+  for (const auto& [name, text] : queries) {
+    if (o.show_eql) fmt::print(stderr, "{}:\n{}\n", name, text);
+    SourceText src(name == "<query>" ? name : o.query + " (Sigma rule '" + name + "' as EQL)",
+                   text);
+    Diagnostics diags;
+    auto c = eql::compile_eql_query(src, reg, opt, diags);
+    std::fputs(diags.render(src).c_str(), stderr);
+    if (!c) return kExitInvalidRules;
+    compiled.push_back(std::move(*c));
+  }
 
   auto events =
       binary ? read_wsnlog_file(
@@ -165,14 +228,16 @@ int run_query(const QueryOptions& o) {
     fmt::print(stderr, "wasm-sentinel: {}\n", events.error().message);
     return kExitRuntimeError;
   }
-  auto matcher = compiled->rules->make_matcher();
-  matcher->set_live_events(false);  // recorded events: decided by the events alone
-  Collector collector;
-  for (const Event& e : events.value()) matcher->process(e, collector);
-  matcher->finish(collector);
-  const auto out = match::run_pipes(*compiled->pipes, std::move(collector.results));
   std::string line;
-  for (const auto& r : out) print_result(r, reg, line);
+  for (const eql::CompiledQuery& q : compiled) {
+    auto matcher = q.rules->make_matcher();
+    matcher->set_live_events(false);  // recorded events: decided by the events alone
+    Collector collector;
+    for (const Event& e : events.value()) matcher->process(e, collector);
+    matcher->finish(collector);
+    const auto out = match::run_pipes(*q.pipes, std::move(collector.results));
+    for (const auto& r : out) print_result(r, reg, line);
+  }
   std::fflush(stdout);
   return kExitOk;
 }
@@ -188,8 +253,11 @@ void register_query(CLI::App& app, int& exit_code) {
       "Pipes: head N, tail N, count [fields], unique fields, unique_count fields,\n"
       "filter EXPR, sort fields.\n"
       "Example: wasm-sentinel query 'process where process.name == \"curl\" | head 5' \\\n"
-      "           --events data/sample/linux-activity.jsonl");
-  cmd->add_option("QUERY", o->query, "The EQL query")->required();
+      "           --events data/sample/linux-activity.jsonl\n"
+      "QUERY may also name a Sigma rule file (*.yml): its rules hunt over the log, as the\n"
+      "`sigma` rule kind translates them (docs/sigma.md); --show-eql prints the translation.");
+  cmd->add_option("QUERY", o->query, "The EQL query, or a Sigma rule file (*.yml, *.yaml)")
+      ->required();
   cmd->add_option("-e,--events", o->events,
                   "Event log: a binary .wsnlog recording or JSON lines ('-' for standard input)")
       ->required();
@@ -197,6 +265,8 @@ void register_query(CLI::App& app, int& exit_code) {
                   "elastic (default: == is case-sensitive) or endgame (== is case-insensitive "
                   "and wildcard-aware)")
       ->check(CLI::IsMember({"elastic", "endgame"}));
+  cmd->add_flag("--show-eql", o->show_eql,
+                "Print each query on standard error before it runs (a Sigma rule as EQL).");
   cmd->add_flag("--case-sensitive", o->case_sensitive,
                 "With --dialect endgame: compare strings case-sensitively.");
   add_fields_option(cmd, o->fields);

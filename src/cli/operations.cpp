@@ -97,7 +97,8 @@ EngineOptions engine_options(const config::Config& cfg, const std::vector<std::s
                  : !cfg.rules.paths.empty() ? cfg.rules.paths
                                             : std::vector<std::string>{default_rules_dir};
   // Tuning files tune whichever rules load; loaded (and reloaded) with them.
-  for (const auto* tuning : {&cfg.rules.lists, &cfg.rules.exceptions, &cfg.rules.overlays}) {
+  for (const auto* tuning :
+       {&cfg.rules.lists, &cfg.rules.exceptions, &cfg.rules.overlays, &cfg.rules.sigma_mappings}) {
     o.rule_paths.insert(o.rule_paths.end(), tuning->begin(), tuning->end());
   }
   o.bus_batches = cfg.limits.bus_batches;

@@ -34,6 +34,9 @@ struct RulesConfig {
   std::vector<std::string> lists;
   std::vector<std::string> exceptions;
   std::vector<std::string> overlays;
+  // Files of `sigma_mapping:` documents extending the built-in Sigma mapping (docs/sigma.md
+  // "Mapping"), loaded and reloaded with the rules.
+  std::vector<std::string> sigma_mappings;
   bool strict = false;
   // Reload when a file under a rules directory changes. nullopt: auto (on for run, off for
   // replay; replay of a stream on standard input may turn it on).

@@ -240,7 +240,9 @@ void with_key(const YAML::Node& m, const std::string& path, const char* key, F&&
 
 void read_rules(Reader& r, const YAML::Node& n, RulesConfig& c) {
   const std::string p = "rules";
-  if (!r.mapping(n, p, {"paths", "lists", "exceptions", "overlays", "strict", "watch"})) return;
+  if (!r.mapping(n, p,
+                 {"paths", "lists", "exceptions", "overlays", "sigma_mappings", "strict", "watch"}))
+    return;
   with_key(n, p, "paths", [&](const YAML::Node& v, const std::string& kp) {
     r.string_list(v, kp, c.paths, true);
   });
@@ -252,6 +254,9 @@ void read_rules(Reader& r, const YAML::Node& n, RulesConfig& c) {
   });
   with_key(n, p, "overlays", [&](const YAML::Node& v, const std::string& kp) {
     r.string_list(v, kp, c.overlays, true);
+  });
+  with_key(n, p, "sigma_mappings", [&](const YAML::Node& v, const std::string& kp) {
+    r.string_list(v, kp, c.sigma_mappings, true);
   });
   with_key(n, p, "strict",
            [&](const YAML::Node& v, const std::string& kp) { r.boolean(v, kp, c.strict); });

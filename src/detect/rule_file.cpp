@@ -2,6 +2,7 @@
 
 #include "common/did_you_mean.h"
 #include "detect/elastic_rule_file.h"
+#include "detect/sigma_documents.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -141,6 +142,18 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
     return;
   }
   const size_t errors_before = ctx.out.error_count();
+  // Sigma's mapping extensions (docs/sigma.md "Mapping").
+  if (doc["sigma_mapping"] && !doc["id"]) {
+    for (const auto& kv : doc) {
+      const std::string k = kv.first.as<std::string>();
+      if (k != "sigma_mapping") {
+        ctx.error("RULE023", "a 'sigma_mapping' document has no other keys; found '" + k + "'",
+                  kv.first.Mark(), static_cast<uint32_t>(k.size()));
+      }
+    }
+    load_sigma_mapping_document(ctx.text, doc, ctx.out);
+    return;
+  }
   // Tuning documents (detect/tuning.h): value lists, shared exception lists, overlays.
   for (const char* key : {"lists", "exception_lists", "overlay"}) {
     const YAML::Node body = doc[key];
@@ -310,9 +323,15 @@ void load_text(const std::string& name, const std::string& text, RuleLoadResult&
     ctx.error("RULE000", "invalid YAML: " + e.msg, e.mark);
     return;
   }
-  for (const auto& doc : docs) {
+  SigmaFileState sigma;
+  for (size_t k = 0; k < docs.size(); ++k) {
+    const YAML::Node& doc = docs[k];
     try {
-      load_document(ctx, doc);
+      if (is_sigma_document(doc)) {
+        load_sigma_document(ctx.text, docs, k, sigma, out, seen);
+      } else {
+        load_document(ctx, doc);
+      }
     } catch (const YAML::Exception& e) {
       ctx.error("RULE000", "invalid rule: " + e.msg, e.mark);
     }

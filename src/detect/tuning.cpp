@@ -8,6 +8,7 @@
 #include <set>
 
 #include "detect/rule_file.h"
+#include "detect/sigma_documents.h"
 
 namespace wsn {
 namespace {
@@ -673,6 +674,7 @@ void diag_at(RuleLoadResult& out, const TuningPos& p, DiagSeverity sev, const st
 }  // namespace
 
 void apply_tuning(RuleLoadResult& out) {
+  attach_sigma_mappings(out);
   TuningSet& t = out.tuning;
   std::map<std::string, size_t> by_id;
   for (size_t k = 0; k < out.rules.size(); ++k) by_id.emplace(out.rules[k].meta.id, k);

@@ -76,6 +76,8 @@ struct TuningSet {
   std::vector<ExceptionListDef> exception_lists;
   std::vector<OverlayDef> overlays;
   std::map<std::string, RuleTuningDef> rules;  // by rule id
+  // `sigma_mapping:` documents (re-emitted YAML), for every Sigma rule (detect/sigma_documents.h).
+  std::vector<std::string> sigma_mappings;
 };
 
 // Readers used by the rule-file loaders. `pos_of` turns a node into a position in its file;

@@ -10,6 +10,7 @@
 #include "collect/replay/replay_plugins.h"
 #include "eql/eql_rule_kind.h"
 #include "response/kill/kill_plugin.h"
+#include "sigma/sigma_rule_kind.h"
 #include "wasm/wasm_rule_kind.h"
 
 namespace wsn {
@@ -24,6 +25,7 @@ PluginRegistry make_builtin() {
   r.add(plugins::logs_source_plugin());
   // Rule kinds.
   r.add(plugins::eql_rule_kind_plugin());
+  r.add(plugins::sigma_rule_kind_plugin());
   r.add(plugins::wasm_rule_kind_plugin());
   // Alert sinks, in the order alerts reach them.
   r.add(plugins::stdout_sink_plugin());

@@ -454,3 +454,94 @@ TEST_F(CliTest, ValidateReadsConfiguredListsAndReportsBadExceptions) {
 }
 
 }  // namespace
+
+namespace {
+
+// Sigma rule files load from a rules directory; the configuration's rules.sigma_mappings extend
+// the built-in mapping (docs/sigma.md "Mapping"); `query` hunts with a Sigma rule file.
+TEST_F(CliTest, SigmaRulesWithAConfiguredMappingAndQuery) {
+  write("rules/acme.yml",
+        "title: Acme deploy\nid: acme-1\nlogsource: {product: acme, service: app}\n"
+        "detection:\n  sel:\n    Verb: deploy\n  condition: sel\n");
+  write("config.yml", "rules:\n  paths: [rules]\n");
+  Outcome o = run_cli("validate -c " + (dir_ / "config.yml").string());
+  EXPECT_NE(o.err.find("acme.yml:3:12: warning: logsource {product: acme, service: app} has no "
+                       "mapping"),
+            std::string::npos)
+      << o.err;
+  write("sigma-map.yml",
+        "sigma_mapping:\n  logsources:\n    - {product: acme, service: app, event_category: "
+        "process, keywords: [message]}\n  fields:\n    Verb: event.action\n");
+  write("config.yml", "rules:\n  paths: [rules]\n  sigma_mappings: [sigma-map.yml]\n");
+  o = run_cli("validate -c " + (dir_ / "config.yml").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("validate: 1 rule(s) OK"), std::string::npos) << o.out;
+
+  write("rules/nc.yml",
+        "title: Netcat\nid: nc-1\nlogsource: {product: linux, category: process_creation}\n"
+        "detection:\n  sel:\n    Image|endswith: /nc\n  condition: sel\n");
+  write("events.jsonl",
+        "{\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},\"process\":{\"executable\":"
+        "\"/usr/bin/NC\",\"pid\":7}}\n"
+        "{\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},\"process\":{\"executable\":"
+        "\"/usr/bin/ls\",\"pid\":8}}\n");
+  o = run_cli("query " + (dir_ / "rules/nc.yml").string() + " --show-eql -e " +
+              (dir_ / "events.jsonl").string());
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("\"pid\":7"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("\"pid\":8"), std::string::npos) << o.out;
+  EXPECT_NE(o.err.find("process.executable : \"*/nc\""), std::string::npos) << o.err;
+}
+
+}  // namespace
+
+namespace {
+
+// A Sigma correlation replays deterministically: state expires by event time, so two replays
+// of one log give the same alerts, and the correlation fires at its threshold.
+TEST_F(CliTest, SigmaCorrelationReplaysIdentically) {
+  write("rules/su.yml",
+        "title: su run\nid: su-run\nname: su_run\n"
+        "logsource: {product: linux, category: process_creation}\n"
+        "detection:\n  sel: {Image: /bin/su}\n  condition: sel\n---\n"
+        "title: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n  rules: [su_run]\n"
+        "  group-by: [User]\n  timespan: 1m\n  condition: {gte: 3}\n");
+  std::string log;
+  for (int k = 0; k < 5; ++k) {
+    log += "{\"@timestamp\":\"2026-12-07T10:0" + std::to_string(2 * k) +
+           ":00Z\",\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},\"process\":{"
+           "\"executable\":\"/bin/su\",\"pid\":" +
+           std::to_string(100 + k) + "},\"user\":{\"name\":\"alice\"}}\n";
+    log += "{\"@timestamp\":\"2026-12-07T10:0" + std::to_string(2 * k) +
+           ":01Z\",\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},\"process\":{"
+           "\"executable\":\"/bin/su\",\"pid\":" +
+           std::to_string(200 + k) + "},\"user\":{\"name\":\"alice\"}}\n";
+  }
+  log +=
+      "{\"@timestamp\":\"2026-12-07T10:09:30Z\",\"event\":{\"category\":[\"process\"],"
+      "\"action\":\"exec\"},\"process\":{\"executable\":\"/bin/su\",\"pid\":300},"
+      "\"user\":{\"name\":\"alice\"}}\n";
+  write("events.jsonl", log);
+  const std::string cmd =
+      "replay " + (dir_ / "events.jsonl").string() + " -r " + (dir_ / "rules").string();
+  const Outcome a = run_cli(cmd);
+  const Outcome b = run_cli(cmd);
+  EXPECT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  // Two events every two minutes, the timespan is a minute: never three in one timespan.
+  EXPECT_EQ(a.out.find("su-burst"), std::string::npos) << a.out;
+  EXPECT_EQ(a.out.find("\"su-run\""), std::string::npos) << a.out;  // generate: false
+
+  write("rules/su.yml",
+        "title: su run\nid: su-run\nname: su_run\n"
+        "logsource: {product: linux, category: process_creation}\n"
+        "detection:\n  sel: {Image: /bin/su}\n  condition: sel\n---\n"
+        "title: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n  rules: [su_run]\n"
+        "  group-by: [User]\n  timespan: 3m\n  condition: {gte: 3}\n");
+  const Outcome c = run_cli(cmd);
+  const Outcome d = run_cli(cmd);
+  EXPECT_EQ(c.out, d.out);
+  EXPECT_NE(c.out.find("su-burst"), std::string::npos) << c.out << c.err;
+}
+
+}  // namespace

@@ -83,7 +83,7 @@ TEST(RuleFile, MissingKeysAndUnknownType) {
   const auto r = load("name: X\ntype: lua\n");
   ASSERT_EQ(r.errors().size(), 2u);
   EXPECT_NE(r.errors()[0].find("missing required key 'id' [RULE003]"), std::string::npos);
-  EXPECT_NE(r.errors()[1].find("unknown rule type 'lua' (known: eql, wasm) [RULE012]"),
+  EXPECT_NE(r.errors()[1].find("unknown rule type 'lua' (known: eql, sigma, wasm) [RULE012]"),
             std::string::npos);
   // A registered kind's own body key is required.
   const auto w = load("id: w\nname: W\ntype: wasm\n");

@@ -147,7 +147,8 @@ TEST_F(PluginsEngine, RulesMayNameOnlyRegisteredKindsAndActions) {
   engine.load_rules(errors);
   std::string all;
   for (const auto& e : errors) all += e;
-  EXPECT_NE(all.find("unknown rule type 'procname' (known: eql, wasm)"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown rule type 'procname' (known: eql, sigma, wasm)"), std::string::npos)
+      << all;
 }
 
 }  // namespace
