@@ -20,9 +20,9 @@ PluginRegistry make_builtin() {
   PluginRegistry r;
   // Event sources (the first is the default of `run`).
   r.add(plugins::ebpf_source_plugin());
+  r.add(plugins::logs_source_plugin());
   r.add(plugins::replay_source_plugin());
   r.add(plugins::stdin_source_plugin());
-  r.add(plugins::logs_source_plugin());
   // Rule kinds.
   r.add(plugins::eql_rule_kind_plugin());
   r.add(plugins::sigma_rule_kind_plugin());

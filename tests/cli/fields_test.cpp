@@ -72,7 +72,7 @@ TEST(FieldsCommand, JsonIsOneArrayOfNameTypeSources) {
     if (name == "process.interactive") interactive_type = type;
   }
   // The live collector sets process.pid, not the Defend extension fields.
-  EXPECT_EQ(pid_sources, (std::vector<std::string>{"ebpf", "replay", "stdin"}));
+  EXPECT_EQ(pid_sources, (std::vector<std::string>{"ebpf", "logs", "replay", "stdin"}));
   EXPECT_EQ(ext_sources, (std::vector<std::string>{"replay", "stdin"}));
   EXPECT_EQ(interactive_type, "bool");
   EXPECT_EQ(o.err, "");
