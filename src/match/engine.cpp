@@ -43,6 +43,11 @@ struct Unit {
   // [guard, guard + guard_count).
   uint32_t guard = 0;
   uint32_t guard_count = 0;
+  // With guards: the conjuncts of `where` that are not guards, Engine::unit_rest [rest,
+  // +rest_count), evaluated instead of `where` once the guards hold.
+  uint32_t rest = 0;
+  uint32_t rest_count = 0;
+  bool use_rest = false;
   // A sequence step that only acts on partial matches waiting at this stage (a later step, or a
   // missing step after the first): its rule is not run for it while none waits (0: any time).
   uint32_t waits_at = 0;
@@ -131,6 +136,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   std::vector<Unit> units;
   std::vector<Guard> guards;
   std::vector<uint32_t> unit_guards;  // per unit [guard, +guard_count): indexes in guards
+  std::vector<NodeRef> unit_rest;     // per unit [rest, +rest_count): conjuncts to evaluate
   std::vector<UntilGroup> until_groups;
   std::vector<RuleInfo> info;
   Bucket any;
@@ -227,10 +233,12 @@ bool Engine::signature(const Program& p, NodeRef r, std::string& out) const {
 
 namespace {
 
-// Whether every field `r` reads is an ECS enumeration field of the current event.
+// Whether every field `r` reads is an ECS enumeration field of the current event, or one that
+// every event of the host shares (`host.os.type == "linux"`).
 bool reads_enumerations_only(const Program& p, NodeRef r) {
   const Node& n = p.node(r);
-  if (n.op == Op::kField && (n.event_index != 0 || !is_low_cardinality_field(n.field))) {
+  if (n.op == Op::kField && (n.event_index != 0 || (!is_low_cardinality_field(n.field) &&
+                                                    !is_host_constant_field(n.field)))) {
     return false;
   }
   for (NodeRef k : p.kids(r)) {
@@ -242,21 +250,34 @@ bool reads_enumerations_only(const Program& p, NodeRef r) {
 }  // namespace
 
 // At most this many guards per unit: the rest of the where-clause checks the others.
-constexpr uint32_t kMaxGuards = 3;
+constexpr uint32_t kMaxGuards = 4;
 
 void Engine::add_guards(uint32_t rule, const EventPredicate& pred, Unit& u) {
   u.guard = static_cast<uint32_t>(unit_guards.size());
   u.guard_count = 0;
   const Program& p = plan.rules[rule].program;
+  u.rest = static_cast<uint32_t>(unit_rest.size());
+  u.rest_count = 0;
+  u.use_rest = false;
   if (pred.where == kNoNode || p.node(pred.where).op != Op::kAnd) return;
+  std::vector<NodeRef> rest;
   for (NodeRef k : p.kids(pred.where)) {
-    if (u.guard_count == kMaxGuards) break;
     std::string sig = std::to_string(pred.category) + ':';
-    if (!signature(p, k, sig) || !reads_enumerations_only(p, k)) continue;
+    if (u.guard_count == kMaxGuards || !signature(p, k, sig) || !reads_enumerations_only(p, k)) {
+      rest.push_back(k);
+      continue;
+    }
     const auto [it, inserted] = guard_of_.try_emplace(sig, static_cast<uint32_t>(guards.size()));
     if (inserted) guards.push_back({rule, k});
     unit_guards.push_back(it->second);
     ++u.guard_count;
+  }
+  // The guards hold whenever the predicate is evaluated, so only the other conjuncts are: the
+  // `and` holds exactly when each of them holds too.
+  if (u.guard_count > 0) {
+    u.use_rest = true;
+    u.rest_count = static_cast<uint32_t>(rest.size());
+    unit_rest.insert(unit_rest.end(), rest.begin(), rest.end());
   }
 }
 
@@ -689,7 +710,16 @@ bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
   }
   if (eval_stamp_[un.slot] == stamp_) return eval_result_[un.slot] != 0;
   if (!guard_holds(un)) return false;
-  const bool r = holds(eng_->plan.rules[un.rule].program, un.where, context(e));
+  const Program& prog = eng_->plan.rules[un.rule].program;
+  bool r = true;
+  if (un.use_rest) {
+    EvalContext& ctx = context(e);
+    for (uint32_t k = 0; k < un.rest_count && r; ++k) {
+      r = holds(prog, eng_->unit_rest[un.rest + k], ctx);
+    }
+  } else {
+    r = holds(prog, un.where, context(e));
+  }
   ++stats_.evaluations;
   evaluations_held_ += r ? 1 : 0;
   ++rule_evals_[un.rule];

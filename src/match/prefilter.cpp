@@ -185,7 +185,7 @@ size_t shortest(const Requirement& r) {
 // Fields that are (about) the same on every event of a host: `host.os.type == "linux"` begins
 // every Elastic Linux rule and holds on every event of a Linux host, so it must not be a
 // discriminator while any other conjunct offers one.
-bool is_host_constant_field(FieldId field) {
+bool host_constant_field(FieldId field) {
   static const std::vector<FieldId> ids = [] {
     const FieldRegistry reg;
     std::vector<FieldId> v;
@@ -201,7 +201,7 @@ bool is_host_constant_field(FieldId field) {
 
 // 0: constant on a host, 1: an ECS enumeration field, 2: selective.
 size_t field_tier(FieldId field) {
-  if (is_host_constant_field(field)) return 0;
+  if (host_constant_field(field)) return 0;
   return is_low_cardinality_field(field) ? 1 : 2;
 }
 
@@ -278,6 +278,10 @@ std::optional<RequirementAlternatives> node_alternatives(const Program& p, NodeR
 }
 
 }  // namespace
+
+bool is_host_constant_field(FieldId field) {
+  return host_constant_field(field);
+}
 
 bool is_low_cardinality_field(FieldId field) {
   switch (field) {

@@ -48,6 +48,9 @@ using RequirementAlternatives = std::vector<Requirement>;
 // True for ECS enumeration fields whose values every event of a category shares widely.
 bool is_low_cardinality_field(FieldId field);
 
+// True for fields (about) every event of one host shares: host.os.type / family / platform / name.
+bool is_host_constant_field(FieldId field);
+
 // The most selective requirement of `where` (see above), if any.
 std::optional<Requirement> extract_requirement(const Program& p, NodeRef where);
 
