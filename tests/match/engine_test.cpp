@@ -289,7 +289,7 @@ TEST_F(EngineTest, EnumerationGuardIsCheckedOncePerEventBeforeEvaluation) {
   Event start = proc("a", 1, "", "p1");
   start.set_int(fields::kProcessPid, 10);
   m->process(start, sink);
-  EXPECT_EQ(sink.count, 2u + 10u);                   // pid 10 > k for k = 0..9
+  EXPECT_EQ(sink.count, 2u + 10u);  // pid 10 > k for k = 0..9
   // The `or` rule is gated by its branches (event.type "end" or process.name "zz"): skipped.
   EXPECT_EQ(m->stats().evaluations, 2u + 50u);
 }
