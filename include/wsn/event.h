@@ -118,6 +118,14 @@ class Event {
   };
 
   int find_slot(FieldId id) const;
+  // Records that slot slots_.size() (about to be added) holds `id`.
+  void note_slot(FieldId id) {
+    if (id < kIndexedFields) {
+      index_[id] = static_cast<uint16_t>(slots_.size() + 1);
+    } else {
+      others_ |= uint64_t{1} << (id & 63);
+    }
+  }
   Slot& slot_for(FieldId id, FieldType type);
   StrRef store(std::string_view v);
   StrRef store_inline(std::string_view v) {
@@ -126,7 +134,7 @@ class Event {
     return r;
   }
   Slot& new_slot(FieldId id, FieldType type) {
-    if (id < kIndexedFields) index_[id] = static_cast<uint16_t>(slots_.size() + 1);
+    note_slot(id);
     Slot& s = slots_.emplace_back();
     s.id = id;
     s.type = type;
@@ -139,6 +147,9 @@ class Event {
   std::vector<StrRef> list_items_;
   std::vector<IpAddress> ips_;
   std::array<uint16_t, kIndexedFields> index_{};  // slot index + 1, 0 = absent
+  // Fields at or above kIndexedFields: bit (id % 64) set when the event may hold one, so that
+  // looking up an absent one (a rule's unknown field) mostly skips the linear scan.
+  uint64_t others_ = 0;
   CategoryId category_ = categories::kUnknown;
 };
 

@@ -48,6 +48,7 @@ void Event::clear() {
     if (s.id < kIndexedFields) index_[s.id] = 0;
   }
   slots_.clear();
+  others_ = 0;
   bytes_.clear();
   list_items_.clear();
   ips_.clear();
@@ -56,6 +57,7 @@ void Event::clear() {
 
 int Event::find_slot(FieldId id) const {
   if (id < kIndexedFields) return static_cast<int>(index_[id]) - 1;
+  if ((others_ >> (id & 63) & 1) == 0) return -1;
   for (size_t k = 0; k < slots_.size(); ++k) {
     if (slots_[k].id == id) return static_cast<int>(k);
   }
@@ -68,7 +70,7 @@ Event::Slot& Event::slot_for(FieldId id, FieldType type) {
     slots_[static_cast<size_t>(k)].type = type;
     return slots_[static_cast<size_t>(k)];
   }
-  if (id < kIndexedFields) index_[id] = static_cast<uint16_t>(slots_.size() + 1);
+  note_slot(id);
   Slot& s = slots_.emplace_back();
   s.id = id;
   s.type = type;

@@ -1,6 +1,7 @@
 #include "match/engine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <span>
 #include <unordered_map>
@@ -16,6 +17,8 @@
 namespace wsn::match {
 
 namespace {
+
+std::atomic<bool> g_reference_matching{false};
 
 // One event predicate of a rule.
 struct Unit {
@@ -35,8 +38,16 @@ struct Unit {
   // A top-level conjunct on an ECS enumeration field (`event.type == "start"` ...), shared by
   // every unit with the same one and evaluated once per event: the prefilter leaves such
   // fields out (every event of a category has one of a few values), so without it the end of
-  // each process would evaluate every `process.name == …` start step in full.
-  uint32_t guard = UINT32_MAX;
+  // each process would evaluate every `process.name == …` start step in full. Every such
+  // conjunct is one (`event.type == "start" and event.action == "exec"`): Engine::unit_guards
+  // [guard, guard + guard_count).
+  uint32_t guard = 0;
+  uint32_t guard_count = 0;
+  // With guards: the conjuncts of `where` that are not guards, Engine::unit_rest [rest,
+  // +rest_count), evaluated instead of `where` once the guards hold.
+  uint32_t rest = 0;
+  uint32_t rest_count = 0;
+  bool use_rest = false;
   // A sequence step that only acts on partial matches waiting at this stage (a later step, or a
   // missing step after the first): its rule is not run for it while none waits (0: any time).
   uint32_t waits_at = 0;
@@ -70,8 +81,9 @@ struct FieldScan {
   // value, per pattern; empty for most patterns.
   std::vector<std::vector<uint32_t>> prefix_units;
   std::vector<std::vector<uint32_t>> suffix_units;
-  bool primary = false;  // some unit's first requirement reads this field
-  int32_t lazy = -1;     // otherwise: its lazy slot (scanned only when a unit asks)
+  std::vector<std::vector<uint32_t>> whole_units;  // the pattern must be the whole value
+  bool primary = false;                            // some unit's first requirement reads this field
+  int32_t lazy = -1;  // otherwise: its lazy slot (scanned only when a unit asks)
 };
 
 // Equality index of one field: folded value -> prefilter entries, integer value -> entries.
@@ -123,10 +135,13 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   RuleSetPlan plan;
   std::vector<Unit> units;
   std::vector<Guard> guards;
+  std::vector<uint32_t> unit_guards;  // per unit [guard, +guard_count): indexes in guards
+  std::vector<NodeRef> unit_rest;     // per unit [rest, +rest_count): conjuncts to evaluate
   std::vector<UntilGroup> until_groups;
   std::vector<RuleInfo> info;
   Bucket any;
   uint32_t key_classes = 0;
+  bool reference = g_reference_matching.load();  // set_reference_matching
   // Fields that only serve later requirements are scanned only for events that met some unit's
   // first requirement: a near miss costs the rare extra scan, not a scan of every event.
   uint32_t lazy_slots = 0;
@@ -136,7 +151,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   uint32_t add_unit(uint32_t rule, const EventPredicate& pred);
   uint32_t key_class(const RulePlan& rule, const StepPlan& step);
   bool signature(const Program& p, NodeRef r, std::string& out) const;
-  uint32_t guard_of(uint32_t rule, const EventPredicate& pred);
+  void add_guards(uint32_t rule, const EventPredicate& pred, Unit& u);
   // The until group an `until` with this predicate and key class joins, or UINT32_MAX.
   uint32_t until_group_for(uint32_t rule, const EventPredicate& pred, uint32_t key_class) const;
   struct Secondary {  // a later requirement of a unit, on the field at `pos` of its bucket
@@ -218,10 +233,12 @@ bool Engine::signature(const Program& p, NodeRef r, std::string& out) const {
 
 namespace {
 
-// Whether every field `r` reads is an ECS enumeration field of the current event.
+// Whether every field `r` reads is an ECS enumeration field of the current event, or one that
+// every event of the host shares (`host.os.type == "linux"`).
 bool reads_enumerations_only(const Program& p, NodeRef r) {
   const Node& n = p.node(r);
-  if (n.op == Op::kField && (n.event_index != 0 || !is_low_cardinality_field(n.field))) {
+  if (n.op == Op::kField && (n.event_index != 0 || (!is_low_cardinality_field(n.field) &&
+                                                    !is_host_constant_field(n.field)))) {
     return false;
   }
   for (NodeRef k : p.kids(r)) {
@@ -232,17 +249,36 @@ bool reads_enumerations_only(const Program& p, NodeRef r) {
 
 }  // namespace
 
-uint32_t Engine::guard_of(uint32_t rule, const EventPredicate& pred) {
+// At most this many guards per unit: the rest of the where-clause checks the others.
+constexpr uint32_t kMaxGuards = 4;
+
+void Engine::add_guards(uint32_t rule, const EventPredicate& pred, Unit& u) {
+  u.guard = static_cast<uint32_t>(unit_guards.size());
+  u.guard_count = 0;
   const Program& p = plan.rules[rule].program;
-  if (pred.where == kNoNode || p.node(pred.where).op != Op::kAnd) return UINT32_MAX;
+  u.rest = static_cast<uint32_t>(unit_rest.size());
+  u.rest_count = 0;
+  u.use_rest = false;
+  if (pred.where == kNoNode || p.node(pred.where).op != Op::kAnd) return;
+  std::vector<NodeRef> rest;
   for (NodeRef k : p.kids(pred.where)) {
     std::string sig = std::to_string(pred.category) + ':';
-    if (!signature(p, k, sig) || !reads_enumerations_only(p, k)) continue;
+    if (u.guard_count == kMaxGuards || !signature(p, k, sig) || !reads_enumerations_only(p, k)) {
+      rest.push_back(k);
+      continue;
+    }
     const auto [it, inserted] = guard_of_.try_emplace(sig, static_cast<uint32_t>(guards.size()));
     if (inserted) guards.push_back({rule, k});
-    return it->second;
+    unit_guards.push_back(it->second);
+    ++u.guard_count;
   }
-  return UINT32_MAX;
+  // The guards hold whenever the predicate is evaluated, so only the other conjuncts are: the
+  // `and` holds exactly when each of them holds too.
+  if (u.guard_count > 0) {
+    u.use_rest = true;
+    u.rest_count = static_cast<uint32_t>(rest.size());
+    unit_rest.insert(unit_rest.end(), rest.begin(), rest.end());
+  }
 }
 
 uint32_t Engine::until_group_for(uint32_t rule, const EventPredicate& pred,
@@ -262,76 +298,82 @@ uint32_t Engine::add_unit(uint32_t rule, const EventPredicate& pred) {
   u.rule = rule;
   u.category = pred.category;
   u.where = pred.where;
-  u.guard = guard_of(rule, pred);
+  if (!reference) add_guards(rule, pred, u);
   const auto id = static_cast<uint32_t>(units.size());
   u.slot = id;
   std::string sig = std::to_string(pred.category) + ':';
-  if (pred.where != kNoNode && signature(plan.rules[rule].program, pred.where, sig)) {
+  if (!reference && pred.where != kNoNode && signature(plan.rules[rule].program, pred.where, sig)) {
     u.slot = slot_of_.try_emplace(sig, id).first->second;
   }
   Bucket& b = bucket_for(pred.category);
-  const auto reqs = extract_requirements(plan.rules[rule].program, pred.where, kMaxRequirements);
+  const auto reqs =
+      reference ? std::vector<RequirementAlternatives>{}
+                : extract_requirement_sets(plan.rules[rule].program, pred.where, kMaxRequirements);
   for (uint32_t k = 0; k < reqs.size(); ++k) {
-    const Requirement& req = reqs[k];
     const uint32_t entry = id << kReqBits | k;
     auto add_to = [entry](std::vector<uint32_t>& es) {
       if (es.empty() || es.back() != entry) es.push_back(entry);
     };
     u.gated = true;
     u.needed = static_cast<uint8_t>(u.needed | 1u << k);
-    if (req.kind != RequirementKind::kLiteral) {
-      FieldIndex* index = nullptr;
-      for (FieldIndex& x : b.indexes) {
-        if (x.field == req.field) index = &x;
+    // Any one alternative meets requirement k: each is indexed under the same entry.
+    for (const Requirement& req : reqs[k]) {
+      if (req.kind != RequirementKind::kLiteral) {
+        FieldIndex* index = nullptr;
+        for (FieldIndex& x : b.indexes) {
+          if (x.field == req.field) index = &x;
+        }
+        if (index == nullptr) {
+          b.indexes.emplace_back();
+          index = &b.indexes.back();
+          index->field = req.field;
+        }
+        if (k == 0) index->primary = true;
+        if (k > 0) {
+          secondaries_.push_back(
+              {id, pred.category, false, static_cast<uint32_t>(index - b.indexes.data())});
+        }
+        if (req.kind == RequirementKind::kExact) {
+          for (const std::string& lit : req.literals) {
+            const size_t at = index->by_string.insert(lit);
+            if (at >= index->string_entries.size()) index->string_entries.resize(at + 1);
+            add_to(index->string_entries[at]);
+          }
+          add_to(index->string_units);
+        } else {
+          for (int64_t v : req.ints) add_to(index->by_int[v]);
+          add_to(index->int_units);
+        }
+        continue;
       }
-      if (index == nullptr) {
-        b.indexes.emplace_back();
-        index = &b.indexes.back();
-        index->field = req.field;
+      FieldScan* scan = nullptr;
+      for (FieldScan& fs : b.scans) {
+        if (fs.field == req.field) scan = &fs;
       }
-      if (k == 0) index->primary = true;
+      if (scan == nullptr) {
+        b.scans.emplace_back();
+        scan = &b.scans.back();
+        scan->field = req.field;
+      }
+      if (k == 0) scan->primary = true;
       if (k > 0) {
         secondaries_.push_back(
-            {id, pred.category, false, static_cast<uint32_t>(index - b.indexes.data())});
+            {id, pred.category, true, static_cast<uint32_t>(scan - b.scans.data())});
       }
-      if (req.kind == RequirementKind::kExact) {
-        for (const std::string& lit : req.literals) {
-          const size_t at = index->by_string.insert(lit);
-          if (at >= index->string_entries.size()) index->string_entries.resize(at + 1);
-          add_to(index->string_entries[at]);
+      for (size_t l = 0; l < req.literals.size(); ++l) {
+        const uint32_t pid = scan->ac.add(req.literals[l]);
+        if (pid >= scan->units_of_pattern.size()) {
+          scan->units_of_pattern.resize(pid + 1);
+          scan->prefix_units.resize(pid + 1);
+          scan->suffix_units.resize(pid + 1);
+          scan->whole_units.resize(pid + 1);
         }
-        add_to(index->string_units);
-      } else {
-        for (int64_t v : req.ints) add_to(index->by_int[v]);
-        add_to(index->int_units);
+        const LiteralAnchor a = l < req.anchors.size() ? req.anchors[l] : LiteralAnchor::kAnywhere;
+        add_to(a == LiteralAnchor::kPrefix   ? scan->prefix_units[pid]
+               : a == LiteralAnchor::kSuffix ? scan->suffix_units[pid]
+               : a == LiteralAnchor::kWhole  ? scan->whole_units[pid]
+                                             : scan->units_of_pattern[pid]);
       }
-      continue;
-    }
-    FieldScan* scan = nullptr;
-    for (FieldScan& fs : b.scans) {
-      if (fs.field == req.field) scan = &fs;
-    }
-    if (scan == nullptr) {
-      b.scans.emplace_back();
-      scan = &b.scans.back();
-      scan->field = req.field;
-    }
-    if (k == 0) scan->primary = true;
-    if (k > 0) {
-      secondaries_.push_back(
-          {id, pred.category, true, static_cast<uint32_t>(scan - b.scans.data())});
-    }
-    for (size_t l = 0; l < req.literals.size(); ++l) {
-      const uint32_t pid = scan->ac.add(req.literals[l]);
-      if (pid >= scan->units_of_pattern.size()) {
-        scan->units_of_pattern.resize(pid + 1);
-        scan->prefix_units.resize(pid + 1);
-        scan->suffix_units.resize(pid + 1);
-      }
-      const LiteralAnchor a = l < req.anchors.size() ? req.anchors[l] : LiteralAnchor::kAnywhere;
-      add_to(a == LiteralAnchor::kPrefix   ? scan->prefix_units[pid]
-             : a == LiteralAnchor::kSuffix ? scan->suffix_units[pid]
-                                           : scan->units_of_pattern[pid]);
     }
   }
   if (reqs.empty() && (b.always_rules.empty() || b.always_rules.back() != rule)) {
@@ -518,17 +560,20 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   }
   bool unit_match(uint32_t u, const Event& e);
   bool unit_match_partial(uint32_t u, const Event& e, const Partial& p);
-  // Unit::guard on the current event (true without one), evaluated once per event. Not counted
-  // as an evaluation: like the prefilter, it only rules predicates out.
-  bool guard_holds(uint32_t g) {
-    if (g == UINT32_MAX) return true;
-    if (guard_stamp_[g] != stamp_) {
-      const Guard& gd = eng_->guards[g];
-      guard_stamp_[g] = stamp_;
-      guard_result_[g] =
-          holds(eng_->plan.rules[gd.rule].program, gd.node, context(*event_)) ? 1 : 0;
+  // The guards of a unit on the current event (true without any), each evaluated once per
+  // event. Not counted as an evaluation: like the prefilter, they only rule predicates out.
+  bool guard_holds(const Unit& un) {
+    for (uint32_t k = 0; k < un.guard_count; ++k) {
+      const uint32_t g = eng_->unit_guards[un.guard + k];
+      if (guard_stamp_[g] != stamp_) {
+        const Guard& gd = eng_->guards[g];
+        guard_stamp_[g] = stamp_;
+        guard_result_[g] =
+            holds(eng_->plan.rules[gd.rule].program, gd.node, context(*event_)) ? 1 : 0;
+      }
+      if (guard_result_[g] == 0) return false;
     }
-    return guard_result_[g] != 0;
+    return true;
   }
   void add_candidate(uint32_t rule) {
     const uint32_t w = rule >> 6;
@@ -642,7 +687,7 @@ bool RuleMatcher::unit_match_partial(uint32_t u, const Event& e, const Partial& 
     ++prefilter_skips_;
     return false;
   }
-  if (!guard_holds(un.guard)) return false;
+  if (!guard_holds(un)) return false;
   alias_events_.clear();
   alias_events_.push_back(&e);
   for (uint32_t c : p.events) alias_events_.push_back(&seqs_.copies().get(c));
@@ -664,8 +709,17 @@ bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
     return false;
   }
   if (eval_stamp_[un.slot] == stamp_) return eval_result_[un.slot] != 0;
-  if (!guard_holds(un.guard)) return false;
-  const bool r = holds(eng_->plan.rules[un.rule].program, un.where, context(e));
+  if (!guard_holds(un)) return false;
+  const Program& prog = eng_->plan.rules[un.rule].program;
+  bool r = true;
+  if (un.use_rest) {
+    EvalContext& ctx = context(e);
+    for (uint32_t k = 0; k < un.rest_count && r; ++k) {
+      r = holds(prog, eng_->unit_rest[un.rest + k], ctx);
+    }
+  } else {
+    r = holds(prog, un.where, context(e));
+  }
   ++stats_.evaluations;
   evaluations_held_ += r ? 1 : 0;
   ++rule_evals_[un.rule];
@@ -692,7 +746,7 @@ void RuleMatcher::hit_units(std::span<const uint32_t> entries) {
           until_hits_.push_back(un.until_group);
         }
       } else if ((un.waits_at == 0 || seqs_.any_placed(un.rule, un.waits_at, un.waits_at)) &&
-                 guard_holds(un.guard)) {
+                 guard_holds(un)) {
         add_candidate(un.rule);
       }
     } else if (req == 0) {
@@ -757,7 +811,10 @@ void RuleMatcher::scan_field(const FieldScan& fs, const Event& e) {
     fs.ac.scan(text, [&](uint32_t pattern, size_t end) {
       hit_units(fs.units_of_pattern[pattern]);
       if (end == text.size()) hit_units(fs.suffix_units[pattern]);
-      if (end == fs.ac.pattern_size(pattern)) hit_units(fs.prefix_units[pattern]);
+      if (end == fs.ac.pattern_size(pattern)) {
+        hit_units(fs.prefix_units[pattern]);
+        if (end == text.size()) hit_units(fs.whole_units[pattern]);
+      }
     });
   };
   switch (v.kind) {
@@ -1127,6 +1184,10 @@ void RuleMatcher::add_rule_counters(std::span<uint64_t> evaluations,
 }
 
 }  // namespace
+
+void set_reference_matching(bool on) {
+  g_reference_matching.store(on);
+}
 
 std::shared_ptr<const CompiledRules> build_rules(RuleSetPlan plan) {
   return std::make_shared<Engine>(std::move(plan));

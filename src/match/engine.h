@@ -24,6 +24,11 @@ namespace wsn::match {
 
 std::shared_ptr<const CompiledRules> build_rules(RuleSetPlan plan);
 
+// Test and benchmark hook, process-wide: rule sets built while it is on run every predicate of
+// the event's category in full, with no prefilter, no shared guards and no shared evaluations.
+// That reference path raises the same alerts, only slower (differential tests compare them).
+void set_reference_matching(bool on);
+
 // Extra counters of a matcher built by build_rules (dynamic_cast a Matcher to read them), and
 // the prefilter on its own, for the benchmark's account of where detection time goes.
 class RuleMatcherInfo {

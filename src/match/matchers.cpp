@@ -104,14 +104,16 @@ bool StringMatcher::matches(std::string_view s) const {
   return false;
 }
 
-bool StringMatcher::required_literals(std::vector<std::string>& out) const {
+bool StringMatcher::required_literals(std::vector<std::string>& out,
+                                      size_t min_regex_literal) const {
   std::vector<std::string> lits;
   switch (spec_.kind) {
     case StrMatchKind::kRegex:
       // Literals of 3+ bytes only: shorter ones (".", "-") are in most values and would make
       // the prefilter scan more without skipping much.
       for (const std::string& p : spec_.patterns) {
-        if (!regex_required_literals(p, spec_.mode == CaseMode::kInsensitive, 3, lits)) {
+        if (!regex_required_literals(p, spec_.mode == CaseMode::kInsensitive, min_regex_literal,
+                                     lits)) {
           return false;
         }
       }

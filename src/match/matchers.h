@@ -44,8 +44,9 @@ class StringMatcher {
   bool matches(std::string_view s) const;
   const StringMatcherSpec& spec() const { return spec_; }
   // Literals of which every matching string contains at least one (folded when the matcher
-  // is case-insensitive). Returns false when no such set exists (e.g. pattern "*").
-  bool required_literals(std::vector<std::string>& out) const;
+  // is case-insensitive). Returns false when no such set exists (e.g. pattern "*"). Regex
+  // literals shorter than `min_regex_literal` bytes are not used.
+  bool required_literals(std::vector<std::string>& out, size_t min_regex_literal = 3) const;
   std::string describe() const;
 
  private:

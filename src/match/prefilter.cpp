@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "match/functions.h"
+#include "wsn/schema.h"
 
 namespace wsn::match {
 
@@ -43,6 +44,9 @@ std::optional<Requirement> call_requirement(const Program& p, NodeRef n) {
 // start with it (when `lit` is the whole rest of the pattern, free of wildcards).
 LiteralAnchor wildcard_anchor(std::string_view pattern, bool question_mark,
                               std::string_view literal) {
+  if (!has_wildcard(pattern, question_mark)) {
+    return fold_copy(pattern) == literal ? LiteralAnchor::kWhole : LiteralAnchor::kAnywhere;
+  }
   if (pattern.size() < 2) return LiteralAnchor::kAnywhere;
   const bool lead = pattern.front() == '*';
   const bool trail = pattern.back() == '*';
@@ -178,14 +182,106 @@ size_t shortest(const Requirement& r) {
   return m;
 }
 
+// Fields that are (about) the same on every event of a host: `host.os.type == "linux"` begins
+// every Elastic Linux rule and holds on every event of a Linux host, so it must not be a
+// discriminator while any other conjunct offers one.
+bool host_constant_field(FieldId field) {
+  static const std::vector<FieldId> ids = [] {
+    const FieldRegistry reg;
+    std::vector<FieldId> v;
+    for (const char* name :
+         {"host.os.type", "host.os.family", "host.os.platform", "host.os.name"}) {
+      const FieldId id = reg.find(name);
+      if (id != kInvalidField) v.push_back(id);
+    }
+    return v;
+  }();
+  return std::find(ids.begin(), ids.end(), field) != ids.end();
+}
+
+// 0: constant on a host, 1: an ECS enumeration field, 2: selective.
+size_t field_tier(FieldId field) {
+  if (host_constant_field(field)) return 0;
+  return is_low_cardinality_field(field) ? 1 : 2;
+}
+
 // Higher is more selective.
 size_t score(const Requirement& r) {
-  size_t s = is_low_cardinality_field(r.field) ? 0 : 1000000;
+  // Among enumeration fields, event.action ("load_module", "connected-to") says more than
+  // event.type ("start").
+  const size_t s = field_tier(r.field) * 1000000 + (r.field == fields::kEventAction ? 200000 : 0);
   if (r.kind == RequirementKind::kLiteral) return s + std::min<size_t>(shortest(r), 99999);
   return s + 100000;
 }
 
+// A set of alternatives is as selective as its weakest alternative.
+size_t score(const RequirementAlternatives& a) {
+  size_t m = SIZE_MAX;
+  for (const Requirement& r : a) m = std::min(m, score(r));
+  return a.empty() ? 0 : m;
+}
+
+bool selective(const RequirementAlternatives& a) {
+  return score(a) >= 2000000;
+}
+
+// More alternatives than this make a requirement that most events meet somewhere.
+constexpr size_t kMaxAlternatives = 64;
+
+// What `n` requires of the event when it holds: a conjunction requires what its most selective
+// conjunct requires, a disjunction one of what its branches require (every branch must require
+// something), a plain test on a field its requirement (equality preferred to literal when they
+// score the same).
+std::optional<RequirementAlternatives> node_alternatives(const Program& p, NodeRef n, int depth) {
+  if (depth > 16) return std::nullopt;
+  const Node& node = p.node(n);
+  if (node.op == Op::kAnd) {
+    std::optional<RequirementAlternatives> best;
+    for (NodeRef k : p.kids(n)) {
+      auto a = node_alternatives(p, k, depth + 1);
+      if (a && (!best || score(*a) > score(*best))) best = std::move(a);
+    }
+    return best;
+  }
+  if (node.op == Op::kOr) {
+    RequirementAlternatives all;
+    for (NodeRef k : p.kids(n)) {
+      auto a = node_alternatives(p, k, depth + 1);
+      if (!a) return std::nullopt;
+      for (Requirement& r : *a) all.push_back(std::move(r));
+      if (all.size() > kMaxAlternatives) return std::nullopt;
+    }
+    if (all.empty()) return std::nullopt;
+    return all;
+  }
+  std::optional<Requirement> best;
+  for (bool equality : {true, false}) {
+    auto r = leaf_requirement(p, n, equality);
+    if (r && (!best || score(*r) > score(*best))) best = std::move(r);
+  }
+  if (!best && node.op == Op::kStrMatch &&
+      p.matcher(node.aux).spec().kind == StrMatchKind::kRegex) {
+    // A regex of digits and separators (`[0-9]{1,3}\.[0-9]{1,3}:...`) has no literal of 3
+    // bytes; a single byte it needs (":") still rules out most values.
+    Requirement r;
+    r.field = subject_field(p, p.kid(n, 0));
+    if (r.field != kInvalidField && p.matcher(node.aux).required_literals(r.literals, 1) &&
+        !r.literals.empty()) {
+      best = std::move(r);
+    }
+  }
+  if (!best) return std::nullopt;
+  best->anchors.resize(best->literals.size(), LiteralAnchor::kAnywhere);
+  RequirementAlternatives one;
+  one.push_back(std::move(*best));
+  return one;
+}
+
 }  // namespace
+
+bool is_host_constant_field(FieldId field) {
+  return host_constant_field(field);
+}
 
 bool is_low_cardinality_field(FieldId field) {
   switch (field) {
@@ -236,13 +332,39 @@ std::vector<Requirement> extract_requirements(const Program& p, NodeRef where, s
       auto r = conjunct_requirement(p, c, equality);
       if (r && (!best || score(*r) > score(*best))) best = std::move(r);
     }
-    if (best && !is_low_cardinality_field(best->field)) out.push_back(std::move(*best));
+    if (best && field_tier(best->field) == 2) out.push_back(std::move(*best));
   }
   if (out.empty()) {
     if (auto r = extract_requirement(p, where)) out.push_back(std::move(*r));
     return out;
   }
   // Most selective first, conjunct order among equals (insertion sort: a handful of items).
+  for (size_t k = 1; k < out.size(); ++k) {
+    for (size_t j = k; j > 0 && score(out[j]) > score(out[j - 1]); --j)
+      std::swap(out[j], out[j - 1]);
+  }
+  if (out.size() > max_count) out.resize(max_count);
+  return out;
+}
+
+std::vector<RequirementAlternatives> extract_requirement_sets(const Program& p, NodeRef where,
+                                                              size_t max_count) {
+  std::vector<RequirementAlternatives> out;
+  if (where == kNoNode || max_count == 0) return out;
+  std::vector<NodeRef> conjuncts;
+  if (p.node(where).op == Op::kAnd) {
+    for (NodeRef k : p.kids(where)) conjuncts.push_back(k);
+  } else {
+    conjuncts.push_back(where);
+  }
+  for (NodeRef c : conjuncts) {
+    auto a = node_alternatives(p, c, 0);
+    if (a && selective(*a)) out.push_back(std::move(*a));
+  }
+  if (out.empty()) {
+    if (auto a = node_alternatives(p, where, 0)) out.push_back(std::move(*a));
+    return out;
+  }
   for (size_t k = 1; k < out.size(); ++k) {
     for (size_t j = k; j > 0 && score(out[j]) > score(out[j - 1]); --j)
       std::swap(out[j], out[j - 1]);

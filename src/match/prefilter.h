@@ -30,7 +30,8 @@ enum class RequirementKind : uint8_t { kLiteral, kExact, kInt };
 
 // Where a kLiteral must occur in the value (or list item): `path : "*/dev"` needs "/dev" at the
 // end, not anywhere, which most paths containing "/dev" then fail without evaluation.
-enum class LiteralAnchor : uint8_t { kAnywhere, kPrefix, kSuffix };
+// kWhole: the literal is the whole value (`name : ("sh", "python*")`: "sh" must not hit "bash").
+enum class LiteralAnchor : uint8_t { kAnywhere, kPrefix, kSuffix, kWhole };
 
 struct Requirement {
   RequirementKind kind = RequirementKind::kLiteral;
@@ -40,8 +41,15 @@ struct Requirement {
   std::vector<int64_t> ints;           // kInt: any one suffices
 };
 
+// One of several requirements, possibly on different fields: `a == "x" or b : "*y*"`, or a
+// conjunction inside a disjunction (each branch contributes its most selective requirement).
+using RequirementAlternatives = std::vector<Requirement>;
+
 // True for ECS enumeration fields whose values every event of a category shares widely.
 bool is_low_cardinality_field(FieldId field);
+
+// True for fields (about) every event of one host shares: host.os.type / family / platform / name.
+bool is_host_constant_field(FieldId field);
 
 // The most selective requirement of `where` (see above), if any.
 std::optional<Requirement> extract_requirement(const Program& p, NodeRef where);
@@ -52,6 +60,13 @@ std::optional<Requirement> extract_requirement(const Program& p, NodeRef where);
 // `where` only when every one is met (a near miss such as `process.name == "curl" and
 // process.args : "x"` is then not evaluated for every curl).
 std::vector<Requirement> extract_requirements(const Program& p, NodeRef where, size_t max_count);
+
+// As extract_requirements, with each requirement a set of alternatives: a top-level conjunct
+// `(a in (...) or b : (...) or (c == "x" and d : "*y"))` requires one of its branches'
+// requirements. Requirements on fields a host's events share (`host.os.type`) come last among
+// candidates and are used only when nothing else is offered.
+std::vector<RequirementAlternatives> extract_requirement_sets(const Program& p, NodeRef where,
+                                                              size_t max_count);
 
 // Aho-Corasick automaton over ASCII-folded bytes with a compressed alphabet and a dense
 // transition table. Immutable after build(); scan() is allocation free.

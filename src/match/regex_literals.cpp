@@ -27,12 +27,25 @@ size_t shortest(const Set& s) {
   return s.empty() ? 0 : m;
 }
 
-// The candidate whose shortest member is longest (fewer members on ties); empty when none.
+// Bytes of the set's members that most text is full of (separators of paths, names, numbers):
+// between otherwise equal candidates, ":" rules out more values than ".".
+size_t common_bytes(const Set& s) {
+  size_t n = 0;
+  for (const std::string& x : s) {
+    for (char c : x) n += std::string_view(" ./-_=,").find(c) != std::string_view::npos ? 1 : 0;
+  }
+  return n;
+}
+
+// The candidate whose shortest member is longest (fewer members on ties, then fewer common
+// bytes); empty when none.
 Set best_of(const std::vector<Set>& candidates) {
   Set best;
   for (const Set& c : candidates) {
     if (best.empty() || shortest(c) > shortest(best) ||
-        (shortest(c) == shortest(best) && c.size() < best.size())) {
+        (shortest(c) == shortest(best) && c.size() < best.size()) ||
+        (shortest(c) == shortest(best) && c.size() == best.size() &&
+         common_bytes(c) < common_bytes(best))) {
       best = c;
     }
   }

