@@ -34,7 +34,7 @@ TEST(FieldsCommand, TextListsEveryFieldInAlignedColumns) {
     if (line.rfind("process.pid ", 0) == 0) {
       saw_pid = true;
       EXPECT_NE(line.find(" int "), std::string::npos) << line;
-      EXPECT_NE(line.find("ebpf,replay,stdin"), std::string::npos) << line;
+      EXPECT_NE(line.find("ebpf,logs,replay,stdin"), std::string::npos) << line;
     }
   }
   EXPECT_GE(rows, 600u);
