@@ -1,5 +1,6 @@
 // The `logs` source through the binary: `run` with only the log files (no root needed) follows
-// an auth.log and a rule on its ssh_login events alerts on a line appended while it runs.
+// an auth.log; a rule on its ssh_login events, and SigmaHQ's sshd and useradd rules (read in
+// place from WSN_SHARED_DIR, unmodified), alert on lines appended while it runs.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -40,8 +41,12 @@ TEST(LogsSourceCli, RunFollowsAnAuthLogAndAlertsOnAppendedLines) {
     dup2(e, 2);
     const std::string c = (dir / "cfg.yml").string(), r = (dir / "rule.yml").string(),
                       o = alerts.string();
-    execl(WSN_CLI_PATH, WSN_CLI_PATH, "run", "-c", c.c_str(), "-r", r.c_str(), "-o", o.c_str(),
-          "--duration", "30", nullptr);
+    const std::string sigma =
+        std::string(WSN_SHARED_DIR) + "/conformance/sigma/rules/linux/builtin/";
+    const std::string sshd = sigma + "sshd/lnx_sshd_susp_ssh.yml",
+                      useradd = sigma + "lnx_privileged_user_creation.yml";
+    execl(WSN_CLI_PATH, WSN_CLI_PATH, "run", "-c", c.c_str(), "-r", r.c_str(), "-r", sshd.c_str(),
+          "-r", useradd.c_str(), "-o", o.c_str(), "--duration", "30", nullptr);
     _exit(127);
   }
   bool ready = false;
@@ -50,18 +55,33 @@ TEST(LogsSourceCli, RunFollowsAnAuthLogAndAlertsOnAppendedLines) {
     if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_TRUE(ready) << slurp(err);
-  std::ofstream(auth, std::ios::app) << "2026-12-07T10:00:05+00:00 h sshd[2]: Failed password for "
-                                        "invalid user oracle from 203.0.113.9 port 4711 ssh2\n";
+  std::ofstream(auth, std::ios::app)
+      << "2026-12-07T10:00:05+00:00 h sshd[2]: Failed password for invalid user oracle from "
+         "203.0.113.9 port 4711 ssh2\n"
+      << "2026-12-07T10:00:06+00:00 h sshd[3]: Corrupted MAC on input. [preauth]\n"
+      << "2026-12-07T10:00:07+00:00 h useradd[4]: new user: name=john, UID=0, GID=0, "
+         "home=/home/john, shell=/bin/bash, from=/dev/pts/0\n";
+  const char* ids[] = {"t.ssh_failed", "e76b413a-83d0-4b94-8e4c-85db4a5b8bdc",
+                       "0ac15ec3-d24f-4246-aa2a-3077bb1cf90e"};
   std::string text;
-  for (int k = 0; k < 500 && text.empty(); ++k) {
+  auto all_seen = [&] {
+    for (const char* id : ids) {
+      if (text.find(std::string("\"id\":\"") + id + "\"") == std::string::npos) return false;
+    }
+    return true;
+  };
+  for (int k = 0; k < 500 && !all_seen(); ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
     text = slurp(alerts);
-    if (text.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   kill(pid, SIGINT);
   int status = 0;
   waitpid(pid, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(err);
-  EXPECT_NE(text.find("\"id\":\"t.ssh_failed\""), std::string::npos) << text;
+  for (const char* id : ids) {
+    EXPECT_NE(text.find(std::string("\"id\":\"") + id + "\""), std::string::npos) << id << "\n"
+                                                                                  << text;
+  }
   EXPECT_NE(text.find("\"user\":{\"name\":\"oracle\"}"), std::string::npos) << text;
   EXPECT_NE(text.find("\"source\":{\"ip\":\"203.0.113.9\",\"port\":4711}"), std::string::npos)
       << text;
