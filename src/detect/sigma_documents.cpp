@@ -6,23 +6,16 @@
 #include <cctype>
 #include <filesystem>
 
+#include "common/text.h"
 #include "detect/rule_file.h"
 #include "sigma/compile.h"
 #include "sigma/mapping.h"
+#include "sigma/yaml_text.h"
 
 namespace wsn {
 namespace {
 
-std::string scalar(const YAML::Node& n) {
-  return n && n.IsScalar() ? n.as<std::string>() : "";
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return s;
-}
+using sigma::scalar;
 
 void diag(RuleLoadResult& out, const std::shared_ptr<SourceText>& text, DiagSeverity sev,
           const std::string& code, const std::string& msg, const YAML::Node& at, uint32_t len = 1) {
@@ -51,7 +44,7 @@ std::vector<std::string> strings(const YAML::Node& n) {
 
 // "attack.t1059.004" → "T1059.004"; empty when the tag names no technique.
 std::string technique(const std::string& tag) {
-  const std::string t = lower(tag);
+  const std::string t = ascii_lower(tag);
   if (t.size() < 9 || t.compare(0, 8, "attack.t") != 0) return {};
   std::string id = "T" + t.substr(8);
   for (size_t k = 1; k < id.size(); ++k) {
@@ -152,7 +145,7 @@ void load_sigma_document(const std::shared_ptr<SourceText>& text,
   }
   r.meta.id = id;
   r.meta.description = scalar(doc["description"]);
-  const std::string level = lower(scalar(doc["level"]));
+  const std::string level = ascii_lower(scalar(doc["level"]));
   if (level == "informational" || level == "low") {
     r.meta.severity = Severity::kLow;
   } else if (level == "medium" || level.empty()) {

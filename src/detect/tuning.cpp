@@ -7,11 +7,16 @@
 #include <iterator>
 #include <set>
 
+#include "common/text.h"
 #include "detect/rule_file.h"
 #include "detect/sigma_documents.h"
+#include "eql/eql_text.h"
+#include "sigma/yaml_text.h"
 
 namespace wsn {
 namespace {
+
+using sigma::scalar;
 
 bool ident_start(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '@';
@@ -41,52 +46,6 @@ std::string eql_field(const std::string& name) {
     start = dot + 1;
   }
   return out;
-}
-
-// A value as an EQL string literal.
-std::string eql_string(const std::string& v) {
-  std::string out = "\"";
-  for (const char c : v) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u{";
-          out += hex[(c >> 4) & 0xF];
-          out += hex[c & 0xF];
-          out += "}";
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string scalar(const YAML::Node& n) {
-  return n && n.IsScalar() ? n.as<std::string>() : "";
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return s;
 }
 
 bool valid_field(const std::string& f) {
@@ -156,7 +115,7 @@ bool elastic_entry(TuningReader& r, const YAML::Node& e, const std::string& pref
     return false;
   }
   const std::string field = eql_field(prefix.empty() ? field_name : prefix + "." + field_name);
-  const std::string op = e["operator"] ? lower(scalar(e["operator"])) : "included";
+  const std::string op = e["operator"] ? ascii_lower(scalar(e["operator"])) : "included";
   bool negated = false;
   if (op == "excluded") {
     negated = true;
@@ -166,7 +125,7 @@ bool elastic_entry(TuningReader& r, const YAML::Node& e, const std::string& pref
     return false;
   }
   // Elastic's `type` values, and the names its UI shows for them.
-  std::string type = lower(scalar(e["type"]));
+  std::string type = ascii_lower(scalar(e["type"]));
   if (type == "is") type = "match";
   if (type == "is one of") type = "match_any";
   if (type == "matches") type = "wildcard";
@@ -184,18 +143,18 @@ bool elastic_entry(TuningReader& r, const YAML::Node& e, const std::string& pref
   if (type == "match" || type == "wildcard") {
     std::string v;
     if (!one_value(v)) return false;
-    c = field + (type == "match" ? " == " : " like ") + eql_string(v);
+    c = field + (type == "match" ? " == " : " like ") + eql::string_literal(v);
   } else if (type == "match_any") {
     std::vector<std::string> vs;
     if (value && value.IsScalar()) {
-      vs.push_back(eql_string(value.as<std::string>()));
+      vs.push_back(eql::string_literal(value.as<std::string>()));
     } else if (value && value.IsSequence() && value.size() > 0) {
       for (const auto& v : value) {
         if (!v.IsScalar()) {
           r.error("RULE019", "'match_any' values must be strings", v);
           return false;
         }
-        vs.push_back(eql_string(v.as<std::string>()));
+        vs.push_back(eql::string_literal(v.as<std::string>()));
       }
     } else {
       r.error("RULE019", "'match_any' needs 'value': a non-empty list", value ? value : e);
@@ -223,7 +182,7 @@ bool elastic_entry(TuningReader& r, const YAML::Node& e, const std::string& pref
       return false;
     }
     item.value_lists.emplace_back(id, at);
-    c = "in_list(" + field + ", " + eql_string(id) + ")";
+    c = "in_list(" + field + ", " + eql::string_literal(id) + ")";
   } else if (type == "nested") {
     const YAML::Node entries = e["entries"];
     if (!entries || !entries.IsSequence() || entries.size() == 0 || depth > 8) {
@@ -289,7 +248,7 @@ bool falco_exception(TuningReader& r, const YAML::Node& n, std::vector<Exception
     if (c.IsScalar() && single) {
       comps[0] = c.as<std::string>();
     } else if (c.IsSequence() && c.size() == fields.size()) {
-      for (size_t k = 0; k < fields.size(); ++k) comps[k] = lower(scalar(c[k]));
+      for (size_t k = 0; k < fields.size(); ++k) comps[k] = ascii_lower(scalar(c[k]));
     } else {
       r.error("RULE019",
               "'comps' must have one comparison per field (" + std::to_string(fields.size()) + ")",
@@ -334,9 +293,9 @@ bool falco_exception(TuningReader& r, const YAML::Node& n, std::vector<Exception
       if (op == "in") {
         std::vector<std::string> list;
         if (v.IsSequence() && v.size() > 0) {
-          for (const auto& x : v) list.push_back(eql_string(scalar(x)));
+          for (const auto& x : v) list.push_back(eql::string_literal(scalar(x)));
         } else if (v.IsScalar()) {
-          list.push_back(eql_string(v.as<std::string>()));
+          list.push_back(eql::string_literal(v.as<std::string>()));
         } else {
           r.error("RULE019", "'in' takes a non-empty list of values", v);
           return false;
@@ -348,7 +307,7 @@ bool falco_exception(TuningReader& r, const YAML::Node& n, std::vector<Exception
         r.error("RULE019", "'" + op + "' takes one value", v);
         return false;
       }
-      const std::string lit = eql_string(v.as<std::string>());
+      const std::string lit = eql::string_literal(v.as<std::string>());
       if (op == "=") {
         parts.push_back(field + " == " + lit);
       } else if (op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=") {

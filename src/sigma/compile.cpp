@@ -5,22 +5,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text.h"
 #include "sigma/condition.h"
 #include "sigma/modifiers.h"
+#include "sigma/yaml_text.h"
 
 namespace wsn::sigma {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return s;
-}
-
-std::string scalar(const YAML::Node& n) {
-  return n && n.IsScalar() ? n.as<std::string>() : "";
-}
 
 uint32_t offset_of(const YAML::Node& n) {
   const YAML::Mark m = n.Mark();
@@ -82,7 +73,7 @@ std::vector<RawValue> raw_values(const YAML::Node& n) {
     } else if (v.IsScalar()) {
       r.text = v.as<std::string>();
       if (v.Tag() == "?") {
-        const std::string l = lower(r.text);
+        const std::string l = ascii_lower(r.text);
         bool number = !r.text.empty();
         for (char ch : r.text) {
           number &= std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.';
@@ -148,7 +139,7 @@ std::string item(Ctx& c, const std::string& k, const YAML::Node& key, const YAML
     }
   }
   std::vector<std::string> mods_lower;
-  for (const auto& m : req.modifiers) mods_lower.push_back(lower(m));
+  for (const auto& m : req.modifiers) mods_lower.push_back(ascii_lower(m));
   req.values = raw_values(value);
   for (const RawValue& v : req.values) {
     if (v.text == "\x01") {
@@ -279,9 +270,9 @@ Outcome compile_rule(const YAML::Node& doc, const Mapping& mapping, const FieldR
             logsource ? logsource : doc);
     return Outcome::kError;
   }
-  const std::string product = lower(scalar(logsource["product"]));
-  const std::string category = lower(scalar(logsource["category"]));
-  const std::string service = lower(scalar(logsource["service"]));
+  const std::string product = ascii_lower(scalar(logsource["product"]));
+  const std::string category = ascii_lower(scalar(logsource["category"]));
+  const std::string service = ascii_lower(scalar(logsource["service"]));
   c.logsource_name = "logsource {";
   for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"product", &product},
                              {"category", &category},

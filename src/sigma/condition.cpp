@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include "common/text.h"
 
 namespace wsn::sigma {
 namespace {
@@ -10,13 +11,6 @@ struct Token {
   std::string text;  // "(" ")" or a word
   size_t offset = 0;
 };
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return s;
-}
 
 class Parser {
  public:
@@ -66,7 +60,9 @@ class Parser {
     err.length = std::max<size_t>(len, 1);
     return false;
   }
-  bool at_word(const char* w) const { return pos_ < toks_.size() && lower(toks_[pos_].text) == w; }
+  bool at_word(const char* w) const {
+    return pos_ < toks_.size() && ascii_lower(toks_[pos_].text) == w;
+  }
 
   bool parse_or(std::string& out, ConditionError& err, int depth) {
     std::vector<std::string> parts(1);
@@ -125,9 +121,9 @@ class Parser {
       return fail(err, "expected a search identifier, found '" + t.text + "'", t.offset,
                   t.text.size());
     }
-    const std::string q = lower(t.text);
+    const std::string q = ascii_lower(t.text);
     if ((q == "1" || q == "any" || q == "all") && pos_ + 1 < toks_.size() &&
-        lower(toks_[pos_ + 1].text) == "of") {
+        ascii_lower(toks_[pos_ + 1].text) == "of") {
       if (pos_ + 2 >= toks_.size()) {
         return fail(err, "'" + t.text + " of' needs an identifier pattern or 'them'",
                     toks_[pos_ + 1].offset, 2);
@@ -135,7 +131,7 @@ class Parser {
       const Token pat = toks_[pos_ + 2];
       pos_ += 3;
       std::vector<std::string> parts;
-      const bool them = lower(pat.text) == "them";
+      const bool them = ascii_lower(pat.text) == "them";
       for (size_t k = 0; k < names_.size(); ++k) {
         const bool hit = them ? (names_[k].empty() || names_[k][0] != '_')
                               : identifier_matches(pat.text, names_[k]);

@@ -6,14 +6,12 @@
 #include <cctype>
 #include <numeric>
 
+#include "common/text.h"
 #include "sigma/modifiers.h"
+#include "sigma/yaml_text.h"
 
 namespace wsn::sigma {
 namespace {
-
-std::string scalar(const YAML::Node& n) {
-  return n && n.IsScalar() ? n.as<std::string>() : "";
-}
 
 SourceRange range_of(const YAML::Node& n, size_t len = 1) {
   const YAML::Mark m = n.Mark();

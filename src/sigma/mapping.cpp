@@ -5,21 +5,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text.h"
 #include "sigma/linux_mapping_text.h"
+#include "sigma/yaml_text.h"
 
 namespace wsn::sigma {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return s;
-}
-
-std::string scalar(const YAML::Node& n) {
-  return n && n.IsScalar() ? n.as<std::string>() : "";
-}
 
 SourceRange range_of(const YAML::Node& n) {
   const YAML::Mark m = n.Mark();
@@ -46,7 +37,7 @@ bool read_fields(const YAML::Node& n, std::map<std::string, FieldMapping>& out, 
           ok = false;
           continue;
         }
-        for (const auto& vv : v) fm.values[lower(scalar(vv.first))] = scalar(vv.second);
+        for (const auto& vv : v) fm.values[ascii_lower(scalar(vv.first))] = scalar(vv.second);
       }
     }
     if (name.empty() || fm.field.empty()) {
@@ -110,11 +101,11 @@ void Mapping::add(const YAML::Node& body, const std::string& origin_file, Diagno
         for (const auto& kv : e) {
           const std::string k = scalar(kv.first);
           if (k == "product") {
-            m.product = lower(scalar(kv.second));
+            m.product = ascii_lower(scalar(kv.second));
           } else if (k == "category") {
-            m.category = lower(scalar(kv.second));
+            m.category = ascii_lower(scalar(kv.second));
           } else if (k == "service") {
-            m.service = lower(scalar(kv.second));
+            m.service = ascii_lower(scalar(kv.second));
           } else if (k == "event_category") {
             m.event_category = scalar(kv.second);
           } else if (k == "condition") {

@@ -1,5 +1,8 @@
 #include "sigma/modifiers.h"
 
+#include "common/text.h"
+#include "eql/eql_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -8,13 +11,6 @@
 
 namespace wsn::sigma {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return s;
-}
 
 bool ident_start(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '@';
@@ -218,40 +214,6 @@ void SigmaString::add_star_back() {
   kinds.push_back(kStar);
 }
 
-std::string eql_string(const std::string& v) {
-  std::string out = "\"";
-  for (const char c : v) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u{";
-          out += hex[(c >> 4) & 0xF];
-          out += hex[c & 0xF];
-          out += "}";
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string eql_field(const std::string& name, bool optional) {
   std::string out = optional ? "?" : "";
   size_t start = 0;
@@ -331,16 +293,16 @@ std::string match_string(const TargetField& f, const SigmaString& s, bool cased)
   if (numeric(f.type)) {
     int64_t n = 0;
     if (!s.has_wildcards() && is_integer(s.bytes, n)) return f.eql + " == " + std::to_string(n);
-    return "string(" + f.eql + ") : " + eql_string(s.bytes);
+    return "string(" + f.eql + ") : " + eql::string_literal(s.bytes);
   }
   if (f.type == FieldType::kBool) {
-    const std::string v = lower(s.bytes);
+    const std::string v = ascii_lower(s.bytes);
     if (!s.has_wildcards() && (v == "true" || v == "false")) return f.eql + " == " + v;
-    return "string(" + f.eql + ") : " + eql_string(s.bytes);
+    return "string(" + f.eql + ") : " + eql::string_literal(s.bytes);
   }
   if (f.type == FieldType::kIp) {
-    if (!s.has_wildcards()) return f.eql + " == " + eql_string(s.bytes);
-    return "string(" + f.eql + ") : " + eql_string(s.bytes);
+    if (!s.has_wildcards()) return f.eql + " == " + eql::string_literal(s.bytes);
+    return "string(" + f.eql + ") : " + eql::string_literal(s.bytes);
   }
   if (s.has_literal_meta()) {
     std::string re = cased ? "" : "(?i)";
@@ -353,12 +315,12 @@ std::string match_string(const TargetField& f, const SigmaString& s, bool cased)
         re += re_escape(s.bytes[k]);
       }
     }
-    return f.eql + " regex " + eql_string(re);
+    return f.eql + " regex " + eql::string_literal(re);
   }
   if (cased) {
-    return f.eql + (s.has_wildcards() ? " like " : " == ") + eql_string(s.bytes);
+    return f.eql + (s.has_wildcards() ? " like " : " == ") + eql::string_literal(s.bytes);
   }
-  return f.eql + " : " + eql_string(s.bytes);
+  return f.eql + " : " + eql::string_literal(s.bytes);
 }
 
 std::string join(const std::vector<std::string>& parts, const char* op) {
@@ -424,7 +386,7 @@ ItemResult translate_item(const ItemRequest& req) {
     return res;
   };
   for (size_t mi = 0; mi < req.modifiers.size(); ++mi) {
-    const std::string m = lower(req.modifiers[mi]);
+    const std::string m = ascii_lower(req.modifiers[mi]);
     const int at = static_cast<int>(mi);
     auto strings_only = [&]() -> bool {
       for (const Value& v : values) {
@@ -557,7 +519,7 @@ ItemResult translate_item(const ItemRequest& req) {
           }
           SigmaString s = v.s;
           if (!f.value_map.empty()) {
-            const std::string key = lower(s.bytes);
+            const std::string key = ascii_lower(s.bytes);
             for (const auto& [from, to] : f.value_map) {
               if (from == key) s = SigmaString::literal(to);
             }
@@ -575,12 +537,13 @@ ItemResult translate_item(const ItemRequest& req) {
           std::string flags =
               std::string(re_i ? "i" : "") + (re_m ? "m" : "") + (re_s ? "s" : "-s");
           // Sigma's re searches (matches anywhere); EQL's regex matches the whole value.
-          c = f.eql + " regex " + eql_string("(?s:.*)(?" + flags + ":" + v.text + ")(?s:.*)");
+          c = f.eql + " regex " +
+              eql::string_literal("(?s:.*)(?" + flags + ":" + v.text + ")(?s:.*)");
           break;
         }
         case Mode::kCidr:
           if (v.type != RawValue::kString) return fail(-1, "'cidr' needs a CIDR block");
-          c = "cidrMatch(" + f.eql + ", " + eql_string(v.text) + ")";
+          c = "cidrMatch(" + f.eql + ", " + eql::string_literal(v.text) + ")";
           break;
         case Mode::kCompare: {
           if (!is_number(v.text) || v.type == RawValue::kNull) {
@@ -591,7 +554,7 @@ ItemResult translate_item(const ItemRequest& req) {
           break;
         }
         case Mode::kExists: {
-          const std::string t = lower(v.text);
+          const std::string t = ascii_lower(v.text);
           if (v.type != RawValue::kBool && t != "true" && t != "false") {
             return fail(-1, "'exists' takes true or false, not '" + v.text + "'");
           }

@@ -69,7 +69,6 @@ struct ItemResult {
 ItemResult translate_item(const ItemRequest& req);
 
 // Helpers shared with the rule translator.
-std::string eql_string(const std::string& v);
 std::string eql_field(const std::string& name, bool optional);
 std::string base64_encode(const std::string& bytes);
 // pySigma's base64offset: the three encodings of `bytes` at offsets 0, 1, 2, cut to their
