@@ -20,11 +20,7 @@ class EqlRuleKind final : public RuleKind {
   void add_to_plan(std::span<const RuleSource* const> rules, std::span<const uint32_t> indices,
                    FieldRegistry& registry, RulePlanBuilder& builder, RuleReport& report) override {
     eql::CompileOptions options;  // Elastic dialect, ECS lineage
-    if (!builder.configured) {
-      builder.plan.lineage = eql::resolve_lineage(registry, options);
-      builder.plan.limits = options.limits;
-      builder.configured = true;
-    }
+    eql::configure_shared_plan(builder, registry, options);
     // A rule's `dialect` (Elastic rule files set "elastic"; YAML rules may choose). One pass per
     // dialect: add_eql_rules skips the rules whose source is null.
     std::vector<eql::Dialect> dialects(rules.size(), options.dialect);

@@ -126,11 +126,7 @@ class SigmaRuleKind final : public RuleKind {
   void add_to_plan(std::span<const RuleSource* const> rules, std::span<const uint32_t> indices,
                    FieldRegistry& registry, RulePlanBuilder& builder, RuleReport& report) override {
     eql::CompileOptions options;  // Elastic dialect, ECS lineage
-    if (!builder.configured) {
-      builder.plan.lineage = eql::resolve_lineage(registry, options);
-      builder.plan.limits = options.limits;
-      builder.configured = true;
-    }
+    eql::configure_shared_plan(builder, registry, options);
     Translator t;
     std::vector<std::shared_ptr<SourceText>> queries(rules.size());
     std::vector<eql::EqlRuleSource> sources;

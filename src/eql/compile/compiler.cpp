@@ -233,6 +233,14 @@ bool QueryCompiler::compile(const Query& q, uint32_t rule_index, Diagnostics& di
   return true;
 }
 
+void configure_shared_plan(RulePlanBuilder& builder, FieldRegistry& reg,
+                           const CompileOptions& opt) {
+  if (builder.configured) return;
+  builder.plan.lineage = resolve_lineage(reg, opt);
+  builder.plan.limits = opt.limits;
+  builder.configured = true;
+}
+
 match::LineageConfig resolve_lineage(FieldRegistry& reg, const CompileOptions& opt) {
   const LineageOptions lo =
       opt.lineage

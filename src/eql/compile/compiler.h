@@ -55,6 +55,10 @@ class QueryCompiler {
 // Resolves the lineage options (explicit, or the dialect's default) to field ids.
 match::LineageConfig resolve_lineage(FieldRegistry& reg, const CompileOptions& opt);
 
+// The shared rule plan's lineage and limits, set by the first rule kind that adds EQL to it
+// (EQL and Sigma rules both compile through EQL into that plan).
+void configure_shared_plan(RulePlanBuilder& builder, FieldRegistry& reg, const CompileOptions& opt);
+
 // Binds a lone expression into `prog` (expression-level tests, tools). kNoNode on errors.
 match::NodeRef compile_expression(const Expr& e, FieldRegistry& reg, const CompileOptions& opt,
                                   match::Program& prog, Diagnostics& diags);
