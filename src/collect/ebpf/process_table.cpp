@@ -167,12 +167,8 @@ bool ProcessTable::read_proc(int32_t pid, ProcessInfo& out) const {
   p.start_ns = start_ticks * ns_per_tick_;
   p.entity_id = make_entity_id(boot_id_, pid, start_ticks);
   p.from_proc = true;
-
-  if (read_small_file(dir + "/status", text)) {
-    parse_id_line(text, "Uid:", p.uid, p.euid, p.suid);
-    parse_id_line(text, "Gid:", p.gid, p.egid, p.sgid);
-  }
-  // Session, group, terminal: stat fields 5-7 (tty_nr: minor bits 0-7 and 20-31, major 8-19).
+  // Session, group, terminal: stat fields 5-7 (read now: `fields` point into `text`, reused
+  // below) (tty_nr: minor bits 0-7 and 20-31, major 8-19).
   uint32_t tty_nr = 0;
   if (parse_number(fields[2], p.pgid) && parse_number(fields[3], p.sid) &&
       parse_number(fields[4], tty_nr) && tty_nr != 0) {
@@ -180,6 +176,11 @@ bool ProcessTable::read_proc(int32_t pid, ProcessInfo& out) const {
     p.tty_minor = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
     p.interactive = fd_is_chrdev(dir, 0, p.tty_major, p.tty_minor) &&
                     fd_is_chrdev(dir, 2, p.tty_major, p.tty_minor);
+  }
+
+  if (read_small_file(dir + "/status", text)) {
+    parse_id_line(text, "Uid:", p.uid, p.euid, p.suid);
+    parse_id_line(text, "Gid:", p.gid, p.egid, p.sgid);
   }
   if (!env_names_.empty() && read_small_file(dir + "/environ", text)) {
     p.env_vars = keep_env_vars(text, env_names_, true);
