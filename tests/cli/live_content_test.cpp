@@ -204,17 +204,15 @@ TEST_P(LiveContent, RealCommandsRaiseTheirRulesAndOrdinaryActivityNone) {
   std::this_thread::sleep_for(std::chrono::seconds(2));  // events → alerts → the file
   std::set<std::string> targeted;
   for (const Step& s : steps) targeted.insert(s.rule_id);
+  // Only alerts on the quiet period's own processes count: other tests run beside this one and
+  // the host has its own activity, which this content may well flag.
   for (const Alert& a : read_alerts(alerts_)) {
+    if (!a.dirs.count(quiet.string())) continue;
     if (GetParam().quiet_raises_nothing) {
-      EXPECT_FALSE(a.dirs.count(quiet.string())) << "ordinary activity raised " << a.rule_id;
+      ADD_FAILURE() << "ordinary activity raised " << a.rule_id;
+    } else {
+      EXPECT_FALSE(targeted.count(a.rule_id)) << "ordinary activity raised " << a.rule_id;
     }
-    EXPECT_FALSE(targeted.count(a.rule_id)) << "raised before its step ran: " << a.rule_id
-                                            << " (directories:" <<
-        [&a] {
-          std::string d;
-          for (const std::string& x : a.dirs) d += " " + x;
-          return d;
-        }() << ")";
   }
 
   // The attack steps, each in a directory of its own.
