@@ -58,7 +58,8 @@ struct EbpfSource::Impl {
         break;
     }
     // iam changes an account-file write revealed, published after the record's own event.
-    while (decoder->take_extra(out->next())) {
+    while (decoder->has_extra()) {
+      decoder->take_extra(out->next());
       out->commit();
       events.fetch_add(1, std::memory_order_relaxed);
     }

@@ -301,17 +301,11 @@ void RecordDecoder::account_changes(const wsn_hdr& h, const ProcessInfo& p, std:
     if (extra_count_ == extra_.size()) extra_.emplace_back();
     Event& e = extra_[extra_count_++];
     e.clear();
-    e.set_timestamp(fields::kTimestamp, static_cast<int64_t>(h.ts) + clock_offset_ns_);
-    e.set_string(fields::kEventKind, "event");
-    const std::string_view category[] = {"iam"};
-    e.set_string_list(fields::kEventCategory, category);
-    e.set_category(categories::kIam);
+    // The iam kind names no single action or type ("*"): set after the common fields.
+    set_common(e, h, EbpfEvent::kIam, EventOutcome::kSuccess);
     const std::string_view type[] = {c.group ? "group" : "user", c.type};
     e.set_string_list(fields::kEventType, type);
     e.set_string(fields::kEventAction, c.action);
-    e.set_string(fields::kEventOutcome, "success");
-    if (!host_name_.empty()) e.set_string(fields::kHostName, host_name_);
-    for (const HostField& f : host_) e.set_string(f.id, f.value);
     set_process(e, p, ids_of(h));
     // The account changed: user.* or group.* (ECS iam events name the target there).
     const FieldId id_field = c.group ? fields::kGroupId : fields::kUserId;
@@ -321,13 +315,9 @@ void RecordDecoder::account_changes(const wsn_hdr& h, const ProcessInfo& p, std:
   }
 }
 
-bool RecordDecoder::take_extra(Event& out) {
-  if (extra_next_ == extra_count_) {
-    extra_next_ = extra_count_ = 0;
-    return false;
-  }
+void RecordDecoder::take_extra(Event& out) {
   std::swap(out, extra_[extra_next_++]);
-  return true;
+  if (extra_next_ == extra_count_) extra_next_ = extra_count_ = 0;
 }
 
 void RecordDecoder::remember_dns_asker(uint16_t family, uint16_t port, const wsn_hdr& h) {

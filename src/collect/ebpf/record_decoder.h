@@ -66,9 +66,10 @@ class RecordDecoder {
   // record; kMalformed: error() says why.
   Outcome decode(std::span<const uint8_t> record, Event& out);
   std::string_view error() const { return error_; }
-  // Events a record produced besides its own (iam changes found after an account-file write),
-  // one per call into `out` (swapped in); false when there are no more.
-  bool take_extra(Event& out);
+  // Events a record produced besides its own (iam changes found after an account-file write):
+  // while has_extra(), take_extra() swaps the next one into `out`.
+  bool has_extra() const { return extra_next_ < extra_count_; }
+  void take_extra(Event& out);
 
  private:
   Outcome malformed(std::string message);

@@ -57,9 +57,9 @@ bool LogTailSource::poll(Tail& t, EventWriter& out, bool first) {
   // Rotated (the path names another file now) or truncated: finish this one, start over.
   struct stat now {};
   struct stat cur {};
-  const bool renamed = ::stat(t.file.path.c_str(), &now) == 0 && ::fstat(t.fd, &cur) == 0 &&
-                       now.st_ino != t.inode;
-  if (::fstat(t.fd, &cur) == 0 && static_cast<uint64_t>(cur.st_size) < t.offset) t.offset = 0;
+  const bool open_ok = ::fstat(t.fd, &cur) == 0;
+  const bool renamed = open_ok && ::stat(t.file.path.c_str(), &now) == 0 && now.st_ino != t.inode;
+  if (open_ok && static_cast<uint64_t>(cur.st_size) < t.offset) t.offset = 0;
   bool any = false;
   char buf[64 * 1024];
   for (;;) {
@@ -102,7 +102,8 @@ bool LogTailSource::poll(Tail& t, EventWriter& out, bool first) {
 }
 
 Status LogTailSource::run(EventWriter& out) {
-  if (opt_.files.empty()) return Error{"logs: no files to follow (sources.logs.auth, .syslog, .auditd)"};
+  if (opt_.files.empty())
+    return Error{"logs: no files to follow (sources.logs.auth, .syslog, .auditd)"};
   std::vector<Tail> tails;
   for (const LogFile& f : opt_.files) tails.push_back(Tail{f});
   bool first = true;

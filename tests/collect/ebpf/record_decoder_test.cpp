@@ -430,7 +430,7 @@ TEST_F(DecoderTest, AccountFileWritesBecomeIamEvents) {
   dec_.set_account_watch(&accounts);
   exec_shell();
   Event e;
-  EXPECT_FALSE(dec_.take_extra(e));
+  EXPECT_FALSE(dec_.has_extra());
 
   write_file("acct_passwd", "root:x:0:0::/root:/bin/sh\nmallory:x:1001:1001::/home/m:/bin/sh\n");
   write_file("acct_shadow", "root:$6$new:19000:0:99999:7:::\nmallory:!:19000:0:99999:7:::\n");
@@ -441,7 +441,8 @@ TEST_F(DecoderTest, AccountFileWritesBecomeIamEvents) {
   ASSERT_EQ(dec_.decode(b.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
   EXPECT_EQ(get_str(e, fields::kEventAction), "rename");
   std::vector<std::pair<std::string, std::string>> seen;  // action, user or group name
-  while (dec_.take_extra(e)) {
+  while (dec_.has_extra()) {
+    dec_.take_extra(e);
     EXPECT_EQ(e.category(), categories::kIam);
     EXPECT_EQ(get_list(e, fields::kEventCategory), (std::vector<std::string>{"iam"}));
     EXPECT_EQ(get_str(e, fields::kEventOutcome), "success");
@@ -462,11 +463,12 @@ TEST_F(DecoderTest, AccountFileWritesBecomeIamEvents) {
   sh.str(&wsn_file_rec::path, shadow + "+");
   sh.str(&wsn_file_rec::path2, shadow);
   ASSERT_EQ(dec_.decode(sh.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
-  ASSERT_TRUE(dec_.take_extra(e));
+  ASSERT_TRUE(dec_.has_extra());
+  dec_.take_extra(e);
   EXPECT_EQ(get_str(e, fields::kEventAction), "changed-password");
   EXPECT_EQ(get_str(e, fields::kUserName), "root");
   EXPECT_EQ(get_str(e, fields::kUserId), "0");
-  EXPECT_FALSE(dec_.take_extra(e));
+  EXPECT_FALSE(dec_.has_extra());
 
   // In place: opened for writing, compared when the writer exits.
   Builder<wsn_file_rec> w(WSN_REC_FILE, 200);
@@ -474,17 +476,19 @@ TEST_F(DecoderTest, AccountFileWritesBecomeIamEvents) {
   w.str(&wsn_file_rec::path, group);
   ASSERT_EQ(dec_.decode(w.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
   write_file("acct_group", "mallory:x:1001:\n");
-  EXPECT_FALSE(dec_.take_extra(e));
+  EXPECT_FALSE(dec_.has_extra());
   Builder<wsn_exit_rec> x(WSN_REC_EXIT, 200);
   x.rec().start_boottime = 20 * kTick;
   ASSERT_EQ(dec_.decode(x.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
   seen.clear();
-  while (dec_.take_extra(e)) {
+  while (dec_.has_extra()) {
+    dec_.take_extra(e);
     seen.emplace_back(get_str(e, fields::kEventAction), get_str(e, fields::kGroupName));
     EXPECT_EQ(get_list(e, fields::kEventType).front(), "group");
   }
-  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
-                      {"added-group-account-to", "mallory"}, {"deleted-group-account-from", "root"}}));
+  EXPECT_EQ(seen,
+            (std::vector<std::pair<std::string, std::string>>{
+                {"added-group-account-to", "mallory"}, {"deleted-group-account-from", "root"}}));
 }
 
 // DNS responses (cgroup_skb ingress records) become Elastic Defend's lookup_result events,
@@ -500,9 +504,9 @@ TEST_F(DecoderTest, DnsResponsesNameTheProcessThatAsked) {
   Event e;
   ASSERT_EQ(dec_.decode(c.done(), e), RecordDecoder::Outcome::kEvent) << dec_.error();
 
-  const uint8_t msg[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 3, 'e', 'v', 'l', 3,
-                         'x',  'y',  'z',  0,    0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60,
-                         0,    4,    10,   9,    8, 7};
+  const uint8_t msg[] = {0x12, 0x34, 0x81, 0x80, 0,   1,   0,  1, 0, 0,  0, 0,    3,  'e',
+                         'v',  'l',  3,    'x',  'y', 'z', 0,  0, 1, 0,  1, 0xc0, 12, 0,
+                         1,    0,    1,    0,    0,   0,   60, 0, 4, 10, 9, 8,    7};
   auto dns = [&](uint16_t port) {
     Builder<wsn_dns_rec> d(WSN_REC_DNS, 0);
     d.rec().family = 2;
