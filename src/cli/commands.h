@@ -18,5 +18,6 @@ void register_version(CLI::App& app, int& exit_code);
 void register_query(CLI::App& app, int& exit_code);
 void register_fields(CLI::App& app, int& exit_code);  // the built-in field schema (cmd_fields.cpp)
 void register_log(CLI::App& app, int& exit_code);  // binary flight-recorder logs (cmd_log.cpp)
+void register_net(CLI::App& app, int& exit_code);  // the XDP network edge (cmd_net.cpp)
 
 }  // namespace wsn::cli
