@@ -1,0 +1,192 @@
+// The XDP filter on a real interface: two network namespaces joined by a veth pair (created
+// and removed here; addresses only inside them). The filter is attached to the receiving end
+// through the CLI, and real TCP and UDP traffic is passed or dropped as the rules say, with
+// per-rule counters equal to the packets sent. Root only.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct Shell {
+  int rc = -1;
+  std::string out;
+};
+
+Shell sh(const std::string& cmd) {
+  Shell r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf{};
+  for (size_t n; (n = fread(buf.data(), 1, buf.size(), p)) > 0;) r.out.append(buf.data(), n);
+  int status = pclose(p);
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class XdpNetns : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0)
+      GTEST_SKIP() << "needs root (network namespaces, XDP); run the suite as root";
+    if (sh("command -v ip && command -v nsenter && command -v python3").rc != 0)
+      GTEST_SKIP() << "needs ip (iproute2), nsenter (util-linux) and python3";
+    const std::string id = std::to_string(getpid() % 100000);
+    a_ = "wsnxa" + id;
+    b_ = "wsnxb" + id;
+    va_ = "wxa" + id;
+    vb_ = "wxb" + id;
+    pin_ = "/sys/fs/bpf/wsn-netns-" + id;
+    Shell made =
+        sh("set -e; ip netns add " + a_ + "; ip netns add " + b_ + "; ip link add name " + va_ +
+           " type veth peer name " + vb_ + "; ip link set " + va_ + " netns " + a_ +
+           "; ip link set " + vb_ + " netns " + b_ + "; ip -n " + a_ +
+           " addr add 10.201.0.1/24 dev " + va_ + "; ip -n " + b_ + " addr add 10.201.0.2/24 dev " +
+           vb_ + "; ip -n " + a_ + " addr add fd00:201::1/64 dev " + va_ + " nodad" + "; ip -n " +
+           b_ + " addr add fd00:201::2/64 dev " + vb_ + " nodad" + "; ip -n " + a_ + " link set " +
+           va_ + " up; ip -n " + b_ + " link set " + vb_ + " up; ip -n " + a_ +
+           " link set lo up; ip -n " + b_ + " link set lo up");
+    ASSERT_EQ(made.rc, 0) << made.out;
+    made_ = true;
+    Shell attach = cli_in_b("net attach --iface " + vb_ + " --mode skb");
+    ASSERT_EQ(attach.rc, 0) << attach.out;
+  }
+  void TearDown() override {
+    if (!made_) return;
+    cli_in_b("net detach --iface " + vb_);
+    sh("ip netns del " + a_ + "; ip netns del " + b_);
+    sh(std::string(WSN_CLI) + " net unload --pin-dir " + pin_);
+  }
+
+  std::string in(const std::string& ns) { return "nsenter --net=/run/netns/" + ns + " "; }
+  Shell cli_in_b(const std::string& args) {
+    return sh(in(b_) + WSN_CLI + " " + args + " --pin-dir " + pin_);
+  }
+  uint64_t rule_packets(const std::string& id) {
+    Shell list = cli_in_b("net rule list --json");
+    size_t at = list.out.find("{\"id\":" + id + ",");
+    if (at == std::string::npos) return ~0ull;
+    size_t p = list.out.find("\"packets\":", at);
+    return std::stoull(list.out.substr(p + 10));
+  }
+
+  // Starts a UDP (or TCP) counter in B on PORT for SECONDS; returns its output file.
+  std::string serve(const std::string& proto, int port, double seconds) {
+    std::string out =
+        "/tmp/wsn-netns-" + std::to_string(getpid()) + "-" + proto + std::to_string(port);
+    std::string py =
+        proto == "udp"
+            ? "import socket,sys,time\n"
+              "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(('0.0.0.0'," +
+                  std::to_string(port) +
+                  "))\n"
+                  "s.settimeout(0.2);n=0;end=time.time()+" +
+                  std::to_string(seconds) +
+                  "\n"
+                  "while time.time()<end:\n"
+                  "  try: s.recv(2048); n+=1\n"
+                  "  except socket.timeout: pass\n"
+                  "open('" +
+                  out + "','w').write(str(n))\n"
+            : "import socket,time\n"
+              "s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+              "s.bind(('0.0.0.0'," +
+                  std::to_string(port) +
+                  "));s.listen(8);s.settimeout(0.2);n=0\n"
+                  "end=time.time()+" +
+                  std::to_string(seconds) +
+                  "\n"
+                  "while time.time()<end:\n"
+                  "  try:\n"
+                  "    c,_=s.accept();c.settimeout(1);d=c.recv(100);n+=1;c.sendall(d);c.close()\n"
+                  "  except socket.timeout: pass\n"
+                  "open('" +
+                  out + "','w').write(str(n))\n";
+    std::string script = out + ".py";
+    FILE* f = fopen(script.c_str(), "w");
+    fputs(py.c_str(), f);
+    fclose(f);
+    sh(in(b_) + "python3 " + script + " >/dev/null 2>&1 &");
+    return out;
+  }
+  static std::string read_file(const std::string& path) {
+    for (int i = 0; i < 60; ++i) {  // the server writes when its time is up
+      if (FILE* f = fopen(path.c_str(), "r")) {
+        char buf[64] = {};
+        fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        if (buf[0]) return buf;
+      }
+      usleep(100000);
+    }
+    return "";
+  }
+
+  std::string a_, b_, va_, vb_, pin_;
+  bool made_ = false;
+};
+
+TEST_F(XdpNetns, UdpPassedAndDroppedWithExactCounters) {
+  ASSERT_EQ(cli_in_b("net rule add --id 1 --proto udp --dport 9001 --action drop").rc, 0);
+  ASSERT_EQ(
+      cli_in_b("net rule add --id 2 --src 10.201.0.0/24 --proto udp --dport 9000 --action pass").rc,
+      0);
+  std::string got9000 = serve("udp", 9000, 2.5), got9001 = serve("udp", 9001, 2.5);
+  usleep(500000);
+  Shell send = sh(in(a_) +
+                  "python3 -c \"import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                  "for i in range(50):\n  s.sendto(b'x'*64,('10.201.0.2',9000)); "
+                  "s.sendto(b'y'*64,('10.201.0.2',9001))\"");
+  ASSERT_EQ(send.rc, 0) << send.out;
+  EXPECT_EQ(read_file(got9000), "50");
+  EXPECT_EQ(read_file(got9001), "0");
+  EXPECT_EQ(rule_packets("1"), 50u);
+  EXPECT_EQ(rule_packets("2"), 50u);
+}
+
+TEST_F(XdpNetns, TcpConnectionsFollowTheRulesAndChangesApplyToTheAttachedFilter) {
+  ASSERT_EQ(cli_in_b("net rule add --id 5 --proto tcp --dport 8081 --action drop").rc, 0);
+  std::string ok = serve("tcp", 8080, 6), blocked = serve("tcp", 8081, 6);
+  usleep(500000);
+  auto connect = [&](int port) {
+    return sh(in(a_) + "python3 -c \"import socket\ns=socket.create_connection(('10.201.0.2'," +
+              std::to_string(port) +
+              "),timeout=1.5)\ns.sendall(b'ping')\nassert s.recv(10)==b'ping'\"");
+  };
+  EXPECT_EQ(connect(8080).rc, 0);
+  EXPECT_NE(connect(8081).rc, 0);  // SYNs die in XDP: the connection times out
+  EXPECT_GE(rule_packets("5"), 1u);
+  // A rule added now reaches the filter already attached: 8080 is dropped from here on.
+  ASSERT_EQ(cli_in_b("net rule add --id 6 --src 10.201.0.1 --proto tcp --dport 8080 --action drop "
+                     "--priority 1")
+                .rc,
+            0);
+  EXPECT_NE(connect(8080).rc, 0);
+  EXPECT_GE(rule_packets("6"), 1u);
+  ASSERT_EQ(cli_in_b("net rule delete --id 6").rc, 0);
+  EXPECT_EQ(connect(8080).rc, 0);
+  EXPECT_EQ(read_file(ok), "2");
+  EXPECT_EQ(read_file(blocked), "0");
+}
+
+TEST_F(XdpNetns, StatusNamesTheInterfaceAndCountsIpv6Drops) {
+  // udp only: neighbour discovery from the same address must still pass
+  ASSERT_EQ(
+      cli_in_b("net rule add --id 3 --src fd00:201::1 --proto udp --dport 9999 --action drop").rc,
+      0);
+  sh(in(a_) +
+     "python3 -c \"import socket\ns=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+     "for i in range(20): s.sendto(b'z',('fd00:201::2',9999))\"");
+  Shell status = cli_in_b("net status --json");
+  ASSERT_EQ(status.rc, 0) << status.out;
+  EXPECT_NE(status.out.find("\"interfaces\":[{\"iface\":\"" + vb_ + "\",\"mode\":\"skb\"}]"),
+            std::string::npos)
+      << status.out;
+  EXPECT_EQ(rule_packets("3"), 20u);
+}
+
+}  // namespace
