@@ -153,4 +153,28 @@ Status RuleTable::replace(std::vector<NetRule> wanted) {
   });
 }
 
+Status RuleTable::upsert(std::vector<NetRule> wanted) {
+  std::set<uint32_t> ids;
+  for (const NetRule& r : wanted) {
+    if (auto st = validate_rule(r); !st.ok()) return st;
+    if (r.id == 0 || !ids.insert(r.id).second)
+      return Error{"network rules from configuration need distinct ids from 1", 0,
+                   ErrorCode::kInvalid};
+  }
+  return change([&](std::vector<StoredRule>& rules) -> Status {
+    for (const NetRule& r : wanted) {
+      auto same = std::find_if(rules.begin(), rules.end(),
+                               [&](const StoredRule& s) { return s.rule.id == r.id; });
+      if (same != rules.end()) {
+        same->rule = r;  // keeps its slot: its counters go on
+        continue;
+      }
+      auto slot = free_slot(rules);
+      if (!slot.ok()) return slot.error();
+      rules.push_back({r, slot.value()});
+    }
+    return {};
+  });
+}
+
 }  // namespace wsn::net

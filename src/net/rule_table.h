@@ -21,8 +21,11 @@ class RuleTable {
   Result<uint32_t> add(NetRule rule);
   Status remove(uint32_t id);
   Status clear();
-  // Replaces every rule at once (the configuration file's `network.rules`).
+  // Replaces every rule at once.
   Status replace(std::vector<NetRule> rules);
+  // Adds these rules, replacing any with the same id (the configuration file's
+  // `sources.xdp.rules` at agent start: rules added from the CLI stay).
+  Status upsert(std::vector<NetRule> rules);
   Result<std::vector<StoredRule>> list() const { return filter_.stored_rules(); }
 
  private:

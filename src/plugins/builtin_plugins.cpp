@@ -8,7 +8,9 @@
 #include "collect/ebpf/ebpf_plugin.h"
 #include "collect/logs/logs_plugin.h"
 #include "collect/replay/replay_plugins.h"
+#include "collect/xdp/xdp_plugin.h"
 #include "eql/eql_rule_kind.h"
+#include "response/block/block_plugin.h"
 #include "response/kill/kill_plugin.h"
 #include "sigma/sigma_rule_kind.h"
 #include "wasm/wasm_rule_kind.h"
@@ -23,6 +25,7 @@ PluginRegistry make_builtin() {
   r.add(plugins::logs_source_plugin());
   r.add(plugins::replay_source_plugin());
   r.add(plugins::stdin_source_plugin());
+  r.add(plugins::xdp_source_plugin());
   // Rule kinds.
   r.add(plugins::eql_rule_kind_plugin());
   r.add(plugins::sigma_rule_kind_plugin());
@@ -35,6 +38,7 @@ PluginRegistry make_builtin() {
   r.add(plugins::sqlite_sink_plugin());
   // Response actions.
   r.add(plugins::kill_action_plugin());
+  r.add(plugins::block_action_plugin());
   return r;
 }
 

@@ -2,13 +2,20 @@
 // and removed here; addresses only inside them). The filter is attached to the receiving end
 // through the CLI, and real TCP and UDP traffic is passed or dropped as the rules say, with
 // per-rule counters equal to the packets sent. Root only.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -56,6 +63,7 @@ class XdpNetns : public ::testing::Test {
     ASSERT_EQ(attach.rc, 0) << attach.out;
   }
   void TearDown() override {
+    stop_agent();
     if (!made_) return;
     cli_in_b("net detach --iface " + vb_);
     sh("ip netns del " + a_ + "; ip netns del " + b_);
@@ -126,8 +134,74 @@ class XdpNetns : public ::testing::Test {
     return "";
   }
 
+  static std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  // Starts `wasm-sentinel run` inside namespace B with this configuration and one EQL rule;
+  // waits until it says it is detecting. Alerts go to alerts_, messages to log_.
+  bool start_agent(const std::string& config, const std::string& rule_query,
+                   const std::string& actions) {
+    dir_ = "/tmp/wsn-xdp-agent-" + std::to_string(getpid());
+    std::filesystem::create_directories(dir_ + "/rules");
+    std::ofstream(dir_ + "/config.yml") << config;
+    std::ofstream(dir_ + "/rules/r.yml")
+        << "id: xdp-test-rule\nname: XDP test rule\ntype: eql\nseverity: high\nquery: '"
+        << rule_query << "'\n"
+        << actions;
+    alerts_ = dir_ + "/alerts.jsonl";
+    log_ = dir_ + "/run.err";
+    agent_ = fork();
+    if (agent_ == 0) {
+      int e = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(e, 1);
+      dup2(e, 2);
+      std::string ns = "--net=/run/netns/" + b_, cfg = dir_ + "/config.yml",
+                  rules = dir_ + "/rules";
+      const char* argv[] = {"nsenter",    ns.c_str(), WSN_CLI,       "run",      "-c",
+                            cfg.c_str(),  "-r",       rules.c_str(), "--output", alerts_.c_str(),
+                            "--duration", "120",      nullptr};
+      execvp("nsenter", const_cast<char* const*>(argv));
+      _exit(127);
+    }
+    for (int k = 0; k < 3000; ++k) {
+      std::string text = slurp(log_);
+      if (text.find("live detection with") != std::string::npos) return true;
+      int status = 0;
+      if (waitpid(agent_, &status, WNOHANG) == agent_) {
+        agent_ = -1;
+        ADD_FAILURE() << "the agent stopped: " << text;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "the agent never started: " << slurp(log_);
+    return false;
+  }
+  void stop_agent() {
+    if (agent_ > 0) {
+      kill(agent_, SIGINT);
+      waitpid(agent_, nullptr, 0);
+      agent_ = -1;
+    }
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  // Waits up to `seconds` for `needle` in the alerts file.
+  bool alert_with(const std::string& needle, double seconds) {
+    for (int k = 0; k < seconds * 20; ++k) {
+      if (slurp(alerts_).find(needle) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
   std::string a_, b_, va_, vb_, pin_;
   bool made_ = false;
+  pid_t agent_ = -1;
+  std::string dir_, alerts_, log_;
 };
 
 TEST_F(XdpNetns, UdpPassedAndDroppedWithExactCounters) {
@@ -187,6 +261,79 @@ TEST_F(XdpNetns, StatusNamesTheInterfaceAndCountsIpv6Drops) {
             std::string::npos)
       << status.out;
   EXPECT_EQ(rule_packets("3"), 20u);
+}
+
+TEST_F(XdpNetns, AgentAppliesConfiguredRulesTurnsInspectedPacketsIntoEventsAndSeesCliRules) {
+  const std::string config =
+      "sources:\n  ebpf:\n    enabled: false\n  xdp:\n    enabled: true\n    pin_dir: " + pin_ +
+      "\n    interfaces: [" + vb_ +
+      "]\n    inspect_packets: 3\n    rules:\n"
+      "      - --id 20 --proto udp --dport 9200 --action inspect\n"
+      "http:\n  enabled: false\nresponse:\n  audit_log: '-'\n";
+  ASSERT_TRUE(start_agent(config,
+                          "network where event.action == \"packet_inspected\" and "
+                          "destination.port == 9200 and source.ip == \"10.201.0.1\"",
+                          ""));
+  // Ten datagrams of one flow: the first three are copied to the agent (inspect_packets: 3).
+  sh(in(a_) +
+     "python3 -c \"import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+     "s.bind(('10.201.0.1',45000))\nfor i in range(10): s.sendto(b'q'*32,('10.201.0.2',9200))\"");
+  EXPECT_TRUE(alert_with("\"destination\":{\"ip\":\"10.201.0.2\",\"port\":9200}", 10))
+      << slurp(alerts_) << slurp(log_);
+  EXPECT_EQ(rule_packets("20"), 10u);
+  // A rule added from the CLI reaches the filter the running agent attached.
+  std::string got = serve("udp", 9201, 2.5);
+  usleep(300000);
+  ASSERT_EQ(cli_in_b("net rule add --id 21 --proto udp --dport 9201 --action drop").rc, 0);
+  sh(in(a_) +
+     "python3 -c \"import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+     "for i in range(15): s.sendto(b'r',('10.201.0.2',9201))\"");
+  EXPECT_EQ(read_file(got), "0");
+  EXPECT_EQ(rule_packets("21"), 15u);
+}
+
+TEST_F(XdpNetns, HostRuleBlockActionStopsTheConnection) {
+  // A process in B connects out to a listener in A; the EQL rule on its connect (kernel
+  // collector) carries `block`, which drops A's address at B's interface: A's later data never
+  // arrives, and a new connection fails.
+  const std::string config =
+      "sources:\n  xdp:\n    enabled: true\n    pin_dir: " + pin_ + "\n    interfaces: [" + vb_ +
+      "]\nactions:\n  block:\n    pin_dir: " + pin_ +
+      "\n    ttl: 60s\nhttp:\n  enabled: false\nresponse:\n  audit_log: " + "/tmp/wsn-xdp-audit-" +
+      std::to_string(getpid()) + ".jsonl\n";
+  if (!start_agent(config,
+                   "network where event.action == \"connection_attempted\" and "
+                   "destination.port == 4444",
+                   "actions: [block]\n")) {
+    if (slurp(log_).find("live collection unavailable") != std::string::npos)
+      GTEST_SKIP() << "the kernel collector cannot run here";
+    return;
+  }
+  // The listener sends a line right away and another one 2 s later.
+  std::string py_listener =
+      "import "
+      "socket,time\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+      "s.bind(('10.201.0.1',4444));s.listen(4);s.settimeout(8)\n"
+      "c,_=s.accept();c.sendall(b'first\\n');time.sleep(2);c.sendall(b'second\\n');time.sleep(3)\n";
+  std::ofstream(dir_ + "/listener.py") << py_listener;
+  sh(in(a_) + "python3 " + dir_ + "/listener.py >/dev/null 2>&1 &");
+  usleep(500000);
+  Shell client =
+      sh(in(b_) +
+         "python3 -c \"import socket\ns=socket.create_connection(('10.201.0.1',4444),timeout=2)\n"
+         "print(s.recv(100))\ns.settimeout(4)\ntry:\n  print(s.recv(100))\nexcept "
+         "socket.timeout:\n  print('timeout')\n\"");
+  EXPECT_NE(client.out.find("b'first\\n'"), std::string::npos) << client.out;
+  EXPECT_NE(client.out.find("timeout"), std::string::npos) << client.out;
+  EXPECT_TRUE(alert_with("xdp-test-rule", 5)) << slurp(log_);
+  std::string audit = slurp("/tmp/wsn-xdp-audit-" + std::to_string(getpid()) + ".jsonl");
+  EXPECT_NE(audit.find("\"result\":\"blocked\""), std::string::npos) << audit;
+  EXPECT_NE(audit.find("\"address\":\"10.201.0.1\""), std::string::npos) << audit;
+  Shell again =
+      sh(in(b_) +
+         "python3 -c \"import socket\nsocket.create_connection(('10.201.0.1',4444),timeout=1.5)\"");
+  EXPECT_NE(again.rc, 0);
+  std::filesystem::remove("/tmp/wsn-xdp-audit-" + std::to_string(getpid()) + ".jsonl");
 }
 
 }  // namespace
