@@ -35,6 +35,17 @@ struct SourceStats {
   uint64_t lost = 0;       // records lost before reaching us (e.g. kernel ring-buffer drops)
 };
 
+// A value a source measures besides its event counts (the XDP filter's packet counters …),
+// exported on /metrics as NAME{source="…", LABELS…}. A name keeps one kind and one set of
+// label names.
+struct SourceMetric {
+  std::string name;  // "wsn_xdp_packets_total"
+  std::string help;
+  bool counter = true;  // false: a gauge
+  std::vector<std::pair<std::string, std::string>> labels;
+  double value = 0;
+};
+
 // What a source does when the bus is full: wait (a log: lose nothing, slow the reader down) or
 // drop and count (a live source must never stall what it reads from).
 enum class DropPolicy : uint8_t { kBlock, kDrop };
@@ -76,6 +87,8 @@ class EventSource {
   // Asks run() to return soon; safe to call from another thread or a signal-handling thread.
   virtual void stop() = 0;
   virtual SourceStats stats() const = 0;
+  // Its own metrics (SourceMetric); read about once a second from the detection thread.
+  virtual void metrics(std::vector<SourceMetric>& out) const { (void)out; }
 };
 
 }  // namespace wsn

@@ -87,7 +87,8 @@ RuleSetBuild compile_rules(const std::vector<std::string>& paths, const PluginRe
 class PipelineMetrics {
  public:
   PipelineMetrics(metrics::Registry& m)
-      : received_(
+      : registry_(m),
+        received_(
             m.counter("wsn_events_received_total", "Events produced by a source.", {"source"})),
         processed_(m.counter("wsn_events_processed_total", "Events matched against the rules.",
                              {"source"})),
@@ -163,6 +164,7 @@ class PipelineMetrics {
       ss.malformed->set_total(std::max(src.malformed, w.malformed));
       ss.lost->set_total(src.lost);
     }
+    update_source_metrics();
     queue_.set(static_cast<double>(bus.depth()));
     const DetectionStats d = detection.stats();
     update_rules(detection);
@@ -246,11 +248,41 @@ class PipelineMetrics {
     last = now;
   }
 
+  // Sources' own metrics, at most once a second (reading them may cost system calls).
+  void update_source_metrics(bool now = false) {
+    const auto t = std::chrono::steady_clock::now();
+    if (!now && t < next_source_metrics_) return;
+    next_source_metrics_ = t + std::chrono::seconds(1);
+    std::vector<SourceMetric> extra;
+    for (const SourceSeries& ss : sources_) {
+      extra.clear();
+      ss.source->metrics(extra);
+      const std::string_view n = ss.source->name();
+      const std::string label(n.substr(0, n.find(':')));
+      for (const SourceMetric& m : extra) {
+        std::vector<std::string> names = {"source"}, values = {label};
+        for (const auto& [k, v] : m.labels) {
+          names.push_back(k);
+          values.push_back(v);
+        }
+        if (m.counter) {
+          registry_.counter(m.name, m.help, names)
+              .with(values)
+              .set_total(static_cast<uint64_t>(m.value));
+        } else {
+          registry_.gauge(m.name, m.help, names).with(values).set(m.value);
+        }
+      }
+    }
+  }
+
   struct SourceSeries {
     const EventSource* source;
     const BatchWriter* writer;
     metrics::Counter *received, *processed, *dropped, *malformed, *lost;
   };
+  metrics::Registry& registry_;
+  std::chrono::steady_clock::time_point next_source_metrics_{};
   metrics::Family<metrics::Counter>&received_, &processed_, &dropped_, &malformed_, &lost_;
   std::vector<SourceSeries> sources_;
   metrics::Family<metrics::Counter>& evaluations_;

@@ -269,7 +269,7 @@ TEST_F(XdpNetns, AgentAppliesConfiguredRulesTurnsInspectedPacketsIntoEventsAndSe
       "\n    interfaces: [" + vb_ +
       "]\n    inspect_packets: 3\n    rules:\n"
       "      - --id 20 --proto udp --dport 9200 --action inspect\n"
-      "http:\n  enabled: false\nresponse:\n  audit_log: '-'\n";
+      "http:\n  enabled: true\n  listen: 127.0.0.1:19477\nresponse:\n  audit_log: '-'\n";
   ASSERT_TRUE(start_agent(config,
                           "network where event.action == \"packet_inspected\" and "
                           "destination.port == 9200 and source.ip == \"10.201.0.1\"",
@@ -290,6 +290,16 @@ TEST_F(XdpNetns, AgentAppliesConfiguredRulesTurnsInspectedPacketsIntoEventsAndSe
      "for i in range(15): s.sendto(b'r',('10.201.0.2',9201))\"");
   EXPECT_EQ(read_file(got), "0");
   EXPECT_EQ(rule_packets("21"), 15u);
+  // The filter's counters on the agent's /metrics (B's own loopback).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  Shell metrics =
+      sh(in(b_) +
+         "python3 -c \"import urllib.request\n"
+         "print(urllib.request.urlopen('http://127.0.0.1:19477/metrics').read().decode())\"");
+  EXPECT_NE(metrics.out.find("wsn_xdp_rule_packets_total{source=\"xdp\",rule=\"20\"} 10"),
+            std::string::npos)
+      << metrics.out.substr(0, 3000);
+  EXPECT_NE(metrics.out.find("wsn_xdp_inspect_copied_total{source=\"xdp\"}"), std::string::npos);
 }
 
 TEST_F(XdpNetns, HostRuleBlockActionStopsTheConnection) {

@@ -106,4 +106,58 @@ SourceStats XdpSource::stats() const {
   return s;
 }
 
+void XdpSource::metrics(std::vector<SourceMetric>& out) const {
+  if (!filter_) return;  // reads only: safe beside run() on the same pinned maps
+  auto s = filter_->stats();
+  if (!s.ok()) return;
+  const char* packets = "wsn_xdp_packets_total";
+  const char* packets_help = "Packets the XDP filter saw, by what decided them.";
+  auto count = [&](const char* name, const char* help, const char* key, const char* value,
+                   uint64_t v) {
+    SourceMetric m{name, help, true, {}, static_cast<double>(v)};
+    if (key) m.labels.emplace_back(key, value);
+    out.push_back(std::move(m));
+  };
+  count(packets, packets_help, "verdict", "passed", s->passed);
+  count(packets, packets_help, "verdict", "dropped", s->dropped);
+  count("wsn_xdp_default_action_packets_total", "Packets no rule matched (default action).",
+        nullptr, nullptr, s->defaulted);
+  count("wsn_xdp_blocked_packets_total", "Packets dropped by a timed block.", nullptr, nullptr,
+        s->blocked);
+  const char* frames = "wsn_xdp_unusual_frames_total";
+  const char* frames_help = "Frames the filter could not classify fully, by kind.";
+  count(frames, frames_help, "kind", "malformed", s->malformed);
+  count(frames, frames_help, "kind", "not_ip", s->not_ip);
+  count(frames, frames_help, "kind", "fragment", s->fragments);
+  count("wsn_xdp_inspected_packets_total", "Packets of `inspect` rules.", nullptr, nullptr,
+        s->inspected);
+  count("wsn_xdp_inspect_copied_total", "Inspected packets copied to the agent.", nullptr, nullptr,
+        s->inspect_copied);
+  count("wsn_xdp_inspect_lost_total", "Inspected packets not copied: ring buffer full.", nullptr,
+        nullptr, s->inspect_ringbuf_full);
+  auto rules = filter_->stored_rules();
+  if (!rules.ok()) return;
+  out.push_back({"wsn_xdp_rules", "Rules in the XDP filter.", false, {}, double(rules->size())});
+  if (auto blocks = net::list_blocks(*filter_); blocks.ok())
+    out.push_back({"wsn_xdp_blocks", "Timed blocks installed.", false, {}, double(blocks->size())});
+  // Per-rule series for the first rules only: a 60,000-rule blocklist would swamp /metrics.
+  constexpr size_t kRuleSeries = 256;
+  for (size_t i = 0; i < rules->size() && i < kRuleSeries; ++i) {
+    const net::StoredRule& r = (*rules)[i];
+    auto c = filter_->rule_counter(r.slot);
+    if (!c.ok()) continue;
+    const std::string id = std::to_string(r.rule.id);
+    out.push_back({"wsn_xdp_rule_packets_total",
+                   "Packets each XDP rule decided.",
+                   true,
+                   {{"rule", id}},
+                   static_cast<double>(c->packets)});
+    out.push_back({"wsn_xdp_rule_bytes_total",
+                   "Bytes of the packets each XDP rule decided.",
+                   true,
+                   {{"rule", id}},
+                   static_cast<double>(c->bytes)});
+  }
+}
+
 }  // namespace wsn::xdp

@@ -40,6 +40,7 @@ class XdpSource final : public EventSource {
   Status run(EventWriter& out) override;
   void stop() override { stop_.store(true); }
   SourceStats stats() const override;
+  void metrics(std::vector<SourceMetric>& out) const override;
 
  private:
   XdpSourceOptions o_;
