@@ -168,6 +168,14 @@ static inline int64_t wsn_field_int(const wsn_record_header* r, uint32_t field, 
   }
 }
 
+/* The 16 bytes of a WSN_IP field (IPv6, or IPv4-mapped with *is_v4 set); NULL if absent. */
+static inline const uint8_t* wsn_field_ip(const wsn_record_header* r, uint32_t field, int* is_v4) {
+  const wsn_slot* s = wsn_slot_at(r, field);
+  if (!s || s->type != WSN_IP) return 0;
+  if (is_v4) *is_v4 = (s->flags & WSN_SLOT_IPV4) != 0;
+  return (const uint8_t*)r + s->v.s.off;
+}
+
 /* Number of items of a WSN_STRING_LIST field (0 if absent). */
 static inline uint32_t wsn_list_count(const wsn_record_header* r, uint32_t field) {
   const wsn_slot* s = wsn_slot_at(r, field);

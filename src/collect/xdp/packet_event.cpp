@@ -44,7 +44,10 @@ PacketEventBuilder::PacketEventBuilder(FieldRegistry& registry)
       iface_index_(registry.intern("observer.ingress.interface.id")),
       iface_name_(registry.intern("observer.ingress.interface.name")),
       module_(registry.intern("event.module")),
-      dataset_(registry.intern("event.dataset")) {}
+      dataset_(registry.intern("event.dataset")),
+      payload_(registry.intern("wsn.packet.payload")),
+      tcp_flags_(registry.intern("wsn.packet.tcp_flags", FieldType::kInt)),
+      flow_(registry.intern("wsn.packet.flow")) {}
 
 void PacketEventBuilder::build(const net::InspectedPacket& p, int64_t realtime_offset_ns,
                                Event& e) {
@@ -65,17 +68,31 @@ void PacketEventBuilder::build(const net::InspectedPacket& p, int64_t realtime_o
   e.set_string(dataset_, "xdp.inspect");
   e.set_ip(fields::kSourceIp, to_ip(p.family, p.src));
   e.set_ip(fields::kDestinationIp, to_ip(p.family, p.dst));
+  // (flow and payload below)
   if (p.proto == 6 || p.proto == 17) {
     e.set_int(fields::kSourcePort, p.sport);
     e.set_int(fields::kDestinationPort, p.dport);
   }
-  if (auto t = transport(p.proto); !t.empty()) e.set_string(fields::kNetworkTransport, t);
+  if (auto tr = transport(p.proto); !tr.empty()) e.set_string(fields::kNetworkTransport, tr);
   e.set_string(fields::kNetworkType, p.family == net::Family::kV4 ? "ipv4" : "ipv6");
   e.set_string(fields::kNetworkDirection, "ingress");
   e.set_string(iana_, std::to_string(p.proto));
   e.set_int(bytes_, p.wire_len);
   e.set_int(packets_, p.flow_packet);
   e.set_string(iface_index_, std::to_string(p.ifindex));
+  const IpAddress src = to_ip(p.family, p.src), dst = to_ip(p.family, p.dst);
+  std::string_view t = transport(p.proto);
+  std::string flow = (t.empty() ? std::to_string(p.proto) : std::string(t)) + " ";
+  const bool v6 = p.family == net::Family::kV6;
+  auto endpoint = [&](const IpAddress& a, uint16_t port) {
+    std::string s = v6 ? "[" + a.to_string() + "]" : a.to_string();
+    return p.proto == 6 || p.proto == 17 ? s + ":" + std::to_string(port) : s;
+  };
+  flow += endpoint(src, p.sport) + " > " + endpoint(dst, p.dport);
+  e.set_string(flow_, flow);
+  if (p.proto == 6) e.set_int(tcp_flags_, p.tcp_flags);
+  e.set_string(payload_,
+               std::string_view(reinterpret_cast<const char*>(p.payload.data()), p.payload.size()));
   char name[IF_NAMESIZE] = {};
   if (if_indextoname(p.ifindex, name)) e.set_string(iface_name_, name);
 }

@@ -21,7 +21,8 @@ class PacketEventBuilder {
 
  private:
   CategoryId network_;
-  FieldId iana_, bytes_, packets_, iface_index_, iface_name_, module_, dataset_;
+  FieldId iana_, bytes_, packets_, iface_index_, iface_name_, module_, dataset_, payload_,
+      tcp_flags_, flow_;
 };
 
 }  // namespace wsn::xdp
