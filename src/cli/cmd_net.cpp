@@ -17,8 +17,12 @@
 #include <string>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "collect/xdp/packet_event.h"
 #include "event/json_writer.h"
 #include "net/packet_builder.h"
 #include "net/rule_table.h"
@@ -43,6 +47,8 @@ struct NetOptions {
   std::string src, dst, sport, dport, proto = "any", action;
   // inspect
   std::string payload;
+  std::vector<std::string> rules;  // inspectors (any rule files) to run on an `inspect` verdict
+  bool print_event = false;
 };
 
 int fail(const std::string& message, int code = kExitRuntimeError) {
@@ -316,6 +322,76 @@ Result<std::vector<uint8_t>> payload_bytes(const std::string& text) {
   return out;
 }
 
+// The packet as the xdp source would put it on the bus (src/collect/xdp/packet_event.h).
+std::string packet_event_json(const net::PacketSpec& spec, const std::vector<uint8_t>& frame) {
+  net::InspectedPacket p;
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  p.mono_ns =
+      static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+  p.wire_len = static_cast<uint32_t>(frame.size());
+  p.family = spec.family;
+  p.proto = spec.proto;
+  p.sport = spec.sport;
+  p.dport = spec.dport;
+  p.src = spec.src;
+  p.dst = spec.dst;
+  p.flow_packet = 1;
+  p.tcp_flags = spec.proto == 6 ? spec.tcp_flags : 0;
+  p.frame = frame;
+  p.payload = std::span<const uint8_t>(frame).subspan(frame.size() - spec.payload.size());
+  FieldRegistry reg;
+  xdp::PacketEventBuilder builder(reg);
+  Event e;
+  timespec rt{};
+  clock_gettime(CLOCK_REALTIME, &rt);
+  const int64_t offset =
+      (static_cast<int64_t>(rt.tv_sec) - ts.tv_sec) * 1'000'000'000 + (rt.tv_nsec - ts.tv_nsec);
+  builder.build(p, offset, e);
+  std::string line;
+  write_event_json(e, reg, line);
+  return line + "\n";
+}
+
+// Runs the rules (Wasm inspectors or any rule files) over the packet's event with this same
+// binary's `replay`, so the verdict comes from the real detection path. Returns the alerts.
+Result<std::string> run_inspectors(const std::vector<std::string>& rules,
+                                   const std::string& event) {
+  int in[2], out[2];
+  if (pipe(in) != 0 || pipe(out) != 0) return Error{"pipe failed", errno};
+  pid_t pid = fork();
+  if (pid < 0) return Error{"fork failed", errno};
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    close(in[1]);
+    close(out[0]);
+    std::vector<std::string> args = {"wasm-sentinel", "replay"};
+    for (const std::string& r : rules) args.insert(args.end(), {"-r", r});
+    args.push_back("-");
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv("/proc/self/exe", argv.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  (void)!write(in[1], event.data(), event.size());
+  close(in[1]);
+  std::string alerts;
+  char buf[4096];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;)
+    alerts.append(buf, static_cast<size_t>(n));
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return Error{"the inspectors could not run (replay exited " +
+                 std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + "; see above)"};
+  return alerts;
+}
+
 int net_inspect(const NetOptions& o) {
   auto src = net::parse_address(o.src);
   if (!src.ok()) return fail("--src: " + src.error().message, kExitUsage);
@@ -342,8 +418,11 @@ int net_inspect(const NetOptions& o) {
   spec.payload = std::move(payload.value());
   auto filter = open_filter(o, false);
   if (!filter.ok()) return fail(filter.error());
-  auto v = filter->test_run(net::build_frame(spec));
+  const std::vector<uint8_t> frame = net::build_frame(spec);
+  auto v = filter->test_run(frame);
   if (!v.ok()) return fail(v.error());
+  const std::string event = packet_event_json(spec, frame);
+  if (o.print_event) fmt::print("{}", event);
   std::string verdict = v->xdp_action == 1 ? "drop" : v->xdp_action == 2 ? "pass" : "other";
   std::string by;
   switch (v->by) {
@@ -377,6 +456,13 @@ int net_inspect(const NetOptions& o) {
   } else {
     fmt::print("verdict: {} (action {}), decided by {}\n", verdict, net::action_name(v->action),
                by);
+  }
+  if (v->action == Action::kInspect && !o.rules.empty()) {
+    auto alerts = run_inspectors(o.rules, event);
+    if (!alerts.ok()) return fail(alerts.error());
+    size_t n = static_cast<size_t>(std::count(alerts->begin(), alerts->end(), '\n'));
+    if (!o.json) fmt::print("inspectors: {} alert(s){}\n", n, n ? ":" : "");
+    fmt::print("{}", alerts.value());
   }
   return kExitOk;
 }
@@ -465,6 +551,11 @@ void register_net(CLI::App& app, int& exit_code) {
   inspect->add_option("--dport", o->dport, "destination port");
   inspect->add_option("--proto", o->proto, "tcp, udp, icmp or icmpv6")->required();
   inspect->add_option("--payload", o->payload, "payload as hex, or @FILE");
+  inspect->add_option("-r,--rules", o->rules,
+                      "inspectors (Wasm rules, or any rule files) to run when the verdict is "
+                      "inspect; their alerts are printed");
+  inspect->add_flag("--event", o->print_event,
+                    "also print the packet's event as the xdp source would put it on the bus");
   json(inspect);
   pin(inspect);
   run(inspect, net_inspect);

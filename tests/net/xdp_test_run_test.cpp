@@ -6,6 +6,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "case_file.h"
@@ -150,6 +155,67 @@ TEST(XdpTestRun, RuleSetSwapKeepsCountersOfKeptRules) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().message,
             "no rule with id " + std::to_string(id.value()) + " (`net rule list`)");
+}
+
+}  // namespace
+}  // namespace wsn::net
+
+namespace wsn::net {
+namespace {
+
+std::string capture(const std::string& cmd, int& rc) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  rc = WEXITSTATUS(pclose(p));
+  return out;
+}
+
+TEST(XdpCliInspect, PrintsTheDecidingRuleAndRunsInspectorsOnInspectVerdicts) {
+  if (auto why = skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  const std::string pin = "--pin-dir /sys/fs/bpf/wsn-cli-" + std::to_string(getpid());
+  const std::string cli = WSN_CLI;
+  int rc = 0;
+  EXPECT_EQ(
+      capture(cli + " net rule add --id 4 --dport 8080 --proto tcp --action inspect " + pin, rc),
+      "4\n");
+  ASSERT_EQ(rc, 0);
+  capture(cli + " net rule add --id 5 --src 192.0.2.0/24 --action drop --priority 1 " + pin, rc);
+  const std::string dir = "/tmp/wsn-cli-inspect-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/inspector.yml")
+      << "id: inspector.payload\nname: Exploit payload\ntype: wasm\n"
+         "severity: critical\nmodule: " WSN_SDK_OUT "/c_payload_signature.wasm\n";
+  // "GET /?q=${jndi:x}" in hex
+  std::string hex;
+  for (unsigned char c : std::string("GET /?q=${jndi:x}")) {
+    char b[3];
+    std::snprintf(b, sizeof b, "%02x", c);
+    hex += b;
+  }
+  std::string out =
+      capture(cli +
+                  " net inspect --src 10.7.7.7 --dst 10.0.0.5 --proto tcp --sport 4000 "
+                  "--dport 8080 --payload " +
+                  hex + " -r " + dir + " " + pin,
+              rc);
+  EXPECT_EQ(rc, 0);
+  EXPECT_NE(out.find("verdict: pass (action inspect), decided by rule 4 (--id 4 --priority 1000 "
+                     "--dport 8080 --proto tcp --action inspect)\ninspectors: 1 alert(s):\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\"rule\":{\"id\":\"inspector.payload\""), std::string::npos) << out;
+  out = capture(
+      cli + " net inspect --src 192.0.2.9 --dst 10.0.0.5 --proto udp --dport 53 --json " + pin, rc);
+  EXPECT_EQ(
+      out,
+      "{\"verdict\":\"drop\",\"action\":\"drop\",\"decided_by\":\"rule 5 (--id 5 --priority 1 "
+      "--src 192.0.2.0/24 --action drop)\"}\n");
+  out = capture(cli + " net inspect --src 10.0.0.1 --dst ::1 --proto tcp " + pin + " 2>&1", rc);
+  EXPECT_EQ(rc, 2);
+  capture(cli + " net unload " + pin, rc);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
