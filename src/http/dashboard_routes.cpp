@@ -72,16 +72,17 @@ void serve_stream(AlertStream* stream, const httplib::Request& req, httplib::Res
       "text/event-stream",
       [stream, sub, first = true, items = std::vector<AlertStream::Item>(), text = std::string()](
           size_t, httplib::DataSink& sink) mutable {
-        text.clear();
         if (first) {
-          // Reconnect quickly after a drop; the backlog fills the gap.
-          text = "retry: 2000\n\n";
+          // At once, not after the first wait: the client sees the stream is up. Reconnect
+          // quickly after a drop; the backlog fills the gap.
           first = false;
+          static constexpr std::string_view kRetry = "retry: 2000\n\n";
+          return sink.write(kRetry.data(), kRetry.size());
         }
+        text.clear();
         items.clear();
         switch (stream->next(*sub, items, kIdleMs)) {
           case AlertStream::Next::kEnd:
-            if (!text.empty()) sink.write(text.data(), text.size());
             sink.done();
             return true;
           case AlertStream::Next::kIdle:
@@ -92,7 +93,14 @@ void serve_stream(AlertStream* stream, const httplib::Request& req, httplib::Res
               text += "id: ";
               text += std::to_string(item.id);
               text += "\nevent: alert\ndata: ";
-              text += *item.json;  // one line: the alert JSON has no raw newline
+              // The alert JSON is one line; should a raw line break ever slip in, it must not
+              // end the SSE field early (a client joins data: lines with "\n").
+              for (char c : *item.json) {
+                if (c == '\n')
+                  text += "\ndata: ";
+                else if (c != '\r')
+                  text += c;
+              }
               text += "\n\n";
             }
             break;
