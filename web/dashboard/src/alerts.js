@@ -96,7 +96,7 @@ function row(a) {
   const label = j.event?.severity_label || "";
   const tr = el(
     "tr",
-    { class: a === selected ? "selected" : "", "data-rule": ruleId(a), "data-seq": String(a.seq) },
+    { class: a === selected ? "selected" : "", tabindex: 0, "data-rule": ruleId(a), "data-seq": String(a.seq) },
     el("td", { class: "num" }, a.seq),
     el("td", {}, j["@timestamp"] || ""),
     el("td", {}, el("span", { class: `sev sev-${/^[a-z]+$/.test(label) ? label : "unknown"}` }, label)),
@@ -105,10 +105,18 @@ function row(a) {
     el("td", { title: last.process?.command_line || "" }, processLabel(last.process)),
     el("td", { class: "num" }, j.alert?.count ?? 1),
   );
-  tr.addEventListener("click", () => {
+  const open = () => {
     selected = a;
     showDetail(a.json);
     queueRender();
+  };
+  tr.addEventListener("click", open);
+  // Keyboard users reach rows with Tab and open them with Enter or Space.
+  tr.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      open();
+    }
   });
   return tr;
 }

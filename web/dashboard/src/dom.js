@@ -10,6 +10,7 @@ export function el(tag, attrs, ...children) {
     if (key === "class") node.className = value;
     else if (key.startsWith("data-")) node.dataset[camel(key.slice(5))] = value;
     else if (key === "title" || key === "type" || key === "hidden") node[key] = value;
+    else if (key === "tabindex") node.tabIndex = Number(value);
     else throw new Error(`el: attribute ${key} not allowed`);
   }
   for (const child of children) append(node, child);
