@@ -22,20 +22,30 @@ PACKAGES=(
   # tools the live tests run as real attack steps and ordinary activity
   # (tests/cli/data/elastic_live_steps.tsv): python3, ip (iproute2), getcap (libcap2-bin), ps
   python3 iproute2 libcap2-bin procps
+  # the dashboard's browser test (tests/dashboard): Debian's Chromium, headless
+  chromium
 )
 
 # npm ships inside some nodejs builds (e.g. NodeSource's): ask for Debian's only if missing.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
-# The AssemblyScript compiler for the SDK examples, pinned by package-lock.json.
-sdk_npm() {
-  local dir
-  dir="$(dirname "$0")/../sdk/examples/assemblyscript"
-  if command -v npm >/dev/null 2>&1 && [ ! -x "$dir/node_modules/.bin/asc" ]; then
-    echo "install-deps: npm ci in sdk/examples/assemblyscript"
-    (cd "$dir" && npm ci --no-audit --no-fund) ||
-      echo "install-deps: warning: npm ci failed; AssemblyScript examples will be skipped" >&2
-  fi
+# npm packages, each pinned by its package-lock.json: the AssemblyScript compiler for the SDK
+# examples; esbuild (the dashboard bundle, embedded at build time) and chrome-remote-interface
+# (its browser test) for web/dashboard. Nothing is fetched at build or run time.
+npm_dirs() {
+  local root dir marker
+  root="$(dirname "$0")/.."
+  for entry in sdk/examples/assemblyscript:node_modules/.bin/asc \
+               web/dashboard:node_modules/.bin/esbuild \
+               web/dashboard:node_modules/chrome-remote-interface/package.json; do
+    dir="$root/${entry%%:*}"
+    marker="${entry#*:}"
+    if command -v npm >/dev/null 2>&1 && [ ! -e "$dir/$marker" ]; then
+      echo "install-deps: npm ci in ${entry%%:*}"
+      (cd "$dir" && npm ci --no-audit --no-fund) ||
+        echo "install-deps: warning: npm ci failed in ${entry%%:*}; what needs it is skipped" >&2
+    fi
+  done
 }
 
 missing=()
@@ -47,7 +57,7 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
-  sdk_npm
+  npm_dirs
   exit 0
 fi
 
@@ -61,4 +71,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
-sdk_npm
+npm_dirs

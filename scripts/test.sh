@@ -5,6 +5,8 @@
 # libFuzzer targets and run each for a bounded time.
 #   WSN_FUZZ_SECONDS  seconds per fuzzer (default 30; 0 skips fuzzing)
 #   WSN_SKIP_ASAN=1   skip the sanitizer build (local iteration only; CI runs it)
+# Artefacts for CI to keep: build/artifacts/dashboard.png (the dashboard browser test's
+# screenshot, tests/dashboard).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -46,5 +48,6 @@ if [ "$fuzz_seconds" != 0 ] && [ -f fuzz/CMakeLists.txt ]; then
   cmake --build --preset fuzz -j "$jobs"
   bash fuzz/run.sh build/fuzz "$fuzz_seconds"
 fi
+[ -f build/artifacts/dashboard.png ] && echo "dashboard screenshot: build/artifacts/dashboard.png"
 echo "== all tests passed"
 echo "tests: $passed passed, $failed failed"

@@ -9,6 +9,8 @@
 #include "alert/sinks/stream/stdout_plugin.h"
 #include "alert/sinks/stream/stream_sink.h"
 #include "event/json_writer.h"
+#include "http/alert_stream.h"
+#include "http/alert_stream_sink.h"
 #include "http/http_server.h"
 #include "wasm/dir_watcher.h"
 
@@ -175,12 +177,18 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
       }
       return http::SetRuleResult::kFailed;
     };
+    // The dashboard's live alerts: a sink that never waits on a browser.
+    auto stream = std::make_shared<http::AlertStream>(engine.metrics());
+    api.alert_stream = stream;
     ops->http_ = std::make_unique<http::Server>(so, engine.metrics(), std::move(api));
     if (Status s = ops->http_->start(); !s.ok()) {
       if (cfg.http.enabled.has_value()) return s.error();
       ops->warnings_.push_back(s.error().message + "; the HTTP endpoint is off");
       ops->http_.reset();
-    } else if (!is_loopback(so.host)) {
+      return ops;
+    }
+    engine.alerts().add_sink(std::make_unique<http::AlertStreamSink>(stream));
+    if (!is_loopback(so.host)) {
       ops->warnings_.push_back("the HTTP endpoint listens on " + cfg.http.listen +
                                ": anyone who can reach it can read rules, alerts and metrics");
     }

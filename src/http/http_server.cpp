@@ -5,6 +5,9 @@
 #include <charconv>
 #include <chrono>
 
+#include "http/alert_stream.h"
+#include "http/dashboard_routes.h"
+
 namespace wsn::http {
 namespace {
 
@@ -48,7 +51,9 @@ void Server::routes() {
   s.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     // Label by route, not raw path: rule ids would make the label set unbounded.
     std::string route = req.path;
-    if (route.rfind("/api/v1/rules/", 0) == 0)
+    if (const auto label = dashboard_route_label(route); !label.empty())
+      route = label;
+    else if (route.rfind("/api/v1/rules/", 0) == 0)
       route = "/api/v1/rules/{id}";
     else if (route != "/healthz" && route != "/readyz" && route != "/metrics" &&
              route != "/api/v1/rules" && route != "/api/v1/alerts") {
@@ -123,6 +128,7 @@ void Server::routes() {
     body += enable ? "\",\"enabled\":true}\n" : "\",\"enabled\":false}\n";
     res.set_content(body, "application/json");
   });
+  add_dashboard_routes(s, {backend_.alert_stream.get(), backend_.network_json});
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) {
       json_error(res, res.status, res.status == 404 ? "not found" : "error");
@@ -132,7 +138,9 @@ void Server::routes() {
 
 Status Server::start() {
   server_ = std::make_unique<httplib::Server>();
-  const int threads = options_.threads > 0 ? options_.threads : 2;
+  const int threads =
+      (options_.threads > 0 ? options_.threads : 2) +
+      (backend_.alert_stream ? static_cast<int>(backend_.alert_stream->options().max_clients) : 0);
   server_->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
@@ -171,6 +179,7 @@ Status Server::start() {
 }
 
 void Server::stop() {
+  if (backend_.alert_stream) backend_.alert_stream->close();  // ends the streams' workers
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
 }

@@ -7,6 +7,7 @@
 //   GET  /api/v1/alerts?limit=N&rule=ID   recent alerts from the alert store, newest first
 //   POST /api/v1/rules/ID/enable          enable a rule   } need "Authorization: Bearer TOKEN"
 //   POST /api/v1/rules/ID/disable         disable a rule  } (http.token); refused without one
+//   GET  /dashboard/, /api/v1/alerts/stream, /api/v1/network   the dashboard (dashboard_routes.h)
 //
 // The server knows nothing of the engine: what it serves comes through ApiBackend callbacks,
 // which are called from the server's worker threads and must be thread safe.
@@ -27,6 +28,8 @@ class Server;
 
 namespace wsn::http {
 
+class AlertStream;
+
 enum class SetRuleResult : uint8_t { kOk, kNotFound, kFailed };
 
 struct ApiBackend {
@@ -36,6 +39,11 @@ struct ApiBackend {
   std::function<Result<std::string>(size_t limit, const std::string& rule_id)> alerts_json;
   std::function<SetRuleResult(const std::string& rule_id, bool enabled, std::string& detail)>
       set_rule_enabled;
+  // Live alerts for the dashboard (GET /api/v1/alerts/stream); null: 404. Each stream holds a
+  // worker thread, so the server adds its max_clients to the pool.
+  std::shared_ptr<AlertStream> alert_stream;
+  // The network edge's rules and counters (GET /api/v1/network); null: "not attached".
+  std::function<std::string()> network_json;
 };
 
 struct ServerOptions {
