@@ -12,6 +12,8 @@
 #include "http/alert_stream.h"
 #include "http/alert_stream_sink.h"
 #include "http/http_server.h"
+#include "net/status_json.h"
+#include "net/xdp_filter.h"
 #include "wasm/dir_watcher.h"
 
 namespace wsn::cli {
@@ -177,6 +179,8 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
       }
       return http::SetRuleResult::kFailed;
     };
+    // The dashboard's network panel: the filter pinned where `net` and sources.xdp put it.
+    api.network_json = [] { return net::network_status_json(net::kDefaultPinDir); };
     // The dashboard's live alerts: a sink that never waits on a browser.
     auto stream = std::make_shared<http::AlertStream>(engine.metrics());
     api.alert_stream = stream;
