@@ -3,7 +3,8 @@
 # elsewhere they skip with a message): install dependencies; build and run every test in the
 # release build and again under AddressSanitizer + UndefinedBehaviorSanitizer; build the
 # libFuzzer targets and run each for a bounded time.
-#   WSN_FUZZ_SECONDS  seconds per fuzzer (default 30; 0 skips fuzzing)
+#   WSN_FUZZ_SECONDS  seconds per fuzzer (default 30; 0 skips fuzzing); as many run at once as
+#                     there are CPUs
 #   WSN_SKIP_ASAN=1   skip the sanitizer build (local iteration only; CI runs it)
 # Artefacts for CI to keep: build/artifacts/dashboard.png (the dashboard browser test's
 # screenshot, tests/dashboard).
@@ -45,8 +46,10 @@ fuzz_seconds=${WSN_FUZZ_SECONDS:-30}
 if [ "$fuzz_seconds" != 0 ] && [ -f fuzz/CMakeLists.txt ]; then
   echo "== fuzzers (${fuzz_seconds}s each)"
   cmake --preset fuzz >/dev/null
-  cmake --build --preset fuzz -j "$jobs"
-  bash fuzz/run.sh build/fuzz "$fuzz_seconds"
+  # Only the fuzz targets and what they link: the fuzz tree needs no CLI, SDK or helper.
+  cmake --build --preset fuzz -j "$jobs" --target \
+    $(ninja -C build/fuzz -t targets all | sed -n '/^cmake_/!s/^\([a-z0-9_]*_fuzz\): .*/\1/p' | sort -u)
+  bash fuzz/run.sh build/fuzz "$fuzz_seconds" "$jobs"
 fi
 [ -f build/artifacts/dashboard.png ] && echo "dashboard screenshot: build/artifacts/dashboard.png"
 echo "== all tests passed"
