@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <numeric>
+#include <string>
 #include <tuple>
+#include <unordered_map>
 
 namespace wsn::net {
 namespace {
@@ -27,22 +29,38 @@ bool address_only(const NetRule& r, const std::optional<Cidr>& one,
 }
 
 // Trie entries: each prefix gets the best verdict among all prefixes that contain it, so the
-// longest-prefix match alone answers for every covering rule.
+// longest-prefix match alone answers for every covering rule. The prefixes covering P are P
+// cut to each shorter length: one hash lookup per length, not a comparison with every prefix
+// (a 60,000-host blocklist compiles in milliseconds, not seconds).
 std::vector<LpmEntry> close_over_covering(std::vector<LpmEntry> raw) {
+  auto key = [](const Cidr& c) {
+    std::string k(18, '\0');
+    k[0] = static_cast<char>(c.family);
+    k[1] = static_cast<char>(c.len);
+    auto m = masked(c.addr, c.len);
+    std::copy(m.begin(), m.end(), k.begin() + 2);
+    return k;
+  };
+  std::unordered_map<std::string, size_t> index;  // prefix → position in `out`
   std::vector<LpmEntry> out;
   for (const LpmEntry& e : raw) {
-    auto same = std::find_if(out.begin(), out.end(),
-                             [&](const LpmEntry& o) { return o.prefix == e.prefix; });
-    if (same == out.end())
-      out.push_back(e);
-    else if (e.verdict.rank < same->verdict.rank)
-      same->verdict = e.verdict;
+    auto [it, fresh] = index.emplace(key(e.prefix), out.size());
+    if (fresh) out.push_back(e);
+    else if (e.verdict.rank < out[it->second].verdict.rank) out[it->second].verdict = e.verdict;
   }
+  std::vector<bool> lengths(129, false);
+  for (const LpmEntry& e : out) lengths[e.prefix.len] = true;
   std::vector<LpmEntry> closed = out;
-  for (LpmEntry& e : closed)
-    for (const LpmEntry& cover : out)
-      if (cover.prefix.contains(e.prefix) && cover.verdict.rank < e.verdict.rank)
-        e.verdict = cover.verdict;
+  for (LpmEntry& e : closed) {
+    for (unsigned len = 0; len < e.prefix.len; ++len) {
+      if (!lengths[len]) continue;
+      Cidr cover = e.prefix;
+      cover.len = static_cast<uint8_t>(len);
+      auto it = index.find(key(cover));
+      if (it != index.end() && out[it->second].verdict.rank < e.verdict.rank)
+        e.verdict = out[it->second].verdict;
+    }
+  }
   return closed;
 }
 
@@ -143,11 +161,13 @@ Result<CompiledRules> compile_rules(const std::vector<SlottedRule>& rules) {
                      std::to_string(kMaxEntries),
                  0, ErrorCode::kResource};
   }
-  // Sort shapes by their best rule so the data path can stop early; renumber entries.
+  // Shapes by family, then by their best rule, so the data path walks only its family's and
+  // can stop early; renumber entries.
   std::vector<uint32_t> by_rank(out.tuples.size());
   std::iota(by_rank.begin(), by_rank.end(), 0);
   std::stable_sort(by_rank.begin(), by_rank.end(), [&](uint32_t a, uint32_t b) {
-    return out.tuples[a].best_rank < out.tuples[b].best_rank;
+    return std::tuple(out.tuples[a].family, out.tuples[a].best_rank) <
+           std::tuple(out.tuples[b].family, out.tuples[b].best_rank);
   });
   std::vector<uint32_t> new_index(out.tuples.size());
   std::vector<Tuple> sorted;
@@ -156,6 +176,8 @@ Result<CompiledRules> compile_rules(const std::vector<SlottedRule>& rules) {
     sorted.push_back(out.tuples[by_rank[i]]);
   }
   out.tuples = std::move(sorted);
+  out.v4_tuples = static_cast<uint32_t>(std::count_if(
+      out.tuples.begin(), out.tuples.end(), [](const Tuple& t) { return t.family == Family::kV4; }));
   for (TupleEntry& e : out.entries) e.tuple = new_index[e.tuple];
   out.src_lpm = close_over_covering(std::move(src_raw));
   out.dst_lpm = close_over_covering(std::move(dst_raw));
@@ -176,7 +198,10 @@ std::optional<Verdict> classify(const CompiledRules& c, const PacketFields& p) {
   };
   lpm(c.src_lpm, p.src);
   lpm(c.dst_lpm, p.dst);
-  for (uint32_t i = 0; i < c.tuples.size(); ++i) {
+  // Only the packet's family's shapes, as the program walks them.
+  const uint32_t first = p.family == Family::kV4 ? 0 : c.v4_tuples;
+  const uint32_t last = p.family == Family::kV4 ? c.v4_tuples : static_cast<uint32_t>(c.tuples.size());
+  for (uint32_t i = first; i < last; ++i) {
     const Tuple& t = c.tuples[i];
     if (best && t.best_rank >= best->rank) break;
     if (t.family != p.family) continue;

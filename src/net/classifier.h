@@ -55,7 +55,8 @@ struct LpmEntry {
 };
 
 struct CompiledRules {
-  std::vector<Tuple> tuples;  // sorted by best_rank
+  std::vector<Tuple> tuples;  // IPv4's then IPv6's, each sorted by best_rank
+  uint32_t v4_tuples = 0;     // how many of them are IPv4's
   std::vector<TupleEntry> entries;
   std::vector<LpmEntry> src_lpm;
   std::vector<LpmEntry> dst_lpm;

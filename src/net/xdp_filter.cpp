@@ -358,7 +358,10 @@ Status XdpFilter::apply(const CompiledRules& c) {
 
   // The idle half is complete: publish its sizes, then flip (a single word the program reads
   // once per packet, so a packet sees one whole set or the other).
-  cfg.tuple_count[idle] = static_cast<uint32_t>(c.tuples.size());
+  cfg.tuple_first[idle][0] = 0;
+  cfg.tuple_count[idle][0] = c.v4_tuples;
+  cfg.tuple_first[idle][1] = c.v4_tuples;
+  cfg.tuple_count[idle][1] = static_cast<uint32_t>(c.tuples.size()) - c.v4_tuples;
   cfg.lpm_in_use[idle] = (c.src_lpm.empty() ? 0u : 1u) | (c.dst_lpm.empty() ? 0u : 2u);
   if (auto st = update(cfg_fd, &zero, cfg, "the filter's configuration"); !st.ok()) return st;
   cfg.active_set = idle;

@@ -18,7 +18,7 @@ typedef uint32_t wsn_u32;
 typedef uint64_t wsn_u64;
 #endif
 
-#define WSN_XDP_ABI_VERSION 1
+#define WSN_XDP_ABI_VERSION 2
 
 /* Limits: the verifier needs constant loop bounds, and the maps are sized once. */
 #define WSN_XDP_MAX_TUPLES 64   /* distinct match shapes per rule set (tuple space search) */
@@ -40,7 +40,8 @@ enum wsn_xdp_family { WSN_FAM_IPV4 = 4, WSN_FAM_IPV6 = 6 };
 struct wsn_xdp_config {
   wsn_u32 abi_version;
   wsn_u32 active_set;       /* 0 or 1: the rule set packets are matched against */
-  wsn_u32 tuple_count[2];   /* tuples in use per set */
+  wsn_u32 tuple_first[2][2]; /* per set, per family (0 IPv4, 1 IPv6): first tuple index … */
+  wsn_u32 tuple_count[2][2]; /* … and how many: a packet walks only its family's shapes */
   wsn_u32 default_action;   /* enum wsn_xdp_action (pass or drop) */
   wsn_u32 malformed_action; /* pass or drop for frames that cannot be parsed */
   wsn_u32 inspect_packets;  /* inspect: copy the first N packets of each flow */

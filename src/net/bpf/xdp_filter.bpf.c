@@ -283,6 +283,7 @@ struct tuple_walk {
   const struct packet* p;
   struct wsn_xdp_verdict best;
   __u32 set;
+  __u32 first;
   __u32 count;
 };
 
@@ -291,7 +292,7 @@ static long match_tuple(__u32 i, void* arg) {
   struct tuple_walk* w = arg;
   const struct packet* p = w->p;
   if (i >= w->count) return 1;
-  __u32 index = w->set * WSN_XDP_MAX_TUPLES + i;
+  __u32 index = w->set * WSN_XDP_MAX_TUPLES + w->first + i;
   struct wsn_xdp_tuple* t = bpf_map_lookup_elem(&wsn_xdp_tuples, &index);
   if (!t) return 1;
   if (t->best_priority >= w->best.priority) return 1; /* sorted: no later shape can win */
@@ -299,7 +300,7 @@ static long match_tuple(__u32 i, void* arg) {
   if (t->match_proto && t->match_proto != p->proto) return 0;
   if ((t->sport_mask || t->dport_mask) && !p->has_ports) return 0;
   struct wsn_xdp_key k = {};
-  k.tuple = w->set << 16 | i;
+  k.tuple = w->set << 16 | (w->first + i);
   k.proto = t->match_proto;
   k.sport = p->sport & t->sport_mask;
   k.dport = p->dport & t->dport_mask;
@@ -317,10 +318,12 @@ static __always_inline void classify(const struct packet* p, const struct wsn_xd
   __u32 lpm = cfg->lpm_in_use[set];
   if (lpm & 1) lpm_lookup(&wsn_xdp_src_lpm, set, p, p->src, best);
   if (lpm & 2) lpm_lookup(&wsn_xdp_dst_lpm, set, p, p->dst, best);
-  __u32 count = cfg->tuple_count[set];
-  if (count == 0) return;
-  if (count > WSN_XDP_MAX_TUPLES) count = WSN_XDP_MAX_TUPLES;
-  struct tuple_walk w = {.p = p, .best = *best, .set = set, .count = count};
+  __u32 fam = p->family == WSN_FAM_IPV6 ? 1 : 0;
+  __u32 first = cfg->tuple_first[set][fam];
+  __u32 count = cfg->tuple_count[set][fam];
+  if (count == 0 || first >= WSN_XDP_MAX_TUPLES) return;
+  if (count > WSN_XDP_MAX_TUPLES - first) count = WSN_XDP_MAX_TUPLES - first;
+  struct tuple_walk w = {.p = p, .best = *best, .set = set, .first = first, .count = count};
   bpf_loop(count, match_tuple, &w, 0);
   *best = w.best;
 }
