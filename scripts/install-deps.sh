@@ -22,6 +22,9 @@ PACKAGES=(
   # tools the live tests run as real attack steps and ordinary activity
   # (tests/cli/data/elastic_live_steps.tsv): python3, ip (iproute2), getcap (libcap2-bin), ps
   python3 iproute2 libcap2-bin procps
+  # benchmark peers (bench/net, wsn_xdp_bench): xdp-filter and its BPF objects (libxdp1 comes
+  # with xdp-tools), nftables
+  xdp-tools nftables
 )
 
 # npm ships inside some nodejs builds (e.g. NodeSource's): ask for Debian's only if missing.

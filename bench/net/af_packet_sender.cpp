@@ -67,27 +67,45 @@ SendResult child_send(const std::string& netns, const std::string& iface,
 }  // namespace
 
 Result<SendResult> send_frames(const std::string& netns, const std::string& iface,
-                               const std::vector<std::vector<uint8_t>>& frames, double seconds) {
+                               const std::vector<std::vector<uint8_t>>& frames, double seconds,
+                               int senders) {
   if (frames.empty()) return Error{"no frames to send", 0};
-  int pipefd[2];
-  if (pipe(pipefd) != 0) return Error{"pipe", errno};
-  pid_t pid = fork();
-  if (pid < 0) return Error{"fork", errno};
-  if (pid == 0) {
-    ::close(pipefd[0]);
-    SendResult r = child_send(netns, iface, frames, seconds);
-    ssize_t w = ::write(pipefd[1], &r, sizeof r);
-    ::_exit(w == static_cast<ssize_t>(sizeof r) ? 0 : 1);
+  struct Child {
+    pid_t pid;
+    int fd;
+  };
+  std::vector<Child> children;
+  for (int i = 0; i < senders; ++i) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return Error{"pipe", errno};
+    pid_t pid = fork();
+    if (pid < 0) return Error{"fork", errno};
+    if (pid == 0) {
+      ::close(pipefd[0]);
+      SendResult r = child_send(netns, iface, frames, seconds);
+      ssize_t w = ::write(pipefd[1], &r, sizeof r);
+      ::_exit(w == static_cast<ssize_t>(sizeof r) ? 0 : 1);
+    }
+    ::close(pipefd[1]);
+    children.push_back({pid, pipefd[0]});
   }
-  ::close(pipefd[1]);
-  SendResult r{};
-  ssize_t got = ::read(pipefd[0], &r, sizeof r);
-  ::close(pipefd[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (got != static_cast<ssize_t>(sizeof r) || r.sent == ~0ull)
-    return Error{"the AF_PACKET sender failed in " + netns + " on " + iface, 0};
-  return r;
+  SendResult total{};
+  bool failed = false;
+  for (const Child& c : children) {
+    SendResult r{};
+    ssize_t got = ::read(c.fd, &r, sizeof r);
+    ::close(c.fd);
+    int status = 0;
+    waitpid(c.pid, &status, 0);
+    if (got != static_cast<ssize_t>(sizeof r) || r.sent == ~0ull) {
+      failed = true;
+      continue;
+    }
+    total.sent += r.sent;
+    total.seconds = std::max(total.seconds, r.seconds);
+  }
+  if (failed) return Error{"an AF_PACKET sender failed in " + netns + " on " + iface, 0};
+  return total;
 }
 
 }  // namespace wsn::bench

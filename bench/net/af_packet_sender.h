@@ -1,7 +1,7 @@
-// The traffic generator of the wire test: a child process in the sending namespace writes
+// The traffic generator of the wire test: `senders` child processes in the sending namespace write
 // prebuilt Ethernet frames to its veth end through an AF_PACKET socket (PACKET_QDISC_BYPASS,
-// sendmmsg batches of 64) for a fixed time, cycling through the frames, and reports how many
-// the socket accepted.
+// sendmmsg batches of 64) for a fixed time, each cycling through the frames, and the total the
+// sockets accepted is reported (seconds: the longest sender's).
 //
 // Not thread-safe; one send at a time.
 #pragma once
@@ -20,6 +20,7 @@ struct SendResult {
 };
 
 Result<SendResult> send_frames(const std::string& netns, const std::string& iface,
-                               const std::vector<std::vector<uint8_t>>& frames, double seconds);
+                               const std::vector<std::vector<uint8_t>>& frames, double seconds,
+                               int senders);
 
 }  // namespace wsn::bench

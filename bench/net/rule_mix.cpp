@@ -68,7 +68,8 @@ RuleMix exact_mix(size_t count) {
     m.rules.push_back(r);
     m.exact.push_back(e);
   }
-  if (last_host) m.probes.push_back(probe("drop: dst host", kOutsider, last_host, 6, kFreePort, kDrop));
+  if (last_host)
+    m.probes.push_back(probe("drop: dst host", kOutsider, last_host, 6, kFreePort, kDrop));
   if (last_tcp_port) {
     m.probes.push_back(probe("drop: dst port", kOutsider, kNobody, 6,
                              static_cast<uint16_t>(last_tcp_port), kDrop));
@@ -116,12 +117,14 @@ RuleMix cidr_mix(size_t count) {
     }
     m.rules.push_back(r);
   }
-  if (src_net) m.probes.push_back(probe("drop: src CIDR", src_net + 5, kNobody, 6, kFreePort, kDrop));
+  if (src_net)
+    m.probes.push_back(probe("drop: src CIDR", src_net + 5, kNobody, 6, kFreePort, kDrop));
   if (dst24) {
     m.probes.push_back(probe("drop: dst /24 + port range", kOutsider, dst24 + 9, 6,
                              static_cast<uint16_t>(range_lo + 3), kDrop));
   }
-  if (dst_net) m.probes.push_back(probe("drop: dst CIDR", kOutsider, dst_net + 1, 6, kFreePort, kDrop));
+  if (dst_net)
+    m.probes.push_back(probe("drop: dst CIDR", kOutsider, dst_net + 1, 6, kFreePort, kDrop));
   m.probes.push_back(probe("pass: no rule (tcp)", kOutsider, kNobody, 6, kFreePort, kPass));
   m.probes.push_back(probe("pass: no rule (udp)", kOutsider, kNobody, 17, kFreePort, kPass));
   return m;

@@ -14,7 +14,8 @@
 //     comes from the tool's own counter; `no filter` is the stack dropping them itself.
 //
 //   wsn_xdp_bench [--quick] [--only=prog|wire] [--repeat=N] [--rounds=N] [--counts=1,1000,…]
-//                 [--wire-rules=N] [--seconds=S] [--wire-rounds=N]
+//                 [--mix=exact|cidr] [--wire-rules=N] [--seconds=S] [--wire-rounds=N]
+//                 [--senders=N]
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -56,6 +57,8 @@ struct Options {
   size_t wire_rules = 1000;
   double seconds = 3;
   int wire_rounds = 3;
+  int senders = 1;
+  std::vector<Mix> mixes = {Mix::kExact, Mix::kCidr};
 };
 
 [[noreturn]] void die(const std::string& what) {
@@ -75,7 +78,9 @@ void must(const Status& s, const char* what) {
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  return v.empty()      ? 0
+         : v.size() % 2 ? v[v.size() / 2]
+                        : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 double seconds_since(Clock::time_point t) {
@@ -113,12 +118,13 @@ struct Row {
 };
 
 void program_cost(const Options& o, Ours& ours, const std::string& object) {
-  std::printf("\n== 1. Program cost: ns per packet (BPF_PROG_TEST_RUN, repeat %u, median of %d "
-              "rounds)\n",
-              o.repeat, o.rounds);
+  std::printf(
+      "\n== 1. Program cost: ns per packet (BPF_PROG_TEST_RUN, repeat %u, median of %d "
+      "rounds)\n",
+      o.repeat, o.rounds);
   std::printf("xdp-filter object: %s\n", object.c_str());
   std::vector<Row> rows;
-  for (Mix mix : {Mix::kExact, Mix::kCidr}) {
+  for (Mix mix : o.mixes) {
     for (size_t n : o.counts) {
       RuleMix m = make_mix(mix, n);
       const double load_s = ours.replace(m.rules);
@@ -184,14 +190,21 @@ void program_cost(const Options& o, Ours& ours, const std::string& object) {
                   r.ours);
     }
   }
-  std::printf("\nMean over the probes, against xdp-filter's mean over its (exact-mix) probes at the "
-              "same rule count:\n\n| rules | xdp-filter | ours, exact | ratio | ours, cidr+ranges "
-              "| ratio |\n|---:|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "\nMean over the probes, against xdp-filter's mean over its (exact-mix) probes at the "
+      "same rule count:\n\n| rules | xdp-filter | ours, exact | ratio | ours, cidr+ranges "
+      "| ratio |\n|---:|---:|---:|---:|---:|---:|\n");
   for (size_t n : o.counts) {
     const double pm = mean(peer_mean[n]), oe = mean(ours_exact_mean[n]),
                  oc = mean(ours_cidr_mean[n]);
-    std::printf("| %zu | %.0f | %.0f | %.2f | %.0f | %.2f |\n", n, pm, oe, pm ? oe / pm : 0, oc,
-                pm ? oc / pm : 0);
+    auto cell = [](double v, const char* fmt) {
+      char buf[32] = "—";
+      if (v > 0) std::snprintf(buf, sizeof buf, fmt, v);
+      return std::string(buf);
+    };
+    std::printf("| %zu | %s | %s | %s | %s | %s |\n", n, cell(pm, "%.0f").c_str(),
+                cell(oe, "%.0f").c_str(), cell(pm ? oe / pm : 0, "%.2f").c_str(),
+                cell(oc, "%.0f").c_str(), cell(pm ? oc / pm : 0, "%.2f").c_str());
   }
 }
 
@@ -211,9 +224,10 @@ uint64_t rx_packets(const VethPair& v) {
 }
 
 void wire(const Options& o, Ours& ours, const std::string& object) {
-  std::printf("\n== 2. Wire: packets/s dropped on a veth pair (%zu source CIDRs, %.1f s per run, "
-              "median of %d rounds)\n",
-              o.wire_rules, o.seconds, o.wire_rounds);
+  std::printf(
+      "\n== 2. Wire: packets/s dropped on a veth pair (%zu source CIDRs, %d sender(s), "
+      "%.1f s per run, median of %d rounds)\n",
+      o.wire_rules, o.senders, o.seconds, o.wire_rounds);
   auto veth = must(VethPair::create(), "veth pair");
 
   // The rules: N source /24s from 100.64.0.0; the sender uses host .7 of each.
@@ -299,7 +313,8 @@ void wire(const Options& o, Ours& ours, const std::string& object) {
       must(VethPair::leave(), "leave B");
       if (c == 3) must(nft.load(cidrs), "load nftables");
       before = counter();
-      SendResult s = must(send_frames(veth->ns_a(), veth->if_a(), frames, o.seconds), "send");
+      SendResult s =
+          must(send_frames(veth->ns_a(), veth->if_a(), frames, o.seconds, o.senders), "send");
       usleep(200000);  // the receive side drains its queue
       const uint64_t after = counter();
       must(VethPair::enter(veth->ns_b()), "enter B");
@@ -326,8 +341,9 @@ void wire(const Options& o, Ours& ours, const std::string& object) {
                 total_sent[c] ? static_cast<double>(total_dropped[c]) / total_sent[c] : 0,
                 ours_pps ? median(dropped[c]) / ours_pps : 0);
   }
-  std::printf("(no filter: 'dropped' is the veth's rx_packets: frames the stack received and "
-              "discarded)\n");
+  std::printf(
+      "(no filter: 'dropped' is the veth's rx_packets: frames the stack received and "
+      "discarded)\n");
 }
 
 bool starts(const char* arg, const char* prefix, const char** value) {
@@ -366,12 +382,17 @@ int main(int argc, char** argv) {
       o.wire_rules = std::strtoul(v, nullptr, 10);
     } else if (starts(argv[i], "--seconds=", &v)) {
       o.seconds = std::atof(v);
+    } else if (starts(argv[i], "--senders=", &v)) {
+      o.senders = std::max(1, std::atoi(v));
+    } else if (starts(argv[i], "--mix=", &v)) {
+      o.mixes = {std::strcmp(v, "cidr") == 0 ? Mix::kCidr : Mix::kExact};
     } else if (starts(argv[i], "--wire-rounds=", &v)) {
       o.wire_rounds = std::atoi(v);
     } else {
       std::fprintf(stderr,
                    "usage: wsn_xdp_bench [--quick] [--only=prog|wire] [--repeat=N] [--rounds=N] "
-                   "[--counts=1,1000,60000] [--wire-rules=N] [--seconds=S] [--wire-rounds=N]\n");
+                   "[--counts=1,1000,60000] [--mix=exact|cidr] [--wire-rules=N] [--seconds=S] "
+                   "[--wire-rounds=N] [--senders=N]\n");
       return 2;
     }
   }
@@ -381,8 +402,9 @@ int main(int argc, char** argv) {
   }
   const std::string object = XdpFilterPeer::object_path();
   if (object.empty()) {
-    std::fprintf(stderr, "wsn_xdp_bench: xdp-filter's BPF objects are missing; apt-get install "
-                         "xdp-tools (scripts/install-deps.sh)\n");
+    std::fprintf(stderr,
+                 "wsn_xdp_bench: xdp-filter's BPF objects are missing; apt-get install "
+                 "xdp-tools (scripts/install-deps.sh)\n");
     return 2;
   }
   libbpf_set_print(nullptr);

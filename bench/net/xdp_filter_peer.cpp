@@ -6,9 +6,9 @@
 #include <linux/bpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 
 namespace wsn::bench {
@@ -62,7 +62,8 @@ Result<XdpFilterPeer> XdpFilterPeer::load(const std::string& object, size_t addr
   bpf_map* map;
   bpf_object__for_each_map(map, s->obj) {
     // LIBBPF_PIN_BY_NAME in the object: keep these maps private to this process.
-    if (bpf_map__set_pin_path(map, nullptr) != 0) return sys_error("unpin xdp-filter's maps", errno);
+    if (bpf_map__set_pin_path(map, nullptr) != 0)
+      return sys_error("unpin xdp-filter's maps", errno);
     if (std::strcmp(bpf_map__name(map), "filter_ipv4") == 0 && addresses > kShippedAddresses) {
       if (bpf_map__set_max_entries(map, static_cast<uint32_t>(addresses)) != 0)
         return sys_error("resize filter_ipv4", errno);

@@ -3,8 +3,9 @@
 // allow policy with ip, tcp and udp rules) with libbpf into private, unpinned maps, which are
 // filled directly in the format xdp-filter's own `ip` and `port` commands write (its
 // common_kern_user.h): filter_ipv4 is a per-CPU hash, network-order address → flags
-// (MAP_FLAG_SRC = 1, MAP_FLAG_DST = 2) plus a hit counter from bit 6 up; filter_ports a per-CPU array indexed by
-// the network-order port, flags DST | TCP (4) | UDP (8). xdp_stats_map counts verdicts.
+// (MAP_FLAG_SRC = 1, MAP_FLAG_DST = 2) plus a hit counter from bit 6 up; filter_ports a per-CPU
+// array indexed by the network-order port, flags DST | TCP (4) | UDP (8). xdp_stats_map counts
+// verdicts.
 //
 // Not loaded through libxdp, so there is no dispatcher in front of it: the same shape as our
 // program, one XDP program per interface.
