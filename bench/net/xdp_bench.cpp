@@ -35,6 +35,7 @@
 
 #include "af_packet_sender.h"
 #include "cleanup.h"
+#include "net/bpf/xdp_abi.h"
 #include "net/packet_builder.h"
 #include "net/rule_table.h"
 #include "net/xdp_filter.h"
@@ -107,6 +108,13 @@ struct Ours {
     must(table.replace(rules), "load our rules");
     return seconds_since(t0);
   }
+  // Match shapes the tuple walk visits (at most) for the active rule set.
+  uint32_t shapes() const {
+    wsn_xdp_config cfg{};
+    uint32_t zero = 0;
+    if (bpf_map_lookup_elem(filter->map_fd("wsn_xdp_config"), &zero, &cfg) != 0) return 0;
+    return cfg.tuple_count[cfg.active_set & 1];
+  }
 };
 
 // ---------------------------------------------------------------------------------- part 1
@@ -138,7 +146,8 @@ void program_cost(const Options& o, Ours& ours, const std::string& object) {
         must(peer->fill(m.exact), "fill xdp-filter's maps");
         peer_load_s = seconds_since(t0);
       }
-      std::printf("  %s, %zu rules: loaded ours in %.2f s", mix_name(mix).c_str(), n, load_s);
+      std::printf("  %s, %zu rules: loaded ours in %.2f s (%u match shapes)", mix_name(mix).c_str(),
+                  n, load_s, ours.shapes());
       if (peer) std::printf(", xdp-filter's maps in %.2f s", peer_load_s);
       std::printf("\n");
       // Every probe must get the verdict it is meant to from both programs.
