@@ -24,6 +24,9 @@ PACKAGES=(
   python3 iproute2 libcap2-bin procps
   # the dashboard's browser test (tests/dashboard): Debian's Chromium, headless
   chromium
+  # benchmark peers (bench/net, wsn_xdp_bench): xdp-filter and its BPF objects (libxdp1 comes
+  # with xdp-tools), nftables
+  xdp-tools nftables
 )
 
 # npm ships inside some nodejs builds (e.g. NodeSource's): ask for Debian's only if missing.
