@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "cli/build_info.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/field_types_option.h"
@@ -237,9 +238,8 @@ void register_version(CLI::App& app, int& /*exit_code*/) {
       for (const auto& x : list) out += (out.empty() ? "" : ", ") + x.name;
       return out.empty() ? std::string("none") : out;
     };
-    fmt::print("wasm-sentinel {}\nrule kinds: {}\nsources: {}\nsinks: {}\nactions: {}\n",
-               WSN_VERSION, names(p.rule_kinds()), names(p.sources()), names(p.sinks()),
-               names(p.actions()));
+    fmt::print("{}rule kinds: {}\nsources: {}\nsinks: {}\nactions: {}\n", build_info_text(),
+               names(p.rule_kinds()), names(p.sources()), names(p.sinks()), names(p.actions()));
   });
 }
 

@@ -8,6 +8,9 @@
 //   POST /api/v1/rules/ID/enable          enable a rule   } need "Authorization: Bearer TOKEN"
 //   POST /api/v1/rules/ID/disable         disable a rule  } (http.token); refused without one
 //
+// The POST calls take no body (a client need not send Content-Length); every attempt, refused
+// or not, is handed to ApiBackend::audit as one JSON audit record (http/api_audit.h).
+//
 // The server knows nothing of the engine: what it serves comes through ApiBackend callbacks,
 // which are called from the server's worker threads and must be thread safe.
 #pragma once
@@ -18,12 +21,15 @@
 #include <string>
 #include <thread>
 
+#include "http/api_audit.h"
 #include "metrics/metrics.h"
 #include "wsn/result.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace wsn::http {
 
@@ -36,6 +42,9 @@ struct ApiBackend {
   std::function<Result<std::string>(size_t limit, const std::string& rule_id)> alerts_json;
   std::function<SetRuleResult(const std::string& rule_id, bool enabled, std::string& detail)>
       set_rule_enabled;
+  // One audit record (a JSON line, no newline) per call to a mutating endpoint; null: the
+  // records go to standard error.
+  std::function<void(const std::string& record)> audit;
 };
 
 struct ServerOptions {
@@ -62,6 +71,10 @@ class Server {
 
  private:
   void routes();
+  // POST /api/v1/rules/ID/enable|disable: the answer in `res`, the outcome in `audit`.
+  void handle_rule_change(const httplib::Request& req, httplib::Response& res,
+                          ApiAuditFacts& audit);
+  void record_audit(const std::string& record);
 
   ServerOptions options_;
   metrics::Registry& registry_;
