@@ -134,6 +134,17 @@ void print_summary(const RunStats& s, const std::string& rules) {
              s.alerts.alerts);
 }
 
+// One line per sink that could not write some alerts, naming it and the cause; true if any.
+bool report_sink_troubles(Engine& engine) {
+  const auto troubles = engine.alerts().sink_troubles();
+  for (const auto& t : troubles) {
+    fmt::print(stderr, "wasm-sentinel: error: sink {}: {} alert(s) could not be written{}{}\n",
+               t.sink, t.failures, t.last_error.empty() ? "" : " (",
+               t.last_error.empty() ? "" : t.last_error + ")");
+  }
+  return !troubles.empty();
+}
+
 int replay_file(const std::string& path, const DetectOptions& o,
                 config::Mode mode = config::Mode::kReplay) {
   int exit_code = kExitOk;
@@ -174,11 +185,7 @@ int replay_file(const std::string& path, const DetectOptions& o,
                shown, stats.source.malformed);
     return kExitRuntimeError;
   }
-  if (stats.alerts.sink_failures > 0) {
-    fmt::print(stderr, "wasm-sentinel: {} alert(s) could not be written\n",
-               stats.alerts.sink_failures);
-    return kExitRuntimeError;
-  }
+  if (report_sink_troubles(engine)) return kExitRuntimeError;
   return exit_code;
 }
 
@@ -304,7 +311,7 @@ std::optional<int> run_live(DetectOptions& o) {
       exit_code = kExitRuntimeError;
     }
   }
-  return stats.alerts.sink_failures > 0 ? kExitRuntimeError : exit_code;
+  return report_sink_troubles(engine) ? kExitRuntimeError : exit_code;
 }
 
 void register_run(CLI::App& app, int& exit_code) {

@@ -57,8 +57,12 @@ void Server::routes() {
     }
     requests_->with({route, std::to_string(res.status)}).inc();
   });
-  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok\n", "text/plain");
+  s.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    std::string body = "ok\n";
+    if (backend_.health_detail) {
+      for (const std::string& line : backend_.health_detail()) body += "warning: " + line + "\n";
+    }
+    res.set_content(body, "text/plain");
   });
   s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
     const bool ready = !backend_.ready || backend_.ready();

@@ -1,6 +1,7 @@
 // The operations endpoint (127.0.0.1 by default):
 //
-//   GET  /healthz                         200 "ok" while the process serves requests
+//   GET  /healthz                         200 "ok" while the process serves requests, then one
+//                                         "warning: …" line per problem it goes on with
 //   GET  /readyz                          200 once rules are loaded and the source runs, else 503
 //   GET  /metrics                         Prometheus text format (metrics/metrics.h)
 //   GET  /api/v1/rules                    the loaded rules (JSON array)
@@ -20,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http/api_audit.h"
 #include "metrics/metrics.h"
@@ -36,7 +38,10 @@ namespace wsn::http {
 enum class SetRuleResult : uint8_t { kOk, kNotFound, kFailed };
 
 struct ApiBackend {
-  std::function<bool()> ready;              // null: always ready
+  std::function<bool()> ready;  // null: always ready
+  // Problems a running agent goes on with (a sink that cannot deliver …), one line each, shown
+  // after "ok" by /healthz; null or empty: none.
+  std::function<std::vector<std::string>()> health_detail;
   std::function<std::string()> rules_json;  // null: 404
   // Alerts newest first as a JSON array; null when there is no alert store (404).
   std::function<Result<std::string>(size_t limit, const std::string& rule_id)> alerts_json;

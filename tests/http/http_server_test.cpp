@@ -297,6 +297,21 @@ TEST_F(HttpEndpointTest, EveryMutationAttemptIsAuditedWithoutTheToken) {
       << records[1];
 }
 
+TEST(HttpServer, HealthzListsTheProblemsTheAgentGoesOnWith) {
+  metrics::Registry reg;
+  http::ApiBackend api;
+  api.health_detail = [] {
+    return std::vector<std::string>{"sink syslog:unix:/dev/log: 3 alert(s) not written"};
+  };
+  http::Server server({.host = "127.0.0.1", .port = 0}, reg, std::move(api));
+  ASSERT_TRUE(server.start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  auto res = client.Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "ok\nwarning: sink syslog:unix:/dev/log: 3 alert(s) not written\n");
+}
+
 TEST(HttpServer, TokenComparison) {
   EXPECT_TRUE(http::Server::token_matches("abc", "abc"));
   EXPECT_FALSE(http::Server::token_matches("abd", "abc"));
