@@ -376,6 +376,13 @@ bool is_rule_file(const fs::path& p) {
   return ext == ".yml" || ext == ".yaml" || ext == ".toml" || ext == ".ndjson";
 }
 
+// A WebAssembly binary, by its magic ("\0asm"), whatever its name.
+bool is_wasm_module(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, 4) && std::string_view(magic, 4) == std::string_view("\0asm", 4);
+}
+
 // A problem with a file as a whole (no position in a text).
 void file_error(RuleLoadResult& out, const std::string& file, std::string message) {
   Diagnostic d;
@@ -431,6 +438,11 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
     } else if (fs::exists(p, ec)) {
       if (is_rule_file(p)) {
         files.emplace_back(p);
+      } else if (is_wasm_module(p)) {
+        file_error(out, p,
+                   "a WebAssembly module, not a rule file: a Wasm rule is a YAML rule file of "
+                   "`type: wasm` whose `module:` key names the module (docs/wasm-runtime.md); "
+                   "give -r that rule file or its directory");
       } else {
         file_error(out, p,
                    "not a rule file: rule files are YAML (.yml, .yaml), Elastic rule files "
