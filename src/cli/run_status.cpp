@@ -148,6 +148,7 @@ void RunStatusReporter::loop() {
   const auto start = std::chrono::steady_clock::now();
   auto last = start;
   uint64_t last_processed = 0;
+  int64_t last_pos = -1;
   std::unique_lock lock(mu_);
   while (!cv_.wait_for(lock, tick, [this] { return stop_; })) {
     const auto now = std::chrono::steady_clock::now();
@@ -159,7 +160,10 @@ void RunStatusReporter::loop() {
     last_processed = c.processed;
     std::string text;
     if (replay) {
-      const int64_t pos = size_ > 0 ? read_position(options_.input) : -1;
+      int64_t pos = size_ > 0 ? read_position(options_.input) : -1;
+      // Closed after having been read: detection is finishing the last events of the file.
+      if (pos < 0 && last_pos >= 0) pos = size_;
+      last_pos = pos;
       text = bar ? "\r" + progress_bar(c, pos, size_, rate, elapsed) + "\x1b[K"
                  : progress_line(c, pos, size_, rate, elapsed) + "\n";
       drawn_ = bar;

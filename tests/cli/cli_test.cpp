@@ -48,11 +48,13 @@ TEST_F(CliTest, ReplayReportsEachMalformedLineAndProcessesTheRest) {
         "id: t.curl\nname: curl ran\ntype: eql\nquery: process where process.name == \"curl\"\n");
   const fs::path log =
       write("log.jsonl",
-            "{\"process\":{\"name\":\"curl\"},\"event\":{\"category\":[\"process\"]}}\n"
+            "{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"process\":{\"name\":\"curl\"},"
+            "\"event\":{\"category\":[\"process\"]}}\n"
             "{not json\n"
             "{\"process\":{\"pid\":\"abc\"}}\n"
             "\n"
-            "{\"process.name\":\"curl\",\"event.category\":\"process\"}\n");
+            "{\"@timestamp\":\"2026-01-01T00:00:01Z\",\"process.name\":\"curl\","
+            "\"event.category\":\"process\"}\n");
   const Outcome o = run_cli("replay " + log.string() + " --rules " + (dir_ / "rules").string());
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_NE(o.err.find(log.string() + ":2: malformed event: invalid JSON"), std::string::npos)

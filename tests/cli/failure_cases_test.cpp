@@ -20,6 +20,9 @@ struct FailureCase {
   std::string expected;
 };
 
+// gtest names the case by its line, not its bytes.
+void PrintTo(const FailureCase& c, std::ostream* os) { *os << c.name << ": " << c.args; }
+
 std::string expand(std::string text) {
   const std::string data = std::string(WSN_SOURCE_DIR) + "/tests/cli/data/failures";
   for (const auto& [key, value] :
@@ -64,8 +67,8 @@ TEST_P(FailureCases, ExitCodeAndMessage) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Issue16, FailureCases, ::testing::ValuesIn(load_cases()),
-                         [](const ::testing::TestParamInfo<FailureCase>& info) {
-                           std::string name = info.param.name;
+                         [](const ::testing::TestParamInfo<FailureCase>& param) {
+                           std::string name = param.param.name;
                            for (char& ch : name)
                              ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
                            return name;
