@@ -13,9 +13,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli_test_util.h"
 
@@ -347,6 +349,34 @@ TEST_F(CliTest, VersionFlagAndUnknownCommands) {
   Outcome o = run_cli("--version");
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_EQ(o.out.rfind("wasm-sentinel ", 0), 0u) << o.out;
+  // Version, commit, build type, then each probed capability with its answer.
+  std::istringstream lines(o.out);
+  std::string line;
+  std::vector<std::string> got;
+  while (std::getline(lines, line)) got.push_back(line);
+  ASSERT_GE(got.size(), 11u) << o.out;
+  EXPECT_EQ(got[1].rfind("commit: ", 0), 0u) << got[1];
+  EXPECT_GT(got[1].size(), std::string("commit: ").size());
+  EXPECT_EQ(got[2].rfind("build: ", 0), 0u) << got[2];
+  EXPECT_EQ(got[3], "kernel capabilities (probed now):");
+  const char* names[] = {"  kernel: ",
+                         "  BTF (/sys/kernel/btf/vmlinux): ",
+                         "  eBPF tracepoints: ",
+                         "  eBPF raw tracepoints: ",
+                         "  XDP: ",
+                         "  BPF LSM programs: ",
+                         "  BPF LSM active: "};
+  for (size_t k = 0; k < std::size(names); ++k) {
+    const std::string& l = got[4 + k];
+    ASSERT_EQ(l.rfind(names[k], 0), 0u) << l;
+    if (k == 0) continue;
+    const std::string answer = l.substr(std::string(names[k]).size());
+    EXPECT_TRUE(answer == "yes" || answer.rfind("no", 0) == 0 || answer.rfind("unknown (", 0) == 0)
+        << l;
+  }
+  if (::geteuid() == 0 && fs::exists("/sys/kernel/btf/vmlinux")) {
+    EXPECT_EQ(got[6], "  eBPF tracepoints: yes") << "probed as root on a kernel that has them";
+  }
   o = run_cli("frobnicate");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find("unknown command 'frobnicate' (commands: run, replay"), std::string::npos)
@@ -657,6 +687,38 @@ TEST_F(CliTest, LiveRunPrintsAPeriodicStatusLine) {
     EXPECT_EQ(line.substr(line.size() - 4), " MiB") << line;
   }
   EXPECT_GE(seen, 2) << text;
+}
+
+}  // namespace
+
+namespace {
+
+// On a terminal a replay redraws one progress bar in place, and clears it before the summary.
+TEST_F(CliTest, ReplayProgressBarOnATerminal) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "needs script(1)";
+  write("rules/r.yml", "id: t.r\nname: R\ntype: eql\nquery: process where process.pid == -1\n");
+  {
+    std::ofstream log(dir_ / "big.jsonl");
+    for (int k = 0; k < 400000; ++k) {
+      log << "{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"event\":{\"category\":[\"process\"]},"
+             "\"process\":{\"pid\":"
+          << k << ",\"name\":\"sh\",\"command_line\":\"/bin/sh -c true\"}}\n";
+    }
+  }
+  const fs::path tty = dir_ / "tty";
+  const std::string cmd = "script -qc '" + std::string(WSN_CLI_PATH) + " replay " +
+                          (dir_ / "big.jsonl").string() + " -r " + (dir_ / "rules").string() +
+                          " >/dev/null' " + tty.string() + " >/dev/null 2>&1 </dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string text = slurp(tty);
+  // "\r[#####.....]  34% 21.5 MiB/61.7 MiB  206336 events  988431 events/s  0 alerts  ETA 1
+  // s\x1b[K"
+  EXPECT_NE(text.find("\r["), std::string::npos) << text.substr(0, 500);
+  EXPECT_NE(text.find(" MiB  "), std::string::npos) << text.substr(0, 500);
+  EXPECT_NE(text.find(" events/s  0 alerts"), std::string::npos) << text.substr(0, 500);
+  EXPECT_NE(text.find("\r\x1b[Kwasm-sentinel: 400000 events processed"), std::string::npos)
+      << text.substr(0, 500);
+  EXPECT_EQ(text.find("progress:"), std::string::npos) << "a bar, not plain lines";
 }
 
 }  // namespace
