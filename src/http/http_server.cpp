@@ -118,7 +118,11 @@ void Server::routes() {
          });
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) {
-      json_error(res, res.status, res.status == 404 ? "not found" : "error");
+      json_error(res, res.status,
+                 res.status == 404   ? "not found"
+                 : res.status == 413 ? "request body too large"
+                 : res.status == 400 ? "bad request: malformed HTTP"
+                                     : "error");
     }
   });
 }
