@@ -21,7 +21,9 @@ struct FailureCase {
 };
 
 // gtest names the case by its line, not its bytes.
-void PrintTo(const FailureCase& c, std::ostream* os) { *os << c.name << ": " << c.args; }
+void PrintTo(const FailureCase& c, std::ostream* os) {
+  *os << c.name << ": " << c.args;
+}
 
 std::string expand(std::string text) {
   const std::string data = std::string(WSN_SOURCE_DIR) + "/tests/cli/data/failures";
