@@ -46,6 +46,8 @@ class AlertSink {
   virtual void flush() {}
   // failures() and queue_depth() may be called from any thread (metrics scrapes).
   virtual uint64_t failures() const { return 0; }
+  // Why the latest write failed ("" when none has, or the sink does not say); any thread.
+  virtual std::string last_error() const { return ""; }
   virtual size_t queue_depth() const { return 0; }  // alerts accepted but not yet delivered
   // Sinks that keep alerts answer the JSON API's GET /alerts: a JSON array of the newest
   // `limit` alerts (of rule `rule_id` unless empty), newest first. Called from any thread.

@@ -75,6 +75,17 @@ AlertSink* AlertManager::alert_store() const {
   return nullptr;
 }
 
+std::vector<AlertManager::SinkTrouble> AlertManager::sink_troubles() const {
+  std::lock_guard lock(sinks_mu_);
+  std::vector<SinkTrouble> out;
+  for (const auto& s : sinks_) {
+    if (const uint64_t n = s->failures(); n > 0) {
+      out.push_back({std::string(s->name()), n, s->last_error()});
+    }
+  }
+  return out;
+}
+
 void AlertManager::add_sink(std::unique_ptr<AlertSink> sink) {
   std::lock_guard lock(sinks_mu_);
   sinks_.push_back(std::move(sink));

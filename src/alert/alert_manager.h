@@ -79,6 +79,14 @@ class AlertManager {
   // The first sink that keeps alerts (AlertSink::stores_alerts), for GET /alerts; nullptr if
   // none. It lives as long as this manager.
   AlertSink* alert_store() const;
+  // Each sink that failed to write some alert: its name, how many failed and why (the latest
+  // cause). Any thread.
+  struct SinkTrouble {
+    std::string sink;
+    uint64_t failures = 0;
+    std::string last_error;
+  };
+  std::vector<SinkTrouble> sink_troubles() const;
 
   // Every event, in stream order, before it is matched (feeds process ancestry).
   void observe(const Event& e) { ancestry_.observe(e); }

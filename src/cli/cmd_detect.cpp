@@ -2,6 +2,9 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <optional>
 
@@ -15,6 +18,7 @@
 #include "cli/record_options.h"
 #include "cli/replay_verify.h"
 #include "cli/rule_loading.h"
+#include "cli/run_status.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "collect/replay/wsnlog_replay_source.h"
 #include "engine/engine.h"
@@ -30,6 +34,9 @@ struct DetectOptions {
   std::string fields;  // --fields FILE: types of fields the schema does not know
   bool strict = false;
   bool quiet = false;
+  // Seconds between status lines (replay: progress; run: events/s, drops, alerts, rules, RSS);
+  // negative: the command's default (kReplayStatusSeconds, kLiveStatusSeconds); 0: none.
+  double status_interval = -1;
   std::string record;  // run: also write every live event (and alert) here
   RecordFlags record_flags;
   double duration = 0;  // run: stop after this many seconds (0: until a signal)
@@ -49,7 +56,14 @@ void add_detect_options(CLI::App* cmd, DetectOptions& o) {
                   "response; see docs/configuration.md). Default: built-in defaults.");
   add_fields_option(cmd, o.fields);
   cmd->add_flag("--strict", o.strict, "Exit 3 without processing if any rule fails to load.");
-  cmd->add_flag("-q,--quiet", o.quiet, "Do not print the summary line on standard error.");
+  cmd->add_flag("-q,--quiet", o.quiet,
+                "Do not print the summary line, progress or status lines on standard error.");
+  cmd->add_option("--status-interval", o.status_interval,
+                  "Seconds between status lines on standard error: replay prints its progress "
+                  "(percent, rate, ETA; a bar redrawn in place on a terminal), run a status line "
+                  "(events/s, drops, alerts, rules, RSS). Default 5 for replay, 60 for run; 0: "
+                  "none.")
+      ->check(CLI::NonNegativeNumber);
 }
 
 // Writes the alerts of the live run into its binary recording, beside the events.
@@ -116,12 +130,29 @@ bool start_operations(Engine& engine, const DetectOptions& o, const config::Conf
   return true;
 }
 
-// "38 rules" or "158 rules (75 failed to load)": rules that did not compile are not running.
+constexpr double kReplayStatusSeconds = 5;
+constexpr double kLiveStatusSeconds = 60;
+
+// The reporter of a run's progress (replay of `input`) or status (live: `input` empty).
+std::unique_ptr<RunStatusReporter> start_status(Engine& engine, const DetectOptions& o,
+                                                const std::string& input) {
+  if (o.quiet) return nullptr;
+  RunStatusReporter::Options so;
+  const double seconds = o.status_interval >= 0
+                             ? o.status_interval
+                             : (input.empty() ? kLiveStatusSeconds : kReplayStatusSeconds);
+  so.interval = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  so.terminal = ::isatty(STDERR_FILENO) == 1 && o.status_interval != 0;
+  so.input = input;
+  return std::make_unique<RunStatusReporter>(engine, so);
+}
+
+// "38 rules loaded" or "158 rules loaded, 75 refused": rules that did not compile do not run.
 std::string rules_phrase(const RuleSet& set) {
   size_t failed = 0;
   for (const auto& r : set.rules) failed += r.failed ? 1 : 0;
-  std::string out = fmt::format("{} rules", set.rules.size() - failed);
-  if (failed) out += fmt::format(" ({} failed to load)", failed);
+  std::string out = fmt::format("{} rules loaded", set.rules.size() - failed);
+  if (failed) out += fmt::format(", {} refused", failed);
   return out;
 }
 
@@ -132,6 +163,17 @@ void print_summary(const RunStats& s, const std::string& rules) {
              "({:.0f} events/s); {}; {} alerts\n",
              s.bus.processed, s.source.malformed, s.bus.dropped, s.seconds, eps, rules,
              s.alerts.alerts);
+}
+
+// One line per sink that could not write some alerts, naming it and the cause; true if any.
+bool report_sink_troubles(Engine& engine) {
+  const auto troubles = engine.alerts().sink_troubles();
+  for (const auto& t : troubles) {
+    fmt::print(stderr, "wasm-sentinel: error: sink {}: {} alert(s) could not be written{}{}\n",
+               t.sink, t.failures, t.last_error.empty() ? "" : " (",
+               t.last_error.empty() ? "" : t.last_error + ")");
+  }
+  return !troubles.empty();
 }
 
 int replay_file(const std::string& path, const DetectOptions& o,
@@ -155,13 +197,17 @@ int replay_file(const std::string& path, const DetectOptions& o,
         [](const std::string& m) { fmt::print(stderr, "wasm-sentinel: {}\n", m); });
   } else {
     source = std::make_unique<JsonlReplaySource>(
-        path, engine.registry(), ReaderOptions{}, [&shown](const MalformedLine& m) {
+        path, engine.registry(), log_reader_options(path), [&shown](const MalformedLine& m) {
           fmt::print(stderr, "{}:{}: malformed event: {}\n", shown, m.line, m.reason);
         });
   }
   SignalWatcher signals(engine);
   RunStats stats;
-  const Status st = engine.run(*source, stats);
+  Status st;
+  {
+    const auto status = start_status(engine, o, path);
+    st = engine.run(*source, stats);
+  }
   if (!st.ok()) {
     fmt::print(stderr, "wasm-sentinel: {}\n", st.error().message);
     return kExitRuntimeError;
@@ -174,11 +220,7 @@ int replay_file(const std::string& path, const DetectOptions& o,
                shown, stats.source.malformed);
     return kExitRuntimeError;
   }
-  if (stats.alerts.sink_failures > 0) {
-    fmt::print(stderr, "wasm-sentinel: {} alert(s) could not be written\n",
-               stats.alerts.sink_failures);
-    return kExitRuntimeError;
-  }
+  if (report_sink_troubles(engine)) return kExitRuntimeError;
   return exit_code;
 }
 
@@ -282,6 +324,7 @@ std::optional<int> run_live(DetectOptions& o) {
   Status st;
   {
     RunTimer timer(engine, o.duration);
+    const auto status = start_status(engine, o, "");
     st = engine.run(sources.running, stats);
   }
   if (!st.ok()) {
@@ -304,7 +347,7 @@ std::optional<int> run_live(DetectOptions& o) {
       exit_code = kExitRuntimeError;
     }
   }
-  return stats.alerts.sink_failures > 0 ? kExitRuntimeError : exit_code;
+  return report_sink_troubles(engine) ? kExitRuntimeError : exit_code;
 }
 
 void register_run(CLI::App& app, int& exit_code) {
@@ -331,7 +374,21 @@ void register_run(CLI::App& app, int& exit_code) {
       exit_code = *rc;
       return;
     }
-    fmt::print(stderr, "wasm-sentinel: replaying the bundled sample log {} instead\n",
+    // A configured agent (-c) that cannot watch its host is a failure, never a demonstration.
+    if (!o->config.empty()) {
+      fmt::print(stderr,
+                 "wasm-sentinel: error: not monitoring this host: no source of {} can run here "
+                 "(reasons above); run as root (or with CAP_BPF and CAP_PERFMON) on a kernel with "
+                 "BTF, or enable a source that can run\n",
+                 o->config);
+      exit_code = kExitRuntimeError;
+      return;
+    }
+    fmt::print(stderr,
+               "wasm-sentinel: warning: NOT MONITORING THIS HOST: no event source can run here "
+               "(reasons above), so this is a demonstration: the bundled sample log {} is "
+               "replayed as `replay` would (no dedupe, alert store or HTTP endpoint). For live "
+               "detection run as root (or with CAP_BPF and CAP_PERFMON) on a kernel with BTF.\n",
                bundled_sample_log());
     exit_code = replay_file(bundled_sample_log(), *o);
   });

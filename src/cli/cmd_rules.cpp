@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <map>
 
+#include "cli/build_info.h"
 #include "cli/commands.h"
+#include "cli/config_preflight.h"
 #include "cli/exit_codes.h"
 #include "cli/field_types_option.h"
 #include "cli/operations.h"
@@ -149,7 +151,16 @@ void register_validate(CLI::App& app, int& exit_code) {
       exit_code = kExitInvalidRules;
       return;
     }
-    if (!config_path->empty()) fmt::print("validate: configuration {} OK\n", *config_path);
+    // What `run` would open with this configuration; problems are reported, and the rules are
+    // still checked so that every problem shows in one pass.
+    size_t config_errors = 0;
+    if (!config_path->empty()) {
+      const PreflightReport pre = preflight_config(cfg);
+      for (const auto& w : pre.warnings) fmt::print(stderr, "{}: warning: {}\n", *config_path, w);
+      for (const auto& e : pre.errors) fmt::print(stderr, "{}: error: {}\n", *config_path, e);
+      config_errors = pre.errors.size();
+      if (config_errors == 0) fmt::print("validate: configuration {} OK\n", *config_path);
+    }
     Engine engine(engine_options(cfg, o->rules, bundled_rules_dir()));
     if (!apply_field_types_reporting(engine.registry(), &cfg, o->fields)) {
       fmt::print(stderr, "validate: field types are invalid\n");
@@ -164,6 +175,11 @@ void register_validate(CLI::App& app, int& exit_code) {
       enabled += (!r.failed && r.enabled) ? 1 : 0;
     }
     print_file_summary(engine.rule_paths(), *set, *per_file);
+    if (config_errors > 0) {
+      fmt::print(stderr, "validate: configuration {}: {} problem(s) `run` would fail on\n",
+                 *config_path, config_errors);
+      exit_code = kExitInvalidRules;
+    }
     if (loaded.errors == 0 && set->rules.empty()) {
       fmt::print(stderr, "validate: error: no rules found; nothing to validate\n");
       exit_code = kExitInvalidRules;
@@ -177,6 +193,7 @@ void register_validate(CLI::App& app, int& exit_code) {
     }
     fmt::print("validate: {} rule(s) OK ({} enabled), {} warning(s)\n", valid, enabled,
                loaded.warnings);
+    if (config_errors > 0) exit_code = kExitInvalidRules;
   });
 }
 
@@ -237,9 +254,8 @@ void register_version(CLI::App& app, int& /*exit_code*/) {
       for (const auto& x : list) out += (out.empty() ? "" : ", ") + x.name;
       return out.empty() ? std::string("none") : out;
     };
-    fmt::print("wasm-sentinel {}\nrule kinds: {}\nsources: {}\nsinks: {}\nactions: {}\n",
-               WSN_VERSION, names(p.rule_kinds()), names(p.sources()), names(p.sinks()),
-               names(p.actions()));
+    fmt::print("{}rule kinds: {}\nsources: {}\nsinks: {}\nactions: {}\n", build_info_text(),
+               names(p.rule_kinds()), names(p.sources()), names(p.sinks()), names(p.actions()));
   });
 }
 

@@ -3,9 +3,13 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "cli/build_info.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "common/did_you_mean.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -14,7 +18,15 @@ int main(int argc, char** argv) {
       "rules; alerts are written as ECS JSON lines.",
       "wasm-sentinel"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("wasm-sentinel ") + WSN_VERSION);
+  app.set_version_flag(
+      "--version",
+      [] {
+        std::string text = wsn::cli::version_text();
+        text.pop_back();  // CLI11 ends the message with a newline of its own
+        return text;
+      },
+      "Print the version, commit, build type and the kernel capabilities this host offers "
+      "(probed), and exit.");
   app.footer(
       "Exit codes: 0 ok, 1 runtime error (unreadable input, collector failure),\n"
       "            2 usage error, 3 invalid rules or configuration.\n"
@@ -35,13 +47,17 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     std::string names;
+    std::vector<std::string_view> candidates;
     for (const CLI::App* sub : app.get_subcommands({})) {
       known |= sub->get_name() == argv[1];
       names += (names.empty() ? "" : ", ") + sub->get_name();
+      candidates.push_back(sub->get_name());
     }
     if (!known) {
-      std::fprintf(stderr, "wasm-sentinel: unknown command '%s' (commands: %s; see --help)\n",
-                   argv[1], names.c_str());
+      const std::string near = wsn::closest_name(argv[1], candidates);
+      const std::string hint = near.empty() ? "" : "did you mean '" + near + "'? ";
+      std::fprintf(stderr, "wasm-sentinel: unknown command '%s' (%scommands: %s; see --help)\n",
+                   argv[1], hint.c_str(), names.c_str());
       return wsn::cli::kExitUsage;
     }
   }

@@ -162,6 +162,14 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
     so.token = cfg.http.token;
     http::ApiBackend api;
     api.ready = [&engine] { return engine.running(); };
+    api.health_detail = [&engine] {
+      std::vector<std::string> lines;
+      for (const auto& t : engine.alerts().sink_troubles()) {
+        lines.push_back(fmt::format("sink {}: {} alert(s) not written{}", t.sink, t.failures,
+                                    t.last_error.empty() ? "" : " (" + t.last_error + ")"));
+      }
+      return lines;
+    };
     api.rules_json = [&engine] { return rules_json(*engine.rules()); };
     if (AlertSink* store = engine.alerts().alert_store()) {
       api.alerts_json = [store](size_t limit, const std::string& rule) {

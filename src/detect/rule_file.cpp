@@ -309,7 +309,41 @@ void load_document(FileContext& ctx, const YAML::Node& doc) {
       ctx.out.tuning.rules[r.meta.id] = std::move(tuning);
     }
     ctx.out.rules.push_back(std::move(r));
+  } else if (r.body) {
+    ctx.out.check_only.push_back(std::move(r));
   }
+}
+
+// The documents of a file one YAML error made unreadable as a whole: each document parsed on
+// its own, so an error in one is reported and the others still load. The text before a document
+// is blanked (spaces, newlines kept), so positions (line, column, byte offset) stay the file's.
+std::vector<YAML::Node> load_documents_one_by_one(FileContext& ctx, const std::string& text) {
+  std::vector<YAML::Node> docs;
+  std::vector<size_t> starts{0};  // byte offsets of the lines that open a document
+  size_t line_start = 0;
+  while (line_start < text.size()) {
+    const size_t end = text.find('\n', line_start);
+    const std::string_view line(text.data() + line_start,
+                                (end == std::string::npos ? text.size() : end) - line_start);
+    if (line_start > 0 && (line == "---" || line.rfind("--- ", 0) == 0))
+      starts.push_back(line_start);
+    if (end == std::string::npos) break;
+    line_start = end + 1;
+  }
+  for (size_t k = 0; k < starts.size(); ++k) {
+    const size_t from = starts[k];
+    const size_t to = k + 1 < starts.size() ? starts[k + 1] : text.size();
+    std::string padding = text.substr(0, from);
+    for (char& c : padding) c = c == '\n' ? c : ' ';
+    try {
+      for (YAML::Node& d : YAML::LoadAll(padding + text.substr(from, to - from))) {
+        docs.push_back(std::move(d));
+      }
+    } catch (const YAML::Exception& e) {
+      ctx.error("RULE000", "invalid YAML: " + e.msg, e.mark);
+    }
+  }
+  return docs;
 }
 
 void load_text(const std::string& name, const std::string& text, RuleLoadResult& out,
@@ -319,9 +353,8 @@ void load_text(const std::string& name, const std::string& text, RuleLoadResult&
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    ctx.error("RULE000", "invalid YAML: " + e.msg, e.mark);
-    return;
+  } catch (const YAML::Exception&) {
+    docs = load_documents_one_by_one(ctx, text);
   }
   SigmaFileState sigma;
   for (size_t k = 0; k < docs.size(); ++k) {
@@ -341,6 +374,13 @@ void load_text(const std::string& name, const std::string& text, RuleLoadResult&
 bool is_rule_file(const fs::path& p) {
   const auto ext = p.extension();
   return ext == ".yml" || ext == ".yaml" || ext == ".toml" || ext == ".ndjson";
+}
+
+// A WebAssembly binary, by its magic ("\0asm"), whatever its name.
+bool is_wasm_module(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, 4) && std::string_view(magic, 4) == std::string_view("\0asm", 4);
 }
 
 // A problem with a file as a whole (no position in a text).
@@ -398,6 +438,11 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths,
     } else if (fs::exists(p, ec)) {
       if (is_rule_file(p)) {
         files.emplace_back(p);
+      } else if (is_wasm_module(p)) {
+        file_error(out, p,
+                   "a WebAssembly module, not a rule file: a Wasm rule is a YAML rule file of "
+                   "`type: wasm` whose `module:` key names the module (docs/wasm-runtime.md); "
+                   "give -r that rule file or its directory");
       } else {
         file_error(out, p,
                    "not a rule file: rule files are YAML (.yml, .yaml), Elastic rule files "

@@ -41,6 +41,9 @@ struct SkippedRule {
 
 struct RuleLoadResult {
   std::vector<RuleSource> rules;
+  // Rules refused for their metadata (a bad severity …) whose bodies are still compiled, only
+  // for their diagnostics: one error must not hide another (never run).
+  std::vector<RuleSource> check_only;
   // Every problem, kept as a diagnostic with the file text it points into until shown: errors,
   // and a warning for every skipped rule.
   std::vector<SourcedDiagnostic> diagnostics;

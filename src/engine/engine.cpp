@@ -76,6 +76,10 @@ RuleSetBuild compile_rules(const std::vector<std::string>& paths, const PluginRe
   RuleSetBuild build = build_rule_set(loaded.rules, kinds, registry, generation);
   // Rendered here, at the edge: the rule kinds kept them as objects.
   for (std::string& e : build.report.errors()) errors.push_back(std::move(e));
+  if (!loaded.check_only.empty()) {  // refused for metadata: their query errors too
+    RuleSetBuild check = build_rule_set(loaded.check_only, kinds, registry, generation);
+    for (std::string& e : check.report.errors()) errors.push_back(std::move(e));
+  }
   if (warnings) {
     for (std::string& w : build.report.warnings()) warnings->push_back(std::move(w));
   }

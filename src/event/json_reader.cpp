@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <chrono>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -344,11 +345,27 @@ JsonEventReader::~JsonEventReader() = default;
 bool JsonEventReader::parse(std::string_view line, Event& out) {
   impl_->padded.assign(line);
   impl_->padded.append(kPadding, ' ');
-  return impl_->decode(impl_->padded.data(), line.size(), out);
+  return impl_->decode(impl_->padded.data(), line.size(), out) && settle_time(out);
 }
 
 bool JsonEventReader::parse_padded(const char* data, size_t len, Event& out) {
-  return impl_->decode(data, len, out);
+  return impl_->decode(data, len, out) && settle_time(out);
+}
+
+bool JsonEventReader::settle_time(Event& out) {
+  if (options_.missing_timestamp == MissingTimestamp::kKeep || out.has(fields::kTimestamp)) {
+    return true;
+  }
+  if (options_.missing_timestamp == MissingTimestamp::kIngestTime) {
+    out.set_timestamp(fields::kTimestamp, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    return true;
+  }
+  error_ = "no '" + options_.timestamp_field +
+           "': a recorded event needs its time (RFC 3339 text or epoch number; "
+           "docs/event-format.md)";
+  return false;
 }
 
 std::string& JsonEventReader::Impl::field_error(std::string_view name) {

@@ -29,6 +29,14 @@
 
 namespace wsn {
 
+// What becomes of an event whose line has no timestamp (see timestamp_field). Without one an
+// alert would be dated 1970-01-01.
+enum class MissingTimestamp : uint8_t {
+  kKeep,        // time 0 (a library caller decides)
+  kRefuse,      // malformed: a recorded log replays with the times it recorded
+  kIngestTime,  // the wall clock when the line is read (live input: stdin of `run`)
+};
+
 struct ReaderOptions {
   // Longer lines are rejected ("line exceeds N bytes") without being buffered.
   size_t max_line_bytes = size_t{1} << 20;
@@ -42,6 +50,7 @@ struct ReaderOptions {
   std::string timestamp_field = "@timestamp";
   // Unit of numeric timestamps (kAuto: by magnitude, see epoch_to_ns).
   EpochUnit epoch_unit = EpochUnit::kAuto;
+  MissingTimestamp missing_timestamp = MissingTimestamp::kKeep;
 };
 
 // A rejected input line: 1-based line number and the reason (without the "line N: " prefix).
@@ -79,6 +88,8 @@ class JsonEventReader {
 
  private:
   struct Impl;
+  // Applies options_.missing_timestamp to a decoded event; false when it is refused.
+  bool settle_time(Event& out);
 
   FieldRegistry& registry_;
   ReaderOptions options_;

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 
 #include "http/alert_stream.h"
 #include "http/dashboard_routes.h"
@@ -61,8 +62,12 @@ void Server::routes() {
     }
     requests_->with({route, std::to_string(res.status)}).inc();
   });
-  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok\n", "text/plain");
+  s.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    std::string body = "ok\n";
+    if (backend_.health_detail) {
+      for (const std::string& line : backend_.health_detail()) body += "warning: " + line + "\n";
+    }
+    res.set_content(body, "text/plain");
   });
   s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
     const bool ready = !backend_.ready || backend_.ready();
@@ -95,45 +100,87 @@ void Server::routes() {
     if (!body.ok()) return json_error(res, 500, body.error().message);
     res.set_content(body.value(), "application/json");
   });
-  s.Post(R"(/api/v1/rules/([^/]+)/(enable|disable))", [this](const httplib::Request& req,
-                                                             httplib::Response& res) {
-    if (options_.token.empty()) {
-      return json_error(res, 403,
-                        "changes through the API are off: set http.token in the "
-                        "configuration");
-    }
-    const std::string auth = req.get_header_value("Authorization");
-    const std::string prefix = "Bearer ";
-    if (auth.rfind(prefix, 0) != 0 || !token_matches(auth.substr(prefix.size()), options_.token)) {
-      res.set_header("WWW-Authenticate", "Bearer");
-      return json_error(res, 401, "missing or wrong bearer token");
-    }
-    if (!backend_.set_rule_enabled) return json_error(res, 404, "rules cannot be changed");
-    const std::string id = req.matches[1];
-    const bool enable = req.matches[2] == "enable";
-    std::string detail;
-    switch (backend_.set_rule_enabled(id, enable, detail)) {
-      case SetRuleResult::kNotFound:
-        return json_error(res, 404, "no rule '" + id + "'");
-      case SetRuleResult::kFailed:
-        return json_error(res, 500, detail);
-      case SetRuleResult::kOk:
-        break;
-    }
-    std::string body = "{\"id\":\"";
-    for (char c : id) {
-      if (c == '"' || c == '\\') body += '\\';
-      body += c;
-    }
-    body += enable ? "\",\"enabled\":true}\n" : "\",\"enabled\":false}\n";
-    res.set_content(body, "application/json");
-  });
+  // With a content reader the handler runs before any body is read: these calls take none, so
+  // a request without Content-Length (curl -X POST) is answered instead of waiting for EOF.
+  s.Post(R"(/api/v1/rules/([^/]+)/(enable|disable))",
+         [this](const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader& content) {
+           if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+             content([](const char*, size_t) { return true; });  // drained and ignored
+           }
+           ApiAuditFacts audit;
+           audit.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+           audit.peer = req.remote_addr + ":" + std::to_string(req.remote_port);
+           audit.method = req.method;
+           audit.path = req.path;
+           audit.rule = req.matches[1];
+           audit.action = req.matches[2];
+           handle_rule_change(req, res, audit);
+           audit.status = res.status;
+           record_audit(api_audit_record(audit));
+         });
   add_dashboard_routes(s, {backend_.alert_stream.get(), backend_.network_json});
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) {
-      json_error(res, res.status, res.status == 404 ? "not found" : "error");
+      json_error(res, res.status,
+                 res.status == 404   ? "not found"
+                 : res.status == 413 ? "request body too large"
+                 : res.status == 400 ? "bad request: malformed HTTP"
+                                     : "error");
     }
   });
+}
+
+void Server::handle_rule_change(const httplib::Request& req, httplib::Response& res,
+                                ApiAuditFacts& audit) {
+  if (options_.token.empty()) {
+    audit.result = "forbidden";
+    audit.detail = "no http.token configured";
+    return json_error(res, 403,
+                      "changes through the API are off: set http.token in the configuration");
+  }
+  const std::string auth = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  if (auth.rfind(prefix, 0) != 0 || !token_matches(auth.substr(prefix.size()), options_.token)) {
+    audit.result = "unauthorized";
+    audit.detail = auth.empty() ? "no Authorization header" : "wrong bearer token";
+    res.set_header("WWW-Authenticate", "Bearer");
+    return json_error(res, 401, "missing or wrong bearer token");
+  }
+  if (!backend_.set_rule_enabled) {
+    audit.result = "not_found";
+    return json_error(res, 404, "rules cannot be changed");
+  }
+  const bool enable = audit.action == "enable";
+  std::string detail;
+  switch (backend_.set_rule_enabled(audit.rule, enable, detail)) {
+    case SetRuleResult::kNotFound:
+      audit.result = "not_found";
+      audit.detail = "no such rule";
+      return json_error(res, 404, "no rule '" + audit.rule + "'");
+    case SetRuleResult::kFailed:
+      audit.result = "failed";
+      audit.detail = detail;
+      return json_error(res, 500, detail);
+    case SetRuleResult::kOk:
+      break;
+  }
+  audit.result = "ok";
+  res.status = 200;
+  std::string body = "{\"id\":\"";
+  for (char c : audit.rule) {
+    if (c == '"' || c == '\\') body += '\\';
+    body += c;
+  }
+  body += enable ? "\",\"enabled\":true}\n" : "\",\"enabled\":false}\n";
+  res.set_content(body, "application/json");
+}
+
+void Server::record_audit(const std::string& record) {
+  if (backend_.audit) return backend_.audit(record);
+  std::fprintf(stderr, "wasm-sentinel: audit: %s\n", record.c_str());
 }
 
 Status Server::start() {

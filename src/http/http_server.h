@@ -1,6 +1,7 @@
 // The operations endpoint (127.0.0.1 by default):
 //
-//   GET  /healthz                         200 "ok" while the process serves requests
+//   GET  /healthz                         200 "ok" while the process serves requests, then one
+//                                         "warning: …" line per problem it goes on with
 //   GET  /readyz                          200 once rules are loaded and the source runs, else 503
 //   GET  /metrics                         Prometheus text format (metrics/metrics.h)
 //   GET  /api/v1/rules                    the loaded rules (JSON array)
@@ -8,6 +9,9 @@
 //   POST /api/v1/rules/ID/enable          enable a rule   } need "Authorization: Bearer TOKEN"
 //   POST /api/v1/rules/ID/disable         disable a rule  } (http.token); refused without one
 //   GET  /dashboard/, /api/v1/alerts/stream, /api/v1/network   the dashboard (dashboard_routes.h)
+//
+// The POST calls take no body (a client need not send Content-Length); every attempt, refused
+// or not, is handed to ApiBackend::audit as one JSON audit record (http/api_audit.h).
 //
 // The server knows nothing of the engine: what it serves comes through ApiBackend callbacks,
 // which are called from the server's worker threads and must be thread safe.
@@ -18,13 +22,17 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "http/api_audit.h"
 #include "metrics/metrics.h"
 #include "wsn/result.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace wsn::http {
 
@@ -33,7 +41,10 @@ class AlertStream;
 enum class SetRuleResult : uint8_t { kOk, kNotFound, kFailed };
 
 struct ApiBackend {
-  std::function<bool()> ready;              // null: always ready
+  std::function<bool()> ready;  // null: always ready
+  // Problems a running agent goes on with (a sink that cannot deliver …), one line each, shown
+  // after "ok" by /healthz; null or empty: none.
+  std::function<std::vector<std::string>()> health_detail;
   std::function<std::string()> rules_json;  // null: 404
   // Alerts newest first as a JSON array; null when there is no alert store (404).
   std::function<Result<std::string>(size_t limit, const std::string& rule_id)> alerts_json;
@@ -44,6 +55,9 @@ struct ApiBackend {
   std::shared_ptr<AlertStream> alert_stream;
   // The network edge's rules and counters (GET /api/v1/network); null: "not attached".
   std::function<std::string()> network_json;
+  // One audit record (a JSON line, no newline) per call to a mutating endpoint; null: the
+  // records go to standard error.
+  std::function<void(const std::string& record)> audit;
 };
 
 struct ServerOptions {
@@ -70,6 +84,10 @@ class Server {
 
  private:
   void routes();
+  // POST /api/v1/rules/ID/enable|disable: the answer in `res`, the outcome in `audit`.
+  void handle_rule_change(const httplib::Request& req, httplib::Response& res,
+                          ApiAuditFacts& audit);
+  void record_audit(const std::string& record);
 
   ServerOptions options_;
   metrics::Registry& registry_;

@@ -356,6 +356,12 @@ const FunctionSig* find_function_ignore_case(std::string_view name) {
   return nullptr;
 }
 
+std::vector<std::string_view> function_names() {
+  std::vector<std::string_view> out;
+  for (const FunctionSig& f : kFunctions) out.push_back(f.name);
+  return out;
+}
+
 const FunctionSig& function_sig(FunctionId id) {
   return kFunctions[static_cast<size_t>(id)];
 }

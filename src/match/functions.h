@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "match/scratch.h"
 #include "match/value.h"
@@ -77,6 +78,8 @@ const FunctionSig* find_function(std::string_view name);
 // registry are found this way; Endgame-only ones keep their exact spelling.
 const FunctionSig* find_function_ignore_case(std::string_view name);
 const FunctionSig& function_sig(FunctionId id);
+// Every function's EQL name (for "did you mean" on an unknown one).
+std::vector<std::string_view> function_names();
 
 // Evaluates a value function. Never throws; failures (bad input, division by zero) yield null.
 // Produced strings live in `scratch`.

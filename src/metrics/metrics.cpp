@@ -272,6 +272,17 @@ Family<Gauge>& Registry::gauge(std::string_view name, std::string_view help,
   return fam;
 }
 
+Family<Gauge>& Registry::real_counter(std::string_view name, std::string_view help) {
+  auto& f = add(name, Type::kCounter, {}, [&] {
+    return std::make_unique<Family<Gauge>>(std::string(name), std::string(help), Type::kCounter,
+                                           std::vector<std::string>{},
+                                           [] { return std::make_shared<Gauge>(); });
+  });
+  auto& fam = static_cast<Family<Gauge>&>(f);
+  fam.get();
+  return fam;
+}
+
 Family<Histogram>& Registry::histogram(std::string_view name, std::string_view help,
                                        std::vector<std::string> labels,
                                        std::vector<double> bounds) {

@@ -136,6 +136,9 @@ class Registry {
                            std::vector<std::string> labels = {});
   Family<Gauge>& gauge(std::string_view name, std::string_view help,
                        std::vector<std::string> labels = {});
+  // A counter whose total is a real number mirrored from elsewhere (CPU seconds): rendered as a
+  // counter, held as a Gauge (set() it to the total; never lower it).
+  Family<Gauge>& real_counter(std::string_view name, std::string_view help);
   Family<Histogram>& histogram(std::string_view name, std::string_view help,
                                std::vector<std::string> labels, std::vector<double> bounds);
 

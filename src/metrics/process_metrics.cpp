@@ -77,6 +77,11 @@ bool read_stat(double& cpu_seconds, double& start_seconds) {
 
 }  // namespace
 
+double process_cpu_seconds() {
+  double cpu_s = 0, start_s = 0;
+  return read_stat(cpu_s, start_s) ? cpu_s : 0;
+}
+
 uint64_t process_rss_bytes() {
   StatmValues v;
   if (!read_statm(v)) return 0;
@@ -89,14 +94,16 @@ uint64_t register_process_metrics(Registry& registry) {
   Gauge& vsz =
       registry.gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.").get();
   Gauge& fds = registry.gauge("process_open_fds", "Number of open file descriptors.").get();
-  Counter& cpu =
-      registry.counter("process_cpu_seconds_total", "Total user and system CPU time in seconds.")
+  Gauge& cpu =
+      registry
+          .real_counter("process_cpu_seconds_total", "Total user and system CPU time in seconds.")
           .get();
   Gauge& start = registry
                      .gauge("process_start_time_seconds",
                             "Start time of the process since the Unix epoch in seconds.")
                      .get();
-  // Counters here hold integers, so CPU time is exported in whole seconds (rounded down).
+  // CPU time keeps its fraction (clock ticks, 1/100 s): a whole-second counter read 0 for the
+  // first second of CPU an agent used, which is most of a quiet host's first minutes.
   return registry.add_collector([&rss, &vsz, &fds, &cpu, &start] {
     StatmValues v;
     const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
@@ -107,7 +114,7 @@ uint64_t register_process_metrics(Registry& registry) {
     fds.set(static_cast<double>(count_open_fds()));
     double cpu_s = 0, start_s = 0;
     if (read_stat(cpu_s, start_s)) {
-      cpu.set_total(static_cast<uint64_t>(cpu_s));
+      cpu.set(cpu_s);
       start.set(start_s);
     }
   });

@@ -10,6 +10,9 @@ namespace wsn::metrics {
 // Registers the gauges and a collector that refreshes them; returns the collector handle.
 uint64_t register_process_metrics(Registry& registry);
 
+// User + system CPU time of this process in seconds (clock-tick precision), 0 without /proc.
+double process_cpu_seconds();
+
 // Resident set size of this process in bytes, 0 when /proc is unavailable.
 uint64_t process_rss_bytes();
 

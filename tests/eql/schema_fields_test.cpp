@@ -55,16 +55,21 @@ TEST(SchemaFields, TypeMistakesStillGetTheTypeDiagnostic) {
 namespace wsn::eql {
 namespace {
 
-// A category no source produces makes a rule that never fires: warned, with the near one;
+// A category no source produces makes a rule that never fires: a near miss of an ECS category
+// is a typo, an error naming the near one; another name may be a log's own category, warned;
 // every ECS category is fine.
 TEST(SchemaFields, AnUnknownCategoryIsWarnedWithTheNearOne) {
   const Compiled c = compile(R"(proces where process.name == "sh")");
-  EXPECT_TRUE(c.ok);
-  EXPECT_NE(c.diagnostics.find("warning: unknown event category 'proces' (did you mean "
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.diagnostics.find("error: unknown event category 'proces' (did you mean "
                                "'process'?)"),
             std::string::npos)
       << c.diagnostics;
   EXPECT_NE(c.diagnostics.find("[EQL2103]"), std::string::npos);
+  const Compiled custom = compile(R"(billing where true)");
+  EXPECT_TRUE(custom.ok) << custom.diagnostics;
+  EXPECT_NE(custom.diagnostics.find("warning: unknown event category 'billing'"), std::string::npos)
+      << custom.diagnostics;
   for (const char* ok : {"process", "file", "network", "authentication", "library", "any"}) {
     const Compiled k = compile(std::string(ok) + " where true");
     EXPECT_EQ(k.diagnostics.find("EQL2103"), std::string::npos) << ok << ": " << k.diagnostics;

@@ -1,12 +1,18 @@
 // The HTTP endpoint over real sockets on 127.0.0.1 (an ephemeral port), serving a real engine
 // that replayed the sample log into a real SQLite alert store.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <simdjson.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "alert/sinks/sqlite/alert_store.h"
 #include "alert/sinks/sqlite/sqlite_sink.h"
@@ -76,6 +82,10 @@ class HttpEndpointTest : public ::testing::Test {
       }
       return http::SetRuleResult::kFailed;
     };
+    api.audit = [this](const std::string& record) {
+      std::lock_guard lock(audit_mu_);
+      audit_.push_back(record);
+    };
     server_ = std::make_unique<http::Server>(
         http::ServerOptions{.host = "127.0.0.1", .port = 0, .token = token}, engine_->metrics(),
         std::move(api));
@@ -94,9 +104,16 @@ class HttpEndpointTest : public ::testing::Test {
     return stats;
   }
 
+  std::vector<std::string> audit_records() {
+    std::lock_guard lock(audit_mu_);
+    return audit_;
+  }
+
   fs::path dir_;
   std::string db_;
   bool ready_ = false;
+  std::mutex audit_mu_;
+  std::vector<std::string> audit_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<httplib::Client> client_;
@@ -211,6 +228,88 @@ TEST_F(HttpEndpointTest, MutatingCallsAreRefusedWithoutAConfiguredToken) {
   EXPECT_EQ(res->status, 403);
   EXPECT_NE(res->body.find("http.token"), std::string::npos);
   EXPECT_EQ(client_->Get("/api/v1/rules")->status, 200);
+}
+
+// What `curl -X POST -H "Authorization: Bearer T" …/disable` sends: no Content-Length, no body.
+// Sent over a raw socket, since httplib's client always adds the header.
+std::string raw_request(uint16_t port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return "";
+  }
+  timeval tv{3, 0};  // less than the server's 5 s read timeout: a wait for EOF would show
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  (void)!::write(fd, request.data(), request.size());
+  std::string reply;
+  char buf[4096];
+  while (reply.find("\r\n\r\n") == std::string::npos || reply.find('}') == std::string::npos) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    reply.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return reply;
+}
+
+TEST_F(HttpEndpointTest, PostWithoutContentLengthIsAnswered) {
+  start_server(kToken);
+  const std::string rule = engine_->rules()->rules.front().id;
+  const std::string reply =
+      raw_request(server_->port(), "POST /api/v1/rules/" + rule +
+                                       "/disable HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                       "Authorization: Bearer " +
+                                       kToken + "\r\nAccept: */*\r\n\r\n");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  EXPECT_NE(reply.find("{\"id\":\"" + rule + "\",\"enabled\":false}"), std::string::npos) << reply;
+  EXPECT_FALSE(engine_->rules()->rules.front().enabled);
+}
+
+TEST_F(HttpEndpointTest, EveryMutationAttemptIsAuditedWithoutTheToken) {
+  start_server(kToken);
+  const std::string rule = engine_->rules()->rules.front().id;
+  const std::string path = "/api/v1/rules/" + rule + "/disable";
+  ASSERT_EQ(client_->Post(path.c_str(), {{"Authorization", "Bearer " + kToken}}, "", "")->status,
+            200);
+  ASSERT_EQ(
+      client_->Post(path.c_str(), {{"Authorization", "Bearer wrong-token-000000"}}, "", "")->status,
+      401);
+  const std::vector<std::string> records = audit_records();
+  ASSERT_EQ(records.size(), 2u);
+  for (const std::string& r : records) {
+    EXPECT_EQ(r.rfind("{\"@timestamp\":\"", 0), 0u) << r;
+    EXPECT_NE(r.find("\"audit\":\"api\",\"peer\":\"127.0.0.1:"), std::string::npos) << r;
+    EXPECT_NE(r.find("\"method\":\"POST\",\"path\":\"" + path +
+                     "\",\"action\":\"disable\",\"rule\":\"" + rule + "\""),
+              std::string::npos)
+        << r;
+    EXPECT_EQ(r.find(kToken), std::string::npos) << "the token is never recorded: " << r;
+    EXPECT_EQ(r.find("wrong-token"), std::string::npos) << r;
+  }
+  EXPECT_NE(records[0].find("\"status\":200,\"result\":\"ok\""), std::string::npos) << records[0];
+  EXPECT_NE(records[1].find("\"status\":401,\"result\":\"unauthorized\",\"detail\":\"wrong "
+                            "bearer token\""),
+            std::string::npos)
+      << records[1];
+}
+
+TEST(HttpServer, HealthzListsTheProblemsTheAgentGoesOnWith) {
+  metrics::Registry reg;
+  http::ApiBackend api;
+  api.health_detail = [] {
+    return std::vector<std::string>{"sink syslog:unix:/dev/log: 3 alert(s) not written"};
+  };
+  http::Server server({.host = "127.0.0.1", .port = 0}, reg, std::move(api));
+  ASSERT_TRUE(server.start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  auto res = client.Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "ok\nwarning: sink syslog:unix:/dev/log: 3 alert(s) not written\n");
 }
 
 TEST(HttpServer, TokenComparison) {

@@ -63,6 +63,28 @@ TEST(MetricsRegistry, RendersValidPrometheusTextWithEscapedLabels) {
   EXPECT_GT(ex.value("process_open_fds"), 0);
 }
 
+// process_cpu_seconds_total keeps its fraction and follows the CPU this process burns (it read 0
+// for a whole minute of live collection when it was exported in whole seconds).
+TEST(ProcessMetrics, CpuSecondsMoveAfterBurningCpu) {
+  metrics::Registry reg;
+  metrics::register_process_metrics(reg);
+  const auto cpu_seconds = [&reg] {
+    const auto ex = parse_exposition(reg.render());
+    EXPECT_TRUE(ex.errors.empty());
+    EXPECT_EQ(ex.families.at("process_cpu_seconds_total").type, "counter");
+    return ex.value("process_cpu_seconds_total");
+  };
+  const double before = cpu_seconds();
+  const double start = metrics::process_cpu_seconds();
+  volatile uint64_t sink = 0;
+  while (metrics::process_cpu_seconds() - start < 0.3) {
+    for (int k = 0; k < 1000000; ++k) sink = sink + static_cast<uint64_t>(k) * 7;
+  }
+  const double after = cpu_seconds();
+  EXPECT_GE(after - before, 0.29) << before << " -> " << after;
+  EXPECT_LT(after - before, 5.0);
+}
+
 TEST(MetricsRegistry, SameNameTwiceIsTheSameFamilyAndUpdatesAreThreadSafe) {
   metrics::Registry reg;
   auto& a = reg.counter("wsn_test_total", "x", {"k"});

@@ -95,6 +95,12 @@ Status decode_file(const std::string& path, JsonEventReader& reader, int wake_fd
 
 }  // namespace
 
+ReaderOptions log_reader_options(const std::string& path) {
+  ReaderOptions o;
+  o.missing_timestamp = path == "-" ? MissingTimestamp::kIngestTime : MissingTimestamp::kRefuse;
+  return o;
+}
+
 JsonlReplaySource::JsonlReplaySource(std::string path, FieldRegistry& registry,
                                      ReaderOptions options, MalformedCallback on_malformed)
     : path_(std::move(path)),

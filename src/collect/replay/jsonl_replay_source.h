@@ -55,6 +55,12 @@ class JsonlReplaySource final : public EventSource {
   std::atomic<uint64_t> skipped_fields_{0};
 };
 
+// How `replay` and `run` read a JSON-lines log at `path`: a file is a record, and an event in
+// it without @timestamp is malformed (counted and reported, never an alert dated 1970);
+// standard input ("-") is a stream of what happens now, and such an event takes the time it is
+// read (MissingTimestamp).
+ReaderOptions log_reader_options(const std::string& path);
+
 // Reads a whole JSON-lines file ("-" = stdin) into memory: for tests, conformance runs and
 // other small inputs. Malformed lines are reported to `on_malformed` and left out.
 Result<std::vector<Event>> read_jsonl_file(const std::string& path, FieldRegistry& registry,

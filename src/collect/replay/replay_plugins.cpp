@@ -22,7 +22,7 @@ Result<std::unique_ptr<EventSource>> open_log(const std::string& path, SourceCon
     };
   }
   return std::unique_ptr<EventSource>(std::make_unique<JsonlReplaySource>(
-      path, ctx.registry, ReaderOptions{}, std::move(on_malformed)));
+      path, ctx.registry, log_reader_options(path), std::move(on_malformed)));
 }
 
 }  // namespace

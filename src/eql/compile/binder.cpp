@@ -25,6 +25,17 @@ using match::Value;
 
 namespace {
 
+// " (did you mean 'length'?)" for a misspelled function name, else "".
+std::string function_hint(const std::string& name) {
+  const std::vector<std::string_view> names = match::function_names();
+  const std::string near = closest_name(name, names);
+  return near.empty() ? "" : " (did you mean '" + near + "'?)";
+}
+
+}  // namespace
+
+namespace {
+
 bool numeric(StaticType t) {
   return t == StaticType::kInt || t == StaticType::kFloat;
 }
@@ -995,7 +1006,8 @@ NodeRef Binder::call(const Expr* e) {
                                       ? match::find_function_ignore_case(e->s)
                                       : match::find_function(e->s);
   if (sig == nullptr) {
-    error(code::kUnknownFunction, "unknown function '" + e->s + "'", e->range);
+    error(code::kUnknownFunction, "unknown function '" + e->s + "'" + function_hint(e->s),
+          e->range);
     return kNoNode;
   }
   const size_t n = e->args.size();

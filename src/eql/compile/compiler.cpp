@@ -27,18 +27,27 @@ constexpr std::string_view kEcsCategories[] = {
 
 }  // namespace
 
-void QueryCompiler::warn_unknown_category(const EventQuery& q, Diagnostics& diags) {
+bool QueryCompiler::check_unknown_category(const EventQuery& q, Diagnostics& diags) {
   for (std::string_view c : kEcsCategories) {
-    if (c == q.category) return;
+    if (c == q.category) return true;
   }
-  // A category no event carries makes a rule that never fires: say so, with the near one.
+  // A category no event carries makes a rule that never fires. One a letter or two from an ECS
+  // category is a typo (`proces`): an error. Any other may be a log's own category (the reader
+  // registers what events carry): a warning.
   const std::string near = closest_name(q.category, kEcsCategories);
-  diags.warning(code::kUnknownCategory,
-                "unknown event category '" + q.category + "'" +
-                    (near.empty() ? "" : " (did you mean '" + near + "'?)") +
-                    "; no source produces it, so this never matches (ECS categories: process, "
-                    "file, network, authentication, …)",
+  if (!near.empty()) {
+    diags.error(code::kUnknownCategory,
+                "unknown event category '" + q.category + "' (did you mean '" + near +
+                    "'?); no source produces it, so this rule would never match",
                 q.category_range);
+    return false;
+  }
+  diags.warning(code::kUnknownCategory,
+                "unknown event category '" + q.category +
+                    "'; no built-in source produces it, so this matches only events of a log "
+                    "that carries it (ECS categories: process, file, network, authentication, …)",
+                q.category_range);
+  return true;
 }
 
 bool QueryCompiler::event_predicate(const EventQuery& q, Binder& b, match::EventPredicate& out,
@@ -47,8 +56,9 @@ bool QueryCompiler::event_predicate(const EventQuery& q, Binder& b, match::Event
     out.category = match::kAnyCategory;
   } else {
     if (opt_.dialect == Dialect::kElastic && opt_.warn_unknown_fields &&
-        reg_.find_category(q.category) == categories::kUnknown) {
-      warn_unknown_category(q, diags);
+        reg_.find_category(q.category) == categories::kUnknown &&
+        !check_unknown_category(q, diags)) {
+      return false;
     }
     out.category = reg_.intern_category(q.category);
     if (out.category == categories::kUnknown && q.category != "unknown") {

@@ -40,8 +40,9 @@ class QueryCompiler {
  private:
   bool event_predicate(const EventQuery& q, class Binder& b, match::EventPredicate& out,
                        Diagnostics& diags);
-  // EQL2103 for a category outside ECS's event.category values (a typo such as `proces`).
-  void warn_unknown_category(const EventQuery& q, Diagnostics& diags);
+  // EQL2103 for a category outside ECS's event.category values: an error for a near miss of
+  // one (a typo such as `proces`; false), a warning otherwise (a log's own category).
+  bool check_unknown_category(const EventQuery& q, Diagnostics& diags);
   bool steps(const std::vector<Expr*>& shared_by, const std::vector<SequenceStep>& in,
              const std::optional<SequenceStep>& until, class Binder& b, match::RulePlan& rule,
              Diagnostics& diags, bool allow_runs);

@@ -59,12 +59,17 @@ SinkPlugin syslog_sink_plugin() {
     }
     return c;
   };
-  p.create = [](const PluginConfig& pc, SinkContext&) -> Result<std::unique_ptr<AlertSink>> {
+  p.create = [](const PluginConfig& pc, SinkContext& ctx) -> Result<std::unique_ptr<AlertSink>> {
     const auto& c = static_cast<const SyslogSinkConfig&>(pc);
     if (!c.enabled) return std::unique_ptr<AlertSink>();
     auto s =
         SyslogSink::open({.address = c.address, .facility = c.facility, .app_name = c.app_name});
     if (!s.ok()) return Error{"sinks.syslog: " + s.error().message, s.error().sys_errno};
+    if (!s.value()->open_problem().empty() && ctx.warnings) {
+      ctx.warnings->push_back("sinks.syslog (" + std::string(s.value()->name()) +
+                              "): " + s.value()->open_problem() +
+                              "; failed writes count in wsn_sink_failures_total and /healthz");
+    }
     return std::unique_ptr<AlertSink>(std::move(s.value()));
   };
   return p;

@@ -106,7 +106,13 @@ Result<std::unique_ptr<SyslogSink>> SyslogSink::open(SyslogOptions options) {
     if (sink->unix_path_.empty() || sink->unix_path_.size() >= sizeof(sockaddr_un::sun_path)) {
       return Error{"syslog: bad socket path in '" + o.address + "'"};
     }
-    sink->connect_socket();  // failure now is retried at each write
+    // A daemon that starts later is picked up (each write retries), but the operator hears now.
+    if (!sink->connect_socket()) {
+      sink->open_problem_ = "cannot connect to " + sink->unix_path_ + ": " +
+                            std::strerror(sink->last_errno_.load()) +
+                            "; alerts are not delivered until a syslog daemon listens there "
+                            "(each write retries)";
+    }
     return sink;
   }
   if (o.address.rfind("udp:", 0) != 0) {
@@ -150,7 +156,10 @@ SyslogSink::~SyslogSink() {
 bool SyslogSink::connect_socket() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return false;
+  if (fd_ < 0) {
+    last_errno_ = errno;
+    return false;
+  }
   // A stuck syslog daemon must not stall detection for long.
   timeval tv{1, 0};
   ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -158,6 +167,7 @@ bool SyslogSink::connect_socket() {
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, unix_path_.data(), unix_path_.size());
   if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    last_errno_ = errno;
     ::close(fd_);
     fd_ = -1;
     return false;
@@ -175,7 +185,15 @@ bool SyslogSink::send_message() {
                  reinterpret_cast<const sockaddr*>(udp_addr_.data()),
                  static_cast<socklen_t>(udp_addr_.size()));
   }
+  if (n < 0) last_errno_ = errno;
   return n == static_cast<ssize_t>(message_.size());
+}
+
+std::string SyslogSink::last_error() const {
+  if (failures() == 0) return "";
+  const int e = last_errno_.load();
+  const std::string where = unix_ ? "connect/send to " + unix_path_ : "send to " + options_.address;
+  return e ? where + ": " + std::strerror(e) : where + ": short write";
 }
 
 bool SyslogSink::write(const Alert& alert, std::string_view json) {

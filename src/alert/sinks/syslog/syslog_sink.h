@@ -38,6 +38,9 @@ class SyslogSink final : public AlertSink {
   std::string_view name() const override { return name_; }
   bool write(const Alert& alert, std::string_view json) override;
   uint64_t failures() const override { return failures_.load(std::memory_order_relaxed); }
+  std::string last_error() const override;
+  // Set when a unix socket could not be connected at open (e.g. no /dev/log): why, else "".
+  const std::string& open_problem() const { return open_problem_; }
   uint64_t truncated() const { return truncated_; }
 
   // The RFC 5424 message for an alert (exposed for tests).
@@ -61,6 +64,8 @@ class SyslogSink final : public AlertSink {
   std::string udp_addr_;  // the resolved sockaddr's bytes
   std::string message_;
   std::atomic<uint64_t> failures_{0};
+  std::atomic<int> last_errno_{0};  // errno of the latest failed connect or send
+  std::string open_problem_;
   uint64_t truncated_ = 0;
 };
 
