@@ -61,12 +61,15 @@ bool is_loopback(const std::string& host) {
 
 }  // namespace
 
-bool load_config_reporting(const std::string& path, config::Config& out) {
-  if (path.empty()) {
+bool load_config_reporting(const std::string& path, config::Config& out,
+                           const std::vector<config::ConfigOverride>& overrides) {
+  if (path.empty() && overrides.empty()) {
     out = config::default_config(PluginRegistry::builtin());
     return true;
   }
-  config::LoadResult r = config::load_config_file(path, PluginRegistry::builtin());
+  config::LoadResult r =
+      path.empty() ? config::load_config_text("", "", PluginRegistry::builtin(), ".", overrides)
+                   : config::load_config_file(path, PluginRegistry::builtin(), overrides);
   for (const auto& e : r.errors) std::fputs(e.c_str(), stderr);
   if (!r.ok()) return false;
   out = std::move(r.config);

@@ -20,9 +20,10 @@ class RuleReloader;
 
 namespace wsn::cli {
 
-// Reads `path` ("" = the built-in defaults) with the built-in plug-ins; prints every error on
-// standard error and returns false when there is any.
-bool load_config_reporting(const std::string& path, config::Config& out);
+// Reads `path` ("" = the built-in defaults) with the built-in plug-ins, then the -o `overrides`;
+// prints every error on standard error and returns false when there is any.
+bool load_config_reporting(const std::string& path, config::Config& out,
+                           const std::vector<config::ConfigOverride>& overrides = {});
 
 // Reloads the engine's rules, prints warnings and errors on standard error and one line saying
 // whether the new rules were published (`trigger`: why, e.g. "SIGHUP"). Thread safe.
