@@ -117,10 +117,10 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
   EngineSetup setup;
   setup.mode = mode;
   setup.live = live;
-  if (output != "-") setup.skip_sinks.push_back("stdout");  // -o FILE replaces standard output
+  if (output != "-") setup.skip_sinks.push_back("stdout");  // --output FILE replaces standard output
   if (Status st = engine.configure(cfg, setup, ops->warnings_); !st.ok()) return st.error();
   if (output != "-") {
-    // -o FILE takes standard output's place, in standard output's configured format.
+    // --output FILE takes standard output's place, in standard output's configured format.
     AlertLineFormat format = AlertLineFormat::kJson;
     if (const auto* c = dynamic_cast<const plugins::StdoutSinkConfig*>(
             config::plugin_section(cfg.sinks, "stdout"))) {
