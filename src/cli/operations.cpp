@@ -117,16 +117,19 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
   EngineSetup setup;
   setup.mode = mode;
   setup.live = live;
-  if (output != "-") setup.skip_sinks.push_back("stdout");  // --output FILE replaces standard output
+  if (output != "-")
+    setup.skip_sinks.push_back("stdout");  // --output FILE replaces standard output
   if (Status st = engine.configure(cfg, setup, ops->warnings_); !st.ok()) return st.error();
   if (output != "-") {
     // --output FILE takes standard output's place, in standard output's configured format.
     AlertLineFormat format = AlertLineFormat::kJson;
+    std::shared_ptr<const AlertTemplate> line_template;
     if (const auto* c = dynamic_cast<const plugins::StdoutSinkConfig*>(
             config::plugin_section(cfg.sinks, "stdout"))) {
       format = c->format;
+      line_template = c->line_template;
     }
-    auto file = StreamSink::open_file(output, format);
+    auto file = StreamSink::open_file(output, format, line_template);
     if (!file.ok()) return file.error();
     engine.alerts().add_sink(std::move(file.value()));
   }

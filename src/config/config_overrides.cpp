@@ -71,8 +71,12 @@ void apply_overrides(YAML::Node& root, const std::vector<ConfigOverride>& overri
     const std::string where = "-o " + o.text + ": error: " + o.key + ": ";
     YAML::Node value;
     try {
-      // An empty value is the empty string (http.token=), not null.
-      value = o.value.empty() ? YAML::Node(std::string()) : without_marks(YAML::Load(o.value));
+      // Lists, mappings and quoted strings are YAML; anything else is the text as written (a
+      // template such as "%rule: %process.name" is not a YAML directive or a mapping, and an
+      // empty value is the empty string).
+      const bool yaml =
+          !o.value.empty() && std::string_view("[{\"'").find(o.value[0]) != std::string_view::npos;
+      value = yaml ? without_marks(YAML::Load(o.value)) : YAML::Node(o.value);
     } catch (const YAML::Exception& e) {
       errors.push_back(where + "the value is not valid YAML: " + e.msg + "\n");
       continue;

@@ -14,7 +14,7 @@ namespace wsn::config {
 
 struct ConfigOverride {
   std::string key;    // dotted key path, e.g. sinks.stdout.format
-  std::string value;  // YAML text of the value: text, 5s, [a, b], {k: v}
+  std::string value;  // as text (5s, text); YAML when it starts with [ { " or ' ([a, b], {k: v})
   std::string text;   // as written on the command line, "KEY=VALUE" (for messages)
 };
 

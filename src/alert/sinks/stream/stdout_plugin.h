@@ -10,6 +10,7 @@ namespace wsn::plugins {
 struct StdoutSinkConfig final : PluginConfig {
   bool enabled = true;
   AlertLineFormat format = AlertLineFormat::kJson;
+  std::shared_ptr<const AlertTemplate> line_template;  // `template:` (text); nullptr: built-in
 };
 
 SinkPlugin stdout_sink_plugin();
