@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/config_override_option.h"
 #include "cli/event_recorder.h"
 #include "cli/exit_codes.h"
 #include "cli/field_types_option.h"
@@ -30,7 +31,9 @@ namespace {
 struct DetectOptions {
   std::vector<std::string> rules;
   std::string output = "-";
-  std::string config;  // --config FILE; "" = the built-in defaults
+  std::string config;                             // --config FILE; "" = the built-in defaults
+  std::vector<std::string> override_args;         // -o as written
+  std::vector<config::ConfigOverride> overrides;  // -o KEY=VALUE, after --config
   std::string fields;  // --fields FILE: types of fields the schema does not know
   bool strict = false;
   bool quiet = false;
@@ -48,9 +51,10 @@ struct DetectOptions {
 void add_detect_options(CLI::App* cmd, DetectOptions& o) {
   cmd->add_option("-r,--rules", o.rules,
                   "Rule file or directory (repeatable). Default: the bundled rules.");
-  cmd->add_option("-o,--output", o.output,
-                  "Where alerts go, as ECS JSON lines: '-' for standard output (default) or a "
-                  "file path (appended, created with mode 0600).");
+  cmd->add_option("--output", o.output,
+                  "Where alerts go: '-' for standard output (default) or a file path (appended, "
+                  "created with mode 0600), in standard output's format (sinks.stdout.format).");
+  add_config_override_option(cmd, o.override_args);
   cmd->add_option("-c,--config", o.config,
                   "Configuration file (YAML: sources, rules, limits, alerts, sinks, HTTP, "
                   "response; see docs/configuration.md). Default: built-in defaults.");
@@ -181,7 +185,7 @@ int replay_file(const std::string& path, const DetectOptions& o,
   int exit_code = kExitOk;
   SignalWatcher::block_signals();
   config::Config cfg;
-  if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
+  if (!load_config_reporting(o.config, cfg, o.overrides)) return kExitInvalidRules;
   Engine engine(engine_options(cfg, o.rules, bundled_rules_dir()));
   std::unique_ptr<Operations> ops;  // declared after the engine: stops (HTTP) before it
   if (!load_rules_checked(engine, o, cfg, exit_code) ||
@@ -246,13 +250,18 @@ void register_replay(CLI::App& app, int& exit_code) {
                 "with those the live run stored, byte for byte and in order. Exit 0 when "
                 "identical, 4 when they differ (the differences are listed).");
   cmd->callback([o, file, verify, &exit_code] {
+    if (!parse_config_overrides(o->override_args, o->overrides, *verify ? nullptr : &o->output)) {
+      exit_code = kExitUsage;
+      return;
+    }
     if (*verify) {
       if (o->output != "-") {
-        fmt::print(stderr, "wasm-sentinel: --verify writes no alerts; leave out -o\n");
+        fmt::print(stderr, "wasm-sentinel: --verify writes no alerts; leave out --output\n");
         exit_code = kExitUsage;
         return;
       }
-      exit_code = replay_verify(*file, VerifyOptions{o->rules, o->config, o->quiet, o->fields});
+      exit_code = replay_verify(
+          *file, VerifyOptions{o->rules, o->config, o->quiet, o->fields, o->overrides});
       return;
     }
     exit_code = replay_file(*file, *o);
@@ -266,7 +275,7 @@ void register_replay(CLI::App& app, int& exit_code) {
 std::optional<int> run_live(DetectOptions& o) {
   SignalWatcher::block_signals();
   config::Config cfg;
-  if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
+  if (!load_config_reporting(o.config, cfg, o.overrides)) return kExitInvalidRules;
 
   EngineOptions options = engine_options(cfg, o.rules, bundled_rules_dir());
   options.report = [](const std::string& note) { fmt::print(stderr, "wasm-sentinel: {}\n", note); };
@@ -370,6 +379,10 @@ void register_run(CLI::App& app, int& exit_code) {
                   "Stop after this many seconds (default: run until "
                   "SIGINT/SIGTERM).");
   cmd->callback([o, &exit_code] {
+    if (!parse_config_overrides(o->override_args, o->overrides, &o->output)) {
+      exit_code = kExitUsage;
+      return;
+    }
     if (auto rc = run_live(*o)) {
       exit_code = *rc;
       return;

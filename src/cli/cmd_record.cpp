@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/config_override_option.h"
 #include "cli/event_recorder.h"
 #include "cli/exit_codes.h"
 #include "cli/live.h"
@@ -27,6 +28,8 @@ struct RecordOptions {
   std::string hooks;  // "rules" | "all"; empty: each source's own configuration
   std::vector<std::string> rules;
   std::string config;
+  std::vector<std::string> override_args;         // -o as written
+  std::vector<config::ConfigOverride> overrides;  // -o KEY=VALUE, after --config
   bool quiet = false;
   RecordFlags record;
 };
@@ -60,7 +63,7 @@ int record(const RecordOptions& o) {
     return kExitUsage;
   }
   config::Config cfg;
-  if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
+  if (!load_config_reporting(o.config, cfg, o.overrides)) return kExitInvalidRules;
 
   // The recording engine has no rules: events only pass the tap.
   EngineOptions options = engine_options(cfg, {}, bundled_rules_dir());
@@ -122,11 +125,11 @@ void register_record(CLI::App& app, int& exit_code) {
       "default, root), without detection, as a binary flight-recorder log (*.wsnlog,\n"
       "recommended) or JSON lines (any other name, or '-').\n"
       "`replay FILE` raises the alerts `run` would have raised on them.\n"
-      "Example: wasm-sentinel record -o events.wsnlog --duration 60");
-  cmd->add_option("-o,--output", o->output,
-                  "Where events go: a file (created with mode 0600, truncated; *.wsnlog is the "
-                  "binary format) or '-' for JSON lines on standard output.")
-      ->required();
+      "Example: wasm-sentinel record --output events.wsnlog --duration 60");
+  cmd->add_option("--output", o->output,
+                  "Required. Where events go: a file (created with mode 0600, truncated; "
+                  "*.wsnlog is the binary format) or '-' for JSON lines on standard output.");
+  add_config_override_option(cmd, o->override_args);
   add_record_flags(cmd, o->record);
   cmd->add_option("--duration", o->duration,
                   "Stop after this many seconds (default: run until SIGINT/SIGTERM).")
@@ -143,7 +146,20 @@ void register_record(CLI::App& app, int& exit_code) {
                   "Configuration file (sources and their settings; rules). Default: built-in "
                   "defaults.");
   cmd->add_flag("-q,--quiet", o->quiet, "Do not print the summary line on standard error.");
-  cmd->callback([o, &exit_code] { exit_code = record(*o); });
+  cmd->callback([o, &exit_code] {
+    if (!parse_config_overrides(o->override_args, o->overrides, &o->output, "")) {
+      exit_code = kExitUsage;
+      return;
+    }
+    if (o->output.empty()) {
+      fmt::print(stderr,
+                 "wasm-sentinel: record needs --output FILE (FILE.wsnlog for the binary log, "
+                 "'-' for JSON lines on standard output)\n");
+      exit_code = kExitUsage;
+      return;
+    }
+    exit_code = record(*o);
+  });
 }
 
 }  // namespace wsn::cli

@@ -8,6 +8,7 @@
 #include "cli/build_info.h"
 #include "cli/commands.h"
 #include "cli/config_preflight.h"
+#include "cli/config_override_option.h"
 #include "cli/exit_codes.h"
 #include "cli/field_types_option.h"
 #include "cli/operations.h"
@@ -141,25 +142,35 @@ void register_validate(CLI::App& app, int& exit_code) {
   auto config_path = std::make_shared<std::string>();
   cmd->add_option("-c,--config", *config_path,
                   "Configuration file to check (docs/configuration.md).");
+  auto override_args = std::make_shared<std::vector<std::string>>();
+  add_config_override_option(cmd, *override_args);
   auto per_file = std::make_shared<bool>(false);
   cmd->add_flag("--per-file", *per_file,
                 "Also print one line per rule file: rules loaded, skipped (with reasons), failed.");
-  cmd->callback([o, config_path, per_file, &exit_code] {
+  cmd->callback([o, config_path, override_args, per_file, &exit_code] {
+    std::vector<config::ConfigOverride> overrides;
+    if (!parse_config_overrides(*override_args, overrides, nullptr)) {
+      exit_code = kExitUsage;
+      return;
+    }
     config::Config cfg;
-    if (!load_config_reporting(*config_path, cfg)) {
-      fmt::print(stderr, "validate: configuration {} is invalid\n", *config_path);
+    const std::string shown = !config_path->empty() ? *config_path
+                              : overrides.empty()   ? ""
+                                                    : "(the defaults with -o overrides)";
+    if (!load_config_reporting(*config_path, cfg, overrides)) {
+      fmt::print(stderr, "validate: configuration {} is invalid\n", shown);
       exit_code = kExitInvalidRules;
       return;
     }
     // What `run` would open with this configuration; problems are reported, and the rules are
     // still checked so that every problem shows in one pass.
     size_t config_errors = 0;
-    if (!config_path->empty()) {
+    if (!shown.empty()) {
       const PreflightReport pre = preflight_config(cfg);
-      for (const auto& w : pre.warnings) fmt::print(stderr, "{}: warning: {}\n", *config_path, w);
-      for (const auto& e : pre.errors) fmt::print(stderr, "{}: error: {}\n", *config_path, e);
+      for (const auto& w : pre.warnings) fmt::print(stderr, "{}: warning: {}\n", shown, w);
+      for (const auto& e : pre.errors) fmt::print(stderr, "{}: error: {}\n", shown, e);
       config_errors = pre.errors.size();
-      if (config_errors == 0) fmt::print("validate: configuration {} OK\n", *config_path);
+      if (config_errors == 0) fmt::print("validate: configuration {} OK\n", shown);
     }
     Engine engine(engine_options(cfg, o->rules, bundled_rules_dir()));
     if (!apply_field_types_reporting(engine.registry(), &cfg, o->fields)) {

@@ -19,5 +19,6 @@ void register_query(CLI::App& app, int& exit_code);
 void register_fields(CLI::App& app, int& exit_code);  // the built-in field schema (cmd_fields.cpp)
 void register_log(CLI::App& app, int& exit_code);  // binary flight-recorder logs (cmd_log.cpp)
 void register_net(CLI::App& app, int& exit_code);  // the XDP network edge (cmd_net.cpp)
+void register_test(CLI::App& app, int& exit_code);  // declarative rule tests (cmd_test.cpp)
 
 }  // namespace wsn::cli

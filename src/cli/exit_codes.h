@@ -8,5 +8,6 @@ inline constexpr int kExitRuntimeError = 1; // input unreadable, collector faile
 inline constexpr int kExitUsage = 2;        // bad command line
 inline constexpr int kExitInvalidRules = 3; // validate (or --strict) found rule/config errors
 inline constexpr int kExitVerifyDiffers = 4; // replay --verify: the alerts differ from the recording
+inline constexpr int kExitTestsFailed = 5;   // test: a rule test failed
 
 }  // namespace wsn::cli

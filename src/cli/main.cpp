@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   wsn::cli::register_fields(app, exit_code);
   wsn::cli::register_log(app, exit_code);
   wsn::cli::register_net(app, exit_code);
+  wsn::cli::register_test(app, exit_code);
   wsn::cli::register_compile(app, exit_code);
   wsn::cli::register_version(app, exit_code);
   // An unknown command gets a clear message, not CLI11's "A subcommand is required".

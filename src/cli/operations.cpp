@@ -65,12 +65,15 @@ bool is_loopback(const std::string& host) {
 
 }  // namespace
 
-bool load_config_reporting(const std::string& path, config::Config& out) {
-  if (path.empty()) {
+bool load_config_reporting(const std::string& path, config::Config& out,
+                           const std::vector<config::ConfigOverride>& overrides) {
+  if (path.empty() && overrides.empty()) {
     out = config::default_config(PluginRegistry::builtin());
     return true;
   }
-  config::LoadResult r = config::load_config_file(path, PluginRegistry::builtin());
+  config::LoadResult r =
+      path.empty() ? config::load_config_text("", "", PluginRegistry::builtin(), ".", overrides)
+                   : config::load_config_file(path, PluginRegistry::builtin(), overrides);
   for (const auto& e : r.errors) std::fputs(e.c_str(), stderr);
   if (!r.ok()) return false;
   out = std::move(r.config);
@@ -118,16 +121,19 @@ Result<std::unique_ptr<Operations>> Operations::start(Engine& engine, const conf
   EngineSetup setup;
   setup.mode = mode;
   setup.live = live;
-  if (output != "-") setup.skip_sinks.push_back("stdout");  // -o FILE replaces standard output
+  if (output != "-")
+    setup.skip_sinks.push_back("stdout");  // --output FILE replaces standard output
   if (Status st = engine.configure(cfg, setup, ops->warnings_); !st.ok()) return st.error();
   if (output != "-") {
-    // -o FILE takes standard output's place, in standard output's configured format.
+    // --output FILE takes standard output's place, in standard output's configured format.
     AlertLineFormat format = AlertLineFormat::kJson;
+    std::shared_ptr<const AlertTemplate> line_template;
     if (const auto* c = dynamic_cast<const plugins::StdoutSinkConfig*>(
             config::plugin_section(cfg.sinks, "stdout"))) {
       format = c->format;
+      line_template = c->line_template;
     }
-    auto file = StreamSink::open_file(output, format);
+    auto file = StreamSink::open_file(output, format, line_template);
     if (!file.ok()) return file.error();
     engine.alerts().add_sink(std::move(file.value()));
   }

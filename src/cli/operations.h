@@ -1,5 +1,5 @@
 // What `run` and `replay` set up around the engine from the configuration file: the engine's
-// own setup (alert handling, sink and action plug-ins: Engine::configure), the -o file, the
+// own setup (alert handling, sink and action plug-ins: Engine::configure), the --output file, the
 // rules-directory watcher and the HTTP endpoint.
 #pragma once
 
@@ -20,9 +20,10 @@ class RuleReloader;
 
 namespace wsn::cli {
 
-// Reads `path` ("" = the built-in defaults) with the built-in plug-ins; prints every error on
-// standard error and returns false when there is any.
-bool load_config_reporting(const std::string& path, config::Config& out);
+// Reads `path` ("" = the built-in defaults) with the built-in plug-ins, then the -o `overrides`;
+// prints every error on standard error and returns false when there is any.
+bool load_config_reporting(const std::string& path, config::Config& out,
+                           const std::vector<config::ConfigOverride>& overrides = {});
 
 // Reloads the engine's rules, prints warnings and errors on standard error and one line saying
 // whether the new rules were published (`trigger`: why, e.g. "SIGHUP"). Thread safe.
@@ -34,7 +35,7 @@ EngineOptions engine_options(const config::Config& cfg, const std::vector<std::s
 
 class Operations {
  public:
-  // `output`: the -o option ("-" keeps the configured sinks; a path replaces standard output
+  // `output`: the --output option ("-" keeps the configured sinks; a path replaces standard output
   // with that file). `live`: events come from this host (otherwise response actions only
   // ever dry-run: pids in a recorded log are not this host's processes).
   static Result<std::unique_ptr<Operations>> start(Engine& engine, const config::Config& cfg,

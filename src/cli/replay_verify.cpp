@@ -131,7 +131,7 @@ int replay_verify(const std::string& path, const VerifyOptions& o) {
   if (!read_recorded_alerts(path, recorded, header)) return kExitRuntimeError;
 
   config::Config cfg;
-  if (!load_config_reporting(o.config, cfg)) return kExitInvalidRules;
+  if (!load_config_reporting(o.config, cfg, o.overrides)) return kExitInvalidRules;
   // Alerts as `run` shapes them (its dedupe and throttle defaults), but nothing leaves the
   // process: no sinks, no HTTP, no watcher; actions only dry-run (a recording is not live) and
   // their audit lines go to standard error.

@@ -7,13 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "config/config_overrides.h"
+
 namespace wsn::cli {
 
 struct VerifyOptions {
   std::vector<std::string> rules;  // -r; empty: the bundled rules
   std::string config;              // -c; "" = built-in defaults
   bool quiet = false;
-  std::string fields;  // --fields FILE; "" = none
+  std::string fields;                             // --fields FILE; "" = none
+  std::vector<config::ConfigOverride> overrides;  // -o KEY=VALUE
 };
 
 // Exit code: kExitOk (identical), kExitVerifyDiffers, or another code for errors (not a binary

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config_overrides.h"
 #include "wsn/config_section.h"
 #include "wsn/plugins.h"
 
@@ -108,11 +109,15 @@ struct LoadResult {
 // Reads and checks a configuration file. Every problem is reported (unknown keys, wrong types,
 // bad values), each with its position and key path; plug-in sections are checked by their
 // plug-ins in `plugins`. Relative paths in the file are resolved against the file's directory.
-LoadResult load_config_file(const std::string& path, const PluginRegistry& plugins);
+// `overrides` (-o KEY=VALUE) are set in the file's YAML first and checked with it; their errors
+// name them ("-o KEY=VALUE: error: …"), and their relative paths are the working directory's.
+LoadResult load_config_file(const std::string& path, const PluginRegistry& plugins,
+                            const std::vector<ConfigOverride>& overrides = {});
 // Same for a YAML text (tests); `name` is used in messages, relative paths resolve against
 // `base_dir`.
 LoadResult load_config_text(const std::string& name, const std::string& text,
-                            const PluginRegistry& plugins, const std::string& base_dir = ".");
+                            const PluginRegistry& plugins, const std::string& base_dir = ".",
+                            const std::vector<ConfigOverride>& overrides = {});
 // The built-in defaults: every plug-in's section as if the file had none.
 Config default_config(const PluginRegistry& plugins);
 

@@ -9,6 +9,7 @@
 
 #include "common/did_you_mean.h"
 #include "config/config.h"
+#include "config/config_overrides.h"
 #include "config/units.h"
 
 namespace wsn::config {
@@ -18,16 +19,23 @@ namespace fs = std::filesystem;
 
 class Reader {
  public:
-  Reader(std::string file, std::string base_dir, std::vector<std::string>& errors)
-      : file_(std::move(file)), base_dir_(std::move(base_dir)), errors_(errors) {}
+  Reader(std::string file, std::string base_dir, std::vector<std::string>& errors,
+         const std::vector<ConfigOverride>& overrides)
+      : file_(std::move(file)),
+        base_dir_(std::move(base_dir)),
+        errors_(errors),
+        overrides_(overrides) {}
 
   void error(const YAML::Node& n, const std::string& path, const std::string& msg) {
     error_at(n.Mark(), path, msg);
   }
   void error_at(const YAML::Mark& m, const std::string& path, const std::string& msg) {
     std::string where = file_;
-    if (!m.is_null())
+    if (!m.is_null()) {
       where += ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+    } else if (const ConfigOverride* o = override_for(overrides_, path)) {
+      where = "-o " + o->text;  // no position: the value came from the command line
+    }
     const int line = m.is_null() ? 0 : m.line, col = m.is_null() ? 0 : m.column;
     found_.push_back(
         {line, col, where + ": error: " + (path.empty() ? "" : path + ": ") + msg + "\n"});
@@ -71,6 +79,17 @@ class Reader {
     }
     std::string hint;
     if (auto near = closest_name(key, known); !near.empty()) hint = "did you mean '" + near + "'? ";
+    const ConfigOverride* o = override_for(overrides_, join(path, key));
+    if (at.Mark().is_null() && o != nullptr) {
+      // Falco's spelling of the output format, the habit -o comes from.
+      if (path.empty() && key == "json_output") hint = "the alert format is sinks.stdout.format; ";
+      // From -o: the key path is the message; there is no position to give.
+      found_.push_back({0, 0,
+                        "-o " + o->text + ": error: unknown configuration key '" + join(path, key) +
+                            "' (" + hint + "known" + (path.empty() ? "" : " under " + path) + ": " +
+                            list + ")\n"});
+      return;
+    }
     error(at, join(path, key), "unknown key (" + hint + "known: " + list + ")");
   }
 
@@ -190,7 +209,13 @@ class Reader {
   void path_value(const YAML::Node& n, const std::string& key_path, std::string& out) {
     std::string s;
     if (!scalar(n, key_path, s, "expected a path")) return;
-    out = resolve(s);
+    out = resolve_from(n, s);
+  }
+
+  // Paths from -o (nodes without a position) are relative to the working directory, as any
+  // command-line path; the file's own are relative to the file.
+  std::string resolve_from(const YAML::Node& n, const std::string& s) const {
+    return n.Mark().is_null() && !overrides_.empty() ? s : resolve(s);
   }
 
   std::string resolve(const std::string& s) const {
@@ -213,7 +238,7 @@ class Reader {
         error(n[k], item_path, "must not be empty");
         continue;
       }
-      out.push_back(paths ? resolve(s) : s);
+      out.push_back(paths ? resolve_from(n[k], s) : s);
     }
   }
 
@@ -227,6 +252,7 @@ class Reader {
   std::string file_;
   std::string base_dir_;
   std::vector<std::string>& errors_;
+  const std::vector<ConfigOverride>& overrides_;
   std::vector<Found> found_;
 };
 
@@ -549,10 +575,11 @@ void read_schema(Reader& r, const YAML::Node& n, SchemaConfig& c) {
 }  // namespace
 
 LoadResult load_config_text(const std::string& name, const std::string& text,
-                            const PluginRegistry& plugins, const std::string& base_dir) {
+                            const PluginRegistry& plugins, const std::string& base_dir,
+                            const std::vector<ConfigOverride>& overrides) {
   LoadResult out;
   out.config.file = name;
-  Reader r(name, base_dir, out.errors);
+  Reader r(name, base_dir, out.errors, overrides);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -561,6 +588,7 @@ LoadResult load_config_text(const std::string& name, const std::string& text,
     r.finish();
     return out;
   }
+  apply_overrides(root, overrides, out.errors);
   Config& c = out.config;
   if (!root.IsNull() && !r.mapping(root, "",
                                    {"version", "rules", "schema", "sources", "limits", "alerts",
@@ -604,7 +632,8 @@ Config default_config(const PluginRegistry& plugins) {
   return std::move(r.config);
 }
 
-LoadResult load_config_file(const std::string& path, const PluginRegistry& plugins) {
+LoadResult load_config_file(const std::string& path, const PluginRegistry& plugins,
+                            const std::vector<ConfigOverride>& overrides) {
   std::error_code dir_ec;
   if (fs::is_directory(path, dir_ec)) {
     LoadResult out;
@@ -623,7 +652,8 @@ LoadResult load_config_file(const std::string& path, const PluginRegistry& plugi
   std::stringstream ss;
   ss << in.rdbuf();
   const fs::path parent = fs::path(path).parent_path();
-  return load_config_text(path, ss.str(), plugins, parent.empty() ? "." : parent.string());
+  return load_config_text(path, ss.str(), plugins, parent.empty() ? "." : parent.string(),
+                          overrides);
 }
 
 }  // namespace wsn::config

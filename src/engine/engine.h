@@ -70,7 +70,7 @@ struct EngineSetup {
   // Events come from this host (otherwise response actions only ever dry-run: pids in a
   // recorded log are not this host's processes).
   bool live = false;
-  std::vector<std::string> skip_sinks;  // sink plug-ins left out (e.g. stdout under -o FILE)
+  std::vector<std::string> skip_sinks;  // sink plug-ins left out (e.g. stdout under --output FILE)
 };
 
 class Engine {

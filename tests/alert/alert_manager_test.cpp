@@ -9,7 +9,7 @@
 
 #include "alert/alert_json.h"
 #include "alert/alert_manager.h"
-#include "alert/sinks/stream/alert_text.h"
+#include "alert/alert_text.h"
 
 namespace wsn {
 namespace {

@@ -163,8 +163,8 @@ TEST_F(CliTest, ReplayIsDeterministicByteForByte) {
   const fs::path a = dir_ / "a.jsonl";
   const fs::path b = dir_ / "b.jsonl";
   const std::string rules = " --rules " + (dir_ / "rules").string();
-  ASSERT_EQ(run_cli("replay " + sample + rules + " -o " + a.string()).exit_code, 0);
-  ASSERT_EQ(run_cli("replay " + sample + rules + " -o " + b.string()).exit_code, 0);
+  ASSERT_EQ(run_cli("replay " + sample + rules + " --output " + a.string()).exit_code, 0);
+  ASSERT_EQ(run_cli("replay " + sample + rules + " --output " + b.string()).exit_code, 0);
   const std::string first = slurp(a);
   EXPECT_NE(first.find("\"rule\":{\"id\":\"t.exec_tmp\""), std::string::npos);
   EXPECT_NE(first.find("\"rule\":{\"id\":\"t.fork_exec\""), std::string::npos);
@@ -188,7 +188,7 @@ TEST_F(CliTest, LiveRunDetectsRealCommandsAndItsRecordingReplaysTheSame) {
     dup2(e, 1);
     dup2(e, 2);
     execl(WSN_CLI_PATH, WSN_CLI_PATH, "run", "--duration", "6", "--rules", bundled.c_str(),
-          "--record", rec.c_str(), "-o", live.c_str(), "-c", "/dev/null",
+          "--record", rec.c_str(), "--output", live.c_str(), "-c", "/dev/null",
           static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -250,8 +250,8 @@ TEST_F(CliTest, SighupReloadsRulesWithoutStoppingAndRejectsBrokenOnes) {
     dup2(e, 1);
     dup2(e, 2);
     const std::string rules = (dir_ / "rules").string();
-    execl(WSN_CLI_PATH, WSN_CLI_PATH, "replay", "-", "--rules", rules.c_str(), "-o", out.c_str(),
-          "-q", static_cast<char*>(nullptr));
+    execl(WSN_CLI_PATH, WSN_CLI_PATH, "replay", "-", "--rules", rules.c_str(), "--output",
+          out.c_str(), "-q", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(in_pipe[0]);
@@ -387,7 +387,7 @@ TEST_F(CliTest, VersionFlagAndUnknownCommands) {
 
 namespace {
 
-// -o FILE replaces standard output and keeps its configured format (sinks.stdout.format).
+// --output FILE replaces standard output and keeps its configured format (sinks.stdout.format).
 TEST_F(CliTest, OutputFileKeepsTheStdoutFormat) {
   write("rules/r.yml", "id: t.r\nname: R\ntype: eql\nquery: process where process.name == \"x\"\n");
   write("log.jsonl",
@@ -397,7 +397,7 @@ TEST_F(CliTest, OutputFileKeepsTheStdoutFormat) {
   const fs::path out = dir_ / "alerts.txt";
   const Outcome o =
       run_cli("replay " + (dir_ / "log.jsonl").string() + " -r " + (dir_ / "rules").string() +
-              " -c " + (dir_ / "text.yml").string() + " -o " + out.string() + " -q");
+              " -c " + (dir_ / "text.yml").string() + " --output " + out.string() + " -q");
   ASSERT_EQ(o.exit_code, 0) << o.err;
   std::ifstream in(out);
   std::string line;

@@ -141,8 +141,8 @@ class LiveContent : public ::testing::TestWithParam<Content> {
                             << (GetParam().auth_log ? "true" : "false") << "\n    auth: ["
                             << (dir_ / "auth.log").string()
                             << "]\n    syslog: []\n    auditd: []\n    poll: 50ms\n";
-      const char* argv[] = {WSN_CLI_PATH, "run",         "-c",   config.c_str(),
-                            "-r",         rules.c_str(), "-o",   out.c_str(),
+      const char* argv[] = {WSN_CLI_PATH, "run",         "-c",       config.c_str(),
+                            "-r",         rules.c_str(), "--output", out.c_str(),
                             "--duration", "600",         nullptr};
       execv(WSN_CLI_PATH, const_cast<char* const*>(argv));
       _exit(127);

@@ -234,8 +234,8 @@ class VerifyCli : public LogCli {
                                       "    enabled: true\nhttp:\n  enabled: false\n"
                                       "sinks:\n  sqlite:\n    enabled: false\n";
     const std::string cmd = std::string(WSN_CLI_PATH) + " run -q -c " + path("cfg.yml") +
-                            " --record " + bin + " <" + kSample + " >" + path("run.out") +
-                            " 2>" + path("run.err");
+                            " --record " + bin + " <" + kSample + " >" + path("run.out") + " 2>" +
+                            path("run.err");
     ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(path("run.err"));
     ASSERT_FALSE(slurp(path("run.out")).empty());
   }
@@ -259,10 +259,11 @@ TEST_F(VerifyCli, DifferentRulesAreReportedWithExitCode4) {
   const std::string bin = path("run.wsnlog");
   record_run(bin);
   // One bundled rule only: every alert of the others is missing from the replay.
-  const std::string one = std::string(WSN_SOURCE_DIR) + "/rules/linux/credential_access/shadow_file_read.yml";
+  const std::string one =
+      std::string(WSN_SOURCE_DIR) + "/rules/linux/credential_access/shadow_file_read.yml";
   ASSERT_TRUE(fs::exists(one)) << one;
-  const Outcome v = run_cli("replay --verify " + bin + " -c " + path("cfg.yml") + " -r " + one,
-                            dir_);
+  const Outcome v =
+      run_cli("replay --verify " + bin + " -c " + path("cfg.yml") + " -r " + one, dir_);
   EXPECT_EQ(v.exit_code, 4) << v.err;
   EXPECT_NE(v.err.find("the rules differ from those the recording was made with"),
             std::string::npos)
@@ -283,9 +284,10 @@ TEST_F(VerifyCli, OnlyBinaryRecordingsCanBeVerified) {
   EXPECT_NE(v.err.find("--verify needs a binary recording made by `run --record FILE.wsnlog`"),
             std::string::npos)
       << v.err;
-  const Outcome o = run_cli("replay --verify " + kSample + " -o " + path("x"), dir_);
+  const Outcome o = run_cli("replay --verify " + kSample + " --output " + path("x"), dir_);
   EXPECT_EQ(o.exit_code, 2);
-  EXPECT_NE(o.err.find("--verify writes no alerts; leave out -o"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("--verify writes no alerts; leave out --output"), std::string::npos)
+      << o.err;
 }
 
 }  // namespace

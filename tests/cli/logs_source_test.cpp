@@ -46,7 +46,7 @@ TEST(LogsSourceCli, RunFollowsAnAuthLogAndAlertsOnAppendedLines) {
     const std::string sshd = sigma + "sshd/lnx_sshd_susp_ssh.yml",
                       useradd = sigma + "lnx_privileged_user_creation.yml";
     execl(WSN_CLI_PATH, WSN_CLI_PATH, "run", "-c", c.c_str(), "-r", r.c_str(), "-r", sshd.c_str(),
-          "-r", useradd.c_str(), "-o", o.c_str(), "--duration", "30", nullptr);
+          "-r", useradd.c_str(), "--output", o.c_str(), "--duration", "30", nullptr);
     _exit(127);
   }
   bool ready = false;

@@ -146,7 +146,7 @@ TEST_F(LiveCli, ProcessOnlyRulesAttachOnlyProcessTracking) {
         "id: t.q\nname: Q\ntype: eql\nquery: |\n  sequence by process.entity_id\n"
         "    [process where event.action == \"fork\"]\n"
         "    [process where event.type == \"end\"]\n");
-  if (!start({"run", "--duration", "1", "--rules", (dir_ / "rules").string(), "-o",
+  if (!start({"run", "--duration", "1", "--rules", (dir_ / "rules").string(), "--output",
               (dir_ / "alerts").string(), "-c", "/dev/null"},
              "live detection with")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
@@ -163,7 +163,7 @@ TEST_F(LiveCli, HooksAllInTheConfigurationAttachEverything) {
   write("rules/p.yml",
         "id: t.p\nname: P\ntype: eql\nquery: process where event.action == \"exec\"\n");
   const fs::path cfg = write("all.yml", "sources:\n  ebpf:\n    hooks: all\n");
-  if (!start({"run", "--duration", "0.5", "--rules", (dir_ / "rules").string(), "-o",
+  if (!start({"run", "--duration", "0.5", "--rules", (dir_ / "rules").string(), "--output",
               (dir_ / "alerts").string(), "-c", cfg.string()},
              "live detection with")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
@@ -185,7 +185,8 @@ TEST_F(LiveCli, RecordTakesItsHooksFromTheConfigurationUnlessTold) {
   const fs::path cfg = write("all.yml", "sources:\n  ebpf:\n    hooks: all\n");
   const std::string out = (dir_ / "rec.jsonl").string();
   for (const bool override_to_rules : {false, true}) {
-    std::vector<std::string> args{"record", "-o", out, "--duration", "0.5", "-c", cfg.string()};
+    std::vector<std::string> args{"record", "--output", out,         "--duration",
+                                  "0.5",    "-c",       cfg.string()};
     if (override_to_rules) args.insert(args.end(), {"--hooks", "rules"});
     if (!start(args, "recording live events")) {
       GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
@@ -213,7 +214,7 @@ TEST_F(LiveCli, ReloadWidensReadPrefixesOrAsksForARestart) {
   };
   write("rules/a.yml", read_rule("t.first", first));
   const fs::path cfg = write("cfg.yml", "rules:\n  watch: false\n");
-  if (!start({"run", "--duration", "8", "--rules", (dir_ / "rules").string(), "-o",
+  if (!start({"run", "--duration", "8", "--rules", (dir_ / "rules").string(), "--output",
               (dir_ / "alerts").string(), "-c", cfg.string()},
              "live detection with")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
@@ -251,7 +252,7 @@ TEST_F(LiveCli, RunWithTwoSourcesRaisesTheAlertsOfBoth) {
                              "sources:\n  stdin:\n    enabled: true\nsinks:\n  sqlite:\n"
                              "    enabled: false\nhttp:\n  enabled: false\nrules:\n"
                              "  watch: false\n");
-  if (!start({"run", "--duration", "5", "--rules", (dir_ / "rules").string(), "-o",
+  if (!start({"run", "--duration", "5", "--rules", (dir_ / "rules").string(), "--output",
               (dir_ / "alerts").string(), "-c", cfg.string()},
              "live detection with", log)) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
@@ -279,7 +280,7 @@ TEST_F(LiveCli, LiveEventsCarryTheHostIdentity) {
   const fs::path cfg = write("host.yml",
                              "sinks:\n  sqlite:\n    enabled: false\nhttp:\n  enabled: false\n"
                              "rules:\n  watch: false\n");
-  if (!start({"run", "--duration", "3", "--rules", (dir_ / "rules").string(), "-o",
+  if (!start({"run", "--duration", "3", "--rules", (dir_ / "rules").string(), "--output",
               (dir_ / "alerts").string(), "-c", cfg.string()},
              "live detection with")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
@@ -311,9 +312,9 @@ TEST_F(LiveCli, RecordThenReplayRaisesTheAttackChainDetections) {
   if (!root()) GTEST_SKIP() << "needs root (live eBPF collection); CI runs as root";
   const fs::path rec = dir_ / "rec.jsonl";
   const std::string bundled = std::string(WSN_SOURCE_DIR) + "/rules";
-  if (!start(
-          {"record", "-o", rec.string(), "--duration", "4", "--rules", bundled, "-c", "/dev/null"},
-          "recording live events")) {
+  if (!start({"record", "--output", rec.string(), "--duration", "4", "--rules", bundled, "-c",
+              "/dev/null"},
+             "recording live events")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
   }
   run_attack_chain();
@@ -327,7 +328,7 @@ TEST_F(LiveCli, BinaryRecordThenReplayRaisesTheAttackChainDetections) {
   if (!root()) GTEST_SKIP() << "needs root (live eBPF collection); CI runs as root";
   const fs::path rec = dir_ / "rec.wsnlog";
   const std::string bundled = std::string(WSN_SOURCE_DIR) + "/rules";
-  if (!start({"record", "-o", rec.string(), "--duration", "4", "--rules", bundled, "-c",
+  if (!start({"record", "--output", rec.string(), "--duration", "4", "--rules", bundled, "-c",
               "/dev/null", "--record-max-age", "1h"},
              "recording live events")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
@@ -349,7 +350,7 @@ TEST_F(LiveCli, RunRecordThenReplayVerifyFindsNoDifference) {
   const fs::path cfg = write("run.yml",
                              "sinks:\n  sqlite:\n    enabled: false\nhttp:\n  enabled: false\n"
                              "rules:\n  watch: false\n");
-  if (!start({"run", "--duration", "4", "--rules", bundled, "-c", cfg.string(), "-o",
+  if (!start({"run", "--duration", "4", "--rules", bundled, "-c", cfg.string(), "--output",
               (dir_ / "alerts").string(), "--record", rec.string()},
              "live detection with")) {
     GTEST_SKIP() << "eBPF unavailable here: " << slurp(err_);
@@ -372,8 +373,8 @@ TEST_F(LiveCli, RunRecordThenReplayVerifyFindsNoDifference) {
 }
 
 TEST_F(LiveCli, RecordUsageErrors) {
-  EXPECT_EQ(run_cli("record --duration 1", dir_).exit_code, 2);  // -o is required
-  EXPECT_EQ(run_cli("record -o x --hooks some", dir_).exit_code, 2);
+  EXPECT_EQ(run_cli("record --duration 1", dir_).exit_code, 2);  // --output is required
+  EXPECT_EQ(run_cli("record --output x --hooks some", dir_).exit_code, 2);
 }
 
 TEST_F(LiveCli, HooksOptionIsValidated) {

@@ -1,12 +1,11 @@
 // Exceptions, value lists and overlays (docs/rule-files.md "Exceptions, value lists and
-// overlays"): every exception operator matching and not matching, nested AND, Falco-style
-// tuples, value lists in exceptions and queries, overlays, unknown ids, and diagnostics. Rules
+// overlays"): value lists in exceptions and queries, overlays, unknown ids, sequences. Every
+// exception operator (matching and not) and the diagnostics of bad tuning documents are data:
+// tests/rules/exception_operators.test and tuning_diagnostics.test (`wasm-sentinel test`). Rules
 // compile with the real EQL rule kind: exceptions are `and not (…)` in the rule's own plan.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cctype>
-#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,156 +68,9 @@ std::string event(const std::string& process, const std::string& extra = "") {
          (extra.empty() ? "" : "," + extra) + "}";
 }
 
-// One exception on the rule, one event: is the alert suppressed?
-struct Case {
-  const char* name;
-  const char* exceptions;  // YAML: the rule's `exceptions:` value
-  std::string event;
-  bool suppressed;
-};
-
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.name;
-}
-
-// Test names from the case names ("match hit" → match_hit).
-template <typename T>
-std::string case_name(const ::testing::TestParamInfo<T>& info) {
-  std::string out = std::to_string(info.index) + "_";
-  for (const char* p = info.param.name; *p; ++p) {
-    out += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
-  }
-  return out;
-}
-
-class ExceptionOperators : public ::testing::TestWithParam<Case> {};
-
-TEST_P(ExceptionOperators, SuppressOrFire) {
-  const Case& c = GetParam();
-  const std::string lists = "lists:\n  shells: [bash, zsh]\n  pids: [42]\n";
-  auto l =
-      load({{"lists.yml", lists}, {"r.yml", std::string(kRule) + "exceptions:\n" + c.exceptions}});
-  ASSERT_TRUE(l->diagnostics().empty()) << l->diagnostics().front();
-  ASSERT_EQ(l->build.rule_set->rules.size(), 1u);
-  ASSERT_FALSE(l->build.rule_set->rules[0].failed);
-  const auto fired = l->fired(c.event);
-  EXPECT_EQ(fired.empty(), c.suppressed) << c.name << ": " << c.event;
-}
-
 const std::string kBash = event(R"({"name":"bash","pid":42})", R"("user":{"name":"root"})");
 const std::string kZsh = event(R"({"name":"zsh","pid":43})", R"("user":{"name":"alice"})");
 const std::string kSh = event(R"({"name":"sh","pid":44})");
-
-INSTANTIATE_TEST_SUITE_P(
-    Elastic, ExceptionOperators,
-    ::testing::Values(
-        // is (type match)
-        Case{"match hit",
-             "  - entries: [{field: process.name, operator: included, type: match, value: bash}]\n",
-             kBash, true},
-        Case{"match miss",
-             "  - entries: [{field: process.name, operator: included, type: match, value: bash}]\n",
-             kZsh, false},
-        // is one of (match_any)
-        Case{"match_any hit",
-             "  - entries: [{field: process.name, type: match_any, value: [bash, zsh]}]\n", kZsh,
-             true},
-        Case{"match_any miss",
-             "  - entries: [{field: process.name, type: match_any, value: [bash, zsh]}]\n", kSh,
-             false},
-        // matches (wildcard, ? and *)
-        Case{"wildcard hit",
-             "  - entries: [{field: process.name, type: wildcard, value: 'ba?h*'}]\n", kBash, true},
-        Case{"wildcard miss",
-             "  - entries: [{field: process.name, type: wildcard, value: 'ba?h*'}]\n", kZsh, false},
-        // exists
-        Case{"exists hit", "  - entries: [{field: user.name, type: exists}]\n", kBash, true},
-        Case{"exists miss", "  - entries: [{field: user.name, type: exists}]\n", kSh, false},
-        // is in list (value list by id)
-        Case{
-            "list hit",
-            "  - entries: [{field: process.name, type: list, list: {id: shells, type: keyword}}]\n",
-            kZsh, true},
-        Case{
-            "list miss",
-            "  - entries: [{field: process.name, type: list, list: {id: shells, type: keyword}}]\n",
-            kSh, false},
-        Case{"list of integers hit",
-             "  - entries: [{field: process.pid, type: list, list: {id: pids}}]\n", kBash, true},
-        // operator: excluded negates the entry ("is not")
-        Case{"excluded: other value suppressed",
-             "  - entries: [{field: process.name, operator: excluded, type: match, value: bash}]\n",
-             kZsh, true},
-        Case{"excluded: the value fires",
-             "  - entries: [{field: process.name, operator: excluded, type: match, value: bash}]\n",
-             kBash, false},
-        Case{"does not exist",
-             "  - entries: [{field: user.name, operator: excluded, type: exists}]\n", kSh, true},
-        // an item is an AND of its entries
-        Case{"AND both",
-             "  - entries:\n      - {field: process.name, type: match, value: bash}\n      - "
-             "{field: user.name, type: match, value: root}\n",
-             kBash, true},
-        Case{"AND one",
-             "  - entries:\n      - {field: process.name, type: match, value: bash}\n      - "
-             "{field: user.name, type: match, value: alice}\n",
-             kBash, false},
-        // nested: entries relative to the parent field, ANDed
-        Case{"nested hit",
-             "  - entries: [{field: process, type: nested, entries: [{field: name, type: match, "
-             "value: bash}, {field: pid, type: match, value: '42'}]}]\n",
-             kBash, true},
-        Case{"nested miss",
-             "  - entries: [{field: process, type: nested, entries: [{field: name, type: match, "
-             "value: bash}, {field: pid, type: match, value: '7'}]}]\n",
-             kBash, false},
-        // a rule is suppressed when ANY item matches
-        Case{"any item",
-             "  - entries: [{field: process.name, type: match, value: nope}]\n  - entries: "
-             "[{field: process.name, type: match, value: zsh}]\n",
-             kZsh, true},
-        // numbers written as strings compare with integer fields
-        Case{"integer field", "  - entries: [{field: process.pid, type: match, value: '43'}]\n",
-             kZsh, true},
-        // the UI's names of the types
-        Case{"is one of", "  - entries: [{field: process.name, type: is one of, value: [sh]}]\n",
-             kSh, true}),
-    case_name<Case>);
-
-INSTANTIATE_TEST_SUITE_P(
-    Falco, ExceptionOperators,
-    ::testing::Values(
-        Case{"tuple hit",
-             "  - {name: shells_by_admins, fields: [process.name, user.name], comps: [=, in], "
-             "values: [[bash, [root, admin]]]}\n",
-             kBash, true},
-        Case{"tuple miss",
-             "  - {name: shells_by_admins, fields: [process.name, user.name], comps: [=, in], "
-             "values: [[bash, [admin]]]}\n",
-             kBash, false},
-        Case{"second tuple",
-             "  - {name: t, fields: [process.name, user.name], values: [[bash, nobody], [zsh, "
-             "alice]]}\n",
-             kZsh, true},
-        Case{"default comp is =", "  - {name: t, fields: [process.name], values: [[sh]]}\n", kSh,
-             true},
-        Case{"lone field", "  - {name: t, fields: process.name, values: [sh, zsh]}\n", kZsh, true},
-        Case{"startswith",
-             "  - {name: t, fields: [process.name], comps: [startswith], values: [[zs]]}\n", kZsh,
-             true},
-        Case{"endswith miss",
-             "  - {name: t, fields: [process.name], comps: [endswith], values: [[zs]]}\n", kZsh,
-             false},
-        Case{"contains",
-             "  - {name: t, fields: [process.name], comps: [contains], values: [[as]]}\n", kBash,
-             true},
-        Case{"glob", "  - {name: t, fields: [process.name], comps: [glob], values: [['*sh']]}\n",
-             kSh, true},
-        Case{"!= ", "  - {name: t, fields: [process.name], comps: ['!='], values: [[bash]]}\n",
-             kBash, false},
-        Case{"numeric <", "  - {name: t, fields: [process.pid], comps: ['<'], values: [['43']]}\n",
-             kBash, true}),
-    case_name<Case>);
 
 TEST(ValueLists, InListInQueries) {
   auto l = load({{"lists.yml", "lists:\n  shells: [bash, zsh]\n"},
@@ -454,73 +306,6 @@ TEST(Exceptions, UnknownExceptionListIsAWarning) {
       << w[0];
   EXPECT_EQ(l->fired(kBash), (std::vector<std::string>{"r"}));
 }
-
-// Bad input: a clear diagnostic with file:line:col and a stable code, never a crash.
-struct BadCase {
-  const char* name;
-  std::string text;
-  const char* expect;  // a substring of the first error
-};
-
-void PrintTo(const BadCase& c, std::ostream* os) {
-  *os << c.name;
-}
-
-class BadTuning : public ::testing::TestWithParam<BadCase> {};
-
-TEST_P(BadTuning, Diagnosed) {
-  const BadCase& c = GetParam();
-  auto l = load({{"bad.yml", c.text}});
-  const auto e = l->diagnostics();
-  ASSERT_FALSE(e.empty()) << c.name;
-  EXPECT_NE(e[0].find(c.expect), std::string::npos) << c.name << ": " << e[0];
-  EXPECT_NE(e[0].find("bad.yml:"), std::string::npos) << e[0];  // file:line of the item
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Diagnostics, BadTuning,
-    ::testing::Values(
-        BadCase{"unknown type",
-                std::string(kRule) +
-                    "exceptions:\n  - entries: [{field: a.b, type: regex, value: x}]\n",
-                "unknown exception entry type 'regex'"},
-        BadCase{"bad operator",
-                std::string(kRule) + "exceptions:\n  - entries: [{field: a.b, operator: maybe, "
-                                     "type: match, value: x}]\n",
-                "[RULE019]"},
-        BadCase{"no field",
-                std::string(kRule) + "exceptions:\n  - entries: [{type: match, value: x}]\n",
-                "needs a 'field'"},
-        BadCase{"match without value",
-                std::string(kRule) + "exceptions:\n  - entries: [{field: a.b, type: match}]\n",
-                "'match' needs one 'value'"},
-        BadCase{"empty entries", std::string(kRule) + "exceptions:\n  - entries: []\n",
-                "non-empty list"},
-        BadCase{"not a list", std::string(kRule) + "exceptions: {a: b}\n",
-                "'exceptions' must be a list"},
-        BadCase{"neither kind", std::string(kRule) + "exceptions:\n  - {name: x}\n",
-                "needs 'entries'"},
-        BadCase{
-            "tuple arity",
-            std::string(kRule) + "exceptions:\n  - {name: t, fields: [a.b, c.d], values: [[x]]}\n",
-            "each value tuple must have 2"},
-        BadCase{"bad comp",
-                std::string(kRule) +
-                    "exceptions:\n  - {name: t, fields: [a.b], comps: [~~], values: [[x]]}\n",
-                "unknown comparison '~~'"},
-        BadCase{"lists not a map", "lists: [a]\n", "[RULE023]"},
-        BadCase{"duplicate list", "lists:\n  a: [x]\n---\nlists:\n  a: [y]\n",
-                "duplicate value list 'a'"},
-        BadCase{"overlay bad severity", "overlay:\n  - id: r\n    severity: huge\n",
-                "severity must be one of"},
-        BadCase{"overlay unknown key", "overlay:\n  - id: r\n    enable: false\n",
-                "unknown key 'enable'"},
-        BadCase{"tuning doc extra key", "lists:\n  a: [x]\nname: n\n", "has no other keys"},
-        BadCase{"type mismatch",
-                std::string(kRule) +
-                    "exceptions:\n  - entries: [{field: process.pid, type: match, value: abc}]\n",
-                "exceptions of rule"}),
-    case_name<BadCase>);
 
 TEST(Exceptions, WasmRulesCannotHaveExceptions) {
   auto l = std::make_unique<Loaded>();

@@ -64,7 +64,7 @@ class HotReloadCliTest : public ::testing::Test {
       const std::string cache = (dir_ / "cache").string();
       setenv("WSN_WASM_CACHE_DIR", cache.c_str(), 1);
       execl(WSN_CLI_PATH, WSN_CLI_PATH, "replay", "-", "--rules", rules.c_str(), "-c",
-            config.c_str(), "-o", out_path().c_str(), "-q", static_cast<char*>(nullptr));
+            config.c_str(), "--output", out_path().c_str(), "-q", static_cast<char*>(nullptr));
       _exit(127);
     }
     close(in_pipe[0]);
@@ -72,9 +72,10 @@ class HotReloadCliTest : public ::testing::Test {
   }
 
   void send_process(const std::string& name, const std::string& cmdline) {
-    const std::string line = "{\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},"
-                             "\"process\":{\"name\":\"" + name + "\",\"command_line\":\"" +
-                             cmdline + "\"}}\n";
+    const std::string line =
+        "{\"event\":{\"category\":[\"process\"],\"action\":\"exec\"},"
+        "\"process\":{\"name\":\"" +
+        name + "\",\"command_line\":\"" + cmdline + "\"}}\n";
     ASSERT_EQ(::write(in_fd_, line.data(), line.size()), static_cast<ssize_t>(line.size()));
   }
 

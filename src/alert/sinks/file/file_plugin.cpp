@@ -7,13 +7,14 @@ namespace wsn::plugins {
 SinkPlugin file_sink_plugin() {
   SinkPlugin p;
   p.name = "file";
-  p.summary = "ECS JSON lines appended to a file, rotated by size";
+  p.summary = "alerts appended to a file (ECS JSON or text lines), rotated by size";
   p.configure = [](ConfigSection& s) {
     auto c = std::make_shared<FileSinkConfig>();
-    s.known_keys({"path", "max_size", "max_files"});
+    s.known_keys({"path", "max_size", "max_files", "format", "template"});
     s.read_path("path", c->path);
     s.read_size("max_size", c->max_bytes, 4096);
     s.read_uint("max_files", c->max_files, 1, 1000);
+    read_alert_line_settings(s, c->line);
     return c;
   };
   p.create = [](const PluginConfig& pc, SinkContext&) -> Result<std::unique_ptr<AlertSink>> {
@@ -21,7 +22,8 @@ SinkPlugin file_sink_plugin() {
     if (c.path.empty()) return std::unique_ptr<AlertSink>();
     auto s = RotatingFileSink::open({.path = c.path,
                                      .max_bytes = c.max_bytes,
-                                     .max_files = static_cast<uint32_t>(c.max_files)});
+                                     .max_files = static_cast<uint32_t>(c.max_files),
+                                     .line = c.line});
     if (!s.ok()) return Error{"sinks.file: " + s.error().message, s.error().sys_errno};
     return std::unique_ptr<AlertSink>(std::move(s.value()));
   };

@@ -70,7 +70,8 @@ Status RotatingFileSink::rotate() {
   return open_current();
 }
 
-bool RotatingFileSink::write(const Alert& /*alert*/, std::string_view json) {
+bool RotatingFileSink::write(const Alert& alert, std::string_view ecs_json) {
+  const std::string_view json = alert_line(options_.line, alert, ecs_json, scratch_);
   const uint64_t need = json.size() + 1;
   if (file_ && size_ > 0 && size_ + need > options_.max_bytes) {
     if (!rotate().ok()) file_ = nullptr;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "alert/alert_line_settings.h"
 #include "wsn/alert.h"
 #include "wsn/result.h"
 
@@ -18,6 +19,7 @@ struct RotatingFileOptions {
   std::string path;
   uint64_t max_bytes = uint64_t{100} << 20;
   uint32_t max_files = 5;  // PATH plus PATH.1 … PATH.(max_files-1)
+  AlertLineSettings line;  // JSON (default) or a text line
 };
 
 class RotatingFileSink final : public AlertSink {
@@ -42,6 +44,7 @@ class RotatingFileSink final : public AlertSink {
   uint64_t size_ = 0;
   uint64_t rotations_ = 0;
   std::atomic<uint64_t> failures_{0};
+  std::string scratch_;  // a text line being built
 };
 
 }  // namespace wsn

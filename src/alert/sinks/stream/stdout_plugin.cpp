@@ -8,18 +8,18 @@ SinkPlugin stdout_sink_plugin() {
   p.summary = "alerts on standard output (ECS JSON lines or text)";
   p.configure = [](ConfigSection& s) {
     auto c = std::make_shared<StdoutSinkConfig>();
-    s.known_keys({"enabled", "format"});
+    s.known_keys({"enabled", "format", "template"});
     s.read_bool("enabled", c->enabled);
-    std::string format;
-    if (s.read_choice("format", format, {"json", "text"})) {
-      c->format = format == "text" ? AlertLineFormat::kText : AlertLineFormat::kJson;
-    }
+    AlertLineSettings line;
+    read_alert_line_settings(s, line);
+    c->format = line.text ? AlertLineFormat::kText : AlertLineFormat::kJson;
+    c->line_template = line.line_template;
     return c;
   };
   p.create = [](const PluginConfig& pc, SinkContext&) -> Result<std::unique_ptr<AlertSink>> {
     const auto& c = static_cast<const StdoutSinkConfig&>(pc);
     if (!c.enabled) return std::unique_ptr<AlertSink>();
-    return std::unique_ptr<AlertSink>(StreamSink::stdout_sink(c.format));
+    return std::unique_ptr<AlertSink>(StreamSink::stdout_sink(c.format, c.line_template));
   };
   return p;
 }

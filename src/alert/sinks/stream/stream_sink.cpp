@@ -6,16 +6,17 @@
 #include <cerrno>
 #include <cstring>
 
-#include "alert/sinks/stream/alert_text.h"
-
 namespace wsn {
 
-std::unique_ptr<StreamSink> StreamSink::stdout_sink(AlertLineFormat format) {
-  return std::unique_ptr<StreamSink>(new StreamSink(stdout, false, "stdout", format));
+std::unique_ptr<StreamSink> StreamSink::stdout_sink(
+    AlertLineFormat format, std::shared_ptr<const AlertTemplate> line_template) {
+  return std::unique_ptr<StreamSink>(
+      new StreamSink(stdout, false, "stdout", format, std::move(line_template)));
 }
 
-Result<std::unique_ptr<StreamSink>> StreamSink::open_file(const std::string& path,
-                                                          AlertLineFormat format) {
+Result<std::unique_ptr<StreamSink>> StreamSink::open_file(
+    const std::string& path, AlertLineFormat format,
+    std::shared_ptr<const AlertTemplate> line_template) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
     const int err = errno;
@@ -27,7 +28,8 @@ Result<std::unique_ptr<StreamSink>> StreamSink::open_file(const std::string& pat
     ::close(fd);
     return Error{"open alert file " + path + ": " + std::strerror(err), err};
   }
-  return std::unique_ptr<StreamSink>(new StreamSink(f, true, "file:" + path, format));
+  return std::unique_ptr<StreamSink>(
+      new StreamSink(f, true, "file:" + path, format, std::move(line_template)));
 }
 
 StreamSink::~StreamSink() {
@@ -39,12 +41,7 @@ StreamSink::~StreamSink() {
 }
 
 bool StreamSink::write(const Alert& alert, std::string_view json) {
-  std::string_view text = json;
-  if (format_ == AlertLineFormat::kText) {
-    line_.clear();
-    format_alert_text(alert, line_);
-    text = line_;
-  }
+  const std::string_view text = alert_line(line_, alert, json, scratch_);
   const bool ok = std::fwrite(text.data(), 1, text.size(), file_) == text.size() &&
                   std::fputc('\n', file_) != EOF;
   if (!ok) failures_.fetch_add(1, std::memory_order_relaxed);

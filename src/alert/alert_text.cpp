@@ -1,4 +1,4 @@
-#include "alert/sinks/stream/alert_text.h"
+#include "alert/alert_text.h"
 
 #include <cstdio>
 
