@@ -35,6 +35,15 @@ namespace wsn {
 // settings are used only if the whole file is valid.
 using ConfigureFn = std::function<std::shared_ptr<const PluginConfig>(ConfigSection&)>;
 
+// What `validate -c` finds about a configured plug-in beyond its syntax: whether what it names
+// (a directory, a socket, a file) can be opened the way `run` would. Lines are "KEY.PATH:
+// problem; hint".
+struct PluginCheck {
+  std::vector<std::string> errors;    // `run` would refuse to start
+  std::vector<std::string> warnings;  // `run` would start without it, or it may appear later
+};
+using CheckFn = std::function<void(const PluginConfig&, PluginCheck&)>;
+
 struct SourceContext {
   FieldRegistry& registry;
   RunMode mode = RunMode::kRun;
@@ -54,6 +63,7 @@ struct SourcePlugin {
   std::function<Result<std::unique_ptr<EventSource>>(const PluginConfig&, SourceContext&)> create;
   // Field names it fills, for `wasm-sentinel fields`; {"*"}: whatever its input holds.
   std::function<std::vector<std::string>()> filled_fields;
+  CheckFn check;  // optional (PluginCheck)
 };
 
 struct SinkContext {
@@ -69,6 +79,7 @@ struct SinkPlugin {
   ConfigureFn configure;
   // The sink, or nullptr when it is off (in this mode).
   std::function<Result<std::unique_ptr<AlertSink>>(const PluginConfig&, SinkContext&)> create;
+  CheckFn check;  // optional (PluginCheck)
 };
 
 struct RuleKindPlugin {

@@ -1,6 +1,6 @@
-// `validate --config`: after the file parses, checks what `run` would open with it — the
-// alert file's directory, the SQLite store, the webhook spool, the syslog socket, the audit
-// log, a replayed log — so that a configuration `validate` accepts does not fail at start.
+// `validate --config`: after the file parses, checks what `run` would open with it — each
+// configured sink and source checks what it names (PluginCheck), and the audit log's
+// directory — so that a configuration `validate` accepts does not fail at start.
 #pragma once
 
 #include <string>

@@ -56,14 +56,14 @@ std::vector<KernelCapability> probe_kernel_capabilities() {
                  ::access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? "yes" : "no"});
 #ifdef WSN_HAVE_LIBBPF
   libbpf_set_print(nullptr);  // a failed probe is an answer here, not a message
-  out.push_back({"eBPF tracepoints", probe_program_type(BPF_PROG_TYPE_TRACEPOINT)});
-  out.push_back({"eBPF raw tracepoints", probe_program_type(BPF_PROG_TYPE_RAW_TRACEPOINT)});
+  out.push_back({"BPF tracepoints", probe_program_type(BPF_PROG_TYPE_TRACEPOINT)});
+  out.push_back({"BPF raw tracepoints", probe_program_type(BPF_PROG_TYPE_RAW_TRACEPOINT)});
   out.push_back({"XDP", probe_program_type(BPF_PROG_TYPE_XDP)});
   out.push_back({"BPF LSM programs", probe_program_type(BPF_PROG_TYPE_LSM)});
 #else
   const std::string no_libbpf = "unknown (this build has no libbpf to probe with)";
-  out.push_back({"eBPF tracepoints", no_libbpf});
-  out.push_back({"eBPF raw tracepoints", no_libbpf});
+  out.push_back({"BPF tracepoints", no_libbpf});
+  out.push_back({"BPF raw tracepoints", no_libbpf});
   out.push_back({"XDP", no_libbpf});
   out.push_back({"BPF LSM programs", no_libbpf});
 #endif

@@ -8,7 +8,7 @@
 namespace wsn::cli {
 
 struct KernelCapability {
-  std::string name;    // "BTF", "eBPF tracepoints", …
+  std::string name;    // "BTF", "BPF tracepoints", …
   std::string answer;  // "yes", "no", or "unknown (why)"
 };
 

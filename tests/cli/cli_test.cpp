@@ -361,8 +361,8 @@ TEST_F(CliTest, VersionFlagAndUnknownCommands) {
   EXPECT_EQ(got[3], "kernel capabilities (probed now):");
   const char* names[] = {"  kernel: ",
                          "  BTF (/sys/kernel/btf/vmlinux): ",
-                         "  eBPF tracepoints: ",
-                         "  eBPF raw tracepoints: ",
+                         "  BPF tracepoints: ",
+                         "  BPF raw tracepoints: ",
                          "  XDP: ",
                          "  BPF LSM programs: ",
                          "  BPF LSM active: "};
@@ -375,7 +375,7 @@ TEST_F(CliTest, VersionFlagAndUnknownCommands) {
         << l;
   }
   if (::geteuid() == 0 && fs::exists("/sys/kernel/btf/vmlinux")) {
-    EXPECT_EQ(got[6], "  eBPF tracepoints: yes") << "probed as root on a kernel that has them";
+    EXPECT_EQ(got[6], "  BPF tracepoints: yes") << "probed as root on a kernel that has them";
   }
   o = run_cli("frobnicate");
   EXPECT_EQ(o.exit_code, 2);

@@ -1,6 +1,7 @@
 // `wasm-sentinel fields`: the built-in schema listed as text and as JSON.
 #include <gtest/gtest.h>
 #include <simdjson.h>
+#include <algorithm>
 
 #include <set>
 #include <sstream>
@@ -65,8 +66,8 @@ TEST(FieldsCommand, JsonIsOneArrayOfNameTypeSources) {
     for (simdjson::dom::element x : sources) s.emplace_back(std::string_view(x));
     // Logs can hold any field.
     EXPECT_GE(s.size(), 2u) << name;
-    EXPECT_EQ(s[s.size() - 2], "replay") << name;
-    EXPECT_EQ(s.back(), "stdin") << name;
+    EXPECT_NE(std::find(s.begin(), s.end(), "replay"), s.end()) << name;
+    EXPECT_NE(std::find(s.begin(), s.end(), "stdin"), s.end()) << name;
     if (name == "process.pid") pid_sources = s;
     if (name == "process.Ext.memfd.name") ext_sources = s;
     if (name == "process.interactive") interactive_type = type;

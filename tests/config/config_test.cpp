@@ -366,7 +366,7 @@ TEST(Config, PluginSectionsAreCheckedByTheirPlugins) {
   EXPECT_EQ(
       all,
       "c.yml:2:3: error: sources.ebpff: unknown key (did you mean 'ebpf'? known: ebpf, "
-      "logs, replay, stdin)\n"
+      "logs, replay, stdin, xdp)\n"
       "c.yml:3:11: error: sources.stdin.enabld: unknown key (did you mean 'enabled'? "
       "known: enabled)\n"
       "c.yml:5:10: error: actions.kill.force: unknown key (actions.kill takes no settings)\n");

@@ -138,7 +138,7 @@ TEST_F(PluginsEngine, RulesMayNameOnlyRegisteredKindsAndActions) {
     std::vector<std::string> errors;
     engine.load_rules(errors);
     ASSERT_EQ(errors.size(), 1u);
-    EXPECT_NE(errors[0].find("unknown action 'nuke' (known: kill, mark)"), std::string::npos)
+    EXPECT_NE(errors[0].find("unknown action 'nuke' (known: kill, block, mark)"), std::string::npos)
         << errors[0];
   }
   // The built-in registry alone does not know the test's kind.

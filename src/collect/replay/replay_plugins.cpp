@@ -1,5 +1,7 @@
 #include "collect/replay/replay_plugins.h"
 
+#include <unistd.h>
+
 #include "collect/replay/jsonl_replay_source.h"
 #include "collect/replay/wsnlog_replay_source.h"
 #include "record/log_set.h"
@@ -43,6 +45,11 @@ SourcePlugin replay_source_plugin() {
     return !static_cast<const ReplaySourceConfig&>(pc).path.empty();
   };
   p.available = [] { return Status{}; };
+  p.check = [](const PluginConfig& pc, PluginCheck& out) {
+    const auto& c = static_cast<const ReplaySourceConfig&>(pc);
+    if (!c.path.empty() && ::access(c.path.c_str(), R_OK) != 0)
+      out.errors.push_back("sources.replay.path: cannot read " + c.path);
+  };
   p.create = [](const PluginConfig& pc, SourceContext& ctx) {
     return open_log(static_cast<const ReplaySourceConfig&>(pc).path, ctx);
   };

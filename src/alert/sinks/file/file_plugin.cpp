@@ -1,6 +1,7 @@
 #include "alert/sinks/file/file_plugin.h"
 
 #include "alert/sinks/file/rotating_file_sink.h"
+#include "common/path_checks.h"
 
 namespace wsn::plugins {
 
@@ -16,6 +17,14 @@ SinkPlugin file_sink_plugin() {
     s.read_uint("max_files", c->max_files, 1, 1000);
     read_alert_line_settings(s, c->line);
     return c;
+  };
+  p.check = [](const PluginConfig& pc, PluginCheck& out) {
+    const auto& f = static_cast<const FileSinkConfig&>(pc);
+    if (f.path.empty()) return;
+    if (std::string why = cannot_write_file(f.path); !why.empty()) {
+      out.errors.push_back("sinks.file.path: cannot open " + f.path + ": " + why +
+                           "; create it or point the file sink elsewhere");
+    }
   };
   p.create = [](const PluginConfig& pc, SinkContext&) -> Result<std::unique_ptr<AlertSink>> {
     const auto& c = static_cast<const FileSinkConfig&>(pc);

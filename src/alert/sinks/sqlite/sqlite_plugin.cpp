@@ -2,6 +2,10 @@
 
 #include "alert/sinks/sqlite/sqlite_sink.h"
 
+#include <filesystem>
+
+#include "common/path_checks.h"
+
 namespace wsn::plugins {
 
 SinkPlugin sqlite_sink_plugin() {
@@ -18,6 +22,25 @@ SinkPlugin sqlite_sink_plugin() {
     s.read_duration("max_age", c->max_age_ns, 0);
     s.read_uint("max_rows", c->max_rows, 0, uint64_t{1} << 40);
     return c;
+  };
+  p.check = [](const PluginConfig& pc, PluginCheck& out) {
+    const auto& s = static_cast<const SqliteSinkConfig&>(pc);
+    if (!s.is_enabled(RunMode::kRun)) return;
+    // The store creates its missing parent directories.
+    std::error_code ec;
+    const std::string why =
+        std::filesystem::exists(s.path, ec)
+            ? cannot_write_file(s.path)
+            : cannot_use_dir(std::filesystem::path(s.path).parent_path().string());
+    if (why.empty()) return;
+    const std::string msg = "sinks.sqlite.path: cannot open " + s.path + ": " + why;
+    if (s.enabled.has_value()) {
+      out.errors.push_back(msg + "; create it or set another path");
+    } else {  // auto: run starts without the store and says so
+      out.warnings.push_back(msg +
+                             "; `run` would start without the alert store (set "
+                             "sinks.sqlite.enabled: false to say so, or fix the path)");
+    }
   };
   p.create = [](const PluginConfig& pc, SinkContext& ctx) -> Result<std::unique_ptr<AlertSink>> {
     const auto& c = static_cast<const SqliteSinkConfig&>(pc);

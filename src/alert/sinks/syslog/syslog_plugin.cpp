@@ -4,6 +4,10 @@
 #include <iterator>
 
 #include "alert/sinks/syslog/syslog_sink.h"
+
+#include <netdb.h>
+#include <sys/stat.h>
+
 #include "config/config.h"
 
 namespace wsn::plugins {
@@ -58,6 +62,29 @@ SinkPlugin syslog_sink_plugin() {
       }
     }
     return c;
+  };
+  p.check = [](const PluginConfig& pc, PluginCheck& out) {
+    const auto& s = static_cast<const SyslogSinkConfig&>(pc);
+    if (s.enabled && s.address.rfind("unix:", 0) == 0) {
+      const std::string path = s.address.substr(5);
+      struct stat st {};
+      if (::stat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
+        out.warnings.push_back("sinks.syslog.address: " + path +
+                               " is not a socket (no syslog daemon listening?); `run` would "
+                               "start but deliver no alert there until one does");
+      }
+    } else if (s.enabled && s.address.rfind("udp:", 0) == 0) {
+      std::string host;
+      uint16_t port = 0;
+      addrinfo* res = nullptr;
+      addrinfo hints{};
+      hints.ai_socktype = SOCK_DGRAM;
+      if (config::split_host_port(s.address.substr(4), host, port) &&
+          ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0) {
+        out.errors.push_back("sinks.syslog.address: cannot resolve " + host);
+      }
+      if (res) ::freeaddrinfo(res);
+    }
   };
   p.create = [](const PluginConfig& pc, SinkContext& ctx) -> Result<std::unique_ptr<AlertSink>> {
     const auto& c = static_cast<const SyslogSinkConfig&>(pc);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "alert/sinks/webhook/webhook_sink.h"
+#include "common/path_checks.h"
 #include "config/config.h"
 #include "config/units.h"
 
@@ -66,6 +67,12 @@ SinkPlugin webhook_sink_plugin() {
       }
     }
     return c;
+  };
+  p.check = [](const PluginConfig& pc, PluginCheck& out) {
+    const auto& w = static_cast<const WebhookSinkConfig&>(pc);
+    if (w.url.empty() || w.spool_dir.empty()) return;
+    if (std::string why = cannot_use_dir(w.spool_dir); !why.empty())
+      out.errors.push_back("sinks.webhook.spool_dir: cannot use " + w.spool_dir + ": " + why);
   };
   p.create = [](const PluginConfig& pc, SinkContext&) -> Result<std::unique_ptr<AlertSink>> {
     const auto& c = static_cast<const WebhookSinkConfig&>(pc);
