@@ -15,6 +15,7 @@
 #include "cli/record_options.h"
 #include "cli/replay_verify.h"
 #include "cli/rule_loading.h"
+#include "cli/systemd_notify.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "collect/replay/wsnlog_replay_source.h"
 #include "engine/engine.h"
@@ -282,6 +283,7 @@ std::optional<int> run_live(DetectOptions& o) {
   Status st;
   {
     RunTimer timer(engine, o.duration);
+    ServiceWatchdog watchdog([&engine] { return engine.running(); }, "live detection");
     st = engine.run(sources.running, stats);
   }
   if (!st.ok()) {

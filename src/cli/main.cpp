@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/cli_docs.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 
@@ -30,13 +31,14 @@ int main(int argc, char** argv) {
   wsn::cli::register_log(app, exit_code);
   wsn::cli::register_compile(app, exit_code);
   wsn::cli::register_version(app, exit_code);
+  wsn::cli::register_generate_docs(app, exit_code);  // hidden: man page, completion
   // An unknown command gets a clear message, not CLI11's "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     std::string names;
     for (const CLI::App* sub : app.get_subcommands({})) {
       known |= sub->get_name() == argv[1];
-      names += (names.empty() ? "" : ", ") + sub->get_name();
+      if (!sub->get_group().empty()) names += (names.empty() ? "" : ", ") + sub->get_name();
     }
     if (!known) {
       std::fprintf(stderr, "wasm-sentinel: unknown command '%s' (commands: %s; see --help)\n",
