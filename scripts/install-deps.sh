@@ -22,6 +22,10 @@ PACKAGES=(
   # tools the live tests run as real attack steps and ordinary activity
   # (tests/cli/data/elastic_live_steps.tsv): python3, ip (iproute2), getcap (libcap2-bin), ps
   python3 iproute2 libcap2-bin procps
+  # packaging checks (tests/install, scripts/deb-chroot-test.sh, scripts/build-image.sh): a
+  # fresh Debian rootfs for the .deb, systemd-analyze for the unit, the man page renderer,
+  # zsh for the completion script's syntax, YAML for the DaemonSet manifest
+  mmdebstrap systemd man-db groff-base zsh python3-yaml
 )
 
 # npm ships inside some nodejs builds (e.g. NodeSource's): ask for Debian's only if missing.
