@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "wsn/config_section.h"
-#include "wsn_install_paths.h"  // the state directory of the defaults
 #include "wsn/plugins.h"
+#include "wsn_install_paths.h"  // the state directory of the defaults
 
 namespace wsn::config {
 
