@@ -74,7 +74,8 @@ config = {
     "config": {
         "Entrypoint": ["/usr/bin/wasm-sentinel"],
         "Cmd": ["run", "--config", "/etc/wasm-sentinel/config.yml"],
-        "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+        "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "WSN_WASM_CACHE_DIR=/var/cache/wasm-sentinel/aot"],
         "WorkingDir": "/var/lib/wasm-sentinel",
         "StopSignal": "SIGTERM",
         "Labels": {"org.opencontainers.image.title": "wasm-sentinel",

@@ -42,5 +42,9 @@ for path in ("/sys/fs/bpf", "/sys/kernel/tracing", "/sys/kernel/debug", "/sys/ke
 assert mounts.get("config") == "/etc/wasm-sentinel"
 assert agent["args"] == ["run", "--config", "/etc/wasm-sentinel/config.yml"], agent["args"]
 assert agent["livenessProbe"]["httpGet"]["path"] == "/healthz"
+env = {e["name"]: e["value"] for e in agent.get("env", [])}
+cache = env.get("WSN_WASM_CACHE_DIR", "")
+assert any(cache.startswith(m["mountPath"]) for m in agent["volumeMounts"]), \
+    "the Wasm cache must be on a writable mount (read-only root file system)"
 print(f"deploy manifest: {len(docs)} documents; host PID, bpffs, tracefs, debugfs, BTF, state;"
       f" capabilities = the unit's ({' '.join(unit_caps)})")
