@@ -28,6 +28,7 @@ struct DocCommand {
   std::string description;
   std::vector<DocOption> options;
   std::vector<std::string> children;  // visible subcommand names
+  std::string footer;                 // the help footer (the root's: exit codes)
 };
 
 // Every visible command of `app`, root first, depth first; hidden commands (empty group) and

@@ -26,6 +26,7 @@ void walk(const CLI::App& app, std::vector<std::string> path, std::vector<DocCom
   DocCommand cmd;
   cmd.path = path;
   cmd.description = app.get_description();
+  cmd.footer = app.get_footer();
   for (const CLI::Option* opt : app.get_options()) {
     if (opt->get_group().empty()) continue;  // hidden
     cmd.options.push_back(describe(*opt));

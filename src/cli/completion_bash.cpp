@@ -1,8 +1,6 @@
 // bash_completion: a bash completion function for wasm-sentinel, from the CLI definition.
 // Completes command and subcommand names, each command's options, and file names for
 // option values and positional arguments.
-#include <CLI/CLI.hpp>
-
 #include <sstream>
 
 #include "cli/cli_docs.h"

@@ -1,8 +1,7 @@
 // zsh_completion: a zsh completion function (#compdef) for wasm-sentinel, from the CLI
 // definition: commands with their descriptions, each command's options (_arguments), files
 // for values and positional arguments.
-#include <CLI/CLI.hpp>
-
+#include <algorithm>
 #include <sstream>
 
 #include "cli/cli_docs.h"

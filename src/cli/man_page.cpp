@@ -1,6 +1,5 @@
-// man_page: wasm-sentinel(1) in the man(7) macros, from the CLI definition.
-#include <CLI/CLI.hpp>
-
+// man_page: wasm-sentinel(1) in the man(7) macros, from the CLI definition (walk_cli: only
+// cli_walk.cpp compiles CLI11's headers).
 #include <cstdint>
 #include <cstdio>
 #include <sstream>
@@ -102,7 +101,7 @@ std::string man_page(const CLI::App& app, const std::string& version) {
     }
     options(out, c);
   }
-  out << ".SH EXIT STATUS\n" << paragraph(app.get_footer());
+  out << ".SH EXIT STATUS\n" << paragraph(cmds.front().footer);
   out << ".SH FILES\n"
       << ".TP\n.I " << roff(config_dir() + "/config.yml") << "\n"
       << "The configuration the service runs with (\\fB\\-\\-config\\fR; every key is optional).\n"
