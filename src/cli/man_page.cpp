@@ -110,7 +110,7 @@ std::string man_page(const CLI::App& app, const std::string& version) {
       << ".TP\n.I " << roff(WSN_INSTALL_FULL_DATADIR + std::string("/sample/linux-activity.jsonl"))
       << "\nThe bundled sample log.\n"
       << ".TP\n.I " << roff(state_dir()) << "\n"
-      << "State: the alert store (alerts.db), the response audit log, the webhook spool.\n"
+      << "State: the alert store (alerts.db), the response audit log, the spools of alert sinks.\n"
       << ".SH ENVIRONMENT\n"
       << ".TP\n.B WSN_DATA_DIR\nA directory laid out like the source tree (rules/, data/sample/) "
          "used instead of the installed data.\n"
