@@ -27,6 +27,10 @@ PACKAGES=(
   # benchmark peers (bench/net, wsn_xdp_bench): xdp-filter and its BPF objects (libxdp1 comes
   # with xdp-tools), nftables
   xdp-tools nftables
+  # packaging checks (tests/install, scripts/deb-chroot-test.sh, scripts/build-image.sh): a
+  # fresh Debian rootfs for the .deb, systemd-analyze for the unit, the man page renderer,
+  # zsh for the completion script's syntax, YAML for the DaemonSet manifest
+  mmdebstrap systemd man-db groff-base zsh python3-yaml
 )
 
 # npm ships inside some nodejs builds (e.g. NodeSource's): ask for Debian's only if missing.

@@ -2,7 +2,10 @@
 # The whole test suite, from a fresh Debian 12 machine (as root: root-only eBPF tests run,
 # elsewhere they skip with a message): install dependencies; build and run every test in the
 # release build and again under AddressSanitizer + UndefinedBehaviorSanitizer; build the
-# libFuzzer targets and run each for a bounded time.
+# libFuzzer targets and run each for a bounded time. The release tests include the install
+# checks (tests/install, label `install`): the staged `cmake --install`, the man page, the
+# completion, the systemd unit, and the .deb installed into a fresh Debian rootfs
+# (scripts/deb-chroot-test.sh, ~25 s; skipped with a message when not root).
 #   WSN_FUZZ_SECONDS  seconds per fuzzer (default 30; 0 skips fuzzing); as many run at once as
 #                     there are CPUs
 #   WSN_SKIP_ASAN=1   skip the sanitizer build (local iteration only; CI runs it)

@@ -20,6 +20,7 @@
 #include "cli/replay_verify.h"
 #include "cli/rule_loading.h"
 #include "cli/run_status.h"
+#include "cli/systemd_notify.h"
 #include "collect/replay/jsonl_replay_source.h"
 #include "collect/replay/wsnlog_replay_source.h"
 #include "engine/engine.h"
@@ -334,6 +335,7 @@ std::optional<int> run_live(DetectOptions& o) {
   {
     RunTimer timer(engine, o.duration);
     const auto status = start_status(engine, o, "");
+    ServiceWatchdog watchdog([&engine] { return engine.running(); }, "live detection");
     st = engine.run(sources.running, stats);
   }
   if (!st.ok()) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/build_info.h"
+#include "cli/cli_docs.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "common/did_you_mean.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   wsn::cli::register_test(app, exit_code);
   wsn::cli::register_compile(app, exit_code);
   wsn::cli::register_version(app, exit_code);
+  wsn::cli::register_generate_docs(app, exit_code);  // hidden: man page, completion
   // An unknown command gets a clear message, not CLI11's "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
     std::vector<std::string_view> candidates;
     for (const CLI::App* sub : app.get_subcommands({})) {
       known |= sub->get_name() == argv[1];
+      if (sub->get_group().empty()) continue;  // hidden (generate-docs)
       names += (names.empty() ? "" : ", ") + sub->get_name();
       candidates.push_back(sub->get_name());
     }

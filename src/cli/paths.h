@@ -1,17 +1,22 @@
-// Where the bundled rules and sample data live: $WSN_DATA_DIR if set, else the directory this
-// build came from (WSN_DEFAULT_DATA_DIR, set by CMake).
+// Where the bundled rules and sample data live: the installed layout beside the executable,
+// the source tree for a binary of this build tree, $WSN_DATA_DIR when set
+// (src/common/install_layout.h).
 #pragma once
 
-#include <cstdlib>
 #include <string>
+
+#include "common/install_layout.h"
 
 namespace wsn::cli {
 
 inline std::string data_dir() {
-  if (const char* env = std::getenv("WSN_DATA_DIR"); env && *env) return env;
-  return WSN_DEFAULT_DATA_DIR;
+  return install_layout().data_dir;
 }
-inline std::string bundled_rules_dir() { return data_dir() + "/rules"; }
-inline std::string bundled_sample_log() { return data_dir() + "/data/sample/linux-activity.jsonl"; }
+inline std::string bundled_rules_dir() {
+  return install_layout().rules_dir;
+}
+inline std::string bundled_sample_log() {
+  return install_layout().sample_log;
+}
 
 }  // namespace wsn::cli

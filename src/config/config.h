@@ -16,6 +16,7 @@
 #include "config/config_overrides.h"
 #include "wsn/config_section.h"
 #include "wsn/plugins.h"
+#include "wsn_install_paths.h"  // the state directory of the defaults
 
 namespace wsn::config {
 
@@ -78,7 +79,7 @@ struct HttpConfig {
 // Settings every response action shares (each action's own are under actions.<name>).
 struct ResponseConfig {
   bool dry_run = false;
-  std::string audit_log = "/var/lib/wasm-sentinel/audit.jsonl";  // "-": standard error
+  std::string audit_log = WSN_INSTALL_FULL_STATEDIR "/audit.jsonl";  // "-": standard error
 };
 
 // Custom fields (`schema.fields: {name: type}`), registered with their types before rules load.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "common/install_layout.h"
 #include "wasm/abi.h"
 #include "wasm/sha256.h"
 #include "wasm/subprocess.h"
@@ -44,7 +45,7 @@ std::string default_cache_dir() {
   }
   if (const char* h = std::getenv("HOME"); h && *h)
     return std::string(h) + "/.cache/wasm-sentinel/aot";
-  return "/var/cache/wasm-sentinel/aot";
+  return cache_dir() + "/aot";
 }
 
 AotCache::AotCache(const WasmOptions& options)

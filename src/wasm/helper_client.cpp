@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/install_layout.h"
 #include "wasm/subprocess.h"
 
 #ifndef WSN_WASM_HELPER_DEFAULT
@@ -45,17 +46,22 @@ std::string first_line(const std::string& s) {
 std::string resolve_helper_path(const std::string& configured) {
   if (!configured.empty()) return configured;
   if (const char* env = std::getenv("WSN_WASM_HELPER"); env && *env) return env;
+  // Installed: <prefix>/lib/wasm-sentinel; in the build tree: the one built with this binary.
+  const std::string& laid_out = install_layout().helper_path;
+  if (is_executable(laid_out)) return laid_out;
+  // A build-tree program outside src/cli (tests, benchmarks) finds it relative to itself.
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
+  if (!ec && install_layout().kind == InstallLayout::Kind::kBuildTree) {
     for (const fs::path& candidate :
          {self.parent_path() / "wsn-wasm-helper", self.parent_path() / "../wasm/wsn-wasm-helper",
           self.parent_path() / "../src/wasm/wsn-wasm-helper",
           self.parent_path() / "../../src/wasm/wsn-wasm-helper"}) {
       if (is_executable(candidate.string())) return fs::weakly_canonical(candidate, ec).string();
     }
+    return WSN_WASM_HELPER_DEFAULT;
   }
-  return WSN_WASM_HELPER_DEFAULT;
+  return laid_out;
 }
 
 TempDir::TempDir() {

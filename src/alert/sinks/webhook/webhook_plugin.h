@@ -7,6 +7,7 @@
 #include <string>
 
 #include "wsn/plugins.h"
+#include "wsn_install_paths.h"  // the state directory of the defaults
 
 namespace wsn::plugins {
 
@@ -19,7 +20,7 @@ struct WebhookSinkConfig final : PluginConfig {
   int64_t retry_initial_ns = kSecond / 2;
   int64_t retry_max_ns = 30 * kSecond;
   uint64_t queue_size = 10000;
-  std::string spool_dir = "/var/lib/wasm-sentinel/webhook-spool";
+  std::string spool_dir = WSN_INSTALL_FULL_STATEDIR "/webhook-spool";
   uint64_t spool_max_bytes = uint64_t{1} << 30;
   std::map<std::string, std::string> headers;
 };
