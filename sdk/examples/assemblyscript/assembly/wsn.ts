@@ -22,6 +22,8 @@ export const CAT_NETWORK: u16 = 3;
 export const T_STRING: u8 = 1;
 export const T_INT: u8 = 2;
 export const T_UINT: u8 = 3;
+export const T_IP: u8 = 5;
+export const SLOT_IPV4: u8 = 2;
 export const NO_MATCH: i32 = 0;
 export const MATCH: i32 = 1;
 
@@ -58,6 +60,14 @@ export function fieldInt(field: u32, dflt: i64): i64 {
   if (t == T_INT || t == 4 || t == 6) return load<i64>(slot(field), 8);
   if (t == T_UINT) return load<i64>(slot(field), 8);
   return dflt;
+}
+
+// The 16 bytes of a WSN_IP field (IPv6, or IPv4-mapped with ipIsV4), or 0 if absent.
+export function ipPtr(field: u32): usize {
+  return fieldType(field) == T_IP ? BUFFER + <usize>load<u32>(slot(field), 8) : 0;
+}
+export function ipIsV4(field: u32): bool {
+  return fieldType(field) == T_IP && (load<u8>(slot(field), 1) & SLOT_IPV4) != 0;
 }
 
 function lower(c: u32): u32 { return c >= 65 && c <= 90 ? c + 32 : c; }
@@ -134,3 +144,85 @@ export function log(level: i32, msg: string): void {
 }
 
 export const NS_PER_SECOND: i64 = 1000000000;
+
+// Reads "key=N" words of the configuration (wsn_init's buffer) into `values`, by position in
+// `names` (values keeps its defaults for keys not given); an unknown key or a bad number
+// refuses (returns 1). The same grammar as parse_settings in examples/c/inspect_common.h.
+export function parseSettings(len: u32, names: string[], values: i64[]): i32 {
+  const p = BUFFER;
+  let k: u32 = 0;
+  while (k < len) {
+    while (k < len && (load<u8>(p + k) == 32 || load<u8>(p + k) == 10 || load<u8>(p + k) == 44)) k++;
+    if (k >= len) break;
+    const key = k;
+    while (k < len && load<u8>(p + k) != 61) k++;  // '='
+    if (k >= len) return 1;
+    const keyLen = k - key;
+    k++;
+    let v: i64 = 0;
+    let digits: u32 = 0;
+    while (k < len && load<u8>(p + k) >= 48 && load<u8>(p + k) <= 57 && digits < 12) {
+      v = v * 10 + <i64>(load<u8>(p + k) - 48);
+      k++;
+      digits++;
+    }
+    if (digits == 0 || v <= 0) return 1;
+    let i = 0;
+    while (i < names.length && !bytesEq(p + key, keyLen, names[i])) i++;
+    if (i == names.length) return 1;
+    values[i] = v;
+  }
+  return 0;
+}
+
+// ---- Text: one 128-byte scratch string (at most 127 bytes kept, as wsn_text in C), for
+// state-store keys and alert details built from addresses and numbers ----
+const TEXT: usize = SCRATCH + 6144;
+const TEXT_CAP: u32 = 127;
+let textLen: u32 = 0;
+
+export function textReset(): void { textLen = 0; }
+export function textPut(s: string): void {
+  const n = <u32>s.length;
+  for (let i: u32 = 0; i < n && textLen < TEXT_CAP; i++) store<u8>(TEXT + textLen++, <u8>s.charCodeAt(i));
+}
+export function textBytes(p: usize, n: u32): void {
+  for (let i: u32 = 0; i < n && textLen < TEXT_CAP; i++) store<u8>(TEXT + textLen++, load<u8>(p + i));
+}
+export function textUint(v: u64): void {
+  const d = SCRATCH + 6144 + 128;  // 24 bytes of digits, least significant first
+  let n: u32 = 0;
+  do {
+    store<u8>(d + n++, <u8>(48 + v % 10));
+    v /= 10;
+  } while (v != 0);
+  while (n != 0 && textLen < TEXT_CAP) store<u8>(TEXT + textLen++, load<u8>(d + --n));
+}
+// Dotted IPv4 or hex IPv6 (16 bytes at p), for details a person reads.
+export function textIp(p: usize, v4: bool): void {
+  if (v4) {
+    for (let k: u32 = 12; k < 16; k++) {
+      textUint(<u64>load<u8>(p + k));
+      if (k < 15) textPut(".");
+    }
+    return;
+  }
+  const hex = "0123456789abcdef";
+  for (let k: u32 = 0; k < 16; k += 2) {
+    const a = <u32>load<u8>(p + k), b = <u32>load<u8>(p + k + 1);
+    for (let j: u32 = 0; j < 4 && textLen < TEXT_CAP; j++) {
+      const nibble = j == 0 ? a >> 4 : j == 1 ? a & 15 : j == 2 ? b >> 4 : b & 15;
+      store<u8>(TEXT + textLen++, <u8>hex.charCodeAt(nibble));
+    }
+    if (k < 14) textPut(":");
+  }
+}
+// state_add on the current text as key.
+export function stateAddText(delta: i64, ttlNs: i64): i64 {
+  return host_state_add(TEXT, textLen, delta, ttlNs);
+}
+// Alert whose details are the current text.
+export function alertText(severity: i32, title: string): void {
+  const t = putAscii(SCRATCH, title);
+  host_emit_alert(severity, SCRATCH, t, TEXT, textLen);
+}
