@@ -11,6 +11,7 @@
 
 namespace wsn::match {
 
-void add_plan_interest(const RuleSetPlan& plan, const FieldRegistry& registry, EventInterest& out);
+void add_plan_interest(const RuleSetPlan& plan, const FieldRegistry& registry,
+                       EventInterest& out);
 
 }  // namespace wsn::match
