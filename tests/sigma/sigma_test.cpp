@@ -739,6 +739,36 @@ TEST_P(SigmaCorrelationCase, FiresAtItsThresholdAndNotBelow) {
 INSTANTIATE_TEST_SUITE_P(Spec, SigmaCorrelationCase, ::testing::ValuesIn(correlation_cases()),
                          correlation_case_name);
 
+// The state of aggregating correlations is visible (wsn_correlation_groups) and expires by event
+// time: a group whose last event has left the timespan is dropped.
+TEST(SigmaCorrelation, GroupsAreCountedAndIdleOnesExpireByEventTime) {
+  auto l = load(
+      {{"c.yml", std::string(kSuRule) + "---\ntitle: c\nid: c\ncorrelation:\n  type: value_count\n"
+                                        "  rules: [su_run]\n  group-by: [User]\n  timespan: 1m\n"
+                                        "  condition: {field: CommandLine, gte: 5}\n"}});
+  ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics();
+  RuleSetHolder holder;
+  holder.publish(l->build.rule_set);
+  DetectionStage stage(holder, [](const RuleSet&, uint32_t, auto, const MatchDetail*) {});
+  JsonEventReader reader(l->reg);
+  auto feed = [&](const std::string& json) {
+    Event e;
+    ASSERT_TRUE(reader.parse(json, e)) << reader.error();
+    stage.process(e);
+  };
+  auto su_at = [](const std::string& time, const std::string& user) {
+    return R"({"@timestamp":"2026-12-07T10:)" + time +
+           R"(Z","event":{"category":["process"],"action":"exec"},"process":{"executable":)"
+           R"("/bin/su","command_line":"su root"},"user":{"name":")" +
+           user + "\"}}";
+  };
+  for (const char* user : {"alice", "bob", "carol"}) feed(su_at("00:01", user));
+  EXPECT_EQ(stage.stats().matcher.correlation_groups, 3u);
+  feed(su_at("05:00", "dave"));
+  EXPECT_EQ(stage.stats().matcher.correlation_groups, 1u);
+  EXPECT_EQ(stage.stats().matcher.correlation_evictions, 0u);
+}
+
 // --- Conformance: SigmaHQ's Linux rules, read in place ----------------------------------------
 
 TEST(SigmaConformance, SigmaHqLinuxRulesLoadWithEveryFieldMapped) {
