@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <numeric>
+#include <set>
 
 #include "common/text.h"
 #include "sigma/modifiers.h"
@@ -204,6 +205,7 @@ Outcome compile_correlation(const YAML::Node& doc, const Mapping& mapping, const
   }
   // A field of referenced rule r, as EQL (aliases name a field per rule), and its ECS name.
   const YAML::Node aliases = c["aliases"];
+  std::set<std::string> unmapped;  // warned once each
   auto field_for = [&](size_t r, const std::string& name, const YAML::Node& where,
                        std::string* ecs_name = nullptr) {
     const BaseRule& b = bases[out.referenced[r]];
@@ -220,7 +222,7 @@ Outcome compile_correlation(const YAML::Node& doc, const Mapping& mapping, const
     }
     const FieldMapping* fm = mapping.field(b.parts.logsource, sigma_field);
     const std::string ecs = fm ? fm->field : sigma_field;
-    if (!fm) {
+    if (!fm && unmapped.insert(sigma_field).second) {
       diags.warning(
           "SIGMA006",
           "field '" + sigma_field + "' has no mapping; it is read as the event field of that name",
