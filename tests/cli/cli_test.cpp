@@ -40,6 +40,16 @@ class CliTest : public ::testing::Test {
     std::ofstream(p, std::ios::binary) << text;
     return p;
   }
+  // Replays events.jsonl with the rules twice; the two outputs must be the same bytes.
+  Outcome replay_twice() {
+    const std::string cmd =
+        "replay " + (dir_ / "events.jsonl").string() + " -r " + (dir_ / "rules").string();
+    const Outcome a = run_cli(cmd);
+    const Outcome b = run_cli(cmd);
+    EXPECT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(a.out, b.out);
+    return a;
+  }
   fs::path dir_;
 };
 
@@ -522,12 +532,7 @@ TEST_F(CliTest, SigmaCorrelationReplaysIdentically) {
       "\"action\":\"exec\"},\"process\":{\"executable\":\"/bin/su\",\"pid\":300},"
       "\"user\":{\"name\":\"alice\"}}\n";
   write("events.jsonl", log);
-  const std::string cmd =
-      "replay " + (dir_ / "events.jsonl").string() + " -r " + (dir_ / "rules").string();
-  const Outcome a = run_cli(cmd);
-  const Outcome b = run_cli(cmd);
-  EXPECT_EQ(a.exit_code, 0) << a.err;
-  EXPECT_EQ(a.out, b.out);
+  const Outcome a = replay_twice();
   // Two events every two minutes, the timespan is a minute: never three in one timespan.
   EXPECT_EQ(a.out.find("su-burst"), std::string::npos) << a.out;
   EXPECT_EQ(a.out.find("\"su-run\""), std::string::npos) << a.out;  // generate: false
@@ -538,9 +543,7 @@ TEST_F(CliTest, SigmaCorrelationReplaysIdentically) {
         "detection:\n  sel: {Image: /bin/su}\n  condition: sel\n---\n"
         "title: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n  rules: [su_run]\n"
         "  group-by: [User]\n  timespan: 3m\n  condition: {gte: 3}\n");
-  const Outcome c = run_cli(cmd);
-  const Outcome d = run_cli(cmd);
-  EXPECT_EQ(c.out, d.out);
+  const Outcome c = replay_twice();
   EXPECT_NE(c.out.find("su-burst"), std::string::npos) << c.out << c.err;
 }
 
@@ -570,12 +573,7 @@ TEST_F(CliTest, SigmaAggregatingCorrelationsReplayIdentically) {
            "\"},\"user\":{\"name\":\"" + users[k % 3] + "\"}}\n";
   }
   write("events.jsonl", log);
-  const std::string cmd =
-      "replay " + (dir_ / "events.jsonl").string() + " -r " + (dir_ / "rules").string();
-  const Outcome a = run_cli(cmd);
-  const Outcome b = run_cli(cmd);
-  EXPECT_EQ(a.exit_code, 0) << a.err;
-  EXPECT_EQ(a.out, b.out);
+  const Outcome a = replay_twice();
   EXPECT_NE(a.out.find("\"su-many\""), std::string::npos) << a.out;
   EXPECT_NE(a.out.find("\"su-few\""), std::string::npos) << a.out;
   EXPECT_NE(a.out.find("distinct values of process.command_line within 1m (condition: gte 3) = 3"),

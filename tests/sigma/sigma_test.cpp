@@ -148,7 +148,8 @@ std::vector<Case> cases() {
   return out;
 }
 
-std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+template <typename C>
+std::string case_name(const ::testing::TestParamInfo<C>& info) {
   std::string out = std::to_string(info.index) + "_";
   for (char c : info.param.name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   return out;
@@ -194,7 +195,7 @@ TEST_P(SigmaCase, MatchesAndDoesNotMatch) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Spec, SigmaCase, ::testing::ValuesIn(cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Spec, SigmaCase, ::testing::ValuesIn(cases()), case_name<Case>);
 
 // --- Helpers ----------------------------------------------------------------------------------
 
@@ -674,12 +675,6 @@ std::vector<CorrelationCase> correlation_cases() {
   return out;
 }
 
-std::string correlation_case_name(const ::testing::TestParamInfo<CorrelationCase>& info) {
-  std::string out = std::to_string(info.index) + "_";
-  for (char c : info.param.name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out;
-}
-
 const char* const kCaseBaseRules = R"(title: su run
 name: su_run
 id: su-run
@@ -737,7 +732,7 @@ TEST_P(SigmaCorrelationCase, FiresAtItsThresholdAndNotBelow) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Spec, SigmaCorrelationCase, ::testing::ValuesIn(correlation_cases()),
-                         correlation_case_name);
+                         case_name<CorrelationCase>);
 
 // The state of aggregating correlations is visible (wsn_correlation_groups) and expires by event
 // time: a group whose last event has left the timespan is dropped.
