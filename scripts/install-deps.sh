@@ -20,8 +20,9 @@ PACKAGES=(
   # TOML reader (header-only): Elastic rule files (src/detect/elastic_rule_file.cpp)
   libcpptoml-dev
   # tools the live tests run as real attack steps and ordinary activity
-  # (tests/cli/data/elastic_live_steps.tsv): python3, ip (iproute2), getcap (libcap2-bin), ps
-  python3 iproute2 libcap2-bin procps
+  # (tests/cli/data/elastic_live_steps.tsv): python3, ip (iproute2), getcap (libcap2-bin), ps;
+  # sudo, whose real authentication failures feed an auth-log rule (sigma_live_steps.tsv)
+  python3 iproute2 libcap2-bin procps sudo
   # the dashboard's browser test (tests/dashboard): Debian's Chromium, headless
   chromium
   # benchmark peers (bench/net, wsn_xdp_bench): xdp-filter and its BPF objects (libxdp1 comes

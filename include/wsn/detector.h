@@ -47,12 +47,14 @@ class MatchSink {
 };
 
 struct MatcherStats {
-  uint64_t evaluations = 0;        // rule evaluations performed
-  uint64_t pending_sequences = 0;  // partial sequence matches held now
-  uint64_t evicted_sequences = 0;  // partial matches dropped by a state bound
-  uint64_t expired_sequences = 0;  // partial matches expired by maxspan / until
-  uint64_t errors = 0;             // evaluation errors (e.g. a Wasm trap)
-  uint64_t prefilter_scans = 0;    // prefilter passes over an event (IR rules: one per event)
+  uint64_t evaluations = 0;            // rule evaluations performed
+  uint64_t pending_sequences = 0;      // partial sequence matches held now
+  uint64_t evicted_sequences = 0;      // partial matches dropped by a state bound
+  uint64_t expired_sequences = 0;      // partial matches expired by maxspan / until
+  uint64_t errors = 0;                 // evaluation errors (e.g. a Wasm trap)
+  uint64_t prefilter_scans = 0;        // prefilter passes over an event (IR rules: one per event)
+  uint64_t correlation_groups = 0;     // groups held by aggregating correlations now
+  uint64_t correlation_evictions = 0;  // such groups dropped by a state bound
 };
 
 // Why one evaluation of a rule failed: the `kind` label of wsn_rule_errors_total.

@@ -96,6 +96,8 @@ DetectionStats DetectionStage::stats() const {
     s.matcher.expired_sequences += ms.expired_sequences;
     s.matcher.errors += ms.errors;
     s.matcher.prefilter_scans += ms.prefilter_scans;
+    s.matcher.correlation_groups += ms.correlation_groups;
+    s.matcher.correlation_evictions += ms.correlation_evictions;
   }
   return s;
 }

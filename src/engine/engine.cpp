@@ -132,6 +132,12 @@ class PipelineMetrics {
                      .get()),
         queue_(m.gauge("wsn_bus_queue_depth", "Event batches waiting for detection.").get()),
         pending_(m.gauge("wsn_sequences_pending", "Partial sequence matches held.").get()),
+        groups_(m.gauge("wsn_correlation_groups",
+                        "Groups held by aggregating correlations (Sigma value_count, …).")
+                    .get()),
+        group_evictions_(m.counter("wsn_correlation_evictions_total",
+                                   "Groups of aggregating correlations dropped by a state bound.")
+                             .get()),
         reloads_(
             m.counter("wsn_rule_reloads_total", "Rule snapshots picked up at run time.").get()),
         scans_(m.counter("wsn_prefilter_scans_total",
@@ -177,6 +183,10 @@ class PipelineMetrics {
     last_scans_ = d.matcher.prefilter_scans;
     scans_.set_total(scan_base_ + d.matcher.prefilter_scans);
     pending_.set(static_cast<double>(d.matcher.pending_sequences));
+    groups_.set(static_cast<double>(d.matcher.correlation_groups));
+    if (d.matcher.correlation_evictions < last_evictions_) eviction_base_ += last_evictions_;
+    last_evictions_ = d.matcher.correlation_evictions;
+    group_evictions_.set_total(eviction_base_ + d.matcher.correlation_evictions);
     reloads_.set_total(d.reloads);
   }
 
@@ -298,9 +308,11 @@ class PipelineMetrics {
   metrics::Family<metrics::Counter>& errors_;
   metrics::Family<metrics::Counter>& matches_;
   metrics::Histogram& latency_;
-  metrics::Gauge &queue_, &pending_;
+  metrics::Gauge &queue_, &pending_, &groups_;
+  metrics::Counter& group_evictions_;
   metrics::Counter &reloads_, &scans_;
   uint64_t last_scans_ = 0, scan_base_ = 0;
+  uint64_t last_evictions_ = 0, eviction_base_ = 0;
   uint64_t generation_ = ~uint64_t{0};  // of the snapshot rule_series_ belongs to
   std::vector<RuleSeries> rule_series_;
   std::vector<uint64_t> evals_now_;

@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <charconv>
+#include <cstdio>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <utility>
 
+#include "match/aggregate_store.h"
 #include "match/eval.h"
 #include "match/lineage.h"
 #include "match/prefilter.h"
@@ -19,6 +23,24 @@ namespace wsn::match {
 namespace {
 
 std::atomic<bool> g_reference_matching{false};
+
+// What a value adds to a sum or an average: a number, or text that is one (log fields are text).
+std::optional<double> amount_of(const Value& v) {
+  switch (v.kind) {
+    case ValueKind::kInt:
+      return static_cast<double>(v.i);
+    case ValueKind::kFloat:
+      return v.f;
+    case ValueKind::kString: {
+      double d = 0;
+      const auto r = std::from_chars(v.s.data(), v.s.data() + v.s.size(), d);
+      if (r.ec == std::errc() && r.ptr == v.s.data() + v.s.size() && !v.s.empty()) return d;
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
 
 // One event predicate of a rule.
 struct Unit {
@@ -510,6 +532,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
     }
     joins_.resize(eng_->plan.rules.size());
     samples_.resize(eng_->plan.rules.size());
+    aggregate_of_.assign(eng_->plan.rules.size(), UINT32_MAX);
     held_.resize(eng_->plan.rules.size());
     leading_seen_.resize(eng_->plan.rules.size());
     for (uint32_t r = 0; r < eng_->plan.rules.size(); ++r) {
@@ -523,6 +546,10 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
         samples_[r] = std::make_unique<SampleStore>(rule.steps.size(),
                                                     eng_->plan.limits.max_join_keys_per_rule,
                                                     rule.max_samples_per_key, rule.sample_size);
+      } else if (rule.shape == RuleShape::kAggregate) {
+        aggregates_.push_back({r, std::make_unique<AggregateStore>(rule.aggregate, rule.maxspan_ns,
+                                                                   eng_->plan.limits)});
+        aggregate_of_[r] = static_cast<uint32_t>(aggregates_.size() - 1);
       }
     }
     emit_buf_.reserve(16);
@@ -607,6 +634,10 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   void run_sequence(uint32_t r, const Event& e, MatchSink& sink);
   void run_join(uint32_t r, const Event& e, MatchSink& sink);
   void run_sample(uint32_t r, const Event& e, MatchSink& sink);
+  void run_aggregate(uint32_t r, const Event& e, MatchSink& sink);
+  // Reports a decision of an aggregating rule: its event and the metric in the alert's details.
+  void emit_aggregate(uint32_t r, const Event& e, double metric, bool at_least, MatchSink& sink);
+  void expire_aggregates(int64_t now, MatchSink& sink);
   void complete(uint32_t r, uint32_t id, MatchSink& sink);
   bool missing_discards(uint32_t r, const Partial& p, uint32_t stage, int64_t now);
   // The key of `step` for the current event, or null when it does not join (a null key).
@@ -655,6 +686,15 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   SequenceStore seqs_;
   std::vector<std::unique_ptr<JoinStore>> joins_;
   std::vector<std::unique_ptr<SampleStore>> samples_;
+  // Aggregating rules (RuleShape::kAggregate), in rule order, and each rule's index in it.
+  struct Aggregating {
+    uint32_t rule;
+    std::unique_ptr<AggregateStore> store;
+  };
+  std::vector<Aggregating> aggregates_;
+  std::vector<uint32_t> aggregate_of_;
+  std::string value_bytes_;  // run_aggregate's encoded value
+  std::string detail_text_;  // emit_aggregate's details
   // Per rule: completed matches held for a trailing missing step (id, stamp), oldest first.
   std::vector<std::vector<std::pair<uint32_t, uint64_t>>> held_;
   std::vector<std::unordered_map<std::string, int64_t, ExactHash, ExactEq>> leading_seen_;
@@ -1055,6 +1095,67 @@ void RuleMatcher::run_sample(uint32_t r, const Event& e, MatchSink& sink) {
   }
 }
 
+// Each step the event meets adds it to its group (the step's join keys) with what it
+// contributes: its value (distinct counts; a tuple is encoded as a join key is, and a null value
+// contributes nothing), its amount (sums, averages; a number, or text that is one), or which step
+// it met (temporal). An event counts once for event counts, sums and averages, whatever number
+// of the referenced rules it meets.
+void RuleMatcher::run_aggregate(uint32_t r, const Event& e, MatchSink& sink) {
+  const RulePlan& rp = eng_->plan.rules[r];
+  const RuleInfo& ri = eng_->info[r];
+  const AggregatePlan& ap = rp.aggregate;
+  AggregateStore& store = *aggregates_[aggregate_of_[r]].store;
+  for (uint32_t s = 0; s < rp.steps.size(); ++s) {
+    if (!unit_match(ri.step_units[s], e)) continue;
+    CachedKey* k = key_of(r, rp.steps[s], ri.step_keys[s], e);
+    if (k == nullptr) continue;
+    AggregateStore::Input in;
+    if (ap.metric == AggregateMetric::kDistinctValues) {
+      if (ap.step_is_value) {
+        value_bytes_.assign(1, static_cast<char>(s));
+      } else if (s >= ap.values.size() ||
+                 !encode_key(rp.program, ap.values[s], context(e), {}, false, value_bytes_)) {
+        continue;
+      }
+      in.value = value_bytes_;
+    } else if (ap.metric != AggregateMetric::kEvents) {
+      if (s >= ap.values.size() || ap.values[s].empty()) continue;
+      const std::optional<double> n = amount_of(evaluate(rp.program, ap.values[s][0], context(e)));
+      if (!n) continue;
+      in.amount = *n;
+    }
+    double metric = 0;
+    if (store.add(k->ref(), in, e.time_ns(), ap.at_close ? copy(e) : nullptr, metric)) {
+      emit_aggregate(r, e, metric, false, sink);
+    }
+    if (ap.metric != AggregateMetric::kDistinctValues) break;
+  }
+}
+
+void RuleMatcher::emit_aggregate(uint32_t r, const Event& e, double metric, bool at_least,
+                                 MatchSink& sink) {
+  const AggregatePlan& ap = eng_->plan.rules[r].aggregate;
+  char number[32];
+  std::snprintf(number, sizeof number, "%.15g", metric);
+  detail_text_.assign(ap.description);
+  detail_text_ += at_least ? " = at least " : " = ";
+  detail_text_ += number;
+  MatchDetail detail;
+  detail.details = detail_text_;
+  const Event* one[] = {&e};
+  ++rule_matches_[r];
+  sink.on_match_detail(eng_->plan.rules[r].rule_index, one, detail);
+}
+
+void RuleMatcher::expire_aggregates(int64_t now, MatchSink& sink) {
+  for (const Aggregating& a : aggregates_) {
+    if (a.store->next_deadline() >= now) continue;
+    for (const AggregateStore::Fired& f : a.store->expire(now)) {
+      if (f.event) emit_aggregate(a.rule, *f.event, f.metric, f.at_least, sink);
+    }
+  }
+}
+
 void RuleMatcher::process(const Event& e, MatchSink& sink) {
   scratch_.reset();
   ++stamp_;
@@ -1074,6 +1175,7 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
       ++stats_.expired_sequences;
     }
   });
+  if (!aggregates_.empty()) expire_aggregates(now, sink);
   // One prefilter pass per event for every IR rule of the set, whichever kind wrote it.
   ++stats_.prefilter_scans;
   if (const Bucket* b = eng_->bucket(e.category())) scan(*b, e);
@@ -1138,10 +1240,19 @@ void RuleMatcher::run_rule(uint32_t r, const Event& e, MatchSink& sink) {
     case RuleShape::kSample:
       run_sample(r, e, sink);
       break;
+    case RuleShape::kAggregate:
+      run_aggregate(r, e, sink);
+      break;
   }
 }
 
 void RuleMatcher::finish(MatchSink& sink) {
+  // Windows still open at the end of the input close now, in rule and deadline order.
+  for (const Aggregating& a : aggregates_) {
+    for (const AggregateStore::Fired& f : a.store->finish()) {
+      if (f.event) emit_aggregate(a.rule, *f.event, f.metric, f.at_least, sink);
+    }
+  }
   for (uint32_t r = 0; r < eng_->plan.rules.size(); ++r) {
     const RuleInfo& ri = eng_->info[r];
     if (eng_->plan.rules[r].shape != RuleShape::kSequence || !ri.trailing) continue;
@@ -1170,6 +1281,10 @@ MatcherStats RuleMatcher::stats() const {
       s.pending_sequences += m->pending();
       s.evicted_sequences += m->evicted();
     }
+  }
+  for (const Aggregating& a : aggregates_) {
+    s.correlation_groups += a.store->groups();
+    s.correlation_evictions += a.store->evicted();
   }
   return s;
 }

@@ -32,7 +32,45 @@ struct StepPlan {
   bool uses_alias = false;
 };
 
-enum class RuleShape : uint8_t { kEvent, kSequence, kJoin, kSample };
+enum class RuleShape : uint8_t { kEvent, kSequence, kJoin, kSample, kAggregate };
+
+// kAggregate (Sigma's counting correlations, aggregate_store.h): per group (the steps' join
+// keys) a metric over the events the steps matched within maxspan, tested against bounds.
+enum class AggregateMetric : uint8_t {
+  kEvents,          // how many events
+  kDistinctValues,  // how many distinct values (tuples) of AggregatePlan::values
+  kSum,             // sum of a numeric value
+  kAverage,         // mean of a numeric value
+};
+
+// Bounds, all of which must hold (Sigma: `gt: 100` and `lte: 200` is the range 101–200).
+struct AggregateCondition {
+  std::optional<double> gt, gte, lt, lte, eq, neq;
+  bool holds(double x) const {
+    return (!gt || x > *gt) && (!gte || x >= *gte) && (!lt || x < *lt) && (!lte || x <= *lte) &&
+           (!eq || x == *eq) && (!neq || x != *neq);
+  }
+  // Whether a growing metric can stop meeting the condition (anything but gt / gte).
+  bool has_upper_bound() const { return lt || lte || eq || neq; }
+};
+
+struct AggregatePlan {
+  AggregateMetric metric = AggregateMetric::kEvents;
+  AggregateCondition condition;
+  // Decided when the group's window closes (maxspan after its first event), for conditions a
+  // later event could still falsify (an upper bound, an average). Otherwise decided as soon as
+  // it holds over a sliding window of maxspan, once each time it starts holding.
+  bool at_close = false;
+  // Per step: the expressions whose value (a tuple for several) the step's event contributes;
+  // empty for kEvents. With `step_is_value`, the value is which step matched (Sigma temporal
+  // with a condition short of every rule).
+  std::vector<std::vector<NodeRef>> values;
+  bool step_is_value = false;
+  // Entries a group keeps: sliding, the threshold (the most recent `capacity` events or values
+  // decide it exactly); at close, distinct values up to the largest bound + 1.
+  uint32_t capacity = 0;
+  std::string description;  // names the metric in alert details: "value_count(user.name)"
+};
 
 struct RulePlan {
   uint32_t rule_index = 0;  // reported to MatchSink
@@ -47,6 +85,7 @@ struct RulePlan {
   // kSample (Elasticsearch `sample`): samples reported per key tuple, and in all (0: no limit).
   uint32_t max_samples_per_key = 1;
   uint64_t sample_size = 0;
+  AggregatePlan aggregate;  // kAggregate
 };
 
 // `child of` / `descendant of` / `event of [subquery]`: slot = index in RuleSetPlan::lineages.
@@ -72,6 +111,11 @@ struct SequenceLimits {
   size_t max_pending_per_rule = 10000;
   size_t max_pending_total = 200000;
   size_t max_join_keys_per_rule = 10000;
+  // kAggregate: groups per rule (oldest evicted), entries a group keeps (a threshold above it
+  // is refused when the rule is compiled), entries per rule (oldest groups evicted beyond it).
+  size_t max_aggregate_groups_per_rule = 10000;
+  size_t max_aggregate_entries_per_group = 10000;
+  size_t max_aggregate_entries_per_rule = 1000000;
 };
 
 struct RuleSetPlan {

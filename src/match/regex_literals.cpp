@@ -299,9 +299,21 @@ class Parser {
   Atom group() {
     ++pos_;
     if (!at_end() && peek() == '?') {
-      // Only plain non-capturing and named groups; flags such as (?i) change the matching.
-      if (pos_ + 1 < p_.size() && p_[pos_ + 1] == ':') {
-        pos_ += 2;
+      // Plain non-capturing and named groups, and groups with flags that leave literals alone:
+      // s and m change what `.`, `^` and `$` match (never literals here), U greediness; i makes
+      // the group case-insensitive, so from there on letters with non-ASCII case variants are
+      // not used (as for a case-insensitive pattern). Sigma's `re` is `(?s:.*)(?-s:RE)(?s:.*)`.
+      // A bare flag group such as (?i) changes the rest of its group: not understood.
+      size_t q = pos_ + 1;
+      bool negative = false, insensitive = false;
+      while (q < p_.size() && std::string_view("imsU-").find(p_[q]) != std::string_view::npos) {
+        if (p_[q] == '-') negative = true;
+        if (p_[q] == 'i' && !negative) insensitive = true;
+        ++q;
+      }
+      if (q < p_.size() && p_[q] == ':') {
+        pos_ = q + 1;
+        if (insensitive) fold_ = true;
       } else if (pos_ + 1 < p_.size() && (p_[pos_ + 1] == 'P' || p_[pos_ + 1] == '<')) {
         const size_t close = p_.find('>', pos_);
         if (close == std::string_view::npos) {

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "eql/compile/compiler.h"
@@ -134,6 +135,8 @@ class SigmaRuleKind final : public RuleKind {
     std::vector<BaseRule> bases;    // the translated rules, for correlations
     std::vector<size_t> base_rule;  // bases[j] is rules[base_rule[j]]
     std::vector<bool> suppressed(rules.size(), false);
+    // Aggregating correlations, by rule: their compiled sequence form becomes the aggregate.
+    std::vector<std::optional<CorrelationResult>> aggregates(rules.size());
     // Further queries of one rule (temporal correlations), by rule.
     std::vector<std::pair<size_t, std::shared_ptr<SourceText>>> extra;
     std::vector<std::shared_ptr<SourceText>> texts;  // texts[j]: the query of which[j]
@@ -174,6 +177,7 @@ class SigmaRuleKind final : public RuleKind {
       if (!c.generate) {
         for (size_t j : c.referenced) suppressed[base_rule[j]] = true;
       }
+      if (c.aggregate) aggregates[k] = c;
       // A temporal correlation is one sequence per order of its rules, all reporting as rule k.
       for (size_t q = 0; q < c.eql.size(); ++q) {
         auto text = std::make_shared<SourceText>(
@@ -204,7 +208,17 @@ class SigmaRuleKind final : public RuleKind {
       sources.push_back({indices[which[j]], texts[j].get(), r.exceptions.get(), &exception_diags[j],
                          r.value_lists.get()});
     }
+    const size_t first_new = builder.plan.rules.size();
     eql::add_eql_rules(sources, registry, options, builder.plan, diags);
+    std::map<uint32_t, const CorrelationResult*> aggregate_of;  // by rule index
+    for (size_t k = 0; k < rules.size(); ++k) {
+      if (aggregates[k]) aggregate_of[indices[k]] = &*aggregates[k];
+    }
+    for (size_t p = first_new; p < builder.plan.rules.size() && !aggregate_of.empty(); ++p) {
+      match::RulePlan& plan = builder.plan.rules[p];
+      const auto it = aggregate_of.find(plan.rule_index);
+      if (it != aggregate_of.end()) make_aggregate(plan, *it->second);
+    }
     for (size_t j = 0; j < which.size(); ++j) {
       const size_t k = which[j];
       if (diags[j].has_errors() || exception_diags[j].has_errors()) {

@@ -1,8 +1,9 @@
 // Differential test of the matcher's selection (prefilter, shared guards, shared evaluations):
-// every Elastic Linux rule (read in place from WSN_SHARED_DIR) plus the bundled rules, run over
-// the bundled sample log and over the benchmark's generated activity log, must raise exactly the
-// same alerts, on the same events and in the same order, as the reference path that evaluates
-// every predicate of the event's category in full (match::set_reference_matching).
+// every Elastic Linux rule (read in place from WSN_SHARED_DIR) plus the bundled rules — and
+// with SigmaHQ's Linux rules beside them, in the same plan — run over the bundled sample log and
+// over the benchmark's generated activity log, must raise exactly the same alerts, on the same
+// events and in the same order, as the reference path that evaluates every predicate of the
+// event's category in full (match::set_reference_matching).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -28,6 +29,7 @@ const fs::path kSample = fs::path(WSN_SOURCE_DIR) / "data/sample/linux-activity.
 const fs::path kBundled = fs::path(WSN_SOURCE_DIR) / "rules";
 const fs::path kElastic =
     fs::path(WSN_SHARED_DIR) / "conformance/elastic-detection-rules/rules/linux";
+const fs::path kSigma = fs::path(WSN_SHARED_DIR) / "conformance/sigma/rules/linux";
 
 // Every alert as (rule index, then the time of each of its events), in emission order.
 class RecordingSink final : public MatchSink {
@@ -105,20 +107,36 @@ TEST_F(PrefilterDifferential, SampleLogSameAlertsAsReference) {
   compare(paths_, kSample, 1);
 }
 
-TEST_F(PrefilterDifferential, GeneratedActivitySameAlertsAsReference) {
+fs::path generated_log(int events) {
   const fs::path log =
       fs::temp_directory_path() / ("wsn_prefilter_diff_" + std::to_string(::getpid()) + ".jsonl");
   {
     std::ofstream out(log, std::ios::binary);
     bench::eql::ActivityLog gen;
     std::string line;
-    for (int k = 0; k < 60000; ++k) {
+    for (int k = 0; k < events; ++k) {
       line.clear();
       gen.append_next(line);
       line += '\n';
       out.write(line.data(), static_cast<std::streamsize>(line.size()));
     }
   }
+  return log;
+}
+
+TEST_F(PrefilterDifferential, GeneratedActivitySameAlertsAsReference) {
+  const fs::path log = generated_log(60000);
+  compare(paths_, log, 100);
+  fs::remove(log);
+}
+
+// Sigma rules are selected by the same prefilter (their `re` values as searches
+// `(?s:.*)(?-s:RE)(?s:.*)`, keywords as wildcards over several fields, …).
+TEST_F(PrefilterDifferential, SigmaWithEqlSameAlertsAsReference) {
+  if (!fs::is_directory(kSigma)) GTEST_SKIP() << "no Sigma rules at " << kSigma;
+  paths_.push_back(kSigma.string());
+  compare(paths_, kSample, 1);
+  const fs::path log = generated_log(60000);
   compare(paths_, log, 100);
   fs::remove(log);
 }

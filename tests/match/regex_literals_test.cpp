@@ -52,6 +52,18 @@ TEST(RegexLiterals, GivesUpOnWhatItDoesNotUnderstand) {
   EXPECT_THAT(literals("-{1,2}[a-z]+"), UnorderedElementsAre("<none>"));
 }
 
+// Sigma's `re` is a search written `(?s:.*)(?-s:RE)(?s:.*)`: flags s, m and U leave literals
+// alone; i makes the rest case-insensitive.
+TEST(RegexLiterals, FlagGroupsThatKeepLiterals) {
+  EXPECT_THAT(literals("(?s:.*)(?-s:/dev/tcp/)(?s:.*)"), UnorderedElementsAre("/dev/tcp/"));
+  EXPECT_THAT(
+      literals("(?s:.*)(?-s:-(W|R)\\s?(\\s|\"|')([0-9a-fA-F]{2}\\s?){2,20})(?s:.*)", false, 1),
+      UnorderedElementsAre("-w", "-r"));
+  EXPECT_THAT(literals("(?ms:^abc$)"), UnorderedElementsAre("abc"));
+  EXPECT_THAT(literals("(?i:askmenow)"), UnorderedElementsAre("menow"));  // no k or s
+  EXPECT_THAT(literals("(?x:abc)"), UnorderedElementsAre("<none>"));
+}
+
 TEST(RegexLiterals, CaseInsensitiveSkipsLettersWithUnicodeVariants) {
   // RE2 folds 'k' with U+212A and 's' with U+017F, so they cannot be required as ASCII.
   EXPECT_THAT(literals("https://", true), UnorderedElementsAre("http"));
@@ -75,6 +87,11 @@ TEST(RegexLiterals, EveryMatchContainsALiteral) {
        {"CURL -o x http://1.2.3.4/a", "sh -c wget  https://10.0.0.1/"}},
       {"/(tmp|dev/shm)/[.][a-z0-9]+([.]sh)?", false, {"/tmp/.x1", "/dev/shm/.abc.sh"}},
       {"x(abc.*|defg)y", false, {"xabcy", "xabc123y", "xdefgy"}},
+      {"(?s:.*)(?-s:(?i:xyK)abc)(?s:.*)",
+       false,
+       {"a\nXYKabc",
+        "xy\xE2\x84\xAA"
+        "abc"}},
       {"ABCkDEF",
        true,
        {"abc\xE2\x84\xAA"

@@ -102,6 +102,15 @@ std::string first(const std::vector<std::string>& v) {
   return v.empty() ? "" : v[0];
 }
 
+const char* const kSuRule = R"(title: su run
+id: su-run
+name: su_run
+logsource: {product: linux, category: process_creation}
+detection:
+  sel: {Image: /bin/su}
+  condition: sel
+)";
+
 // --- Data-driven cases ------------------------------------------------------------------------
 
 struct Case {
@@ -139,7 +148,8 @@ std::vector<Case> cases() {
   return out;
 }
 
-std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+template <typename C>
+std::string case_name(const ::testing::TestParamInfo<C>& info) {
   std::string out = std::to_string(info.index) + "_";
   for (char c : info.param.name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   return out;
@@ -185,7 +195,7 @@ TEST_P(SigmaCase, MatchesAndDoesNotMatch) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Spec, SigmaCase, ::testing::ValuesIn(cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Spec, SigmaCase, ::testing::ValuesIn(cases()), case_name<Case>);
 
 // --- Helpers ----------------------------------------------------------------------------------
 
@@ -362,11 +372,10 @@ TEST(SigmaDiagnostics, UnmappedLogsourceIsLeftOutWithAWarning) {
 
 TEST(SigmaDiagnostics, UnsupportedCorrelationsAreErrors) {
   auto l = load({{"c.yml",
-                  "title: many\ncorrelation:\n  type: value_count\n  rules: [x]\n"
-                  "  group-by: [User]\n  timespan: 1h\n  condition: {gte: 10, field: Image}\n"}});
+                  "title: many\ncorrelation:\n  type: value_percentile\n  rules: [x]\n"
+                  "  group-by: [User]\n  timespan: 1h\n  condition: {lte: 1, field: Image}\n"}});
   EXPECT_NE(first(l->errors())
-                .find("c.yml:3:9: error: correlation type 'value_count' is not "
-                      "supported yet"),
+                .find("c.yml:3:9: error: correlation type 'value_percentile' is not supported"),
             std::string::npos)
       << l->all_diagnostics();
   auto u = load({{"c.yml",
@@ -375,6 +384,42 @@ TEST(SigmaDiagnostics, UnsupportedCorrelationsAreErrors) {
   EXPECT_NE(first(u->errors()).find("c.yml:4:11: error: correlation refers to 'nope'"),
             std::string::npos)
       << u->all_diagnostics();
+}
+
+// Conditions are maps of the specification's bounds; each problem points at its line.
+TEST(SigmaDiagnostics, CorrelationConditionsAreChecked) {
+  const std::string base = std::string(kSuRule) + "---\ntitle: c\ncorrelation:\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"  type: value_count\n  rules: [su_run]\n  timespan: 1h\n  condition: {gte: 2, over: 3, "
+       "field: User}\n",
+       "c.yml:14:23: error: unknown condition 'over'"},
+      {"  type: value_count\n  rules: [su_run]\n  timespan: 1h\n  condition: {gte: 2}\n",
+       "value_count needs the field it aggregates"},
+      {"  type: event_count\n  rules: [su_run]\n  timespan: 1h\n  condition: {gte: 2.5}\n",
+       "'gte' needs a whole number of at least 0"},
+      {"  type: event_count\n  rules: [su_run]\n  timespan: 1h\n  condition: {gt: 5, lt: 6}\n",
+       "this condition never holds"},
+      {"  type: event_count\n  rules: [su_run]\n  timespan: 1h\n  condition: {lt: 1}\n",
+       "this condition never holds"},
+      {"  type: value_count\n  rules: [su_run]\n  timespan: 1h\n  condition: {gte: 20000, field: "
+       "User}\n",
+       "a count above 10000 is not supported here"},
+      {"  type: value_sum\n  rules: [su_run]\n  timespan: 1h\n  condition: {gt: 1, field: [A, "
+       "B]}\n",
+       "value_sum aggregates one numeric field"},
+      {"  type: event_count\n  rules: [su_run]\n  timespan: 1h\n  condition: {gte: 2, field: "
+       "User}\n",
+       "'field' belongs to value_count, value_sum and value_avg"},
+      {"  type: temporal_ordered\n  rules: [su_run, su-run]\n  timespan: 1h\n  condition: {gte: "
+       "1}\n",
+       "temporal_ordered supports only the condition that every rule matches"},
+      {"  type: event_count\n  rules: [su_run]\n  timespan: 1h\n", "event_count needs a condition"},
+  };
+  for (const auto& [text, message] : cases) {
+    auto l = load({{"c.yml", base + text}});
+    EXPECT_NE(first(l->errors()).find(message), std::string::npos) << text << "\n"
+                                                                   << l->all_diagnostics();
+  }
 }
 
 TEST(SigmaDiagnostics, EveryProblemOfARuleIsReported) {
@@ -466,20 +511,11 @@ std::vector<std::vector<std::string>> run(Loaded& l, const std::vector<std::stri
   return out;
 }
 
-const char* const kSu = R"(title: su run
-id: su-run
-name: su_run
-logsource: {product: linux, category: process_creation}
-detection:
-  sel: {Image: /bin/su}
-  condition: sel
-)";
-
 // "event_count: The resulting query must count events for each group specified by group-by
 // separately. The condition finally defines how many events must occur to generate a search
 // hit." — fires at the threshold, not below, per group, within the timespan.
 TEST(SigmaCorrelation, EventCountFiresAtItsThresholdPerGroup) {
-  const std::string corr = std::string(kSu) +
+  const std::string corr = std::string(kSuRule) +
                            "---\ntitle: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n"
                            "  rules: [su_run]\n  group-by: [User]\n  timespan: 1m\n"
                            "  condition: {gte: 3}\n";
@@ -501,7 +537,7 @@ TEST(SigmaCorrelation, EventCountFiresAtItsThresholdPerGroup) {
 }
 
 TEST(SigmaCorrelation, GenerateKeepsTheReferencedRulesAlerting) {
-  const std::string corr = std::string(kSu) +
+  const std::string corr = std::string(kSuRule) +
                            "---\ntitle: su burst\nid: su-burst\ncorrelation:\n  type: event_count\n"
                            "  rules: [su-run]\n  group-by: [User]\n  timespan: 1m\n"
                            "  generate: true\n  condition: {\n  gt:\n    1\n  }\n  ";
@@ -515,7 +551,7 @@ TEST(SigmaCorrelation, GenerateKeepsTheReferencedRulesAlerting) {
 // "temporal_ordered ... requires in addition that the events appear in the order provided in
 // the rule attribute." — with group-by and aliases.
 TEST(SigmaCorrelation, TemporalOrderedNeedsTheOrderAndTheGroup) {
-  const std::string text = std::string(kSu) + R"(---
+  const std::string text = std::string(kSuRule) + R"(---
 title: id run
 id: id-run
 name: id_run
@@ -551,7 +587,7 @@ correlation:
 // frame defined by timespan. The values of fields defined in group-by must all have the same
 // value" — in any order.
 TEST(SigmaCorrelation, TemporalFiresInAnyOrderWithinTheTimespan) {
-  const std::string text = std::string(kSu) + R"(---
+  const std::string text = std::string(kSuRule) + R"(---
 title: id run
 id: id-run
 name: id_run
@@ -583,6 +619,149 @@ correlation:
   auto d = load({{"t.yml", text}});
   EXPECT_EQ(run(*d, {exec_at(1, "/usr/bin/id", "alice"), exec_at(1, "/usr/bin/id", "alice")}),
             (std::vector<V>{{}, {}}));
+}
+
+// Data-driven: tests/sigma/sigma_correlation_cases.yml, each correlation type and condition form
+// at its threshold and not below.
+struct CorrelationCase {
+  std::string name, spec, correlation, details;
+  std::vector<std::string> events;  // JSON lines
+  std::vector<int64_t> fires;       // seconds of the events the alerts report
+};
+
+void PrintTo(const CorrelationCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+constexpr int64_t kCaseEpochSeconds = 1796637600;  // 2026-12-07T10:00:00Z
+
+std::string case_event(const YAML::Node& n, int pid) {
+  const int64_t t = n["t"].as<int64_t>();
+  char ts[32];
+  std::snprintf(ts, sizeof ts, "2026-12-07T%02d:%02d:%02dZ", static_cast<int>(10 + t / 3600),
+                static_cast<int>(t / 60 % 60), static_cast<int>(t % 60));
+  const std::string run = n["run"].as<std::string>();
+  const std::string exe = run == "su" ? "/bin/su" : run == "id" ? "/usr/bin/id" : "/usr/bin/curl";
+  std::string json = std::string(R"({"@timestamp":")") + ts +
+                     R"(","event":{"category":["process"],"action":"exec"},"process":{"pid":)" +
+                     std::to_string(pid) + R"(,"executable":")" + exe + "\"";
+  if (n["cmd"]) json += R"(,"command_line":")" + n["cmd"].as<std::string>() + "\"";
+  json += R"(},"user":{"name":")" + n["user"].as<std::string>() + "\"}";
+  if (n["bytes"]) json += R"(,"destination":{"bytes":)" + n["bytes"].as<std::string>() + "}";
+  return json + "}";
+}
+
+std::vector<CorrelationCase> correlation_cases() {
+  std::vector<CorrelationCase> out;
+  const YAML::Node all =
+      YAML::LoadFile(std::string(WSN_SOURCE_DIR) + "/tests/sigma/sigma_correlation_cases.yml");
+  for (const auto& n : all) {
+    CorrelationCase c;
+    c.name = n["name"].as<std::string>();
+    c.spec = n["spec"].as<std::string>();
+    YAML::Emitter em;
+    em << YAML::BeginMap << YAML::Key << "correlation" << YAML::Value << n["correlation"]
+       << YAML::EndMap;
+    c.correlation = em.c_str();
+    if (n["details"]) c.details = n["details"].as<std::string>();
+    int pid = 100;
+    for (const auto& e : n["events"]) {
+      const int repeat = e["repeat"] ? e["repeat"].as<int>() : 1;
+      for (int k = 0; k < repeat; ++k) c.events.push_back(case_event(e, pid++));
+    }
+    for (const auto& f : n["fires"]) c.fires.push_back(f.as<int64_t>());
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+const char* const kCaseBaseRules = R"(title: su run
+name: su_run
+id: su-run
+logsource: {product: linux, category: process_creation}
+detection: {sel: {Image: /bin/su}, condition: sel}
+---
+title: id run
+name: id_run
+id: id-run
+logsource: {product: linux, category: process_creation}
+detection: {sel: {Image: /usr/bin/id}, condition: sel}
+---
+title: curl run
+name: curl_run
+id: curl-run
+logsource: {product: linux, category: process_creation}
+detection: {sel: {Image: /usr/bin/curl}, condition: sel}
+---
+sigma_mapping:
+  fields: {BytesSent: destination.bytes}
+---
+title: the correlation
+id: corr
+)";
+
+class SigmaCorrelationCase : public ::testing::TestWithParam<CorrelationCase> {};
+
+TEST_P(SigmaCorrelationCase, FiresAtItsThresholdAndNotBelow) {
+  const CorrelationCase& c = GetParam();
+  SCOPED_TRACE("spec: " + c.spec);
+  auto l = load({{"c.yml", kCaseBaseRules + c.correlation + "\n"}});
+  ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics() << c.correlation;
+  RuleSetHolder holder;
+  holder.publish(l->build.rule_set);
+  std::vector<int64_t> fired;
+  std::vector<std::string> details;
+  DetectionStage stage(holder, [&](const RuleSet& set, uint32_t idx,
+                                   std::span<const Event* const> events, const MatchDetail* d) {
+    if (set.rules[idx].id != "corr") return;
+    fired.push_back(events.back()->time_ns() / 1000000000 - kCaseEpochSeconds);
+    details.emplace_back(d ? d->details : "");
+  });
+  JsonEventReader reader(l->reg);
+  for (const std::string& json : c.events) {
+    Event e;
+    ASSERT_TRUE(reader.parse(json, e)) << reader.error() << ": " << json;
+    stage.process(e);
+  }
+  stage.finish();
+  EXPECT_EQ(fired, c.fires);
+  if (!c.details.empty()) {
+    ASSERT_FALSE(details.empty());
+    EXPECT_EQ(details[0], c.details);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Spec, SigmaCorrelationCase, ::testing::ValuesIn(correlation_cases()),
+                         case_name<CorrelationCase>);
+
+// The state of aggregating correlations is visible (wsn_correlation_groups) and expires by event
+// time: a group whose last event has left the timespan is dropped.
+TEST(SigmaCorrelation, GroupsAreCountedAndIdleOnesExpireByEventTime) {
+  auto l = load(
+      {{"c.yml", std::string(kSuRule) + "---\ntitle: c\nid: c\ncorrelation:\n  type: value_count\n"
+                                        "  rules: [su_run]\n  group-by: [User]\n  timespan: 1m\n"
+                                        "  condition: {field: CommandLine, gte: 5}\n"}});
+  ASSERT_TRUE(l->errors().empty()) << l->all_diagnostics();
+  RuleSetHolder holder;
+  holder.publish(l->build.rule_set);
+  DetectionStage stage(holder, [](const RuleSet&, uint32_t, auto, const MatchDetail*) {});
+  JsonEventReader reader(l->reg);
+  auto feed = [&](const std::string& json) {
+    Event e;
+    ASSERT_TRUE(reader.parse(json, e)) << reader.error();
+    stage.process(e);
+  };
+  auto su_at = [](const std::string& time, const std::string& user) {
+    return R"({"@timestamp":"2026-12-07T10:)" + time +
+           R"(Z","event":{"category":["process"],"action":"exec"},"process":{"executable":)"
+           R"("/bin/su","command_line":"su root"},"user":{"name":")" +
+           user + "\"}}";
+  };
+  for (const char* user : {"alice", "bob", "carol"}) feed(su_at("00:01", user));
+  EXPECT_EQ(stage.stats().matcher.correlation_groups, 3u);
+  feed(su_at("05:00", "dave"));
+  EXPECT_EQ(stage.stats().matcher.correlation_groups, 1u);
+  EXPECT_EQ(stage.stats().matcher.correlation_evictions, 0u);
 }
 
 // --- Conformance: SigmaHQ's Linux rules, read in place ----------------------------------------

@@ -35,6 +35,7 @@ LogEventBuilder::LogEventBuilder(FieldRegistry& registry)
       sudo_tty_(field("system.auth.sudo.tty")),
       sudo_pwd_(field("system.auth.sudo.pwd")),
       sudo_command_(field("system.auth.sudo.command")),
+      sudo_error_(field("system.auth.sudo.error")),
       record_type_(field("auditd.log.record_type")),
       sequence_(field("auditd.log.sequence")) {}
 
@@ -110,9 +111,19 @@ void LogEventBuilder::auth_meaning(std::string_view program, std::string_view ms
     std::string_view u = user;
     while (!u.empty() && u.front() == ' ') u.remove_prefix(1);
     e.set_string(fields::kUserName, u);
-    e.set_string(sudo_tty_, word_after(msg, "TTY="));
-    e.set_string(sudo_pwd_, word_after(msg, "PWD="));
-    e.set_string(user_effective_, word_after(msg, "USER="));
+    // A refusal names its reason before the first "KEY=value" ("user NOT in sudoers", "3
+    // incorrect password attempts"; Filebeat's system.auth.sudo.error).
+    std::string_view reason = msg.substr(std::min(msg.size(), user.size() + 3));
+    reason = reason.substr(0, reason.find(" ; "));
+    if (!reason.empty() && reason.find('=') == std::string_view::npos) {
+      e.set_string(sudo_error_, reason);
+      e.set_string(fields::kEventOutcome, "failure");
+    }
+    // Without a terminal (scripts, `sudo -S` from a pipe) sudo writes no TTY=.
+    for (const auto& [id, key] :
+         {std::pair{sudo_tty_, "TTY="}, {sudo_pwd_, "PWD="}, {user_effective_, "USER="}}) {
+      if (const std::string_view v = word_after(msg, key); !v.empty()) e.set_string(id, v);
+    }
     const std::string_view command = msg.substr(msg.find(" ; COMMAND=") + 11);
     e.set_string(sudo_command_, command);
     e.set_string(fields::kProcessCommandLine, command);
@@ -169,7 +180,8 @@ bool LogEventBuilder::auditd(std::string_view path, std::string_view line, Event
   const size_t dot = stamp.find('.'), colon = stamp.find(':');
   int64_t secs = 0, millis = 0, serial = 0;
   if (dot == std::string_view::npos || colon == std::string_view::npos || colon < dot ||
-      !to_int(stamp.substr(0, dot), secs) || !to_int(stamp.substr(dot + 1, colon - dot - 1), millis) ||
+      !to_int(stamp.substr(0, dot), secs) ||
+      !to_int(stamp.substr(dot + 1, colon - dot - 1), millis) ||
       !to_int(stamp.substr(colon + 1), serial)) {
     why = "auditd record with a malformed audit(seconds.millis:serial) stamp";
     return false;

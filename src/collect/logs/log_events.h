@@ -51,7 +51,7 @@ class LogEventBuilder {
 
   FieldRegistry& registry_;
   FieldId message_, log_path_, hostname_, module_, dataset_, user_effective_, ssh_event_,
-      ssh_method_, sudo_tty_, sudo_pwd_, sudo_command_, record_type_, sequence_;
+      ssh_method_, sudo_tty_, sudo_pwd_, sudo_command_, sudo_error_, record_type_, sequence_;
   std::string scratch_;
 };
 
