@@ -29,7 +29,8 @@ uint32_t OurFilter::shapes() const {
   wsn_xdp_config cfg{};
   uint32_t zero = 0;
   if (bpf_map_lookup_elem(filter_->map_fd("wsn_xdp_config"), &zero, &cfg) != 0) return 0;
-  return cfg.tuple_count[cfg.active_set & 1];
+  const uint32_t set = cfg.active_set & 1;
+  return cfg.tuple_count[set][0] + cfg.tuple_count[set][1];  // IPv4 and IPv6 shapes
 }
 
 }  // namespace wsn::bench
