@@ -45,8 +45,10 @@ std::vector<LpmEntry> close_over_covering(std::vector<LpmEntry> raw) {
   std::vector<LpmEntry> out;
   for (const LpmEntry& e : raw) {
     auto [it, fresh] = index.emplace(key(e.prefix), out.size());
-    if (fresh) out.push_back(e);
-    else if (e.verdict.rank < out[it->second].verdict.rank) out[it->second].verdict = e.verdict;
+    if (fresh)
+      out.push_back(e);
+    else if (e.verdict.rank < out[it->second].verdict.rank)
+      out[it->second].verdict = e.verdict;
   }
   std::vector<bool> lengths(129, false);
   for (const LpmEntry& e : out) lengths[e.prefix.len] = true;
@@ -176,8 +178,9 @@ Result<CompiledRules> compile_rules(const std::vector<SlottedRule>& rules) {
     sorted.push_back(out.tuples[by_rank[i]]);
   }
   out.tuples = std::move(sorted);
-  out.v4_tuples = static_cast<uint32_t>(std::count_if(
-      out.tuples.begin(), out.tuples.end(), [](const Tuple& t) { return t.family == Family::kV4; }));
+  out.v4_tuples =
+      static_cast<uint32_t>(std::count_if(out.tuples.begin(), out.tuples.end(),
+                                          [](const Tuple& t) { return t.family == Family::kV4; }));
   for (TupleEntry& e : out.entries) e.tuple = new_index[e.tuple];
   out.src_lpm = close_over_covering(std::move(src_raw));
   out.dst_lpm = close_over_covering(std::move(dst_raw));
@@ -200,7 +203,8 @@ std::optional<Verdict> classify(const CompiledRules& c, const PacketFields& p) {
   lpm(c.dst_lpm, p.dst);
   // Only the packet's family's shapes, as the program walks them.
   const uint32_t first = p.family == Family::kV4 ? 0 : c.v4_tuples;
-  const uint32_t last = p.family == Family::kV4 ? c.v4_tuples : static_cast<uint32_t>(c.tuples.size());
+  const uint32_t last =
+      p.family == Family::kV4 ? c.v4_tuples : static_cast<uint32_t>(c.tuples.size());
   for (uint32_t i = first; i < last; ++i) {
     const Tuple& t = c.tuples[i];
     if (best && t.best_rank >= best->rank) break;

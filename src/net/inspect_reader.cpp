@@ -32,6 +32,7 @@ struct InspectReader::State {
     std::memcpy(p.dst.data(), r->flow.dst, 16);
     p.flow_packet = r->flow_packet;
     p.tcp_flags = r->tcp_flags;
+    p.dropped = r->kind == WSN_PKT_DROPPED;
     const size_t captured = r->captured <= WSN_XDP_SNAP_MAX ? r->captured : WSN_XDP_SNAP_MAX;
     p.frame = std::span<const uint8_t>(r->data, captured);
     // The kernel's offsets are checked against what was captured before they are trusted.

@@ -24,6 +24,7 @@ struct InspectedPacket {
   std::array<uint8_t, 16> src{}, dst{};
   uint32_t flow_packet = 0;  // 1 for the first packet of its flow
   uint8_t tcp_flags = 0;
+  bool dropped = false;  // a drop decision (sources.xdp.drop_events), not an inspected packet
   std::span<const uint8_t> frame;    // the captured bytes, from the Ethernet header
   std::span<const uint8_t> payload;  // transport payload within `frame`
 };

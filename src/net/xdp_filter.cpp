@@ -240,6 +240,7 @@ Result<FilterSettings> XdpFilter::settings() const {
   s.malformed_action = static_cast<Action>(cfg.malformed_action);
   s.inspect_packets = cfg.inspect_packets;
   s.inspect_bytes = cfg.inspect_bytes;
+  s.drop_events = cfg.drop_events != 0;
   return s;
 }
 
@@ -253,6 +254,7 @@ Status XdpFilter::set_settings(const FilterSettings& s) {
   cfg.malformed_action = static_cast<uint32_t>(s.malformed_action);
   cfg.inspect_packets = s.inspect_packets;
   cfg.inspect_bytes = s.inspect_bytes > WSN_XDP_SNAP_MAX ? WSN_XDP_SNAP_MAX : s.inspect_bytes;
+  cfg.drop_events = s.drop_events ? 1 : 0;
   return update(fd, &zero, cfg, "the filter's configuration");
 }
 

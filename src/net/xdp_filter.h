@@ -32,6 +32,7 @@ struct FilterSettings {
   Action malformed_action = Action::kPass;
   uint32_t inspect_packets = 8;  // per flow
   uint32_t inspect_bytes = 512;
+  bool drop_events = false;  // the first dropped packet of each flow becomes an event
 };
 
 // Global counters, summed over CPUs (order of wsn_xdp_stat).

@@ -305,6 +305,35 @@ TEST_F(XdpNetns, AgentAppliesConfiguredRulesTurnsInspectedPacketsIntoEventsAndSe
   EXPECT_NE(metrics.out.find("wsn_xdp_inspect_copied_total{source=\"xdp\"}"), std::string::npos);
 }
 
+TEST_F(XdpNetns, DropDecisionsBecomeEventsWhenAsked) {
+  // sources.xdp.drop_events: the first dropped packet of each flow is a `packet_dropped` event.
+  const std::string config =
+      "sources:\n  ebpf:\n    enabled: false\n  xdp:\n    enabled: true\n    pin_dir: " + pin_ +
+      "\n    interfaces: [" + vb_ +
+      "]\n    drop_events: true\n    rules:\n"
+      "      - --id 40 --proto udp --dport 9400 --action drop\n"
+      "alerts:\n  dedupe:\n    window: 0s\n"  // network events have no process to fold on
+      "http:\n  enabled: false\nresponse:\n  audit_log: '-'\n";
+  ASSERT_TRUE(start_agent(config,
+                          "network where event.action == \"packet_dropped\" and "
+                          "destination.port == 9400",
+                          ""));
+  // Two flows (two source ports), five datagrams each: two events, ten drops.
+  sh(in(a_) +
+     "python3 -c \"import socket\nfor sp in (46000, 46001):\n"
+     "  s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(('10.201.0.1',sp))\n"
+     "  for i in range(5): s.sendto(b'd',('10.201.0.2',9400))\"");
+  EXPECT_TRUE(alert_with("\"port\":46001", 10)) << slurp(alerts_) << slurp(log_);
+  EXPECT_EQ(rule_packets("40"), 10u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::string alerts = slurp(alerts_);
+  size_t n = 0;
+  for (size_t at = alerts.find("xdp-test-rule"); at != std::string::npos;
+       at = alerts.find("xdp-test-rule", at + 1))
+    ++n;
+  EXPECT_EQ(n, 2u) << alerts;  // one per flow, not one per packet
+}
+
 TEST_F(XdpNetns, HostRuleBlockActionStopsTheConnection) {
   // A process in B connects out to a listener in A; the EQL rule on its connect (kernel
   // collector) carries `block`, which drops A's address at B's interface: A's later data never

@@ -59,11 +59,14 @@ void PacketEventBuilder::build(const net::InspectedPacket& p, int64_t realtime_o
   e.set_category(network_);
   const std::string_view types_first[] = {"connection", "start"};
   const std::string_view types_next[] = {"connection"};
-  if (p.flow_packet == 1)
+  const std::string_view types_denied[] = {"connection", "denied"};
+  if (p.dropped)
+    e.set_string_list(fields::kEventType, types_denied);
+  else if (p.flow_packet == 1)
     e.set_string_list(fields::kEventType, types_first);
   else
     e.set_string_list(fields::kEventType, types_next);
-  e.set_string(fields::kEventAction, "packet_inspected");
+  e.set_string(fields::kEventAction, p.dropped ? "packet_dropped" : "packet_inspected");
   e.set_string(module_, "xdp");
   e.set_string(dataset_, "xdp.inspect");
   e.set_ip(fields::kSourceIp, to_ip(p.family, p.src));

@@ -23,7 +23,7 @@ SourcePlugin xdp_source_plugin() {
     auto c = std::make_shared<XdpSourceConfig>();
     c->options.pin_dir = net::kDefaultPinDir;
     s.known_keys({"enabled", "pin_dir", "interfaces", "default", "malformed", "inspect_packets",
-                  "inspect_bytes", "rules"});
+                  "inspect_bytes", "drop_events", "rules"});
     s.read_bool("enabled", c->enabled);
     s.read_string("pin_dir", c->options.pin_dir);
     std::vector<std::string> ifaces;
@@ -40,7 +40,7 @@ SourcePlugin xdp_source_plugin() {
           i.substr(0, colon), mode == "native" ? net::AttachMode::kNative : net::AttachMode::kSkb);
     }
     if (s.has("default") || s.has("malformed") || s.has("inspect_packets") ||
-        s.has("inspect_bytes")) {
+        s.has("inspect_bytes") || s.has("drop_events")) {
       net::FilterSettings fs;
       std::string def = "pass", bad = "pass";
       s.read_choice("default", def, {"pass", "drop"});
@@ -52,6 +52,7 @@ SourcePlugin xdp_source_plugin() {
       fs.malformed_action = bad == "drop" ? net::Action::kDrop : net::Action::kPass;
       fs.inspect_packets = static_cast<uint32_t>(packets);
       fs.inspect_bytes = static_cast<uint32_t>(bytes);
+      s.read_bool("drop_events", fs.drop_events);
       c->options.settings = fs;
     }
     std::vector<std::string> rules;

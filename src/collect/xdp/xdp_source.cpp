@@ -53,7 +53,8 @@ Status XdpSource::prepare(const EventInterest&) {
 bool XdpSource::may_emit(const EventInterest::Want& w) const {
   if (!w.category.empty() && w.category != "network") return false;
   return w.actions.empty() ||
-         std::find(w.actions.begin(), w.actions.end(), "packet_inspected") != w.actions.end();
+         std::find(w.actions.begin(), w.actions.end(), "packet_inspected") != w.actions.end() ||
+         std::find(w.actions.begin(), w.actions.end(), "packet_dropped") != w.actions.end();
 }
 
 std::vector<std::string> XdpSource::describe() const {

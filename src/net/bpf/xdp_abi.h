@@ -48,7 +48,7 @@ struct wsn_xdp_config {
   wsn_u32 inspect_bytes;    /* … and at most this many bytes of each */
   wsn_u32 lpm_in_use[2];    /* bit 0: src trie has entries, bit 1: dst trie, per set */
   wsn_u32 blocks_in_use;    /* non-zero once any block was installed */
-  wsn_u32 pad;
+  wsn_u32 drop_events;      /* non-zero: the first dropped packet of each flow goes to the agent */
 };
 
 /* One match shape: which bits of each field a tuple's entries compare. */
@@ -151,6 +151,8 @@ struct wsn_xdp_flow {
   wsn_u32 copied;
 };
 
+enum wsn_xdp_packet_kind { WSN_PKT_INSPECTED = 0, WSN_PKT_DROPPED = 1 };
+
 #define WSN_XDP_SNAP_MAX 512
 /* One inspected packet, as the ring buffer carries it. */
 struct wsn_xdp_packet {
@@ -165,7 +167,8 @@ struct wsn_xdp_packet {
   struct wsn_xdp_flow_key flow;
   wsn_u32 flow_packet; /* 1 for the flow's first packet */
   wsn_u8 tcp_flags;
-  wsn_u8 pad[3];
+  wsn_u8 kind; /* enum wsn_xdp_packet_kind */
+  wsn_u8 pad[2];
   wsn_u8 data[WSN_XDP_SNAP_MAX];
 };
 

@@ -346,10 +346,10 @@ static __always_inline void remember(__u32 slot, __u32 action) {
   }
 }
 
-/* inspect: the packet passes; the first packets of its flow are copied to user space. */
-static __always_inline void inspect(struct xdp_md* ctx, const struct packet* p,
-                                    const struct wsn_xdp_config* cfg, __u32 slot, __u64 len) {
-  stat_add(WSN_STAT_INSPECTED);
+/* Hands a packet to the agent over the ring buffer: the first `limit` packets of its flow (a
+ * flow table remembers how many each flow has sent), at most `bytes` bytes of each. */
+static __always_inline void report(struct xdp_md* ctx, const struct packet* p, __u32 slot,
+                                   __u64 len, __u8 kind, __u32 limit, __u32 bytes) {
   struct wsn_xdp_flow_key fk = {};
   fk.family = p->family;
   fk.proto = p->proto;
@@ -367,14 +367,14 @@ static __always_inline void inspect(struct xdp_md* ctx, const struct packet* p,
   }
   __u32 seen = __sync_fetch_and_add(&f->packets, 1);
   f->last_ns = now;
-  if (seen >= cfg->inspect_packets) return;
+  if (seen >= limit) return;
   struct wsn_xdp_packet* out = bpf_ringbuf_reserve(&wsn_xdp_inspect, sizeof(*out), 0);
   if (!out) {
     stat_add(WSN_STAT_INSPECT_RINGBUF_FULL);
     return;
   }
   __u32 cap = len;
-  if (cap > cfg->inspect_bytes) cap = cfg->inspect_bytes;
+  if (cap > bytes) cap = bytes;
   if (cap > WSN_XDP_SNAP_MAX) cap = WSN_XDP_SNAP_MAX;
   out->ts_ns = now;
   out->ifindex = ctx->ingress_ifindex;
@@ -386,11 +386,19 @@ static __always_inline void inspect(struct xdp_md* ctx, const struct packet* p,
   out->flow = fk;
   out->flow_packet = seen + 1;
   out->tcp_flags = p->tcp_flags;
+  out->kind = kind;
   out->captured = 0;
   if (cap > 0 && bpf_xdp_load_bytes(ctx, 0, out->data, cap) == 0) out->captured = cap;
   __sync_fetch_and_add(&f->copied, 1);
   stat_add(WSN_STAT_INSPECT_COPIED);
   bpf_ringbuf_submit(out, 0);
+}
+
+/* inspect: the packet passes; the first packets of its flow are copied to user space. */
+static __always_inline void inspect(struct xdp_md* ctx, const struct packet* p,
+                                    const struct wsn_xdp_config* cfg, __u32 slot, __u64 len) {
+  stat_add(WSN_STAT_INSPECTED);
+  report(ctx, p, slot, len, WSN_PKT_INSPECTED, cfg->inspect_packets, cfg->inspect_bytes);
 }
 
 static __always_inline int verdict(__u32 action) {
@@ -425,6 +433,7 @@ int wsn_xdp_filter(struct xdp_md* ctx) {
   if (b) {
     stat_add(WSN_STAT_BLOCKED);
     remember(WSN_DECIDED_BLOCK, WSN_ACT_DROP);
+    if (cfg->drop_events) report(ctx, &p, WSN_DECIDED_BLOCK, len, WSN_PKT_DROPPED, 1, 0);
     return verdict(WSN_ACT_DROP);
   }
   struct wsn_xdp_verdict best = {.priority = 0xffffffffu, .slot = WSN_DECIDED_DEFAULT};
@@ -440,5 +449,8 @@ int wsn_xdp_filter(struct xdp_md* ctx) {
     inspect(ctx, &p, cfg, best.slot, len);
     return verdict(WSN_ACT_PASS);
   }
+  /* A drop decision is an event too, once per flow, when asked for (it costs a flow lookup). */
+  if (best.action == WSN_ACT_DROP && cfg->drop_events)
+    report(ctx, &p, best.slot, len, WSN_PKT_DROPPED, 1, 0);
   return verdict(best.action);
 }
