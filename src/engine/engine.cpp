@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "metrics/process_metrics.h"
@@ -165,6 +166,9 @@ class PipelineMetrics {
     if (rule < rule_series_.size()) rule_series_[rule].matches->inc();
   }
 
+  // Sources' own metrics now (a /metrics render, the end of a run).
+  void refresh_source_metrics() { update_source_metrics(true); }
+
   void update(const EventBus& bus, const DetectionStage& detection) {
     for (const SourceSeries& ss : sources_) {
       const WriterCounters w = ss.writer->counters();
@@ -264,6 +268,7 @@ class PipelineMetrics {
 
   // Sources' own metrics, at most once a second (reading them may cost system calls).
   void update_source_metrics(bool now = false) {
+    std::lock_guard lock(source_metrics_mu_);  // the detection thread and /metrics renders
     const auto t = std::chrono::steady_clock::now();
     if (!now && t < next_source_metrics_) return;
     next_source_metrics_ = t + std::chrono::seconds(1);
@@ -296,6 +301,7 @@ class PipelineMetrics {
     metrics::Counter *received, *processed, *dropped, *malformed, *lost;
   };
   metrics::Registry& registry_;
+  std::mutex source_metrics_mu_;
   std::chrono::steady_clock::time_point next_source_metrics_{};
   metrics::Family<metrics::Counter>&received_, &processed_, &dropped_, &malformed_, &lost_;
   std::vector<SourceSeries> sources_;
@@ -377,6 +383,10 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
     std::lock_guard lock(running_mu_);
     running_.assign(sources.begin(), sources.end());
   }
+  // Sources' own metrics are also read when /metrics is rendered, so they are fresh on a quiet
+  // stream (no batch, no update()); removed before the sources and `pipeline` go.
+  const uint64_t source_collector =
+      metrics_.add_collector([&pipeline] { pipeline.refresh_source_metrics(); });
   is_running_.store(true);
   if (stop_requested_.load()) stop();
   std::atomic<size_t> remaining{n};
@@ -474,7 +484,9 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
   stop_requested_.store(false);
   detection.finish();
   alerts_.finish();  // closes open dedupe windows, flushes the sinks
+  metrics_.remove_collector(source_collector);
   pipeline.update(bus, detection);
+  pipeline.refresh_source_metrics();
 
   stats.bus = bus.counters();
   stats.source = {};
