@@ -82,6 +82,13 @@ Result<SendResult> send_frames(const std::string& netns, const std::string& ifac
     if (pid < 0) return Error{"fork", errno};
     if (pid == 0) {
       ::close(pipefd[0]);
+      // Sender i on CPU i (mod the count): with one sender, the last CPU stays free for the
+      // receive thread (receiver_cpu.h), so the two do not take turns on one core.
+      const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(static_cast<int>(i % std::max(1L, cpus)), &set);
+      (void)sched_setaffinity(0, sizeof set, &set);
       SendResult r = child_send(netns, iface, frames, seconds);
       ssize_t w = ::write(pipefd[1], &r, sizeof r);
       ::_exit(w == static_cast<ssize_t>(sizeof r) ? 0 : 1);

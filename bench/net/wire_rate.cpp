@@ -12,6 +12,7 @@
 #include "af_packet_sender.h"
 #include "net/packet_builder.h"
 #include "nft_set_peer.h"
+#include "receiver_cpu.h"
 #include "veth_pair.h"
 #include "xdp_filter_peer.h"
 
@@ -34,6 +35,7 @@ void wire_rate(const Options& o, OurFilter& ours, const std::string& object) {
       "%.1f s per run, median of %d rounds)\n",
       o.wire_rules, o.senders, o.seconds, o.wire_rounds);
   auto veth = must(VethPair::create(), "veth pair");
+  if (o.threaded_receive) must(use_threaded_receive(*veth), "threaded receive");
 
   // The rules: N source /24s from 100.64.0.0; the sender uses host .7 of each.
   std::vector<net::NetRule> rules;
@@ -94,7 +96,7 @@ void wire_rate(const Options& o, OurFilter& ours, const std::string& object) {
 
   const char* names[] = {"no filter (the stack drops them)", "ours (XDP, CIDR trie)",
                          "xdp-filter (XDP, exact hosts)", "nftables (ingress, interval set)"};
-  std::vector<std::vector<double>> sent(4), dropped(4);
+  std::vector<std::vector<double>> sent(4), dropped(4), receiver_ns(4);
   std::vector<uint64_t> total_sent(4), total_dropped(4);
   for (int round = 0; round < o.wire_rounds; ++round) {
     for (int c = 0; c < 4; ++c) {
@@ -118,10 +120,16 @@ void wire_rate(const Options& o, OurFilter& ours, const std::string& object) {
       must(VethPair::leave(), "leave B");
       if (c == 3) must(nft.load(cidrs), "load nftables");
       before = counter();
+      const uint64_t cpu_before =
+          o.threaded_receive ? must(receive_thread_ns(*veth), "receive thread") : 0;
       SendResult s =
           must(send_frames(veth->ns_a(), veth->if_a(), frames, o.seconds, o.senders), "send");
       usleep(200000);  // the receive side drains its queue
       const uint64_t after = counter();
+      const uint64_t cpu_ns =
+          o.threaded_receive ? must(receive_thread_ns(*veth), "receive thread") - cpu_before : 0;
+      if (after > before)
+        receiver_ns[c].push_back(static_cast<double>(cpu_ns) / static_cast<double>(after - before));
       must(VethPair::enter(veth->ns_b()), "enter B");
       if (c == 1) must(ours.filter().detach(veth->if_b()), "detach ours");
       if (c == 2 && bpf_xdp_detach(ifindex, xdp_flags, nullptr) != 0)
@@ -132,9 +140,9 @@ void wire_rate(const Options& o, OurFilter& ours, const std::string& object) {
       dropped[c].push_back(static_cast<double>(after - before) / s.seconds);
       total_sent[c] += s.sent;
       total_dropped[c] += after - before;
-      std::printf("  round %d, %s: sent %llu, dropped/received %llu\n", round + 1, names[c],
-                  static_cast<unsigned long long>(s.sent),
-                  static_cast<unsigned long long>(after - before));
+      std::printf("  round %d, %s: sent %llu, dropped/received %llu, receive thread %.3f s\n",
+                  round + 1, names[c], static_cast<unsigned long long>(s.sent),
+                  static_cast<unsigned long long>(after - before), cpu_ns / 1e9);
     }
   }
   const double ours_pps = median(dropped[1]);
@@ -149,6 +157,31 @@ void wire_rate(const Options& o, OurFilter& ours, const std::string& object) {
   std::printf(
       "(no filter: 'dropped' is the veth's rx_packets: frames the stack received and "
       "discarded)\n");
+  if (!o.threaded_receive) return;
+  // The receiver's own cost: its NAPI thread's CPU time per packet it dropped, the rate one core
+  // of it would sustain, and the other receivers' cost against ours. The ratio is the median of
+  // per-round ratios — each against our run of the same round, seconds apart — so a build that
+  // slows the machine for a while moves both sides of a ratio, not one.
+  std::printf(
+      "\n| receiver | receive thread ns/packet | packets/s per receiving core | its ns / ours "
+      "(median of rounds) | min–max |\n");
+  std::printf("|---|---:|---:|---:|---:|\n");
+  for (int c = 0; c < 4; ++c) {
+    const double ns = median(receiver_ns[c]);
+    std::vector<double> ratios;
+    for (size_t r = 0; r < receiver_ns[c].size() && r < receiver_ns[1].size(); ++r)
+      if (receiver_ns[1][r] > 0) ratios.push_back(receiver_ns[c][r] / receiver_ns[1][r]);
+    const auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
+    std::printf("| %s | %.0f | %.0f | %.2f | %.2f–%.2f |\n", names[c], ns, ns > 0 ? 1e9 / ns : 0,
+                median(ratios), ratios.empty() ? 0 : *lo, ratios.empty() ? 0 : *hi);
+  }
+  std::printf("(per round, ns/packet: ");
+  for (int c = 0; c < 4; ++c) {
+    std::printf("%s", c ? "; " : "");
+    for (size_t r = 0; r < receiver_ns[c].size(); ++r)
+      std::printf("%s%.0f", r ? " " : "", receiver_ns[c][r]);
+  }
+  std::printf(")\n");
 }
 
 }  // namespace wsn::bench

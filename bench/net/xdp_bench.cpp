@@ -15,7 +15,7 @@
 //
 //   wsn_xdp_bench [--quick] [--only=prog|wire] [--repeat=N] [--rounds=N] [--counts=1,1000,…]
 //                 [--mix=exact|cidr] [--wire-rules=N] [--seconds=S] [--wire-rounds=N]
-//                 [--senders=N]
+//                 [--senders=N] [--softirq-receive]
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
@@ -72,13 +72,15 @@ int main(int argc, char** argv) {
       o.senders = std::max(1, std::atoi(v));
     } else if (starts(argv[i], "--mix=", &v)) {
       o.mixes = {std::strcmp(v, "cidr") == 0 ? Mix::kCidr : Mix::kExact};
+    } else if (std::strcmp(argv[i], "--softirq-receive") == 0) {
+      o.threaded_receive = false;
     } else if (starts(argv[i], "--wire-rounds=", &v)) {
       o.wire_rounds = std::atoi(v);
     } else {
       std::fprintf(stderr,
                    "usage: wsn_xdp_bench [--quick] [--only=prog|wire] [--repeat=N] [--rounds=N] "
                    "[--counts=1,1000,60000] [--mix=exact|cidr] [--wire-rules=N] [--seconds=S] "
-                   "[--wire-rounds=N] [--senders=N]\n");
+                   "[--wire-rounds=N] [--senders=N] [--softirq-receive]\n");
       return 2;
     }
   }
