@@ -88,8 +88,7 @@ TEST(Classifier, AgreesWithTheReferenceOnRandomRuleSets) {
   testing::RandomNet gen(20261207);
   size_t decided = 0;
   for (int round = 0; round < 200; ++round) {
-    std::vector<NetRule> rules;
-    for (uint32_t id = 1; id <= 12; ++id) rules.push_back(gen.rule(id));
+    std::vector<NetRule> rules = gen.rule_set(round, 12);
     auto c = compile_rules(slotted(rules));
     if (!c.ok()) continue;  // too many shapes: covered above
     for (int k = 0; k < 200; ++k) {

@@ -82,6 +82,28 @@ class RandomNet {
     return r;
   }
 
+  // An address-only rule naming one host, source or destination: host blocklists are the
+  // common case of the address tries (deep paths, many leaves under one prefix).
+  NetRule host_rule(uint32_t id) {
+    NetRule r;
+    r.id = id;
+    r.priority = static_cast<uint32_t>(below(6)) * 10;
+    Family f = below(3) == 0 ? Family::kV6 : Family::kV4;
+    Cidr c{f, address(f), static_cast<uint8_t>(f == Family::kV4 ? 32 : 128)};
+    (below(2) ? r.src : r.dst) = c;
+    const Action actions[] = {Action::kPass, Action::kDrop, Action::kInspect};
+    r.action = actions[below(3)];
+    return r;
+  }
+
+  // Rule sets for the differential tests: every other round, two thirds are host rules.
+  std::vector<NetRule> rule_set(int round, uint32_t count) {
+    std::vector<NetRule> rules;
+    for (uint32_t id = 1; id <= count; ++id)
+      rules.push_back(round % 2 && id <= count * 2 / 3 ? host_rule(id) : rule(id));
+    return rules;
+  }
+
   PacketSpec packet() {
     PacketSpec p;
     p.family = below(3) == 0 ? Family::kV6 : Family::kV4;

@@ -103,8 +103,7 @@ TEST(XdpTestRun, KernelAgreesWithTheReferenceOnRandomRuleSets) {
   testing::RandomNet gen(7);
   size_t decided = 0, checked = 0;
   for (int round = 0; round < 25; ++round) {
-    std::vector<NetRule> rules;
-    for (uint32_t id = 1; id <= 10; ++id) rules.push_back(gen.rule(id));
+    std::vector<NetRule> rules = gen.rule_set(round, 10);
     if (!table.replace(rules).ok()) continue;  // too many shapes
     for (int k = 0; k < 120; ++k) {
       PacketSpec spec = gen.packet();
