@@ -113,17 +113,14 @@ void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::st
     out += ",\"message\":";
     append_json_string(alert.title, out);
   }
-  out += ",\"rule\":{\"id\":";
-  append_json_string(rule.id, out);
-  out += ",\"name\":";
-  append_json_string(rule.name, out);
-  out += ",\"description\":";
-  append_json_string(rule.description, out);
-  out += ",\"type\":";
-  append_json_string(rule.kind, out);
-  out += ",\"tags\":";
-  append_string_array(out, rule.tags);
-  out += '}';
+  out += ",\"rule\":";
+  JsonObjectWriter(out)
+      .str("id", rule.id)
+      .str("name", rule.name)
+      .str("description", rule.description)
+      .str("type", rule.kind)
+      .strings("tags", rule.tags)
+      .close();
   const std::vector<std::string_view> tactics = mitre_tactics(rule.tags);
   if (!rule.mitre.empty() || !tactics.empty()) {
     out += ",\"threat\":{\"framework\":\"MITRE ATT&CK\"";

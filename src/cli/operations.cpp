@@ -19,41 +19,23 @@
 namespace wsn::cli {
 namespace {
 
-void append_list(const std::vector<std::string>& items, std::string& out) {
-  out += '[';
-  for (size_t k = 0; k < items.size(); ++k) {
-    if (k) out += ',';
-    append_json_string(items[k], out);
-  }
-  out += ']';
-}
-
 std::string rules_json(const RuleSet& set) {
   std::string out = "[";
   for (size_t k = 0; k < set.rules.size(); ++k) {
     const RuleMeta& r = set.rules[k];
     if (k) out += ',';
-    out += "{\"id\":";
-    append_json_string(r.id, out);
-    out += ",\"name\":";
-    append_json_string(r.name, out);
-    out += ",\"type\":";
-    append_json_string(r.kind, out);
-    out += ",\"severity\":";
-    append_json_string(severity_label(r.severity), out);
-    out += ",\"enabled\":";
-    out += r.enabled && !r.failed ? "true" : "false";
-    out += ",\"failed\":";
-    out += r.failed ? "true" : "false";
-    out += ",\"mitre\":";
-    append_list(r.mitre, out);
-    out += ",\"tags\":";
-    append_list(r.tags, out);
-    out += ",\"actions\":";
-    append_list(r.actions, out);
-    out += ",\"source\":";
-    append_json_string(r.source, out);
-    out += '}';
+    JsonObjectWriter(out)
+        .str("id", r.id)
+        .str("name", r.name)
+        .str("type", r.kind)
+        .str("severity", severity_label(r.severity))
+        .boolean("enabled", r.enabled && !r.failed)
+        .boolean("failed", r.failed)
+        .strings("mitre", r.mitre)
+        .strings("tags", r.tags)
+        .strings("actions", r.actions)
+        .str("source", r.source)
+        .close();
   }
   out += "]\n";
   return out;

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_text.h"  // append_json_string, utf8_sequence_length
 #include "wsn/event.h"
 #include "wsn/schema.h"
 
@@ -30,12 +31,5 @@ namespace wsn {
 void write_event_json(const Event& event, const FieldRegistry& registry, std::string& out,
                       bool with_live_decisions = false);
 
-// Appends `s` as a quoted JSON string: '"' and '\\' escaped, control characters and DEL as
-// \n, \t ... or \u00XX, each byte of an invalid UTF-8 sequence replaced by U+FFFD.
-void append_json_string(std::string_view s, std::string& out);
-
-// Length (1-4) of the well-formed UTF-8 sequence at the start of `s`, or 0 when `s` is empty or
-// starts with an invalid, overlong, surrogate or truncated sequence.
-size_t utf8_sequence_length(std::string_view s);
 
 }  // namespace wsn

@@ -4,24 +4,10 @@
 
 #include <fmt/core.h>
 
+#include "common/json_text.h"
+
 namespace wsn::http {
 namespace {
-
-void append_json_string(const std::string& s, std::string& out) {
-  out += '"';
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += fmt::format("\\u{:04x}", u);
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
 
 std::string rfc3339_millis(int64_t ns) {
   const std::time_t secs = static_cast<std::time_t>(ns / 1'000'000'000);
@@ -34,22 +20,19 @@ std::string rfc3339_millis(int64_t ns) {
 }  // namespace
 
 std::string api_audit_record(const ApiAuditFacts& f) {
-  std::string out =
-      "{\"@timestamp\":\"" + rfc3339_millis(f.time_ns) + "\",\"audit\":\"api\",\"peer\":";
-  append_json_string(f.peer, out);
-  out += ",\"method\":";
-  append_json_string(f.method, out);
-  out += ",\"path\":";
-  append_json_string(f.path, out);
-  out += ",\"action\":";
-  append_json_string(f.action, out);
-  out += ",\"rule\":";
-  append_json_string(f.rule, out);
-  out += ",\"status\":" + std::to_string(f.status) + ",\"result\":";
-  append_json_string(f.result, out);
-  out += ",\"detail\":";
-  append_json_string(f.detail, out);
-  out += '}';
+  std::string out;
+  JsonObjectWriter(out)
+      .str("@timestamp", rfc3339_millis(f.time_ns))
+      .str("audit", "api")
+      .str("peer", f.peer)
+      .str("method", f.method)
+      .str("path", f.path)
+      .str("action", f.action)
+      .str("rule", f.rule)
+      .num("status", f.status)
+      .str("result", f.result)
+      .str("detail", f.detail)
+      .close();
   return out;
 }
 
