@@ -139,6 +139,8 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
   skel->rodata->wsn_want_open_write = iam || interest.wants(EbpfEvent::kFileOpenWrite) ? 1 : 0;
   skel->rodata->wsn_want_create = iam || interest.wants(EbpfEvent::kFileCreate) ? 1 : 0;
   skel->rodata->wsn_capture_env = config.capture_env ? 1 : 0;
+  const bool disconnects = interest.wants(EbpfEvent::kDisconnect);
+  skel->rodata->wsn_want_disconnect = disconnects ? 1 : 0;
   skel->rodata->wsn_wakeup_bytes = std::min(config.wakeup_bytes, self->ring_bytes_ / 2);
 
   // Which syscalls to watch; tracefs tells which of them this kernel has.
@@ -181,6 +183,7 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
   bpf_program__set_autoload(skel->progs.wsn_dns_ingress, dns);
   bpf_program__set_autoload(skel->progs.wsn_raw_enter_module, module_fallback);
   bpf_program__set_autoload(skel->progs.wsn_raw_exit_module, module_fallback);
+  bpf_program__set_autoload(skel->progs.wsn_tcp_state, disconnects);
   for (int f = 0; f < WSN_FAM_COUNT; ++f) {
     bpf_program* prog =
         bpf_object__find_program_by_name(skel->obj, std::string(family_program(f)).c_str());
@@ -227,6 +230,7 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::load(const BpfLoaderConfig& config
       {skel->progs.wsn_exit, "sched_process_exit"},
       {skel->progs.wsn_raw_enter_module, "sys_enter"},
       {skel->progs.wsn_raw_exit_module, "sys_exit"},
+      {skel->progs.wsn_tcp_state, "inet_sock_set_state"},
   };
   for (const auto& h : raw_hooks) {
     if (!bpf_program__autoload(h.prog)) continue;

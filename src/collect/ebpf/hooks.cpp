@@ -23,6 +23,8 @@ constexpr uint32_t kChown = event_bit(E::kFileChown);
 constexpr uint32_t kSetuid = event_bit(E::kSetuid);
 constexpr uint32_t kSetgid = event_bit(E::kSetgid);
 constexpr uint32_t kModule = event_bit(E::kLoadModule);
+constexpr uint32_t kConnect = event_bit(E::kConnect) | event_bit(E::kDisconnect);
+constexpr uint32_t kAccept = event_bit(E::kAccept) | event_bit(E::kDisconnect);
 
 #define WSN_SC(name, tag, nargs, ev) \
   { #name, SYS_##name, tag, nargs, ev }
@@ -64,12 +66,13 @@ constexpr WatchedSyscall kSyscalls[] = {
 #endif
     WSN_SC(fchown, WSN_SYS_FCHOWN, 3, kChown),
     WSN_SC(fchownat, WSN_SYS_FCHOWNAT, 5, kChown),
-    // DNS lookups are matched to the process that asked through its connect(2) to port 53.
-    WSN_SC(connect, WSN_SYS_CONNECT, 3, event_bit(E::kConnect) | event_bit(E::kDnsLookup)),
+    // DNS lookups are matched to the process that asked through its connect(2) to port 53; a
+    // disconnect's direction is the one its connect(2) or accept(2) gave the socket.
+    WSN_SC(connect, WSN_SYS_CONNECT, 3, kConnect | event_bit(E::kDnsLookup)),
 #ifdef SYS_accept
-    WSN_SC(accept, WSN_SYS_ACCEPT, 3, event_bit(E::kAccept)),
+    WSN_SC(accept, WSN_SYS_ACCEPT, 3, kAccept),
 #endif
-    WSN_SC(accept4, WSN_SYS_ACCEPT4, 4, event_bit(E::kAccept)),
+    WSN_SC(accept4, WSN_SYS_ACCEPT4, 4, kAccept),
     WSN_SC(bind, WSN_SYS_BIND, 3, event_bit(E::kBind)),
     WSN_SC(setuid, WSN_SYS_SETUID, 1, kSetuid),
     WSN_SC(setreuid, WSN_SYS_SETREUID, 2, kSetuid),

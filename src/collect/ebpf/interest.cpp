@@ -27,6 +27,7 @@ constexpr EbpfEventInfo kEvents[] = {
     {EbpfEvent::kFileChown, "file", "chown", "change"},
     {EbpfEvent::kConnect, "network", "connection_attempted", "start"},
     {EbpfEvent::kAccept, "network", "connection_accepted", "start"},
+    {EbpfEvent::kDisconnect, "network", "disconnect_received", "end"},
     {EbpfEvent::kBind, "network", "bind", "start"},
     {EbpfEvent::kLoadModule, "process", "load_module", "start"},
     {EbpfEvent::kDnsLookup, "network", "lookup_result", "protocol"},

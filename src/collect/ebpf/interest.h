@@ -39,6 +39,7 @@ enum class EbpfEvent : uint8_t {
   kFileChown,
   kConnect,
   kAccept,
+  kDisconnect,  // a TCP connection closed by its process (sock/inet_sock_set_state)
   kBind,
   kLoadModule,
   kDnsLookup,  // DNS responses delivered to a local socket (cgroup_skb ingress)

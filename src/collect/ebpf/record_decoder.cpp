@@ -236,6 +236,20 @@ RecordDecoder::Outcome RecordDecoder::decode(std::span<const uint8_t> rec, Event
   }
 }
 
+namespace {
+
+// network.direction: a connect is egress, an accept ingress; a disconnect says which of the
+// two opened its connection (wsn_conn_dir), or nothing when the collector did not see it.
+std::string_view direction(EbpfEvent kind, int32_t ret) {
+  if (kind == EbpfEvent::kConnect) return "egress";
+  if (kind == EbpfEvent::kAccept) return "ingress";
+  if (ret == WSN_DIR_EGRESS) return "egress";
+  if (ret == WSN_DIR_INGRESS) return "ingress";
+  return {};
+}
+
+}  // namespace
+
 const ProcessInfo& RecordDecoder::actor(const wsn_hdr& h) {
   const auto pid = static_cast<int32_t>(h.tgid);
   const auto ppid = static_cast<int32_t>(h.ppid);
@@ -700,6 +714,9 @@ RecordDecoder::Outcome RecordDecoder::net(std::span<const uint8_t> rec, Event& e
     case WSN_NET_BIND:
       kind = EbpfEvent::kBind;
       break;
+    case WSN_NET_DISCONNECT:
+      kind = EbpfEvent::kDisconnect;
+      break;
     default:
       return malformed("network record with unknown operation " + std::to_string(r.op));
   }
@@ -722,7 +739,7 @@ RecordDecoder::Outcome RecordDecoder::net(std::span<const uint8_t> rec, Event& e
   if (kind != EbpfEvent::kBind) {
     e.set_ip(fields::kDestinationIp, make_ip(r.family, r.daddr));
     if (r.dport != 0) e.set_int(fields::kDestinationPort, r.dport);
-    e.set_string(fields::kNetworkDirection, kind == EbpfEvent::kConnect ? "egress" : "ingress");
+    if (auto d = direction(kind, r.ret); !d.empty()) e.set_string(fields::kNetworkDirection, d);
   }
   if (auto t = transport_name(r.protocol); !t.empty()) e.set_string(fields::kNetworkTransport, t);
   e.set_string(fields::kNetworkType, src.is_v4 ? "ipv4" : "ipv6");

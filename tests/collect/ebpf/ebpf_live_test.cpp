@@ -401,6 +401,63 @@ TEST_F(EbpfLive, TcpV6AcceptBindAndRefusedConnect) {
   EXPECT_EQ(get_int(*u, fields::kDestinationPort), 53);
 }
 
+// Elastic Defend's disconnect_received: the process that closes its TCP connection, with the
+// direction its opening had. The server closes first (established → FIN_WAIT1), then the
+// client, having read end-of-file (CLOSE_WAIT → LAST_ACK): one event each, from each side.
+TEST_F(EbpfLive, TcpCloseIsADisconnectOfTheClosingProcessOnBothSides) {
+  const int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(lfd, 4), 0);
+  socklen_t len = sizeof(addr);
+  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+
+  const pid_t server = spawn([&] {
+    const int c = ::accept(lfd, nullptr, nullptr);
+    return c >= 0 && ::close(c) == 0 ? 0 : 1;
+  });
+  const pid_t client = spawn([&] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) return 1;
+    char b;
+    if (::read(fd, &b, 1) != 0) return 2;  // the server's close
+    return ::close(fd) == 0 ? 0 : 3;
+  });
+  ASSERT_EQ(WEXITSTATUS(reap(server)), 0);
+  ASSERT_EQ(WEXITSTATUS(reap(client)), 0);
+  ::close(lfd);
+
+  auto srv = wait_action(server, "disconnect_received");
+  ASSERT_TRUE(srv);
+  EXPECT_EQ(srv->category(), categories::kNetwork);
+  EXPECT_EQ(get_list(*srv, fields::kEventType), (std::vector<std::string>{"end"}));
+  EXPECT_EQ(get_str(*srv, fields::kNetworkDirection), "ingress");
+  EXPECT_EQ(get_str(*srv, fields::kNetworkTransport), "tcp");
+  EXPECT_EQ(get_ip(*srv, fields::kSourceIp), "127.0.0.1");  // the remote: the client
+  EXPECT_EQ(get_ip(*srv, fields::kDestinationIp), "127.0.0.1");
+  EXPECT_EQ(get_int(*srv, fields::kDestinationPort), port);
+  const auto client_port = get_int(*srv, fields::kSourcePort);
+  EXPECT_NE(client_port, port);
+
+  auto cli = wait_action(client, "disconnect_received");
+  ASSERT_TRUE(cli);
+  EXPECT_EQ(get_str(*cli, fields::kNetworkDirection), "egress");
+  EXPECT_EQ(get_str(*cli, fields::kNetworkType), "ipv4");
+  EXPECT_EQ(get_ip(*cli, fields::kSourceIp), "127.0.0.1");
+  EXPECT_EQ(get_int(*cli, fields::kSourcePort), client_port);
+  EXPECT_EQ(get_ip(*cli, fields::kDestinationIp), "127.0.0.1");
+  EXPECT_EQ(get_int(*cli, fields::kDestinationPort), port);
+  EXPECT_EQ(get_int(*cli, fields::kProcessParentPid), ::getpid());
+  // One close, one event: the peer's FIN and the final ACKs are not disconnects of anyone.
+  const auto ends = c().matching([&](const Event& e) {
+    return (pid_of(e) == server || pid_of(e) == client) && action(e) == "disconnect_received";
+  });
+  EXPECT_EQ(ends.size(), 2u);
+}
+
 TEST_F(EbpfLive, SetuidAndSetgidChange) {
   const pid_t child = spawn([] {
     if (::setgid(65534) != 0) return 1;

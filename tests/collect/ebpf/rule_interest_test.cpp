@@ -97,7 +97,12 @@ TEST_F(RuleInterestTest, ActionSetsAndDisjunctionsNarrowTheKinds) {
   // Negations constrain nothing.
   EXPECT_EQ(kinds(map({R"(network where not event.action == "connection_attempted")"})),
             (std::set<std::string>{"network/connection_accepted", "network/bind",
-                                   "network/connection_attempted", "network/lookup_result"}));
+                                   "network/connection_attempted", "network/disconnect_received",
+                                   "network/lookup_result"}));
+  // A disconnect needs the close hook and, for its direction, connect and accept.
+  const EbpfInterest ends = map({R"(network where event.action == "disconnect_received")"});
+  EXPECT_EQ(kinds(ends), (std::set<std::string>{"network/disconnect_received"}));
+  EXPECT_EQ(syscalls(ends), (std::set<std::string>{"accept", "accept4", "connect"}));
 }
 
 TEST_F(RuleInterestTest, EventTypesMapThroughTheVocabulary) {

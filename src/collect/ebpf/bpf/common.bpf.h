@@ -51,6 +51,7 @@ const volatile __u32 wsn_ignore_tgid = 0;  /* the engine's own process: never re
 const volatile __u32 wsn_reads_mode = 0;   /* 0 no read opens, 1 prefix-filtered, 2 all */
 const volatile __u32 wsn_want_open_write = 0; /* report opens for writing */
 const volatile __u32 wsn_want_create = 0;     /* report opens that create the file */
+const volatile __u32 wsn_want_disconnect = 0; /* report TCP closes (net.bpf.h) */
 /* Wake the reader only once this much is pending; below it the reader's periodic poll picks
  * records up. One wakeup per record would cost a context switch per event. */
 const volatile __u64 wsn_wakeup_bytes = 0;

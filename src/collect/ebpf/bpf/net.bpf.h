@@ -1,4 +1,5 @@
-/* Network: connect (egress), accept (ingress), bind, for IPv4 and IPv6 sockets.
+/* Network: connect (egress), accept (ingress), bind, for IPv4 and IPv6 sockets, and the end
+ * of a TCP connection by its process (disconnect_received).
  *
  * Addresses come from the socket itself at syscall exit (the kernel has chosen the local
  * port by then); connect's destination comes from the caller's sockaddr so that failed
@@ -10,6 +11,29 @@
 
 
 static __always_inline __u16 wsn_ntohs(__u16 v) { return (v >> 8) | (v << 8); }
+
+/* include/net/tcp_states.h */
+#define WSN_TCP_ESTABLISHED 1
+#define WSN_TCP_FIN_WAIT1 4
+#define WSN_TCP_CLOSE_WAIT 8
+#define WSN_TCP_LAST_ACK 9
+#define WSN_IPPROTO_TCP 6
+
+/* Which side opened each TCP connection still open (enum wsn_conn_dir), by socket address:
+ * a disconnect reports its direction and orients its addresses as the opening did. LRU: a
+ * socket that dies without a close of its own (reset, timeout) is forgotten eventually. */
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, __u64);
+  __type(value, __u8);
+} wsn_conn_dirs SEC(".maps");
+
+static __always_inline void wsn_remember_dir(struct sock *sk, __u8 dir) {
+  if (!wsn_want_disconnect) return;
+  __u64 key = (__u64)sk;
+  bpf_map_update_elem(&wsn_conn_dirs, &key, &dir, BPF_ANY);
+}
 
 static __always_inline struct sock *wsn_fd_sock(int fd) {
   struct file *f = wsn_fd_file(fd);
@@ -78,6 +102,12 @@ int wsn_exit_sock(struct trace_event_raw_sys_exit *ctx) {
   r.protocol = BPF_CORE_READ(sk, sk_protocol);
   r.sock_type = BPF_CORE_READ(sk, sk_type);
   r.ret = ret;
+  if (r.protocol == WSN_IPPROTO_TCP) {
+    if (op == WSN_NET_CONNECT && (ret == 0 || ret == -EINPROGRESS))
+      wsn_remember_dir(sk, WSN_DIR_EGRESS);
+    else if (op == WSN_NET_ACCEPT)
+      wsn_remember_dir(sk, WSN_DIR_INGRESS);
+  }
   if (op == WSN_NET_CONNECT) {
     /* sockaddr_in: family(2) port(2) addr(4); sockaddr_in6: family(2) port(2) flow(4) addr(16) */
     __u8 sa[24] = {};
@@ -104,6 +134,42 @@ int wsn_exit_sock(struct trace_event_raw_sys_exit *ctx) {
   } else {
     wsn_sock_addr(sk, family, 1, r.saddr, &r.sport);
   }
+  wsn_fill_hdr(&r.h, WSN_REC_NET);
+  wsn_emit(&r, sizeof(r));
+  return 0;
+}
+
+/* Defend's disconnect_received: the process closing its TCP connection. Only the owner's
+ * close(2), shutdown(2) or exit makes these two transitions (tcp_close_state), and it makes
+ * them in its own context, so `current` is the process that ended the connection — also
+ * after an exec (`cat < /dev/tcp/…`: bash connected, cat closes). Transitions packets make
+ * (a peer's FIN or reset) run in softirq on behalf of nobody and are not reported. */
+SEC("raw_tp/inet_sock_set_state")
+int BPF_PROG(wsn_tcp_state, struct sock *sk, int oldstate, int newstate) {
+  if (!((oldstate == WSN_TCP_ESTABLISHED && newstate == WSN_TCP_FIN_WAIT1) ||
+        (oldstate == WSN_TCP_CLOSE_WAIT && newstate == WSN_TCP_LAST_ACK)))
+    return 0;
+  if (BPF_CORE_READ(sk, sk_protocol) != WSN_IPPROTO_TCP) return 0;
+  if (wsn_ignored(bpf_get_current_pid_tgid() >> 32)) return 0;
+  struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+  if (BPF_CORE_READ(t, flags) & PF_KTHREAD) return 0;
+  __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  if (family != AF_INET && family != AF_INET6) return 0;
+
+  __u64 key = (__u64)sk;
+  __u8 *known = bpf_map_lookup_elem(&wsn_conn_dirs, &key);
+  __u8 dir = known ? *known : WSN_DIR_UNKNOWN;
+  if (known) bpf_map_delete_elem(&wsn_conn_dirs, &key);
+
+  struct wsn_net_rec r = {};
+  r.op = WSN_NET_DISCONNECT;
+  r.family = family;
+  r.protocol = WSN_IPPROTO_TCP;
+  r.sock_type = BPF_CORE_READ(sk, sk_type);
+  r.ret = dir;
+  const int remote_first = dir == WSN_DIR_INGRESS;
+  wsn_sock_addr(sk, family, !remote_first, r.saddr, &r.sport);
+  wsn_sock_addr(sk, family, remote_first, r.daddr, &r.dport);
   wsn_fill_hdr(&r.h, WSN_REC_NET);
   wsn_emit(&r, sizeof(r));
   return 0;

@@ -55,7 +55,11 @@ enum wsn_file_op {
 };
 
 /* wsn_net_rec.op */
-enum wsn_net_op { WSN_NET_CONNECT = 1, WSN_NET_ACCEPT = 2, WSN_NET_BIND = 3 };
+enum wsn_net_op { WSN_NET_CONNECT = 1, WSN_NET_ACCEPT = 2, WSN_NET_BIND = 3, WSN_NET_DISCONNECT = 4 };
+
+/* wsn_net_rec.ret of a WSN_NET_DISCONNECT: which side opened the connection. Addresses are
+ * oriented as that opening was reported: egress source = local, ingress source = remote. */
+enum wsn_conn_dir { WSN_DIR_UNKNOWN = 0, WSN_DIR_EGRESS = 1, WSN_DIR_INGRESS = 2 };
 
 /* wsn_cred_rec.op */
 enum wsn_cred_op {
