@@ -1,10 +1,10 @@
 #include "receiver_cpu.h"
 
 #include <dirent.h>
-#include <sched.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -53,8 +53,8 @@ Status use_threaded_receive(const VethPair& veth) {
   if (auto s = set_offload(veth.ns_b(), veth.if_b(), ETHTOOL_SGRO, true); !s.ok()) return s;
   // sysfs shows a namespace's devices only where it is mounted from inside it: ip netns exec.
   std::string out;
-  if (VethPair::run_in(veth.ns_b(), "echo 1 > /sys/class/net/" + veth.if_b() + "/threaded",
-                       &out) != 0)
+  if (VethPair::run_in(veth.ns_b(), "echo 1 > /sys/class/net/" + veth.if_b() + "/threaded", &out) !=
+      0)
     return Error{"threaded NAPI on " + veth.if_b() + ": " + out, 0};
   return {};
 }

@@ -35,8 +35,8 @@ constexpr EbpfEventInfo kEvents[] = {
 };
 
 constexpr std::string_view kIamActions[] = {
-    "added-user-account",     "deleted-user-account",       "modified-user-account",
-    "changed-password",       "added-group-account-to",     "deleted-group-account-from",
+    "added-user-account",     "deleted-user-account",   "modified-user-account",
+    "changed-password",       "added-group-account-to", "deleted-group-account-from",
     "modified-group-account",
 };
 constexpr std::string_view kIamTypes[] = {"user", "group", "creation", "deletion", "change"};

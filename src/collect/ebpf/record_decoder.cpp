@@ -8,6 +8,7 @@
 #include "collect/ebpf/defend_fields.h"
 #include "collect/ebpf/dns_message.h"
 #include "collect/ebpf/env_vars.h"
+#include "event/network_transport.h"
 
 namespace wsn::collect {
 namespace {
@@ -31,25 +32,6 @@ CategoryId category_id(std::string_view c) {
   if (c == "driver") return categories::kDriver;
   if (c == "iam") return categories::kIam;
   return categories::kUnknown;
-}
-
-std::string_view transport_name(uint16_t proto) {
-  switch (proto) {
-    case 6:
-      return "tcp";
-    case 17:
-      return "udp";
-    case 1:
-      return "icmp";
-    case 58:
-      return "ipv6-icmp";
-    case 132:
-      return "sctp";
-    case 136:
-      return "udplite";
-    default:
-      return {};
-  }
 }
 
 constexpr const char* kCapNames[] = {
@@ -741,7 +723,8 @@ RecordDecoder::Outcome RecordDecoder::net(std::span<const uint8_t> rec, Event& e
     if (r.dport != 0) e.set_int(fields::kDestinationPort, r.dport);
     if (auto d = direction(kind, r.ret); !d.empty()) e.set_string(fields::kNetworkDirection, d);
   }
-  if (auto t = transport_name(r.protocol); !t.empty()) e.set_string(fields::kNetworkTransport, t);
+  if (auto t = ecs_transport_name(r.protocol); !t.empty())
+    e.set_string(fields::kNetworkTransport, t);
   e.set_string(fields::kNetworkType, src.is_v4 ? "ipv4" : "ipv6");
   return Outcome::kEvent;
 }

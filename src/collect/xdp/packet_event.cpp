@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "event/network_transport.h"
+
 namespace wsn::xdp {
 namespace {
 
@@ -17,21 +19,6 @@ IpAddress to_ip(net::Family f, const std::array<uint8_t, 16>& a) {
     ip.bytes = a;
   }
   return ip;
-}
-
-std::string_view transport(uint8_t proto) {
-  switch (proto) {
-    case 6:
-      return "tcp";
-    case 17:
-      return "udp";
-    case 1:
-      return "icmp";
-    case 58:
-      return "ipv6-icmp";  // ECS uses the IANA keyword
-    default:
-      return "";
-  }
 }
 
 }  // namespace
@@ -76,7 +63,8 @@ void PacketEventBuilder::build(const net::InspectedPacket& p, int64_t realtime_o
     e.set_int(fields::kSourcePort, p.sport);
     e.set_int(fields::kDestinationPort, p.dport);
   }
-  if (auto tr = transport(p.proto); !tr.empty()) e.set_string(fields::kNetworkTransport, tr);
+  if (auto tr = ecs_transport_name(p.proto); !tr.empty())
+    e.set_string(fields::kNetworkTransport, tr);
   e.set_string(fields::kNetworkType, p.family == net::Family::kV4 ? "ipv4" : "ipv6");
   e.set_string(fields::kNetworkDirection, "ingress");
   e.set_string(iana_, std::to_string(p.proto));
@@ -84,7 +72,7 @@ void PacketEventBuilder::build(const net::InspectedPacket& p, int64_t realtime_o
   e.set_int(packets_, p.flow_packet);
   e.set_string(iface_index_, std::to_string(p.ifindex));
   const IpAddress src = to_ip(p.family, p.src), dst = to_ip(p.family, p.dst);
-  std::string_view t = transport(p.proto);
+  std::string_view t = ecs_transport_name(p.proto);
   std::string flow = (t.empty() ? std::to_string(p.proto) : std::string(t)) + " ";
   const bool v6 = p.family == net::Family::kV6;
   auto endpoint = [&](const IpAddress& a, uint16_t port) {
