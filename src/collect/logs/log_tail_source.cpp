@@ -29,7 +29,18 @@ std::string_view format_name(LogFormat f) {
 
 LogTailSource::LogTailSource(LogTailOptions options, FieldRegistry& registry,
                              std::function<void(const std::string&)> report)
-    : opt_(std::move(options)), builder_(registry), report_(std::move(report)) {}
+    : opt_(std::move(options)), builder_(registry), report_(std::move(report)) {
+  for (const LogFile& f : opt_.files) {
+    tails_.push_back(Tail{f});
+    open_file(tails_.back(), !opt_.from_start);
+  }
+}
+
+LogTailSource::~LogTailSource() {
+  for (Tail& t : tails_) {
+    if (t.fd >= 0) ::close(t.fd);
+  }
+}
 
 std::vector<std::string> LogTailSource::describe() const {
   std::string files;
@@ -49,9 +60,9 @@ void LogTailSource::open_file(Tail& t, bool at_end) {
   t.partial.clear();
 }
 
-bool LogTailSource::poll(Tail& t, EventWriter& out, bool first) {
+bool LogTailSource::poll(Tail& t, EventWriter& out) {
   if (t.fd < 0) {
-    open_file(t, first && !opt_.from_start);
+    open_file(t, false);  // a file that appeared after the start: all of it is new
     if (t.fd < 0) return false;
   }
   // Rotated (the path names another file now) or truncated: finish this one, start over.
@@ -104,21 +115,18 @@ bool LogTailSource::poll(Tail& t, EventWriter& out, bool first) {
 Status LogTailSource::run(EventWriter& out) {
   if (opt_.files.empty())
     return Error{"logs: no files to follow (sources.logs.auth, .syslog, .auditd)"};
-  std::vector<Tail> tails;
-  for (const LogFile& f : opt_.files) tails.push_back(Tail{f});
-  bool first = true;
   for (;;) {
     bool any = false;
-    for (Tail& t : tails) any = poll(t, out, first) || any;
-    first = false;
+    for (Tail& t : tails_) any = poll(t, out) || any;
     if (any) out.flush();
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, std::chrono::nanoseconds(opt_.poll_ns), [this] { return stop_; })) {
       break;
     }
   }
-  for (Tail& t : tails) {
+  for (Tail& t : tails_) {
     if (t.fd >= 0) ::close(t.fd);
+    t.fd = -1;
   }
   out.flush();
   return {};

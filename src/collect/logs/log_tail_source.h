@@ -33,8 +33,13 @@ struct LogTailOptions {
 
 class LogTailSource final : public EventSource {
  public:
+  // Opens the files now, so "only new lines" means lines written after the source was built
+  // (before the run announces it), not after its thread got to them.
   LogTailSource(LogTailOptions options, FieldRegistry& registry,
                 std::function<void(const std::string&)> report);
+  ~LogTailSource() override;
+  LogTailSource(const LogTailSource&) = delete;
+  LogTailSource& operator=(const LogTailSource&) = delete;
   std::string_view name() const override { return "logs"; }
   DropPolicy drop_policy() const override { return DropPolicy::kDrop; }
   bool live() const override { return true; }
@@ -52,10 +57,11 @@ class LogTailSource final : public EventSource {
     std::string partial;  // an unfinished last line
   };
   // Reads what is new in `t`; returns whether anything was read.
-  bool poll(Tail& t, EventWriter& out, bool first);
+  bool poll(Tail& t, EventWriter& out);
   void open_file(Tail& t, bool at_end);
 
   LogTailOptions opt_;
+  std::vector<Tail> tails_;
   LogEventBuilder builder_;
   std::function<void(const std::string&)> report_;
   std::mutex mu_;

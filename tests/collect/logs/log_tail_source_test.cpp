@@ -72,13 +72,14 @@ TEST_F(LogTailTest, FollowsAppendsRotationAndLateFiles) {
       bus.release(std::move(batch));
     }
   });
+  // Written after the source was built, before its thread runs: new, so read (the start
+  // position is taken when the source is built, which is before a run announces it).
+  append(auth, "2026-12-07T10:00:01+00:00 h first[2]: appended\n");
   Status st;
   std::thread runner([&] {
     BatchWriter writer(bus);
     st = src.run(writer);
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  append(auth, "2026-12-07T10:00:01+00:00 h first[2]: appended\n");
   append(auth, "2026-12-07T10:00:02+00:00 h sec");  // half a line …
   ASSERT_TRUE(wait_events(1));
   append(auth, "ond[3]: … then the rest\nnot a syslog line\n");
