@@ -109,15 +109,25 @@ class AhoCorasick {
   template <typename T, typename F>
   void scan_with(const T* next, std::string_view text, F& on_match) const {
     constexpr uint32_t kFlag = sizeof(T) == 2 ? kHasOutput16 : kHasOutput;
+    // Locals, not members: on_match may write anywhere, so the compiler would otherwise reload
+    // the members and spill `row` to the stack on the transition chain that bounds the scan.
+    const uint8_t* const cls = cls_.data();
+    const uint32_t classes = classes_;
+    const auto* const bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
     uint32_t row = 0;  // the current state's row in the table
-    for (size_t i = 0; i < text.size(); ++i) {
-      const uint32_t t = next[row + cls_[static_cast<unsigned char>(text[i])]];
+    size_t i = 0;
+    while (i < n) {
+      uint32_t t = 0;
+      do {  // no call in this loop: it runs on registers only
+        t = next[row + cls[bytes[i++]]];
+        row = sizeof(T) == 2 ? (t & ~kFlag) * classes : t & ~kFlag;
+      } while ((t & kFlag) == 0 && i < n);
+      if ((t & kFlag) == 0) break;
       const uint32_t to = t & ~kFlag;  // narrow: a state; wide: a row
-      row = sizeof(T) == 2 ? to * classes_ : to;
-      if ((t & kFlag) == 0) continue;
-      for (uint32_t o = out_[sizeof(T) == 2 ? to : to / classes_]; o != kNone; o = out_link_[o]) {
+      for (uint32_t o = out_[sizeof(T) == 2 ? to : to / classes]; o != kNone; o = out_link_[o]) {
         if constexpr (std::is_invocable_v<F&, uint32_t, size_t>) {
-          on_match(out_pattern_[o], i + 1);
+          on_match(out_pattern_[o], i);
         } else {
           on_match(out_pattern_[o]);
         }
