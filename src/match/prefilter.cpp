@@ -455,6 +455,16 @@ void AhoCorasick::build() {
       }
     }
   }
+  next_.clear();
+  next16_.clear();
+  if (states < kHasOutput16) {
+    next16_.resize(delta.size());
+    for (size_t k = 0; k < delta.size(); ++k) {
+      const uint32_t target = delta[k];
+      next16_[k] = static_cast<uint16_t>(target | (out_[target] != kNone ? kHasOutput16 : 0));
+    }
+    return;
+  }
   next_.resize(delta.size());
   for (size_t k = 0; k < delta.size(); ++k) {
     const uint32_t target = delta[k];
