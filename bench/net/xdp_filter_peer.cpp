@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "net/xdp_filter.h"
+
 namespace wsn::bench {
 namespace {
 
@@ -103,37 +105,17 @@ Status XdpFilterPeer::fill(const std::vector<ExactRule>& rules) {
   return {};
 }
 
-namespace {
-
-Result<bpf_test_run_opts> run(int prog, const std::vector<uint8_t>& frame,
-                              std::vector<uint8_t>& out, uint32_t repeat) {
-  bpf_test_run_opts opts{};
-  opts.sz = sizeof opts;
-  opts.data_in = frame.data();
-  opts.data_size_in = static_cast<uint32_t>(frame.size());
-  opts.data_out = out.data();
-  opts.data_size_out = static_cast<uint32_t>(out.size());
-  opts.repeat = repeat;
-  if (bpf_prog_test_run_opts(prog, &opts) != 0)
-    return sys_error("BPF_PROG_TEST_RUN (xdp-filter)", errno);
-  return opts;
-}
-
-}  // namespace
-
 Result<uint32_t> XdpFilterPeer::test_run(const std::vector<uint8_t>& frame) const {
-  std::vector<uint8_t> out(frame.size() + 256);
-  auto r = run(s_->prog, frame, out, 1);
+  auto r = net::prog_test_run(s_->prog, frame, 1);
   if (!r.ok()) return r.error();
   return r->retval;
 }
 
 Result<uint32_t> XdpFilterPeer::test_run_duration(const std::vector<uint8_t>& frame,
                                                   uint32_t repeat) const {
-  std::vector<uint8_t> out(frame.size() + 256);
-  auto r = run(s_->prog, frame, out, repeat);
+  auto r = net::prog_test_run(s_->prog, frame, repeat);
   if (!r.ok()) return r.error();
-  return r->duration;
+  return r->duration_ns;
 }
 
 int XdpFilterPeer::program_fd() const {

@@ -503,20 +503,12 @@ Result<std::vector<wsn_xdp_decision>> read_last(int fd) {
 Result<TestVerdict> XdpFilter::test_run(const std::vector<uint8_t>& frame) const {
   auto before = read_last(map_fd("wsn_xdp_last"));
   if (!before.ok()) return before.error();
-  std::vector<uint8_t> out(frame.size() + 256);
-  bpf_test_run_opts opts{};
-  opts.sz = sizeof opts;
-  opts.data_in = frame.data();
-  opts.data_size_in = static_cast<uint32_t>(frame.size());
-  opts.data_out = out.data();
-  opts.data_size_out = static_cast<uint32_t>(out.size());
-  opts.repeat = 1;
-  if (bpf_prog_test_run_opts(fds_->prog, &opts) != 0)
-    return sys_error("run a test packet through the filter (BPF_PROG_TEST_RUN)", errno);
+  auto run = prog_test_run(fds_->prog, frame, 1);
+  if (!run.ok()) return run.error();
   auto after = read_last(map_fd("wsn_xdp_last"));
   if (!after.ok()) return after.error();
   TestVerdict v;
-  v.xdp_action = opts.retval;
+  v.xdp_action = run->retval;
   for (size_t cpu = 0; cpu < after->size(); ++cpu) {
     if ((*after)[cpu].seq == (*before)[cpu].seq) continue;
     const wsn_xdp_decision& d = (*after)[cpu];
@@ -545,7 +537,13 @@ Result<TestVerdict> XdpFilter::test_run(const std::vector<uint8_t>& frame) const
 
 Result<uint32_t> XdpFilter::test_run_duration(const std::vector<uint8_t>& frame,
                                               uint32_t repeat) const {
-  std::vector<uint8_t> out(frame.size() + 256);
+  auto run = prog_test_run(fds_->prog, frame, repeat);
+  if (!run.ok()) return run.error();
+  return run->duration_ns;
+}
+
+Result<ProgTestRun> prog_test_run(int prog_fd, const std::vector<uint8_t>& frame, uint32_t repeat) {
+  std::vector<uint8_t> out(frame.size() + 256);  // room for a program that grows the frame
   bpf_test_run_opts opts{};
   opts.sz = sizeof opts;
   opts.data_in = frame.data();
@@ -553,8 +551,9 @@ Result<uint32_t> XdpFilter::test_run_duration(const std::vector<uint8_t>& frame,
   opts.data_out = out.data();
   opts.data_size_out = static_cast<uint32_t>(out.size());
   opts.repeat = repeat;
-  if (bpf_prog_test_run_opts(fds_->prog, &opts) != 0) return sys_error("BPF_PROG_TEST_RUN", errno);
-  return opts.duration;
+  if (bpf_prog_test_run_opts(prog_fd, &opts) != 0)
+    return sys_error("run a test packet through the XDP program (BPF_PROG_TEST_RUN)", errno);
+  return ProgTestRun{opts.retval, opts.duration};
 }
 
 }  // namespace wsn::net

@@ -46,6 +46,14 @@ struct RuleCounter {
   uint64_t bytes = 0;
 };
 
+// One BPF_PROG_TEST_RUN of an XDP program (any: ours, or a peer's in the benchmark) over
+// `frame`, `repeat` times: its return value and the kernel's own ns per run.
+struct ProgTestRun {
+  uint32_t retval = 0;
+  uint32_t duration_ns = 0;
+};
+Result<ProgTestRun> prog_test_run(int prog_fd, const std::vector<uint8_t>& frame, uint32_t repeat);
+
 // What decided one packet in a test run.
 struct TestVerdict {
   uint32_t xdp_action = 0;  // XDP_DROP (1) or XDP_PASS (2)
