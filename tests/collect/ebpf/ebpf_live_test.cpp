@@ -288,15 +288,24 @@ TEST_F(EbpfLive, ReadsOnlyUnderInterestPrefix) {
   EXPECT_EQ(opens.size(), 1u);
 }
 
-TEST_F(EbpfLive, TcpConnectToLocalListenerV4) {
-  const int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
+// A TCP listener on 127.0.0.1 and a port the kernel picks; `addr` receives its address. -1 on
+// failure.
+int loopback_listener(sockaddr_in& addr) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  addr = {};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::listen(lfd, 4), 0);
   socklen_t len = sizeof(addr);
-  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      ::listen(fd, 4) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    return -1;
+  return fd;
+}
+
+TEST_F(EbpfLive, TcpConnectToLocalListenerV4) {
+  sockaddr_in addr{};
+  const int lfd = loopback_listener(addr);
+  ASSERT_GE(lfd, 0);
   const int port = ntohs(addr.sin_port);
 
   const pid_t child = spawn([&] {
@@ -304,7 +313,7 @@ TEST_F(EbpfLive, TcpConnectToLocalListenerV4) {
     return ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0 ? 0 : 1;
   });
   sockaddr_in peer{};
-  len = sizeof(peer);
+  socklen_t len = sizeof(peer);
   const int conn = ::accept(lfd, reinterpret_cast<sockaddr*>(&peer), &len);
   ASSERT_GE(conn, 0);
   ASSERT_EQ(WEXITSTATUS(reap(child)), 0);
@@ -405,14 +414,9 @@ TEST_F(EbpfLive, TcpV6AcceptBindAndRefusedConnect) {
 // direction its opening had. The server closes first (established → FIN_WAIT1), then the
 // client, having read end-of-file (CLOSE_WAIT → LAST_ACK): one event each, from each side.
 TEST_F(EbpfLive, TcpCloseIsADisconnectOfTheClosingProcessOnBothSides) {
-  const int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::listen(lfd, 4), 0);
-  socklen_t len = sizeof(addr);
-  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int lfd = loopback_listener(addr);
+  ASSERT_GE(lfd, 0);
   const int port = ntohs(addr.sin_port);
 
   const pid_t server = spawn([&] {
