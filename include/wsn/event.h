@@ -92,8 +92,14 @@ class Event {
   }
 
   bool has(FieldId id) const { return find_slot(id) >= 0; }
-  // Returns false when the field is absent.
-  bool get(FieldId id, FieldView& out) const;
+  // Returns false when the field is absent. Inline (as view_at and find_slot): the matcher's
+  // prefilter reads a dozen fields of every event through it.
+  bool get(FieldId id, FieldView& out) const {
+    const int k = find_slot(id);
+    if (k < 0) return false;
+    out = view_at(static_cast<size_t>(k));
+    return true;
+  }
   std::string_view list_item(const FieldView& v, uint32_t k) const;
 
   // Iteration in insertion order (serialization, the Wasm record builder).
@@ -117,7 +123,14 @@ class Event {
     };
   };
 
-  int find_slot(FieldId id) const;
+  int find_slot(FieldId id) const {
+    if (id < kIndexedFields) return static_cast<int>(index_[id]) - 1;
+    if ((others_ >> (id & 63) & 1) == 0) return -1;
+    for (size_t k = 0; k < slots_.size(); ++k) {
+      if (slots_[k].id == id) return static_cast<int>(k);
+    }
+    return -1;
+  }
   // Records that slot slots_.size() (about to be added) holds `id`.
   void note_slot(FieldId id) {
     if (id < kIndexedFields) {
@@ -152,5 +165,32 @@ class Event {
   uint64_t others_ = 0;
   CategoryId category_ = categories::kUnknown;
 };
+
+inline FieldView Event::view_at(size_t k) const {
+  const Slot& s = slots_[k];
+  FieldView v;
+  v.type = s.type;
+  switch (s.type) {
+    case FieldType::kString:
+      v.s = std::string_view(bytes_).substr(s.str.off, s.str.len);
+      break;
+    case FieldType::kInt:
+    case FieldType::kBool:
+    case FieldType::kTimestamp:
+      v.i = s.i;
+      break;
+    case FieldType::kUInt:
+      v.u = s.u;
+      break;
+    case FieldType::kIp:
+      v.ip = &ips_[s.ip];
+      break;
+    case FieldType::kStringList:
+      v.list_begin = s.list.off;
+      v.list_count = s.list.len;
+      break;
+  }
+  return v;
+}
 
 }  // namespace wsn

@@ -55,15 +55,6 @@ void Event::clear() {
   category_ = categories::kUnknown;
 }
 
-int Event::find_slot(FieldId id) const {
-  if (id < kIndexedFields) return static_cast<int>(index_[id]) - 1;
-  if ((others_ >> (id & 63) & 1) == 0) return -1;
-  for (size_t k = 0; k < slots_.size(); ++k) {
-    if (slots_[k].id == id) return static_cast<int>(k);
-  }
-  return -1;
-}
-
 Event::Slot& Event::slot_for(FieldId id, FieldType type) {
   const int k = find_slot(id);
   if (k >= 0) {
@@ -93,10 +84,18 @@ void Event::set_string(FieldId id, std::string_view v) {
   const StrRef r = store(v);  // before slot_for: no reference held across the append
   slot_for(id, FieldType::kString).str = r;
 }
-void Event::set_int(FieldId id, int64_t v) { slot_for(id, FieldType::kInt).i = v; }
-void Event::set_uint(FieldId id, uint64_t v) { slot_for(id, FieldType::kUInt).u = v; }
-void Event::set_bool(FieldId id, bool v) { slot_for(id, FieldType::kBool).i = v ? 1 : 0; }
-void Event::set_timestamp(FieldId id, int64_t ns) { slot_for(id, FieldType::kTimestamp).i = ns; }
+void Event::set_int(FieldId id, int64_t v) {
+  slot_for(id, FieldType::kInt).i = v;
+}
+void Event::set_uint(FieldId id, uint64_t v) {
+  slot_for(id, FieldType::kUInt).u = v;
+}
+void Event::set_bool(FieldId id, bool v) {
+  slot_for(id, FieldType::kBool).i = v ? 1 : 0;
+}
+void Event::set_timestamp(FieldId id, int64_t ns) {
+  slot_for(id, FieldType::kTimestamp).i = ns;
+}
 
 void Event::set_ip(FieldId id, const IpAddress& v) {
   const auto k = static_cast<uint32_t>(ips_.size());
@@ -108,32 +107,6 @@ void Event::set_string_list(FieldId id, std::span<const std::string_view> items)
   const auto first = static_cast<uint32_t>(list_items_.size());
   for (std::string_view item : items) list_items_.push_back(store(item));
   slot_for(id, FieldType::kStringList).list = {first, static_cast<uint32_t>(items.size())};
-}
-
-FieldView Event::view_at(size_t k) const {
-  const Slot& s = slots_[k];
-  FieldView v;
-  v.type = s.type;
-  switch (s.type) {
-    case FieldType::kString: v.s = std::string_view(bytes_).substr(s.str.off, s.str.len); break;
-    case FieldType::kInt:
-    case FieldType::kBool:
-    case FieldType::kTimestamp: v.i = s.i; break;
-    case FieldType::kUInt: v.u = s.u; break;
-    case FieldType::kIp: v.ip = &ips_[s.ip]; break;
-    case FieldType::kStringList:
-      v.list_begin = s.list.off;
-      v.list_count = s.list.len;
-      break;
-  }
-  return v;
-}
-
-bool Event::get(FieldId id, FieldView& out) const {
-  const int k = find_slot(id);
-  if (k < 0) return false;
-  out = view_at(static_cast<size_t>(k));
-  return true;
 }
 
 std::string_view Event::list_item(const FieldView& v, uint32_t k) const {

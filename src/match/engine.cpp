@@ -98,14 +98,59 @@ constexpr size_t kMaxRequirements = 1u << kReqBits;
 struct FieldScan {
   FieldId field = kInvalidField;
   AhoCorasick ac;
-  std::vector<std::vector<uint32_t>> units_of_pattern;  // prefilter entries per pattern
-  // Entries that need the pattern at the start (prefix_units) or the end (suffix_units) of the
-  // value, per pattern; empty for most patterns.
+  // Built by add_unit, per pattern: the prefilter entries it meets anywhere in the value, and
+  // those that need it at the start (prefix), the end (suffix) or as the whole value.
+  std::vector<std::vector<uint32_t>> units_of_pattern;
   std::vector<std::vector<uint32_t>> prefix_units;
   std::vector<std::vector<uint32_t>> suffix_units;
-  std::vector<std::vector<uint32_t>> whole_units;  // the pattern must be the whole value
-  bool primary = false;                            // some unit's first requirement reads this field
-  int32_t lazy = -1;  // otherwise: its lazy slot (scanned only when a unit asks)
+  std::vector<std::vector<uint32_t>> whole_units;
+  // The same, flattened once the rule set is built (Engine::Engine) so that an occurrence costs
+  // one load of its pattern's bounds: entries[at[p].any, at[p].suffix) anywhere, then up to
+  // .prefix the suffix entries, up to .whole the prefix entries, up to .end the whole entries.
+  struct PatternEntries {
+    uint32_t any, suffix, prefix, whole, end, size;  // size: the pattern's length
+  };
+  std::vector<PatternEntries> at;
+  std::vector<uint32_t> entries;
+  bool primary = false;  // some unit's first requirement reads this field
+  int32_t lazy = -1;     // otherwise: its lazy slot (scanned only when a unit asks)
+  uint32_t memo = 0;     // its memo in RuleMatcher::memos_
+  void flatten() {
+    at.resize(units_of_pattern.size());
+    for (size_t p = 0; p < at.size(); ++p) {
+      auto append = [this](const std::vector<uint32_t>& v) {
+        entries.insert(entries.end(), v.begin(), v.end());
+        return static_cast<uint32_t>(entries.size());
+      };
+      PatternEntries& pe = at[p];
+      pe.any = static_cast<uint32_t>(entries.size());
+      pe.suffix = append(units_of_pattern[p]);
+      pe.prefix = append(suffix_units[p]);
+      pe.whole = append(prefix_units[p]);
+      pe.end = append(whole_units[p]);
+      pe.size = static_cast<uint32_t>(ac.pattern_size(static_cast<uint32_t>(p)));
+    }
+    units_of_pattern = {};
+    prefix_units = {};
+    suffix_units = {};
+    whole_units = {};
+  }
+  // Calls on_entries(span) with the entries `text` meets, occurrence by occurrence.
+  template <typename F>
+  void scan(std::string_view text, F&& on_entries) const {
+    const uint32_t* const e = entries.data();
+    ac.scan(text, [&](uint32_t pattern, size_t end) {
+      const PatternEntries& pe = at[pattern];
+      if (pe.any != pe.suffix) on_entries(std::span<const uint32_t>(e + pe.any, e + pe.suffix));
+      if (end == text.size() && pe.suffix != pe.prefix) {
+        on_entries(std::span<const uint32_t>(e + pe.suffix, e + pe.prefix));
+      }
+      if (end == pe.size && pe.prefix != pe.end) {
+        on_entries(std::span<const uint32_t>(e + pe.prefix, e + pe.whole));
+        if (end == text.size()) on_entries(std::span<const uint32_t>(e + pe.whole, e + pe.end));
+      }
+    });
+  }
 };
 
 // Equality index of one field: folded value -> prefilter entries, integer value -> entries.
@@ -167,6 +212,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   // Fields that only serve later requirements are scanned only for events that met some unit's
   // first requirement: a near miss costs the rare extra scan, not a scan of every event.
   uint32_t lazy_slots = 0;
+  uint32_t scan_memos = 0;          // FieldScans, each with a memo in RuleMatcher::memos_
   std::vector<uint32_t> unit_lazy;  // per unit [lazy_first, +lazy_count): lazy slots
 
  private:
@@ -484,6 +530,8 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
   for (Bucket* b = &any; b != nullptr;) {
     for (FieldScan& s : b->scans) {
       s.ac.build();
+      s.flatten();
+      s.memo = scan_memos++;
       if (!s.primary) s.lazy = static_cast<int32_t>(lazy_slots++);
     }
     for (FieldIndex& x : b->indexes) {
@@ -515,6 +563,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
  public:
   explicit RuleMatcher(std::shared_ptr<const Engine> eng)
       : eng_(std::move(eng)),
+        memos_(eng_->scan_memos),
         hit_stamp_(eng_->units.size(), 0),
         hit_mask_(eng_->units.size(), 0),
         lazy_stamp_(eng_->lazy_slots, 0),
@@ -572,6 +621,8 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   uint64_t prefilter_skips() const override { return prefilter_skips_; }
   uint64_t evaluations_held() const override { return evaluations_held_; }
   uint64_t partials_opened() const override { return seqs_.created(); }
+  uint64_t memo_hits() const override { return memo_hits_; }
+  uint64_t memo_misses() const override { return memo_misses_; }
   size_t select_only(const Event& e) override;
 
  private:
@@ -611,6 +662,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   void scan(const Bucket& b, const Event& e);
   void lookup(const FieldIndex& x, const Event& e);
   void scan_field(const FieldScan& fs, const Event& e);
+  void scan_text(const FieldScan& fs, std::string_view text);
   void hit_units(std::span<const uint32_t> entries);  // prefilter entries
   // The current event's copy for joins, made once per event.
   const std::shared_ptr<const Event>& copy(const Event& e) {
@@ -654,6 +706,26 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
 
   std::shared_ptr<const Engine> eng_;
   ScratchArena scratch_;
+  // Per FieldScan: the entries recent values met (a direct-mapped memo keyed by the exact
+  // bytes). An event repeats its process's name, executable and command line in every file
+  // and network event of that process, and a host runs the same commands over and over, so a
+  // value is mostly scanned once; a miss costs a hash and a copy beside the scan. Short values
+  // scan faster than they hash and compare; long ones are mostly unique.
+  struct ScanMemo {
+    static constexpr size_t kSlots = 512;
+    static constexpr size_t kMinBytes = 12;
+    static constexpr size_t kMaxBytes = 1024;
+    struct Slot {
+      uint64_t hash = 0;
+      bool filled = false;
+      std::string text;
+      std::vector<uint32_t> entries;  // in the order the scan met them
+    };
+    std::vector<Slot> slots;  // allocated on first use
+  };
+  std::vector<ScanMemo> memos_;
+  uint64_t memo_hits_ = 0;
+  uint64_t memo_misses_ = 0;
   uint64_t stamp_ = 0;
   // Per unit, for the current event (hit_stamp_ == stamp_): which requirements were met.
   std::vector<uint64_t> hit_stamp_;
@@ -847,29 +919,45 @@ void RuleMatcher::scan(const Bucket& b, const Event& e) {
 
 void RuleMatcher::scan_field(const FieldScan& fs, const Event& e) {
   const Value v = load_field(e, fs.field);
-  auto scan_text = [&](std::string_view text) {
-    fs.ac.scan(text, [&](uint32_t pattern, size_t end) {
-      hit_units(fs.units_of_pattern[pattern]);
-      if (end == text.size()) hit_units(fs.suffix_units[pattern]);
-      if (end == fs.ac.pattern_size(pattern)) {
-        hit_units(fs.prefix_units[pattern]);
-        if (end == text.size()) hit_units(fs.whole_units[pattern]);
-      }
-    });
-  };
   switch (v.kind) {
     case ValueKind::kString:
-      scan_text(v.s);
+      scan_text(fs, v.s);
       break;
     case ValueKind::kStringList:
-      for (uint32_t k = 0; k < v.list_count; ++k) scan_text(v.item(k));
+      for (uint32_t k = 0; k < v.list_count; ++k) scan_text(fs, v.item(k));
       break;
     case ValueKind::kIp:
-      scan_text(v.ip->to_string());
+      scan_text(fs, v.ip->to_string());
       break;
     default:
       break;
   }
+}
+
+void RuleMatcher::scan_text(const FieldScan& fs, std::string_view text) {
+  if (text.size() < ScanMemo::kMinBytes || text.size() > ScanMemo::kMaxBytes) {
+    fs.scan(text, [this](std::span<const uint32_t> es) { hit_units(es); });
+    return;
+  }
+  ScanMemo& memo = memos_[fs.memo];
+  if (memo.slots.empty()) memo.slots.resize(ScanMemo::kSlots);
+  const uint64_t h = hash_bytes(text, false);
+  ScanMemo::Slot& slot = memo.slots[h & (ScanMemo::kSlots - 1)];
+  if (slot.hash == h && slot.filled && slot.text == text) {
+    ++memo_hits_;
+    hit_units(slot.entries);
+    return;
+  }
+  ++memo_misses_;
+  slot.filled = false;
+  slot.entries.clear();
+  fs.scan(text, [&slot](std::span<const uint32_t> es) {
+    slot.entries.insert(slot.entries.end(), es.begin(), es.end());
+  });
+  slot.text.assign(text);
+  slot.hash = h;
+  slot.filled = true;
+  hit_units(slot.entries);
 }
 
 void RuleMatcher::emit_partial(uint32_t rule, const Partial& p, MatchSink& sink) {

@@ -38,6 +38,9 @@ class RuleMatcherInfo {
   virtual uint64_t prefilter_skips() const = 0;   // predicates not evaluated thanks to literals
   virtual uint64_t evaluations_held() const = 0;  // evaluations whose predicate held
   virtual uint64_t partials_opened() const = 0;   // partial sequence matches created
+  // Values the literal scan took from its memo / had to scan (RuleMatcher::ScanMemo).
+  virtual uint64_t memo_hits() const = 0;
+  virtual uint64_t memo_misses() const = 0;
   // Selects the rules `e` would run (prefilter and category index) and returns how many,
   // without running them: no state changes, no matches.
   virtual size_t select_only(const Event& e) = 0;

@@ -205,12 +205,29 @@ size_t field_tier(FieldId field) {
   return is_low_cardinality_field(field) ? 1 : 2;
 }
 
+constexpr size_t kStrongLiteral = 8;
+constexpr size_t kStrongAnchoredLiteral = 5;
+
 // Higher is more selective.
 size_t score(const Requirement& r) {
   // Among enumeration fields, event.action ("load_module", "connected-to") says more than
   // event.type ("start").
   const size_t s = field_tier(r.field) * 1000000 + (r.field == fields::kEventAction ? 200000 : 0);
-  if (r.kind == RequirementKind::kLiteral) return s + std::min<size_t>(shortest(r), 99999);
+  if (r.kind == RequirementKind::kLiteral) {
+    // A long literal ("vm.swappiness", "cdll.LoadLibrary") is rarer than an equality with a
+    // list of names a host runs all the time (`process.name in ("bash", "sh", ...)`, which
+    // Elastic's rules pair with such literals): it outranks equality. So does an anchored
+    // literal of 5 bytes or more (`process.parent.name : "python*"`). Shorter ones rank below.
+    const size_t len = std::min<size_t>(shortest(r), 49999);
+    const bool anchored = r.anchors.size() >= r.literals.size() &&
+                          std::none_of(r.anchors.begin(), r.anchors.end(), [](LiteralAnchor a) {
+                            return a == LiteralAnchor::kAnywhere;
+                          });
+    if (len >= kStrongLiteral || (anchored && len >= kStrongAnchoredLiteral)) {
+      return s + 150000 + len;
+    }
+    return s + len;
+  }
   return s + 100000;
 }
 

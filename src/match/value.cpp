@@ -36,29 +36,6 @@ std::string_view Value::item(uint32_t k) const {
   return list_event->list_item(v, k);
 }
 
-Value load_field(const Event& e, FieldId id) {
-  FieldView v;
-  if (!e.get(id, v)) return Value::null();
-  switch (v.type) {
-    case FieldType::kString:
-      return Value::string(v.s);
-    case FieldType::kInt:
-    case FieldType::kTimestamp:
-      return Value::integer(v.i);
-    case FieldType::kUInt:
-      return Value::integer(v.u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
-                                ? std::numeric_limits<int64_t>::max()
-                                : static_cast<int64_t>(v.u));
-    case FieldType::kBool:
-      return Value::boolean(v.i != 0);
-    case FieldType::kIp:
-      return Value::address(v.ip);
-    case FieldType::kStringList:
-      return Value::list(&e, v.list_begin, v.list_count);
-  }
-  return Value::null();
-}
-
 Value truthy(const Value& v) {
   switch (v.kind) {
     case ValueKind::kNull:

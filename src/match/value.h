@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,7 +87,29 @@ struct Value {
 };
 
 // Reads field `id` of `e` as a Value (null when absent). kUInt values above INT64_MAX saturate.
-Value load_field(const Event& e, FieldId id);
+// Inline: every prefilter lookup and field reference of the evaluator goes through it.
+inline Value load_field(const Event& e, FieldId id) {
+  FieldView v;
+  if (!e.get(id, v)) return Value::null();
+  switch (v.type) {
+    case FieldType::kString:
+      return Value::string(v.s);
+    case FieldType::kInt:
+    case FieldType::kTimestamp:
+      return Value::integer(v.i);
+    case FieldType::kUInt:
+      return Value::integer(v.u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+                                ? std::numeric_limits<int64_t>::max()
+                                : static_cast<int64_t>(v.u));
+    case FieldType::kBool:
+      return Value::boolean(v.i != 0);
+    case FieldType::kIp:
+      return Value::address(v.ip);
+    case FieldType::kStringList:
+      return Value::list(&e, v.list_begin, v.list_count);
+  }
+  return Value::null();
+}
 
 // Python-style truthiness used by the Endgame dialect: null stays null.
 Value truthy(const Value& v);

