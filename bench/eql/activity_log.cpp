@@ -94,7 +94,9 @@ void ActivityLog::process_fields(std::string& out, const Proc& p, bool with_comm
   out += R"(,"executable":)";
   json_string(out, prog.executable);
   if (with_command) {
-    const std::string_view args = prog.commands[p.command];
+    std::string args(prog.commands[p.command]);
+    if (unique_values_)
+      fmt::format_to(std::back_inserter(args), "{}--job={}", args.empty() ? "" : " ", p.pid);
     std::string line(prog.executable);
     if (!args.empty()) {
       line += ' ';
@@ -155,7 +157,16 @@ void ActivityLog::activity(std::string& out, const Proc& p) {
   const uint64_t r = next();
   const bool file = !prog.files.empty() && (prog.peers.empty() || (r & 3) != 0);
   if (file) {
-    const std::string_view path = prog.files[(r >> 8) % prog.files.size()];
+    std::string path(prog.files[(r >> 8) % prog.files.size()]);
+    if (unique_values_) {
+      const size_t at = path.rfind('.');
+      const std::string tag = fmt::format(".{}", k_);
+      if (at != std::string::npos && at > path.rfind('/')) {
+        path.insert(at, tag);
+      } else {
+        path += tag;
+      }
+    }
     const uint64_t a = (r >> 24) % 100;
     const char* action = a < 50   ? "modification"
                          : a < 80 ? "creation"
@@ -165,14 +176,14 @@ void ActivityLog::activity(std::string& out, const Proc& p) {
     header(out, "file", type, action);
     process_fields(out, p, false);
     const size_t slash = path.rfind('/');
-    const std::string_view name = path.substr(slash + 1);
+    const std::string_view name = std::string_view(path).substr(slash + 1);
     const size_t dot = name.rfind('.');
     out += R"(,"file":{"path":)";
     json_string(out, path);
     out += R"(,"name":)";
     json_string(out, name);
     out += R"(,"directory":)";
-    json_string(out, path.substr(0, slash == 0 ? 1 : slash));
+    json_string(out, std::string_view(path).substr(0, slash == 0 ? 1 : slash));
     if (dot != std::string_view::npos && dot > 0 && dot + 1 < name.size()) {
       out += R"(,"extension":)";
       json_string(out, name.substr(dot + 1));

@@ -22,6 +22,10 @@ class ActivityLog {
 
   // Appends the next event as one JSON object (no newline).
   void append_next(std::string& out);
+  // Makes every exec's command line (an extra `--job=<pid>` argument) and every file path and
+  // name (`access.<event>.log`) unique: the worst case of the matcher's literal-scan memo, which
+  // a host that runs the same commands on the same files meets far less.
+  void set_unique_values(bool on) { unique_values_ = on; }
   uint64_t emitted() const { return k_; }
 
  private:
@@ -46,6 +50,7 @@ class ActivityLog {
 
   uint64_t rng_;
   size_t live_target_;
+  bool unique_values_ = false;
   uint64_t k_ = 0;
   uint64_t next_pid_ = 2000;
   std::vector<Proc> live_;

@@ -22,13 +22,15 @@
 //
 //   build/bench/bench/eql/wsn_elastic_bench [--events=N] [--repetitions=N] [--rule-stats]
 //                                           [--per-rule=N] [--no-pipeline] [--sigma-only]
-//                                           [--elastic-dir=DIR] [--bundled-dir=DIR]
-//                                           [--sigma-dir=DIR]
+//                                           [--unique-values] [--elastic-dir=DIR]
+//                                           [--bundled-dir=DIR] [--sigma-dir=DIR]
 //
 // --sigma-only measures only the Sigma comparison (not the 10-rule and Elastic+bundled sets).
 // --rule-stats lists the Elastic-set rules evaluated most and those that fired; --per-rule=N
 // measures every rule file alone and lists the N costliest (diagnostic); --no-pipeline measures
-// detection only (for a profiler).
+// detection only (for a profiler). --unique-values makes every command line and file path of the
+// log unique (ActivityLog::set_unique_values): the worst case of the matcher's literal-scan
+// memo; the output gives the share of values the memo found either way.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -69,6 +71,7 @@ struct Options {
   std::string bundled_dir = std::string(WSN_SOURCE_DIR) + "/rules";
   std::string sigma_dir = std::string(WSN_SHARED_DIR) + "/conformance/sigma/rules/linux";
   bool sigma_only = false;
+  bool unique_values = false;  // --unique-values: ActivityLog::set_unique_values
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -102,6 +105,7 @@ struct RuleSetFigures {
   uint64_t pipeline_prefilter_passes = 0;  // of the last pipeline pass (the engine's counter)
   uint64_t pipeline_events = 0;
   uint64_t prefilter_passes = 0;  // MatcherStats::prefilter_scans of the last detection pass
+  uint64_t memo_hits = 0, memo_misses = 0;  // the literal scan's memo, last detection pass
   std::vector<std::pair<uint64_t, std::string>> fired_sigma;  // (matches, Sigma rule id)
   uint64_t sigma_detections = 0;
   double select_ns = 0;  // per event: the prefilter and category index alone (select_only)
@@ -159,7 +163,14 @@ double detect_pass(const wsn::RuleSet& set, const std::vector<wsn::Event>& event
   f.detections = sink.matches;
   f.matchers = matchers.size();
   f.prefilter_passes = 0;
-  for (auto& m : matchers) f.prefilter_passes += m->stats().prefilter_scans;
+  f.memo_hits = f.memo_misses = 0;
+  for (auto& m : matchers) {
+    f.prefilter_passes += m->stats().prefilter_scans;
+    if (auto* info = dynamic_cast<wsn::match::RuleMatcherInfo*>(m.get())) {
+      f.memo_hits += info->memo_hits();
+      f.memo_misses += info->memo_misses();
+    }
+  }
   if (last) {
     std::vector<uint64_t> evals(set.rules.size()), matches(set.rules.size());
     for (auto& m : matchers) m->add_rule_counters(evals, matches);
@@ -461,6 +472,8 @@ int main(int argc, char** argv) {
       o.sigma_only = true;
     } else if (a.rfind("--per-rule=", 0) == 0) {
       o.per_rule = std::stoul(std::string(a.substr(11)));
+    } else if (a == "--unique-values") {
+      o.unique_values = true;
     } else if (a == "--no-pipeline") {
       o.pipeline = false;
     } else if (a == "--rule-stats") {
@@ -468,7 +481,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: %s [--events=N] [--repetitions=N] [--rule-stats] [--per-rule=N] "
-                   "[--no-pipeline] [--sigma-only] [--elastic-dir=DIR] [--bundled-dir=DIR] "
+                   "[--no-pipeline] [--unique-values] [--sigma-only] [--elastic-dir=DIR] "
+                   "[--bundled-dir=DIR] "
                    "[--sigma-dir=DIR]\n",
                    argv[0]);
       return 2;
@@ -488,6 +502,7 @@ int main(int argc, char** argv) {
   {
     std::ofstream out(log, std::ios::binary);
     wsn::bench::eql::ActivityLog gen;
+    gen.set_unique_values(o.unique_values);
     std::string line;
     for (uint64_t k = 0; k < o.events; ++k) {
       line.clear();
@@ -541,6 +556,14 @@ int main(int argc, char** argv) {
                 static_cast<double>(small.evaluations) / static_cast<double>(o.events),
                 static_cast<double>(elastic.evaluations) / static_cast<double>(o.events));
     std::printf("Elastic-set rules that fired: %zu\n", elastic.fired.size());
+    const uint64_t scanned = elastic.memo_hits + elastic.memo_misses;
+    std::printf(
+        "literal-scan memo, Elastic set: %.1f%% of %llu memoizable values (12-1024 bytes) "
+        "found%s\n",
+        scanned > 0 ? 100.0 * static_cast<double>(elastic.memo_hits) / static_cast<double>(scanned)
+                    : 0.0,
+        static_cast<unsigned long long>(scanned),
+        o.unique_values ? " (--unique-values: every command line and file path unique)" : "");
     if (o.rule_stats) {
       std::printf("top rules by evaluations (Elastic set):\n");
       for (size_t k = 0; k < std::min<size_t>(60, elastic.top.size()); ++k) {

@@ -201,6 +201,17 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
 
   RuleSetPlan plan;
   std::vector<Unit> units;
+  // What hit_units reads of each unit, packed (16 bytes): the prefilter's entries visit units
+  // in no order, and a whole Unit per entry costs a cache line or two.
+  struct UnitSelection {
+    uint32_t rule = 0;
+    uint32_t until_group = UINT32_MAX;
+    uint32_t waits_at = 0;
+    uint8_t needed = 0;
+    bool guarded = false;  // guard_count > 0
+    bool lazy = false;     // lazy_count > 0
+  };
+  std::vector<UnitSelection> selection;
   std::vector<Guard> guards;
   std::vector<uint32_t> unit_guards;  // per unit [guard, +guard_count): indexes in guards
   std::vector<NodeRef> unit_rest;     // per unit [rest, +rest_count): conjuncts to evaluate
@@ -557,6 +568,10 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
     ++u.lazy_count;
   }
   secondaries_.clear();
+  for (const Unit& u : units) {
+    selection.push_back(
+        {u.rule, u.until_group, u.waits_at, u.needed, u.guard_count > 0, u.lazy_count > 0});
+  }
 }
 
 class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatcherInfo {
@@ -564,8 +579,7 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   explicit RuleMatcher(std::shared_ptr<const Engine> eng)
       : eng_(std::move(eng)),
         memos_(eng_->scan_memos),
-        hit_stamp_(eng_->units.size(), 0),
-        hit_mask_(eng_->units.size(), 0),
+        hits_(eng_->units.size(), 0),
         lazy_stamp_(eng_->lazy_slots, 0),
         eval_stamp_(eng_->units.size(), 0),
         eval_result_(eng_->units.size(), 0),
@@ -727,9 +741,15 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   uint64_t memo_hits_ = 0;
   uint64_t memo_misses_ = 0;
   uint64_t stamp_ = 0;
-  // Per unit, for the current event (hit_stamp_ == stamp_): which requirements were met.
-  std::vector<uint64_t> hit_stamp_;
-  std::vector<uint8_t> hit_mask_;
+  // Per unit: the stamp of the last event that met one of its requirements, shifted left by
+  // kMaxRequirements, or'ed with which (bit k: requirement k); one word per unit.
+  std::vector<uint64_t> hits_;
+  // The requirements of unit `u` the current event met (0 when it met none).
+  uint32_t met(uint32_t u) const {
+    const uint64_t h = hits_[u];
+    return (h >> kMaxRequirements) == stamp_ ? static_cast<uint32_t>(h & kMaskBits) : 0;
+  }
+  static constexpr uint64_t kMaskBits = (uint64_t{1} << kMaxRequirements) - 1;
   std::vector<uint64_t> lazy_stamp_;  // per lazy slot: == stamp_ when it is to be scanned
   std::vector<uint64_t> eval_stamp_;
   std::vector<uint8_t> eval_result_;
@@ -795,7 +815,7 @@ std::unique_ptr<Matcher> Engine::make_matcher() const {
 bool RuleMatcher::unit_match_partial(uint32_t u, const Event& e, const Partial& p) {
   const Unit& un = eng_->units[u];
   if (un.category != kAnyCategory && un.category != e.category()) return false;
-  if (un.gated && (hit_stamp_[u] != stamp_ || hit_mask_[u] != un.needed)) {
+  if (un.gated && met(u) != un.needed) {
     ++prefilter_skips_;
     return false;
   }
@@ -816,7 +836,7 @@ bool RuleMatcher::unit_match_partial(uint32_t u, const Event& e, const Partial& 
 bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
   const Unit& un = eng_->units[u];
   if (un.category != kAnyCategory && un.category != e.category()) return false;
-  if (un.gated && (hit_stamp_[u] != stamp_ || hit_mask_[u] != un.needed)) {
+  if (un.gated && met(u) != un.needed) {
     ++prefilter_skips_;
     return false;
   }
@@ -841,29 +861,27 @@ bool RuleMatcher::unit_match(uint32_t u, const Event& e) {
 }
 
 void RuleMatcher::hit_units(std::span<const uint32_t> entries) {
+  const Engine& eng = *eng_;
   for (uint32_t entry : entries) {
     const uint32_t u = entry >> kReqBits;
-    if (hit_stamp_[u] != stamp_) {
-      hit_stamp_[u] = stamp_;
-      hit_mask_[u] = 0;
-    }
     const uint32_t req = entry & (kMaxRequirements - 1);
-    const uint8_t was = hit_mask_[u];
-    hit_mask_[u] = static_cast<uint8_t>(was | 1u << req);
-    const Unit& un = eng_->units[u];
-    if (hit_mask_[u] == un.needed) {
-      if (un.until_group != UINT32_MAX) {
-        if (until_stamp_[un.until_group] != stamp_) {
-          until_stamp_[un.until_group] = stamp_;
-          until_hits_.push_back(un.until_group);
+    const uint64_t mask = (met(u) | 1u << req);
+    hits_[u] = stamp_ << kMaxRequirements | mask;
+    const Engine::UnitSelection& sel = eng.selection[u];
+    if (mask == sel.needed) {
+      if (sel.until_group != UINT32_MAX) {
+        if (until_stamp_[sel.until_group] != stamp_) {
+          until_stamp_[sel.until_group] = stamp_;
+          until_hits_.push_back(sel.until_group);
         }
-      } else if ((un.waits_at == 0 || seqs_.any_placed(un.rule, un.waits_at, un.waits_at)) &&
-                 guard_holds(un)) {
-        add_candidate(un.rule);
+      } else if ((sel.waits_at == 0 || seqs_.any_placed(sel.rule, sel.waits_at, sel.waits_at)) &&
+                 (!sel.guarded || guard_holds(eng.units[u]))) {
+        add_candidate(sel.rule);
       }
-    } else if (req == 0) {
+    } else if (req == 0 && sel.lazy) {
+      const Unit& un = eng.units[u];
       for (uint32_t k = 0; k < un.lazy_count; ++k) {
-        lazy_stamp_[eng_->unit_lazy[un.lazy_first + k]] = stamp_;
+        lazy_stamp_[eng.unit_lazy[un.lazy_first + k]] = stamp_;
       }
     }
   }
