@@ -100,19 +100,7 @@ std::string mitre_technique_url(std::string_view id) {
   return url;
 }
 
-void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::string& out) {
-  const RuleMeta& rule = *alert.rule;
-  out += "{\"@timestamp\":\"";
-  format_rfc3339(alert.time_ns, out);
-  out += "\",\"event\":{\"kind\":\"alert\",\"severity\":";
-  out += std::to_string(severity_score(alert.severity));
-  out += ",\"severity_label\":";
-  append_json_string(severity_label(alert.severity), out);
-  out += '}';
-  if (!alert.title.empty()) {
-    out += ",\"message\":";
-    append_json_string(alert.title, out);
-  }
+void write_rule_json(const RuleMeta& rule, std::string& out) {
   out += ",\"rule\":";
   JsonObjectWriter(out)
       .str("id", rule.id)
@@ -143,6 +131,27 @@ void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::st
       out += '}';
     }
     out += '}';
+  }
+}
+
+void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::string& out,
+                      std::string_view rule_json) {
+  const RuleMeta& rule = *alert.rule;
+  out += "{\"@timestamp\":\"";
+  format_rfc3339(alert.time_ns, out);
+  out += "\",\"event\":{\"kind\":\"alert\",\"severity\":";
+  out += std::to_string(severity_score(alert.severity));
+  out += ",\"severity_label\":";
+  append_json_string(severity_label(alert.severity), out);
+  out += '}';
+  if (!alert.title.empty()) {
+    out += ",\"message\":";
+    append_json_string(alert.title, out);
+  }
+  if (rule_json.empty()) {
+    write_rule_json(rule, out);
+  } else {
+    out += rule_json;
   }
   // host.* of the (last) triggering event.
   if (!alert.events.empty()) {

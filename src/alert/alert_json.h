@@ -21,7 +21,14 @@
 
 namespace wsn {
 
-void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::string& out);
+// `rule_json`: the alert's rule as write_rule_json renders it, when the caller keeps it per rule
+// (AlertManager: an Elastic rule's description and ATT&CK mapping are most of an alert); empty:
+// rendered here.
+void write_alert_json(const Alert& alert, const FieldRegistry& registry, std::string& out,
+                      std::string_view rule_json = {});
+
+// The part of an alert that depends on its rule alone: `,"rule":{…}` and `,"threat":{…}`.
+void write_rule_json(const RuleMeta& rule, std::string& out);
 
 // ATT&CK tactic display names ("Command and Control") named by `attack.<tactic>` rule tags
 // (e.g. attack.command_and_control), in tag order, without duplicates.

@@ -105,7 +105,11 @@ AlertManager::RuleCounters& AlertManager::counters_for(const RuleMeta& rule) {
 void AlertManager::refresh_rules(const RuleSet& set) {
   if (set.generation == generation_ && rules_.size() == set.rules.size()) return;
   rules_.clear();
-  for (const auto& r : set.rules) rules_.push_back(std::make_shared<const RuleMeta>(r));
+  rule_json_.clear();
+  for (const auto& r : set.rules) {
+    rules_.push_back(std::make_shared<const RuleMeta>(r));
+    write_rule_json(*rules_.back(), rule_json_[rules_.back().get()]);
+  }
   generation_ = set.generation;
 }
 
@@ -236,7 +240,9 @@ void AlertManager::emit(Alert& a) {
   }
 
   json_.clear();
-  write_alert_json(a, registry_, json_);
+  const auto cached = rule_json_.find(a.rule.get());
+  write_alert_json(a, registry_, json_,
+                   cached == rule_json_.end() ? std::string_view() : cached->second);
   for (auto& sink : sinks_) {
     if (!sink->write(a, json_)) ++stats_.sink_failures;
   }

@@ -140,6 +140,10 @@ class AlertManager {
   std::vector<std::unique_ptr<AlertSink>> sinks_;
   // Rule metadata shared with alerts; rebuilt when a new snapshot generation shows up.
   std::vector<std::shared_ptr<const RuleMeta>> rules_;
+  // write_rule_json of each rule in rules_, rendered when they are taken up (refresh_rules):
+  // the same for every alert of a rule. A rule of an older set (a dedupe window's) is rendered
+  // per alert.
+  std::unordered_map<const RuleMeta*, std::string> rule_json_;
   uint64_t generation_ = ~uint64_t{0};
 
   ProcessAncestry ancestry_;

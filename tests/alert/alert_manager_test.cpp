@@ -249,6 +249,33 @@ TEST(AlertManager, OffByDefaultEveryDetectionIsAnAlert) {
   EXPECT_EQ(f.rec.alerts.size(), 50u);
 }
 
+// The manager renders each rule's part of the alert once per rule set (write_rule_json): its
+// alerts must read as write_alert_json renders them alone, and a reloaded rule set (a new
+// generation with an edited description) must show the new text, in and out of a dedupe window.
+TEST(AlertManager, RuleJsonRenderedOncePerRuleSetMatchesAndFollowsReloads) {
+  Fixture f({.dedupe_window_ns = 60 * kSec});
+  RuleSet set = rules();
+  set.rules[0].description = "first \"text\"";
+  detect(*f.m, set, 0, proc(0, "E1"));
+  detect(*f.m, set, 0, proc(kSec, "E1"));  // folded into E1's window
+  RuleSet edited = rules();
+  edited.generation = 2;
+  edited.rules[0].description = "second text";
+  detect(*f.m, edited, 0, proc(2 * kSec, "E2"));
+  f.m->finish();  // closes E1's window: its last rule is the first set's
+  ASSERT_EQ(f.rec.alerts.size(), 3u);
+  for (size_t k = 0; k < f.rec.alerts.size(); ++k) {
+    std::string alone;
+    write_alert_json(f.rec.alerts[k], f.reg, alone);
+    EXPECT_EQ(f.rec.json[k], alone) << k;
+  }
+  EXPECT_NE(f.rec.json[0].find(R"("description":"first \"text\"")"), std::string::npos);
+  EXPECT_NE(f.rec.json[1].find(R"("description":"second text")"), std::string::npos);
+  EXPECT_EQ(f.rec.json[1].find("first"), std::string::npos);
+  EXPECT_NE(f.rec.json[2].find(R"("description":"first \"text\"")"), std::string::npos);
+  EXPECT_EQ(f.rec.alerts[2].count, 1u);
+}
+
 TEST(AlertManager, AncestryComesFromProcessEventsInStreamOrder) {
   Fixture f({.ancestry_depth = 8});
   const RuleSet set = rules();
