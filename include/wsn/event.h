@@ -102,20 +102,6 @@ class Event {
   }
   std::string_view list_item(const FieldView& v, uint32_t k) const;
 
-  // Asks the CPU to bring the event's storage into this core's cache (a hint, no effect on
-  // the value). The bus hands over events another thread wrote: detection prefetches the next
-  // event of a batch while it matches the current one instead of stalling on each line.
-  void prefetch() const {
-    auto lines = [](const void* p, size_t bytes) {
-      const char* c = static_cast<const char*>(p);
-      for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(c + off);
-    };
-    lines(index_.data(), sizeof(index_));
-    lines(slots_.data(), slots_.size() * sizeof(Slot));
-    lines(bytes_.data(), bytes_.size());
-    lines(list_items_.data(), list_items_.size() * sizeof(StrRef));
-  }
-
   // Iteration in insertion order (serialization, the Wasm record builder).
   FieldId field_at(size_t k) const { return slots_[k].id; }
   FieldView view_at(size_t k) const;

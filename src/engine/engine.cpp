@@ -441,7 +441,6 @@ Status Engine::run(std::span<EventSource* const> sources, RunStats& stats) {
     // Event by event so the alert manager learns process ancestry in stream order (alerts stay
     // deterministic whatever the batch boundaries).
     for (size_t k = 0; k < batch->size; ++k) {
-      if (k + 1 < batch->size) batch->events[k + 1].prefetch();
       // Dedupe windows close on the stream's clock, event by event even when no detection
       // comes: never at batch boundaries, which depend on timing, so a replay of a live
       // recording emits the same alerts in the same order as the live run did.
