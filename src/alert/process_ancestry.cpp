@@ -177,30 +177,45 @@ void ProcessAncestry::observe(const Event& e) {
 
 void ProcessAncestry::ancestors(const Event& e, size_t depth,
                                 std::vector<AncestorInfo>& out) const {
-  out.clear();
-  if (depth == 0) return;
-  std::string key;
-  if (!key_of(e, true, key)) return;
-  std::vector<std::string> seen;
-  while (out.size() < depth && !key.empty()) {
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) break;  // a cycle in bad data
-    seen.push_back(key);
-    const uint32_t at = find(key, std::hash<std::string_view>{}(key));
-    if (at == kEmpty) {
-      if (out.empty()) {  // the event itself names its parent
-        AncestorInfo p;
-        p.pid = get_int(e, fields::kProcessParentPid);
-        p.entity_id = get_string(e, fields::kProcessParentEntityId);
-        p.name = get_string(e, fields::kProcessParentName);
-        p.executable = get_string(e, fields::kProcessParentExecutable);
-        p.command_line = get_string(e, fields::kProcessParentCommandLine);
-        out.push_back(std::move(p));
-      }
-      break;
+  // `out` keeps its elements' strings between alerts: assigning into them reuses their
+  // capacity, where clear() and push_back would allocate every string of every ancestor.
+  size_t n = 0;
+  auto put = [&out, &n](const AncestorInfo& info) {
+    if (n < out.size()) {
+      AncestorInfo& to = out[n];
+      to.pid = info.pid;
+      to.entity_id.assign(info.entity_id);
+      to.name.assign(info.name);
+      to.executable.assign(info.executable);
+      to.command_line.assign(info.command_line);
+    } else {
+      out.push_back(info);
     }
-    out.push_back(ring_[at].info);
-    key = ring_[at].parent_key;
+    ++n;
+  };
+  walk_seen_.clear();
+  if (depth > 0 && key_of(e, true, walk_key_)) {
+    while (n < depth && !walk_key_.empty()) {
+      const uint32_t at = find(walk_key_, std::hash<std::string_view>{}(walk_key_));
+      if (at == kEmpty) {
+        if (n == 0) {  // the event itself names its parent
+          AncestorInfo p;
+          p.pid = get_int(e, fields::kProcessParentPid);
+          p.entity_id = get_string(e, fields::kProcessParentEntityId);
+          p.name = get_string(e, fields::kProcessParentName);
+          p.executable = get_string(e, fields::kProcessParentExecutable);
+          p.command_line = get_string(e, fields::kProcessParentCommandLine);
+          put(p);
+        }
+        break;
+      }
+      if (std::find(walk_seen_.begin(), walk_seen_.end(), at) != walk_seen_.end()) break;
+      walk_seen_.push_back(at);
+      put(ring_[at].info);
+      walk_key_.assign(ring_[at].parent_key);
+    }
   }
+  out.resize(n);
 }
 
 }  // namespace wsn

@@ -78,6 +78,10 @@ class ProcessAncestry {
   size_t mask_ = 0;
   uint64_t evictions_ = 0;
   std::string key_, parent_key_;  // scratch, reused
+  // ancestors()' scratch: the key being followed and the entries visited (a cycle in bad data
+  // stops the walk), kept so that an alert's walk allocates nothing once warm.
+  mutable std::string walk_key_;
+  mutable std::vector<uint32_t> walk_seen_;
 };
 
 }  // namespace wsn

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <vector>
@@ -88,20 +89,74 @@ void append_value(const Event& e, const FieldView& v, std::string& out) {
   }
 }
 
+// The order write_event_json writes an event's fields in depends only on which fields it holds,
+// in which insertion order: events of one source come in a few such shapes. The orders of the
+// last few shapes made of built-in fields only (whose names every registry shares) are kept
+// per thread, so that an alert's events are not sorted by name every time.
+class ShapeOrders {
+ public:
+  // The slots of `event` in output order, or null when not known (then: remember()).
+  const std::vector<uint32_t>* find(const Event& event, bool live) {
+    key(event, live);
+    if (!builtin_) return nullptr;
+    for (Shape& s : shapes_) {
+      if (s.live == live && s.ids == ids_) return &s.slots;
+    }
+    return nullptr;
+  }
+  void remember(const std::vector<Item>& items) {
+    if (!builtin_) return;
+    Shape& s = shapes_[next_];
+    next_ = (next_ + 1) % shapes_.size();
+    s.ids = ids_;
+    s.live = live_;
+    s.slots.clear();
+    for (const Item& item : items) s.slots.push_back(item.slot);
+  }
+
+ private:
+  void key(const Event& event, bool live) {
+    ids_.clear();
+    builtin_ = true;
+    live_ = live;
+    for (size_t k = 0; k < event.field_count(); ++k) {
+      const FieldId id = event.field_at(k);
+      builtin_ = builtin_ && id < fields::kBuiltinCount;
+      ids_.push_back(id);
+    }
+  }
+  struct Shape {
+    std::vector<FieldId> ids;  // the event's field ids in insertion order
+    bool live = false;
+    std::vector<uint32_t> slots;
+  };
+  std::array<Shape, 8> shapes_;
+  size_t next_ = 0;
+  std::vector<FieldId> ids_;  // of the event being written
+  bool builtin_ = false;
+  bool live_ = false;
+};
+
 }  // namespace
 
 void write_event_json(const Event& event, const FieldRegistry& registry, std::string& out,
                       bool with_live_decisions) {
   thread_local std::vector<Item> items;
+  thread_local ShapeOrders shapes;
   items.clear();
-  const size_t known = registry.size();
-  for (size_t k = 0; k < event.field_count(); ++k) {
-    const FieldId id = event.field_at(k);
-    if (id >= known || (id == fields::kWsnLiveDecisions && !with_live_decisions)) continue;
-    items.push_back({registry.info(id).name, static_cast<uint32_t>(k)});
+  if (const std::vector<uint32_t>* order = shapes.find(event, with_live_decisions)) {
+    for (uint32_t slot : *order) items.push_back({registry.info(event.field_at(slot)).name, slot});
+  } else {
+    const size_t known = registry.size();
+    for (size_t k = 0; k < event.field_count(); ++k) {
+      const FieldId id = event.field_at(k);
+      if (id >= known || (id == fields::kWsnLiveDecisions && !with_live_decisions)) continue;
+      items.push_back({registry.info(id).name, static_cast<uint32_t>(k)});
+    }
+    std::sort(items.begin(), items.end(),
+              [](const Item& a, const Item& b) { return segment_less(a.name, b.name); });
+    shapes.remember(items);
   }
-  std::sort(items.begin(), items.end(),
-            [](const Item& a, const Item& b) { return segment_less(a.name, b.name); });
 
   out.push_back('{');
   std::string_view open;     // dotted path of the innermost open object

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -145,6 +146,38 @@ TEST_F(JsonWriterTest, OrderDoesNotDependOnInsertionOrRegistration) {
   e2.set_string(a2, "1");
   EXPECT_EQ(to_json(e1, reg_), R"({"a":{"x":"1"},"a-y":"3","b":"2","host":{"name":"h"}})");
   EXPECT_EQ(to_json(e2, other), to_json(e1, reg_));
+}
+
+// The writer keeps the field order of recent event shapes (the same built-in fields in the same
+// insertion order) per thread: an event written after others of its shape, or of shapes that
+// differ only in insertion order or in one field, reads exactly as on a thread that never saw one.
+TEST_F(JsonWriterTest, RememberedFieldOrderGivesTheSameOutputAsAFreshSort) {
+  auto make = [](bool swapped, bool extra, std::string_view name) {
+    Event e;
+    if (swapped) e.set_string(fields::kProcessName, name);
+    e.set_string(fields::kHostName, "h");
+    e.set_timestamp(fields::kTimestamp, 1'000'000'000);
+    e.set_int(fields::kProcessPid, 7);
+    if (!swapped) e.set_string(fields::kProcessName, name);
+    if (extra) e.set_string(fields::kProcessExecutable, "/usr/bin/x");
+    const std::string_view types[] = {"start"};
+    e.set_string_list(fields::kEventType, types);
+    return e;
+  };
+  const std::vector<Event> events = {make(false, false, "a"), make(false, false, "b"),
+                                     make(true, false, "c"),  make(false, true, "d"),
+                                     make(true, true, "e"),   make(false, false, "f")};
+  std::vector<std::string> here;
+  for (int round = 0; round < 2; ++round) {
+    for (const Event& e : events) here.push_back(to_json(e, reg_));
+  }
+  for (size_t k = 0; k < here.size(); ++k) {
+    std::string fresh;  // a new thread: nothing remembered
+    std::thread([&] { fresh = to_json(events[k % events.size()], reg_); }).join();
+    EXPECT_EQ(here[k], fresh) << k;
+  }
+  EXPECT_EQ(here[2], R"({"@timestamp":"1970-01-01T00:00:01.000Z","event":{"type":["start"]},)"
+                     R"("host":{"name":"h"},"process":{"name":"c","pid":7}})");
 }
 
 TEST_F(JsonWriterTest, LeafThatIsAlsoAPrefixStaysValid) {
