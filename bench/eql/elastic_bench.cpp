@@ -584,7 +584,7 @@ int main(int argc, char** argv) {
     std::printf("Elastic-set rules that fired: %zu\n", elastic.fired.size());
     const uint64_t scanned = elastic.memo_hits + elastic.memo_misses;
     std::printf(
-        "literal-scan memo, Elastic set: %.1f%% of %llu memoizable values (12-1024 bytes) "
+        "literal-scan memo, Elastic set: %.1f%% of %llu memoizable values (12-256 bytes) "
         "found%s\n",
         scanned > 0 ? 100.0 * static_cast<double>(elastic.memo_hits) / static_cast<double>(scanned)
                     : 0.0,

@@ -724,11 +724,12 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
   // bytes). An event repeats its process's name, executable and command line in every file
   // and network event of that process, and a host runs the same commands over and over, so a
   // value is mostly scanned once; a miss costs a hash and a copy beside the scan. Short values
-  // scan faster than they hash and compare; long ones are mostly unique.
+  // scan faster than they hash and compare; long ones are mostly unique, and the bound keeps a
+  // memo within kSlots x (kMaxBytes + 72) bytes per scanned field (~164 KiB).
   struct ScanMemo {
     static constexpr size_t kSlots = 512;
     static constexpr size_t kMinBytes = 12;
-    static constexpr size_t kMaxBytes = 1024;
+    static constexpr size_t kMaxBytes = 256;
     struct Slot {
       uint64_t hash = 0;
       bool filled = false;
