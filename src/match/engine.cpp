@@ -114,6 +114,7 @@ struct FieldScan {
   std::vector<uint32_t> entries;
   bool primary = false;  // some unit's first requirement reads this field
   int32_t lazy = -1;     // otherwise: its lazy slot (scanned only when a unit asks)
+  bool merged = false;   // `any` bucket: also in every category bucket (Engine::merge_any)
   uint32_t memo = 0;     // its memo in RuleMatcher::memos_
   void flatten() {
     at.resize(units_of_pattern.size());
@@ -165,6 +166,7 @@ struct FieldIndex {
   std::vector<uint32_t> int_units;     // every entry of by_int
   bool primary = false;
   int32_t lazy = -1;
+  bool merged = false;  // as FieldScan::merged
 };
 
 struct Bucket {
@@ -231,6 +233,7 @@ class Engine : public CompiledRules, public std::enable_shared_from_this<Engine>
   uint32_t key_class(const RulePlan& rule, const StepPlan& step);
   bool signature(const Program& p, NodeRef r, std::string& out) const;
   void add_guards(uint32_t rule, const EventPredicate& pred, Unit& u);
+  void merge_any();
   // The until group an `until` with this predicate and key class joins, or UINT32_MAX.
   uint32_t until_group_for(uint32_t rule, const EventPredicate& pred, uint32_t key_class) const;
   struct Secondary {  // a later requirement of a unit, on the field at `pos` of its bucket
@@ -482,6 +485,78 @@ uint32_t Engine::key_class(const RulePlan& rule, const StepPlan& step) {
   return it->second;
 }
 
+// Rules of no category (`any where`, Sigma rules with a product but no category) read the same
+// fields as the category rules: `process.executable`, `file.path`. Their first requirements are
+// copied into every category bucket, so an event's field is scanned or looked up once, not once
+// per bucket; the `any` bucket then skips them for events of a category with a bucket. Not for
+// a field some bucket reads lazily (its scan must not become unconditional there).
+void Engine::merge_any() {
+  if (buckets_.empty()) return;
+  auto append = [](std::vector<uint32_t>& to, const std::vector<uint32_t>& from) {
+    to.insert(to.end(), from.begin(), from.end());
+  };
+  for (FieldScan& a : any.scans) {
+    if (!a.primary) continue;
+    const bool lazy_somewhere = std::any_of(buckets_.begin(), buckets_.end(), [&](const Bucket& b) {
+      return std::any_of(b.scans.begin(), b.scans.end(),
+                         [&](const FieldScan& s) { return s.field == a.field && !s.primary; });
+    });
+    if (lazy_somewhere) continue;
+    for (Bucket& b : buckets_) {
+      auto it = std::find_if(b.scans.begin(), b.scans.end(),
+                             [&](const FieldScan& s) { return s.field == a.field; });
+      if (it == b.scans.end()) {
+        b.scans.emplace_back();
+        it = b.scans.end() - 1;
+        it->field = a.field;
+        it->primary = true;
+      }
+      for (uint32_t p = 0; p < a.units_of_pattern.size(); ++p) {
+        const uint32_t pid = it->ac.add(a.ac.pattern(p));
+        if (pid >= it->units_of_pattern.size()) {
+          it->units_of_pattern.resize(pid + 1);
+          it->prefix_units.resize(pid + 1);
+          it->suffix_units.resize(pid + 1);
+          it->whole_units.resize(pid + 1);
+        }
+        append(it->units_of_pattern[pid], a.units_of_pattern[p]);
+        append(it->prefix_units[pid], a.prefix_units[p]);
+        append(it->suffix_units[pid], a.suffix_units[p]);
+        append(it->whole_units[pid], a.whole_units[p]);
+      }
+    }
+    a.merged = true;
+  }
+  for (FieldIndex& a : any.indexes) {
+    if (!a.primary) continue;
+    const bool lazy_somewhere = std::any_of(buckets_.begin(), buckets_.end(), [&](const Bucket& b) {
+      return std::any_of(b.indexes.begin(), b.indexes.end(),
+                         [&](const FieldIndex& x) { return x.field == a.field && !x.primary; });
+    });
+    if (lazy_somewhere) continue;
+    for (Bucket& b : buckets_) {
+      auto it = std::find_if(b.indexes.begin(), b.indexes.end(),
+                             [&](const FieldIndex& x) { return x.field == a.field; });
+      if (it == b.indexes.end()) {
+        b.indexes.emplace_back();
+        it = b.indexes.end() - 1;
+        it->field = a.field;
+        it->primary = true;
+      }
+      const auto& members = a.by_string.members();
+      for (size_t k = 0; k < members.size(); ++k) {
+        const size_t at = it->by_string.insert(members[k]);
+        if (at >= it->string_entries.size()) it->string_entries.resize(at + 1);
+        append(it->string_entries[at], a.string_entries[k]);
+      }
+      for (const auto& [value, entries] : a.by_int) append(it->by_int[value], entries);
+      append(it->string_units, a.string_units);
+      append(it->int_units, a.int_units);
+    }
+    a.merged = true;
+  }
+}
+
 Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
   info.resize(plan.rules.size());
   for (uint32_t r = 0; r < plan.rules.size(); ++r) {
@@ -538,6 +613,7 @@ Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
     ri.leading = !ri.missing_at.front().empty();
     ri.trailing = !ri.missing_at.back().empty();
   }
+  if (!reference) merge_any();
   for (Bucket* b = &any; b != nullptr;) {
     for (FieldScan& s : b->scans) {
       s.ac.build();
@@ -673,7 +749,8 @@ class RuleMatcher final : public Matcher, public LineageOracle, public RuleMatch
     if (w < cand_lo_) cand_lo_ = w;
     if (w + 1 > cand_hi_) cand_hi_ = w + 1;
   }
-  void scan(const Bucket& b, const Event& e);
+  // skip_merged: the event's category has a bucket, which holds the merged requirements.
+  void scan(const Bucket& b, const Event& e, bool skip_merged = false);
   void lookup(const FieldIndex& x, const Event& e);
   void scan_field(const FieldScan& fs, const Event& e);
   void scan_text(const FieldScan& fs, std::string_view text);
@@ -919,13 +996,13 @@ void RuleMatcher::lookup(const FieldIndex& x, const Event& e) {
   }
 }
 
-void RuleMatcher::scan(const Bucket& b, const Event& e) {
+void RuleMatcher::scan(const Bucket& b, const Event& e, bool skip_merged) {
   for (uint32_t r : b.always_rules) add_candidate(r);
   for (const FieldIndex& x : b.indexes) {
-    if (x.lazy < 0) lookup(x, e);
+    if (x.lazy < 0 && !(skip_merged && x.merged)) lookup(x, e);
   }
   for (const FieldScan& fs : b.scans) {
-    if (fs.lazy < 0) scan_field(fs, e);
+    if (fs.lazy < 0 && !(skip_merged && fs.merged)) scan_field(fs, e);
   }
   // Fields of later requirements, when some unit met its first one.
   for (const FieldIndex& x : b.indexes) {
@@ -1285,8 +1362,9 @@ void RuleMatcher::process(const Event& e, MatchSink& sink) {
   if (!aggregates_.empty()) expire_aggregates(now, sink);
   // One prefilter pass per event for every IR rule of the set, whichever kind wrote it.
   ++stats_.prefilter_scans;
-  if (const Bucket* b = eng_->bucket(e.category())) scan(*b, e);
-  scan(eng_->any, e);
+  const Bucket* own = eng_->bucket(e.category());
+  if (own != nullptr) scan(*own, e);
+  scan(eng_->any, e, own != nullptr);
   // Lineage before rules: a process event updates the trees its own rules then test.
   for (size_t slot = 0; slot < trackers_.size(); ++slot) {
     LineageTracker& t = trackers_[slot];
@@ -1316,8 +1394,9 @@ size_t RuleMatcher::select_only(const Event& e) {
   scratch_.reset();
   ++stamp_;
   event_ = &e;
-  if (const Bucket* b = eng_->bucket(e.category())) scan(*b, e);
-  scan(eng_->any, e);
+  const Bucket* own = eng_->bucket(e.category());
+  if (own != nullptr) scan(*own, e);
+  scan(eng_->any, e, own != nullptr);
   size_t n = until_hits_.size();
   until_hits_.clear();
   for (uint32_t w = cand_lo_; w < cand_hi_; ++w) {

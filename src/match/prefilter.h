@@ -77,6 +77,7 @@ class AhoCorasick {
   void build();
   size_t pattern_count() const { return patterns_.size(); }
   size_t pattern_size(uint32_t id) const { return patterns_[id].size(); }
+  const std::string& pattern(uint32_t id) const { return patterns_[id]; }
 
   // Calls on_match(pattern_id) -- or on_match(pattern_id, end) with `end` the offset just past
   // the occurrence -- for every occurrence (a pattern may be reported repeatedly).

@@ -506,6 +506,57 @@ TEST_F(EngineTest, ScanMemoSelectsWhatAFreshScanSelects) {
   EXPECT_EQ(per_rule[4], 1u);
 }
 
+// `any where` rules' first requirements are copied into every category bucket (Engine::merge_any)
+// and skipped in the `any` bucket for events of such a category: the same alerts as the reference
+// path, for events of a category with rules of its own, of one without (network here), and for a
+// field another rule reads lazily (process.args: merged nowhere).
+TEST_F(EngineTest, AnyRulesMergedIntoCategoryBucketsSelectTheSame) {
+  const std::vector<std::string> qs = {
+      "any where process.executable : \"*/nc\"",
+      "any where process.name in (\"curl\", \"wget\") and process.command_line : \"*http*\"",
+      "process where process.executable : \"*/curl\"",
+      "process where process.command_line : \"*--insecure*\" and process.name == \"curl\"",
+      "file where file.path : \"/etc/*\" and process.name == \"nc\"",
+      "any where process.args : \"-e\" and process.name : \"nc*\"",
+  };
+  std::vector<Event> events;
+  for (std::string_view category : {"process", "file", "network"}) {
+    for (std::string_view exe : {"/usr/bin/nc", "/usr/bin/curl", "/bin/ls"}) {
+      Event e =
+          proc(exe.substr(exe.rfind('/') + 1), 0, std::string(exe) + " -e --insecure http://x");
+      e.set_category(category == "process" ? categories::kProcess
+                     : category == "file"  ? categories::kFile
+                                           : categories::kNetwork);
+      e.set_string(fields::kProcessExecutable, exe);
+      e.set_string(fields::kFilePath, "/etc/passwd");
+      const std::string_view args[] = {exe, "-e"};
+      e.set_string_list(fields::kProcessArgs, args);
+      events.push_back(std::move(e));
+    }
+  }
+  auto run = [&](bool reference) {
+    set_reference_matching(reference);
+    auto rules = compile(qs);
+    set_reference_matching(false);
+    auto m = rules->make_matcher();
+    Sink sink;
+    for (const Event& e : events) m->process(e, sink);
+    std::vector<std::pair<uint32_t, std::string>> out;
+    for (const Hit& h : sink.hits) out.emplace_back(h.rule, h.names.at(0));
+    return out;
+  };
+  const auto fast = run(false);
+  EXPECT_EQ(fast, run(true));
+  size_t per_rule[6] = {};
+  for (const auto& [rule, name] : fast) ++per_rule[rule];
+  EXPECT_EQ(per_rule[0], 3u);  // nc, in each of the three categories
+  EXPECT_EQ(per_rule[1], 3u);  // curl
+  EXPECT_EQ(per_rule[2], 1u);
+  EXPECT_EQ(per_rule[3], 1u);
+  EXPECT_EQ(per_rule[4], 1u);
+  EXPECT_EQ(per_rule[5], 3u);
+}
+
 TEST_F(EngineTest, MaxspanExpiryWithEventTimeGoingBack) {
   auto rules =
       compile({"sequence by process.entity_id with maxspan=10s [process where process.name == "
