@@ -485,6 +485,43 @@ uint32_t Engine::key_class(const RulePlan& rule, const StepPlan& step) {
   return it->second;
 }
 
+namespace {
+
+// merge_any for one kind of requirement structure (FieldScan or FieldIndex): each primary one of
+// the `any` bucket is copied (`copy(from, to)`) into the same field's structure of every
+// category bucket, made primary there if new, unless a bucket reads the field lazily.
+template <typename T, typename Copy>
+void merge_into_buckets(std::vector<T>& any_items, std::vector<Bucket>& buckets,
+                        std::vector<T> Bucket::*items, Copy copy) {
+  for (T& a : any_items) {
+    if (!a.primary) continue;
+    const bool lazy_somewhere = std::any_of(buckets.begin(), buckets.end(), [&](const Bucket& b) {
+      return std::any_of((b.*items).begin(), (b.*items).end(),
+                         [&](const T& x) { return x.field == a.field && !x.primary; });
+    });
+    if (lazy_somewhere) continue;
+    for (Bucket& b : buckets) {
+      std::vector<T>& list = b.*items;
+      auto it =
+          std::find_if(list.begin(), list.end(), [&](const T& x) { return x.field == a.field; });
+      if (it == list.end()) {
+        list.emplace_back();
+        it = list.end() - 1;
+        it->field = a.field;
+        it->primary = true;
+      }
+      copy(a, *it);
+    }
+    a.merged = true;
+  }
+}
+
+void append_entries(std::vector<uint32_t>& to, const std::vector<uint32_t>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+}  // namespace
+
 // Rules of no category (`any where`, Sigma rules with a product but no category) read the same
 // fields as the category rules: `process.executable`, `file.path`. Their first requirements are
 // copied into every category bucket, so an event's field is scanned or looked up once, not once
@@ -492,69 +529,34 @@ uint32_t Engine::key_class(const RulePlan& rule, const StepPlan& step) {
 // a field some bucket reads lazily (its scan must not become unconditional there).
 void Engine::merge_any() {
   if (buckets_.empty()) return;
-  auto append = [](std::vector<uint32_t>& to, const std::vector<uint32_t>& from) {
-    to.insert(to.end(), from.begin(), from.end());
-  };
-  for (FieldScan& a : any.scans) {
-    if (!a.primary) continue;
-    const bool lazy_somewhere = std::any_of(buckets_.begin(), buckets_.end(), [&](const Bucket& b) {
-      return std::any_of(b.scans.begin(), b.scans.end(),
-                         [&](const FieldScan& s) { return s.field == a.field && !s.primary; });
-    });
-    if (lazy_somewhere) continue;
-    for (Bucket& b : buckets_) {
-      auto it = std::find_if(b.scans.begin(), b.scans.end(),
-                             [&](const FieldScan& s) { return s.field == a.field; });
-      if (it == b.scans.end()) {
-        b.scans.emplace_back();
-        it = b.scans.end() - 1;
-        it->field = a.field;
-        it->primary = true;
+  merge_into_buckets(any.scans, buckets_, &Bucket::scans, [](const FieldScan& a, FieldScan& to) {
+    for (uint32_t p = 0; p < a.units_of_pattern.size(); ++p) {
+      const uint32_t pid = to.ac.add(a.ac.pattern(p));
+      if (pid >= to.units_of_pattern.size()) {
+        to.units_of_pattern.resize(pid + 1);
+        to.prefix_units.resize(pid + 1);
+        to.suffix_units.resize(pid + 1);
+        to.whole_units.resize(pid + 1);
       }
-      for (uint32_t p = 0; p < a.units_of_pattern.size(); ++p) {
-        const uint32_t pid = it->ac.add(a.ac.pattern(p));
-        if (pid >= it->units_of_pattern.size()) {
-          it->units_of_pattern.resize(pid + 1);
-          it->prefix_units.resize(pid + 1);
-          it->suffix_units.resize(pid + 1);
-          it->whole_units.resize(pid + 1);
-        }
-        append(it->units_of_pattern[pid], a.units_of_pattern[p]);
-        append(it->prefix_units[pid], a.prefix_units[p]);
-        append(it->suffix_units[pid], a.suffix_units[p]);
-        append(it->whole_units[pid], a.whole_units[p]);
-      }
+      append_entries(to.units_of_pattern[pid], a.units_of_pattern[p]);
+      append_entries(to.prefix_units[pid], a.prefix_units[p]);
+      append_entries(to.suffix_units[pid], a.suffix_units[p]);
+      append_entries(to.whole_units[pid], a.whole_units[p]);
     }
-    a.merged = true;
-  }
-  for (FieldIndex& a : any.indexes) {
-    if (!a.primary) continue;
-    const bool lazy_somewhere = std::any_of(buckets_.begin(), buckets_.end(), [&](const Bucket& b) {
-      return std::any_of(b.indexes.begin(), b.indexes.end(),
-                         [&](const FieldIndex& x) { return x.field == a.field && !x.primary; });
-    });
-    if (lazy_somewhere) continue;
-    for (Bucket& b : buckets_) {
-      auto it = std::find_if(b.indexes.begin(), b.indexes.end(),
-                             [&](const FieldIndex& x) { return x.field == a.field; });
-      if (it == b.indexes.end()) {
-        b.indexes.emplace_back();
-        it = b.indexes.end() - 1;
-        it->field = a.field;
-        it->primary = true;
-      }
-      const auto& members = a.by_string.members();
-      for (size_t k = 0; k < members.size(); ++k) {
-        const size_t at = it->by_string.insert(members[k]);
-        if (at >= it->string_entries.size()) it->string_entries.resize(at + 1);
-        append(it->string_entries[at], a.string_entries[k]);
-      }
-      for (const auto& [value, entries] : a.by_int) append(it->by_int[value], entries);
-      append(it->string_units, a.string_units);
-      append(it->int_units, a.int_units);
-    }
-    a.merged = true;
-  }
+  });
+  merge_into_buckets(any.indexes, buckets_, &Bucket::indexes,
+                     [](const FieldIndex& a, FieldIndex& to) {
+                       const auto& members = a.by_string.members();
+                       for (size_t k = 0; k < members.size(); ++k) {
+                         const size_t at = to.by_string.insert(members[k]);
+                         if (at >= to.string_entries.size()) to.string_entries.resize(at + 1);
+                         append_entries(to.string_entries[at], a.string_entries[k]);
+                       }
+                       for (const auto& [value, entries] : a.by_int)
+                         append_entries(to.by_int[value], entries);
+                       append_entries(to.string_units, a.string_units);
+                       append_entries(to.int_units, a.int_units);
+                     });
 }
 
 Engine::Engine(RuleSetPlan p) : plan(std::move(p)) {
