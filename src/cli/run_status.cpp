@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -144,7 +145,10 @@ RunStatusReporter::~RunStatusReporter() {
 void RunStatusReporter::loop() {
   const bool replay = !options_.input.empty();
   const bool bar = options_.terminal && replay;
-  const auto tick = bar ? std::chrono::milliseconds(200) : options_.interval;
+  // The bar is redrawn 5 times a second, or as often as a shorter --status-interval asks.
+  const auto tick =
+      bar ? std::min<std::chrono::milliseconds>(std::chrono::milliseconds(200), options_.interval)
+          : options_.interval;
   const auto start = std::chrono::steady_clock::now();
   auto last = start;
   uint64_t last_processed = 0;
