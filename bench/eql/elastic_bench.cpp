@@ -501,8 +501,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: %s [--events=N] [--repetitions=N] [--rule-stats] [--per-rule=N] "
                    "[--no-pipeline] [--unique-values] [--sigma-only] [--elastic-dir=DIR] "
-                   "[--bundled-dir=DIR] "
-                   "[--sigma-dir=DIR]\n",
+                   "[--bundled-dir=DIR] [--sigma-dir=DIR]\n",
                    argv[0]);
       return 2;
     }
@@ -570,8 +569,6 @@ int main(int argc, char** argv) {
     if (o.pipeline) {
       std::printf("full pipeline time ratio Elastic/10 rules: %.2fx (goal <= 1.5x: %s)\n",
                   pipeline_ratio, pipeline_ratio <= 1.5 ? "met" : "NOT met");
-    }
-    if (o.pipeline) {
       std::printf(
           "pipeline CPU ns/event (last pass): detection thread 10 rules %.0f, Elastic set %.0f; "
           "replay source (reading, parsing) 10 rules %.0f, Elastic set %.0f\n",

@@ -177,17 +177,12 @@ void ProcessAncestry::observe(const Event& e) {
 
 void ProcessAncestry::ancestors(const Event& e, size_t depth,
                                 std::vector<AncestorInfo>& out) const {
-  // `out` keeps its elements' strings between alerts: assigning into them reuses their
+  // `out` keeps its elements between alerts: copy-assigning into them reuses their strings'
   // capacity, where clear() and push_back would allocate every string of every ancestor.
   size_t n = 0;
   auto put = [&out, &n](const AncestorInfo& info) {
     if (n < out.size()) {
-      AncestorInfo& to = out[n];
-      to.pid = info.pid;
-      to.entity_id.assign(info.entity_id);
-      to.name.assign(info.name);
-      to.executable.assign(info.executable);
-      to.command_line.assign(info.command_line);
+      out[n] = info;
     } else {
       out.push_back(info);
     }

@@ -97,28 +97,28 @@ class ShapeOrders {
  public:
   // The slots of `event` in output order, or null when not known (then: remember()).
   const std::vector<uint32_t>* find(const Event& event, bool live) {
-    key(event, live);
+    key(event);
     if (!builtin_) return nullptr;
     for (Shape& s : shapes_) {
       if (s.live == live && s.ids == ids_) return &s.slots;
     }
     return nullptr;
   }
-  void remember(const std::vector<Item>& items) {
+  // After find() of the same event returned null: `items` is its order.
+  void remember(const std::vector<Item>& items, bool live) {
     if (!builtin_) return;
     Shape& s = shapes_[next_];
     next_ = (next_ + 1) % shapes_.size();
     s.ids = ids_;
-    s.live = live_;
+    s.live = live;
     s.slots.clear();
     for (const Item& item : items) s.slots.push_back(item.slot);
   }
 
  private:
-  void key(const Event& event, bool live) {
+  void key(const Event& event) {
     ids_.clear();
     builtin_ = true;
-    live_ = live;
     for (size_t k = 0; k < event.field_count(); ++k) {
       const FieldId id = event.field_at(k);
       builtin_ = builtin_ && id < fields::kBuiltinCount;
@@ -133,8 +133,7 @@ class ShapeOrders {
   std::array<Shape, 8> shapes_;
   size_t next_ = 0;
   std::vector<FieldId> ids_;  // of the event being written
-  bool builtin_ = false;
-  bool live_ = false;
+  bool builtin_ = false;      // ids_ are all built-in fields
 };
 
 }  // namespace
@@ -155,7 +154,7 @@ void write_event_json(const Event& event, const FieldRegistry& registry, std::st
     }
     std::sort(items.begin(), items.end(),
               [](const Item& a, const Item& b) { return segment_less(a.name, b.name); });
-    shapes.remember(items);
+    shapes.remember(items, with_live_decisions);
   }
 
   out.push_back('{');
